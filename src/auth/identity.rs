@@ -1,0 +1,108 @@
+//! Who is calling: a bearer token (checked in PostgreSQL) or a console session cookie (checked
+//! in Redis, with CSRF on every state-changing request). Routes take `Identity` and call
+//! `require(role)`; there is no route that forgets to authenticate, because handlers that need
+//! a user cannot be written without this extractor.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::Method;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use subtle::ConstantTimeEq;
+
+use super::{Role, User, sessions, tokens, users};
+use crate::context::AppContext;
+use crate::error::ApiError;
+
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub user: User,
+    /// Present for console sessions; pages embed it for their requests.
+    pub csrf: Option<String>,
+}
+
+impl Identity {
+    pub fn require(&self, role: Role) -> Result<(), ApiError> {
+        if self.user.role.includes(role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    pub fn is_supervisor(&self) -> bool {
+        self.user.role.includes(Role::Supervisor)
+    }
+
+    pub fn actor(&self) -> crate::cases::Actor {
+        crate::cases::Actor {
+            id: self.user.id,
+            is_supervisor: self.is_supervisor(),
+        }
+    }
+}
+
+fn sessions_down() -> ApiError {
+    ApiError::Unavailable {
+        code: "sessions_unavailable",
+        message:
+            "console sign-in needs Redis, which is unavailable; API clients can use a bearer token"
+                .into(),
+    }
+}
+
+pub async fn identify(ctx: &AppContext, req: &HttpRequest) -> Result<Identity, ApiError> {
+    if let Some(header) = req.headers().get("Authorization") {
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(ApiError::Unauthenticated)?;
+        let user = tokens::user_for(&ctx.db, token)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        return Ok(Identity { user, csrf: None });
+    }
+    let cookie = req
+        .cookie(sessions::COOKIE)
+        .ok_or(ApiError::Unauthenticated)?;
+    let session = sessions::load(&ctx.redis, cookie.value())
+        .await
+        .map_err(|_| sessions_down())?
+        .ok_or(ApiError::Unauthenticated)?;
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        let sent = req
+            .headers()
+            .get("X-CSRF-Token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !bool::from(sent.as_bytes().ct_eq(session.csrf.as_bytes())) {
+            crate::metrics::rejected_signature("console_csrf");
+            return Err(ApiError::Forbidden);
+        }
+    }
+    let user = users::find(&ctx.db, session.user_id)
+        .await?
+        .filter(|u| u.active)
+        .ok_or(ApiError::Unauthenticated)?;
+    Ok(Identity {
+        user,
+        csrf: Some(session.csrf),
+    })
+}
+
+impl FromRequest for Identity {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Identity, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let ctx = req.app_data::<web::Data<AppContext>>().ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("AppContext missing from app data"))
+            })?;
+            identify(ctx, &req).await
+        })
+    }
+}

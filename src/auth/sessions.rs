@@ -1,0 +1,52 @@
+//! Console sessions, kept in Redis (losing them only logs people out). The cookie holds a
+//! random id; Redis holds, under the id's hash, the user and the session's CSRF token.
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{random_token, sha256};
+use crate::domain::UserId;
+use crate::redis_store::{RedisDown, RedisStore};
+
+pub const COOKIE: &str = "hotline_session";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Session {
+    pub user_id: UserId,
+    /// Sent back by console pages in `X-CSRF-Token` on every state-changing request.
+    pub csrf: String,
+}
+
+fn key(session_id: &str) -> String {
+    let digest: String = sha256(session_id)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("hotline:session:{digest}")
+}
+
+/// Starts a session; returns the cookie value.
+pub async fn start(
+    redis: &RedisStore,
+    user_id: UserId,
+    ttl_seconds: u64,
+) -> Result<(String, Session), RedisDown> {
+    let id = random_token(32);
+    let session = Session {
+        user_id,
+        csrf: random_token(24),
+    };
+    let value = serde_json::to_string(&session).map_err(|_| RedisDown)?;
+    redis.set_ex(&key(&id), &value, ttl_seconds).await?;
+    Ok((id, session))
+}
+
+pub async fn load(redis: &RedisStore, session_id: &str) -> Result<Option<Session>, RedisDown> {
+    Ok(redis
+        .get(&key(session_id))
+        .await?
+        .and_then(|v| serde_json::from_str(&v).ok()))
+}
+
+pub async fn end(redis: &RedisStore, session_id: &str) -> Result<(), RedisDown> {
+    redis.del(&key(session_id)).await
+}

@@ -1,0 +1,82 @@
+//! A case as staff work with it: the full view, notes, status changes, and the supervisor's
+//! filtered list of all cases.
+
+mod list;
+mod notes;
+mod status;
+mod view;
+
+pub use list::{CaseFilter, list_cases};
+pub use notes::add_note;
+
+pub use status::{CLOSING_REASONS, change_status};
+pub use view::{CaseView, load_case};
+
+use crate::domain::{CaseId, UserId};
+
+/// Who is changing a case, and whether they may act on cases they do not hold.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub id: UserId,
+    pub is_supervisor: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    #[error("case not found")]
+    NotFound,
+    #[error("you must hold this case to change it")]
+    NotHolder,
+    #[error("a case cannot go from {from} to {to}")]
+    InvalidTransition { from: String, to: String },
+    #[error("stored data could not be decrypted")]
+    Undecryptable(CaseId),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<CaseError> for crate::error::ApiError {
+    fn from(e: CaseError) -> crate::error::ApiError {
+        use crate::error::ApiError;
+        match e {
+            CaseError::NotFound => ApiError::NotFound("case"),
+            CaseError::NotHolder => ApiError::conflict(
+                "not_holder",
+                "you must hold this case to change it (claim it first)",
+            ),
+            e @ CaseError::InvalidTransition { .. } => {
+                ApiError::conflict("invalid_transition", e.to_string())
+            }
+            CaseError::Undecryptable(id) => ApiError::Internal(anyhow::anyhow!(
+                "case {id} holds data that the current keys cannot open"
+            )),
+            CaseError::Database(db) => db.into(),
+        }
+    }
+}
+
+/// Checks that the actor holds the case's live lease (supervisors may act on any case).
+pub(crate) async fn ensure_may_change(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    case_id: CaseId,
+    actor: Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String, CaseError> {
+    let row: Option<(
+        String,
+        Option<crate::domain::UserId>,
+        Option<chrono::DateTime<chrono::Utc>>,
+    )> = sqlx::query_as(
+        "SELECT status, holder_id, lease_expires_at FROM cases WHERE id = $1 FOR UPDATE",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let (status, holder, expires) = row.ok_or(CaseError::NotFound)?;
+    let holds = holder == Some(actor.id) && expires.is_some_and(|e| e > now);
+    if holds || actor.is_supervisor {
+        Ok(status)
+    } else {
+        Err(CaseError::NotHolder)
+    }
+}

@@ -1,0 +1,73 @@
+//! Status changes along the allowed transitions; closing needs a reason.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::PgPool;
+
+use super::{Actor, CaseError, ensure_may_change};
+use crate::auth::audit;
+use crate::domain::{CaseId, CaseStatus};
+use crate::settings::QueueSettings;
+
+/// Why a case was closed: a closed vocabulary so statistics can count them.
+pub const CLOSING_REASONS: &[&str] = &[
+    "resolved",
+    "referred_elsewhere",
+    "no_further_contact",
+    "not_trafficking",
+    "duplicate",
+    "test_or_prank",
+    "reporter_withdrew",
+];
+
+pub async fn change_status(
+    db: &PgPool,
+    queue: &QueueSettings,
+    actor: Actor,
+    case_id: CaseId,
+    next: CaseStatus,
+    closing_reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), CaseError> {
+    let mut tx = db.begin().await?;
+    let current = ensure_may_change(&mut tx, case_id, actor, now).await?;
+    let from = CaseStatus::parse("status", &current).map_err(|_| CaseError::NotFound)?;
+    if !from.can_become(next) {
+        return Err(CaseError::InvalidTransition {
+            from: from.as_str().into(),
+            to: next.as_str().into(),
+        });
+    }
+    // Referred and closed cases leave the queue and their holder; `waiting` means the
+    // counselor has answered and waits for the reporter.
+    let releases = matches!(next, CaseStatus::Referred | CaseStatus::Closed);
+    sqlx::query(
+        "UPDATE cases SET status = $2, closing_reason = $3, updated_at = $4,
+             awaiting_reply = CASE WHEN $2 = 'waiting' THEN FALSE ELSE awaiting_reply END,
+             holder_id = CASE WHEN $5 THEN NULL ELSE holder_id END,
+             lease_expires_at = CASE WHEN $5 THEN NULL ELSE lease_expires_at END
+         WHERE id = $1",
+    )
+    .bind(case_id)
+    .bind(next.as_str())
+    .bind(closing_reason)
+    .bind(now)
+    .bind(releases)
+    .execute(&mut *tx)
+    .await?;
+    if !releases {
+        let _ = crate::queue::renew(&mut *tx, queue, actor.id, case_id, now).await;
+    }
+    let details = json!({ "from": from, "to": next, "closing_reason": closing_reason });
+    audit::record(
+        &mut *tx,
+        Some(actor.id),
+        "case.status_changed",
+        Some(case_id),
+        details,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,261 @@
+//! The full case, decrypted for staff: what `GET /api/v1/cases/{id}` returns.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::CaseError;
+use crate::auth::audit::{self, HistoryEntry};
+use crate::crypto::KeyRing;
+use crate::domain::{CaseId, Level, MessageId};
+use crate::routes::rfc3339;
+use crate::triage::Reason;
+
+#[derive(Debug, Serialize)]
+pub struct CaseView {
+    pub id: CaseId,
+    pub reference: String,
+    pub status: String,
+    pub closing_reason: Option<String>,
+    pub channel: String,
+    pub caller: String,
+    pub language: Option<String>,
+    pub location: Location,
+    pub urgency: Urgency,
+    pub effective_level: Level,
+    pub holder: Option<Holder>,
+    #[serde(with = "rfc3339::option")]
+    pub lease_expires_at: Option<DateTime<Utc>>,
+    #[serde(with = "rfc3339")]
+    pub waiting_since: DateTime<Utc>,
+    #[serde(with = "rfc3339")]
+    pub created_at: DateTime<Utc>,
+    pub callback: Callback,
+    pub messages: Vec<Message>,
+    pub notes: Vec<Note>,
+    pub linked_cases: Vec<LinkedCase>,
+    pub history: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Location {
+    pub country: Option<String>,
+    pub area: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Urgency {
+    pub level: Level,
+    pub flags: Vec<String>,
+    pub reasons: Vec<Reason>,
+    pub rules_version: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Holder {
+    pub id: Uuid,
+    pub email: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Callback {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub safe_hours: Option<String>,
+    pub allowed_channels: Vec<String>,
+    pub never_contact_first: bool,
+    pub no_voicemail: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Message {
+    pub id: MessageId,
+    pub direction: String,
+    pub channel: String,
+    pub text: Option<String>,
+    #[serde(with = "rfc3339")]
+    pub at: DateTime<Utc>,
+    pub delivery: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Note {
+    pub id: Uuid,
+    pub author: String,
+    pub text: String,
+    #[serde(with = "rfc3339")]
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, sqlx::FromRow)]
+pub struct LinkedCase {
+    pub id: CaseId,
+    pub reference: String,
+}
+
+type MessageRow = (
+    MessageId,
+    String,
+    String,
+    Option<Vec<u8>>,
+    DateTime<Utc>,
+    String,
+);
+
+#[derive(sqlx::FromRow)]
+struct CaseRow {
+    id: CaseId,
+    reference: String,
+    status: String,
+    closing_reason: Option<String>,
+    channel: String,
+    caller: String,
+    language: Option<String>,
+    country: Option<String>,
+    area_enc: Option<Vec<u8>>,
+    urgency_level: String,
+    urgency_rank: i16,
+    urgency_flags: Vec<String>,
+    urgency_reasons_enc: Vec<u8>,
+    rules_version: String,
+    effective_rank: i16,
+    waiting_since: DateTime<Utc>,
+    holder_id: Option<Uuid>,
+    holder_email: Option<String>,
+    lease_expires_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    name_enc: Option<Vec<u8>>,
+    phone_enc: Option<Vec<u8>>,
+    safe_hours: Option<String>,
+    allowed_channels: Vec<String>,
+    never_contact_first: bool,
+    no_voicemail: bool,
+}
+
+pub async fn load_case(
+    db: &PgPool,
+    keys: &KeyRing,
+    queue: &crate::settings::QueueSettings,
+    case_id: CaseId,
+    now: DateTime<Utc>,
+) -> Result<CaseView, CaseError> {
+    use crate::queue::{EFFECTIVE_RANK, HELD, targets};
+    let [t3, t2, t1, t0] = targets(queue);
+    let sql = format!(
+        "SELECT c.id, c.reference, c.status, c.closing_reason, c.channel, c.caller, c.language, c.country,
+                c.area_enc, c.urgency_level, c.urgency_rank, c.urgency_flags, c.urgency_reasons_enc, c.rules_version,
+                ({EFFECTIVE_RANK})::int2 AS effective_rank, c.waiting_since,
+                CASE WHEN {HELD} THEN c.holder_id END AS holder_id,
+                CASE WHEN {HELD} THEN u.email END AS holder_email,
+                CASE WHEN {HELD} THEN c.lease_expires_at END AS lease_expires_at,
+                c.created_at, r.name_enc, r.phone_enc, r.safe_hours, r.allowed_channels,
+                r.never_contact_first, r.no_voicemail
+         FROM cases c JOIN reporters r ON r.id = c.reporter_id LEFT JOIN users u ON u.id = c.holder_id
+         WHERE c.id = $6"
+    );
+    let row: CaseRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(t3)
+        .bind(t2)
+        .bind(t1)
+        .bind(t0)
+        .bind(case_id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(CaseError::NotFound)?;
+
+    let open = |sealed: &[u8]| {
+        keys.open(sealed)
+            .map_err(|_| CaseError::Undecryptable(case_id))
+    };
+    let open_opt = |sealed: Option<Vec<u8>>| sealed.map(|s| open(&s)).transpose();
+
+    let messages: Vec<MessageRow> = sqlx::query_as(
+        "SELECT id, direction, channel, text_enc, at, delivery FROM messages WHERE case_id = $1 ORDER BY at, id",
+    )
+    .bind(case_id)
+    .fetch_all(db)
+    .await?;
+    let notes: Vec<(Uuid, String, Vec<u8>, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT n.id, u.email, n.text_enc, n.at FROM notes n JOIN users u ON u.id = n.author_id
+         WHERE n.case_id = $1 ORDER BY n.at, n.id",
+    )
+    .bind(case_id)
+    .fetch_all(db)
+    .await?;
+    let linked_cases: Vec<LinkedCase> = sqlx::query_as(
+        "SELECT c.id, c.reference FROM case_links l JOIN cases c ON c.id = l.linked_case_id
+         WHERE l.case_id = $1 ORDER BY c.created_at",
+    )
+    .bind(case_id)
+    .fetch_all(db)
+    .await?;
+    let history = audit::history(db, case_id).await?;
+
+    let reasons: Vec<Reason> =
+        serde_json::from_str(&open(&row.urgency_reasons_enc)?).unwrap_or_default();
+    let level = Level::parse("urgency_level", &row.urgency_level)
+        .unwrap_or(Level::from_rank(row.urgency_rank));
+    Ok(CaseView {
+        id: row.id,
+        reference: row.reference,
+        status: row.status,
+        closing_reason: row.closing_reason,
+        channel: row.channel,
+        caller: row.caller,
+        language: row.language,
+        location: Location {
+            country: row.country,
+            area: open_opt(row.area_enc)?,
+        },
+        urgency: Urgency {
+            level,
+            flags: row.urgency_flags,
+            reasons,
+            rules_version: row.rules_version,
+        },
+        effective_level: Level::from_rank(row.effective_rank),
+        holder: row
+            .holder_id
+            .zip(row.holder_email)
+            .map(|(id, email)| Holder { id, email }),
+        lease_expires_at: row.lease_expires_at,
+        waiting_since: row.waiting_since,
+        created_at: row.created_at,
+        callback: Callback {
+            name: open_opt(row.name_enc)?,
+            phone: open_opt(row.phone_enc)?,
+            safe_hours: row.safe_hours,
+            allowed_channels: row.allowed_channels,
+            never_contact_first: row.never_contact_first,
+            no_voicemail: row.no_voicemail,
+        },
+        messages: messages
+            .into_iter()
+            .map(|(id, direction, channel, text, at, delivery)| {
+                Ok(Message {
+                    id,
+                    direction,
+                    channel,
+                    text: open_opt(text)?,
+                    at,
+                    delivery,
+                })
+            })
+            .collect::<Result<_, CaseError>>()?,
+        notes: notes
+            .into_iter()
+            .map(|(id, author, text, at)| {
+                Ok(Note {
+                    id,
+                    author,
+                    text: open(&text)?,
+                    at,
+                })
+            })
+            .collect::<Result<_, CaseError>>()?,
+        linked_cases,
+        history,
+    })
+}

@@ -1,0 +1,29 @@
+//! What every request and job can reach: pools, keys, rules, settings and the clock.
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+use crate::clock::Clock;
+use crate::crypto::KeyRing;
+use crate::redis_store::RedisStore;
+use crate::settings::Settings;
+use crate::triage::TriageRules;
+
+#[derive(Clone)]
+pub struct AppContext {
+    /// The system of record.
+    pub db: PgPool,
+    /// Sessions and rate limits; may be down without stopping intake or the queue.
+    pub redis: RedisStore,
+    pub keys: Arc<KeyRing>,
+    pub rules: Arc<TriageRules>,
+    pub settings: Arc<Settings>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl AppContext {
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,272 @@
+//! Encryption at rest for personal data, and keyed hashes for exact lookup.
+//!
+//! One key ring, built once from `HOTLINE_CRYPTO__KEY`. Ciphertexts are XChaCha20-Poly1305 with
+//! a random 192-bit nonce and carry the id of the key that sealed them, so a new key can be
+//! introduced while old rows stay readable. Lookup columns (a phone number, a chat id) store an
+//! HMAC-SHA256 under a separate derived key: equal inputs give equal hashes, and the hash alone
+//! reveals nothing without the key.
+
+use base64::Engine as _;
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+
+use crate::settings::CryptoSettings;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CryptoError {
+    #[error("invalid setting: {key}: {why}")]
+    BadKey {
+        key: &'static str,
+        why: &'static str,
+    },
+    #[error("ciphertext is malformed")]
+    Malformed,
+    #[error("ciphertext was sealed with an unknown key id")]
+    UnknownKey,
+    #[error("ciphertext failed authentication")]
+    Tampered,
+}
+
+struct DataKey {
+    id: String,
+    cipher: XChaCha20Poly1305,
+}
+
+/// The process-wide keys. Cheap to share behind an `Arc`.
+pub struct KeyRing {
+    current: DataKey,
+    previous: Option<DataKey>,
+    index_key: [u8; 32],
+    session_key: [u8; 32],
+}
+
+const NONCE_LEN: usize = 24;
+
+fn decode_key(value: &str, key: &'static str) -> Result<[u8; 32], CryptoError> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(value.trim())
+        .map_err(|_| CryptoError::BadKey {
+            key,
+            why: "not valid base64",
+        })?;
+    bytes.try_into().map_err(|_| CryptoError::BadKey {
+        key,
+        why: "must be base64 of exactly 32 bytes",
+    })
+}
+
+fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
+    let hk = Hkdf::<Sha256>::new(Some(b"hotline"), master);
+    let mut out = [0u8; 32];
+    // 32 bytes is far below HKDF-SHA256's limit, so expand cannot fail.
+    if hk.expand(label, &mut out).is_err() {
+        unreachable!("32-byte HKDF output is always valid");
+    }
+    out
+}
+
+impl KeyRing {
+    pub fn from_settings(s: &CryptoSettings) -> Result<KeyRing, CryptoError> {
+        if s.key.trim().is_empty() {
+            return Err(CryptoError::BadKey {
+                key: "crypto.key",
+                why: "HOTLINE_CRYPTO__KEY is not set (base64 of 32 random bytes: `head -c32 /dev/urandom | base64`)",
+            });
+        }
+        if s.key_id.is_empty() || s.key_id.len() > 32 {
+            return Err(CryptoError::BadKey {
+                key: "crypto.key_id",
+                why: "must be 1 to 32 characters",
+            });
+        }
+        let master = decode_key(&s.key, "crypto.key")?;
+        let previous = if s.previous_key.trim().is_empty() {
+            None
+        } else {
+            if s.previous_key_id.is_empty() || s.previous_key_id == s.key_id {
+                return Err(CryptoError::BadKey {
+                    key: "crypto.previous_key_id",
+                    why: "must be set, and differ from crypto.key_id",
+                });
+            }
+            let k = decode_key(&s.previous_key, "crypto.previous_key")?;
+            Some(DataKey {
+                id: s.previous_key_id.clone(),
+                cipher: XChaCha20Poly1305::new(&derive(&k, b"data").into()),
+            })
+        };
+        let index_key = if s.index_key.is_empty() {
+            derive(&master, b"index")
+        } else {
+            decode_key(&s.index_key, "crypto.index_key")?
+        };
+        let session_key = if s.session_key.is_empty() {
+            derive(&master, b"session")
+        } else {
+            decode_key(&s.session_key, "crypto.session_key")?
+        };
+        Ok(KeyRing {
+            current: DataKey {
+                id: s.key_id.clone(),
+                cipher: XChaCha20Poly1305::new(&derive(&master, b"data").into()),
+            },
+            previous,
+            index_key,
+            session_key,
+        })
+    }
+
+    /// Seals `plaintext`: `[key id length][key id][nonce][ciphertext + tag]`.
+    pub fn seal(&self, plaintext: &str) -> Vec<u8> {
+        let mut nonce = [0u8; NONCE_LEN];
+        rand::thread_rng().fill_bytes(&mut nonce);
+        // Encryption only fails for inputs larger than the cipher's limit (~256 GiB).
+        let Ok(sealed) = self
+            .current
+            .cipher
+            .encrypt(XNonce::from_slice(&nonce), plaintext.as_bytes())
+        else {
+            unreachable!("plaintext exceeds XChaCha20-Poly1305 limits")
+        };
+        let id = self.current.id.as_bytes();
+        let mut out = Vec::with_capacity(1 + id.len() + NONCE_LEN + sealed.len());
+        out.push(id.len() as u8);
+        out.extend_from_slice(id);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        out
+    }
+
+    pub fn open(&self, sealed: &[u8]) -> Result<String, CryptoError> {
+        let (&id_len, rest) = sealed.split_first().ok_or(CryptoError::Malformed)?;
+        let id_len = usize::from(id_len);
+        if rest.len() < id_len + NONCE_LEN {
+            return Err(CryptoError::Malformed);
+        }
+        let (id, rest) = rest.split_at(id_len);
+        let (nonce, body) = rest.split_at(NONCE_LEN);
+        let key = if id == self.current.id.as_bytes() {
+            &self.current
+        } else {
+            match &self.previous {
+                Some(p) if id == p.id.as_bytes() => p,
+                _ => return Err(CryptoError::UnknownKey),
+            }
+        };
+        let plain = key
+            .cipher
+            .decrypt(XNonce::from_slice(nonce), body)
+            .map_err(|_| CryptoError::Tampered)?;
+        String::from_utf8(plain).map_err(|_| CryptoError::Malformed)
+    }
+
+    pub fn seal_opt(&self, plaintext: Option<&str>) -> Option<Vec<u8>> {
+        plaintext.map(|p| self.seal(p))
+    }
+
+    /// The keyed hash used for exact lookup. Callers normalise input first (see `domain`).
+    pub fn index_hash(&self, purpose: &str, value: &str) -> Vec<u8> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
+        mac.update(purpose.as_bytes());
+        mac.update(&[0]);
+        mac.update(value.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// Key for signing console cookies (CSRF pre-session tokens).
+    pub fn session_key(&self) -> &[u8; 32] {
+        &self.session_key
+    }
+}
+
+/// Plain SHA-256, for values that are already random (API tokens, session ids).
+pub fn sha256(value: impl AsRef<[u8]>) -> Vec<u8> {
+    use sha2::Digest;
+    Sha256::digest(value.as_ref()).to_vec()
+}
+
+/// A random URL-safe token with `bytes` bytes of entropy.
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(key: &str, id: &str) -> CryptoSettings {
+        CryptoSettings {
+            key: key.into(),
+            key_id: id.into(),
+            previous_key: String::new(),
+            previous_key_id: String::new(),
+            index_key: String::new(),
+            session_key: String::new(),
+        }
+    }
+    const K1: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    const K2: &str = "HxwdHh8AAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRo=";
+
+    #[test]
+    fn sealed_text_opens_and_does_not_contain_the_plaintext() {
+        let ring = KeyRing::from_settings(&settings(K1, "k1")).unwrap();
+        let sealed = ring.seal("sentinel narrative");
+        assert!(!sealed.windows(8).any(|w| w == b"sentinel"));
+        assert_eq!(ring.open(&sealed).unwrap(), "sentinel narrative");
+    }
+
+    #[test]
+    fn a_rotated_ring_still_opens_text_sealed_with_the_previous_key() {
+        let old = KeyRing::from_settings(&settings(K1, "k1")).unwrap();
+        let sealed = old.seal("kept");
+        let mut s = settings(K2, "k2");
+        s.previous_key = K1.into();
+        s.previous_key_id = "k1".into();
+        let new = KeyRing::from_settings(&s).unwrap();
+        assert_eq!(new.open(&sealed).unwrap(), "kept");
+        assert!(matches!(
+            KeyRing::from_settings(&settings(K2, "k2"))
+                .unwrap()
+                .open(&sealed),
+            Err(CryptoError::UnknownKey)
+        ));
+    }
+
+    #[test]
+    fn a_flipped_bit_is_detected() {
+        let ring = KeyRing::from_settings(&settings(K1, "k1")).unwrap();
+        let mut sealed = ring.seal("x");
+        let last = sealed.len() - 1;
+        sealed[last] ^= 1;
+        assert!(matches!(ring.open(&sealed), Err(CryptoError::Tampered)));
+    }
+
+    #[test]
+    fn index_hashes_are_stable_and_keyed() {
+        let a = KeyRing::from_settings(&settings(K1, "k1")).unwrap();
+        let b = KeyRing::from_settings(&settings(K2, "k1")).unwrap();
+        assert_eq!(
+            a.index_hash("phone", "+66812345678"),
+            a.index_hash("phone", "+66812345678")
+        );
+        assert_ne!(
+            a.index_hash("phone", "+66812345678"),
+            b.index_hash("phone", "+66812345678")
+        );
+    }
+
+    #[test]
+    fn a_short_key_is_refused_naming_the_setting() {
+        let err = KeyRing::from_settings(&settings("AAEC", "k1"))
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("crypto.key"));
+    }
+}

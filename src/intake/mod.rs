@@ -1,0 +1,8 @@
+//! Intake: every way a report arrives becomes a case with its first message, triaged and
+//! queued in one transaction. Chat channels (and the conversation state machine) join here.
+
+pub mod earlier_cases;
+pub mod phone_report;
+
+pub use earlier_cases::{EarlierCase, earlier_cases_for_phone};
+pub use phone_report::{RecordedReport, record_phone_report};

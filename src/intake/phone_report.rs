@@ -1,0 +1,249 @@
+//! The phone-call form: a counselor's report becomes a reporter, a case, its first message and
+//! an urgency assessment, committed together before the 201.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::{PgPool, Postgres, Transaction};
+
+use crate::auth::audit;
+use crate::crypto::KeyRing;
+use crate::domain::{CaseId, Channel, MessageId, NewReport, Reference, ReporterId, UserId};
+use crate::triage::{Assessment, ReportForTriage, TriageRules, assess};
+
+/// What a recorded report produced.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordedReport {
+    pub case_id: CaseId,
+    /// True when an `Idempotency-Key` matched an earlier request and nothing new was written.
+    pub replayed: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error("this Idempotency-Key was used with a different request body")]
+    IdempotencyKeyReused,
+    #[error("linked case {0} does not exist")]
+    UnknownLinkedCase(CaseId),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<IntakeError> for crate::error::ApiError {
+    fn from(e: IntakeError) -> crate::error::ApiError {
+        use crate::error::ApiError;
+        match e {
+            IntakeError::IdempotencyKeyReused => ApiError::Unprocessable {
+                code: "idempotency_key_reused",
+                message: "this Idempotency-Key was used with a different request body".into(),
+            },
+            IntakeError::UnknownLinkedCase(_) => ApiError::BadRequest {
+                code: "invalid_field",
+                message: "names a case that does not exist".into(),
+                field: Some("linked_cases".into()),
+            },
+            IntakeError::Database(db) => db.into(),
+        }
+    }
+}
+
+/// An `Idempotency-Key` and the hash of the request body it came with.
+pub struct Idempotency<'a> {
+    pub key: &'a str,
+    pub request_hash: Vec<u8>,
+}
+
+/// Records a phone report. With an idempotency key, a retry of the same request returns the
+/// first case instead of creating a second.
+pub async fn record_phone_report(
+    db: &PgPool,
+    keys: &KeyRing,
+    rules: &TriageRules,
+    counselor: UserId,
+    report: &NewReport,
+    idempotency: Option<Idempotency<'_>>,
+    now: DateTime<Utc>,
+) -> Result<RecordedReport, IntakeError> {
+    let mut tx = db.begin().await?;
+    if let Some(idem) = &idempotency {
+        let inserted = sqlx::query(
+            "INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(counselor)
+        .bind(idem.key)
+        .bind(&idem.request_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            // The first request committed (the insert waited for it); answer with its case.
+            let (hash, case_id): (Vec<u8>, Option<CaseId>) =
+                sqlx::query_as("SELECT request_hash, case_id FROM idempotency_keys WHERE user_id = $1 AND key = $2")
+                    .bind(counselor)
+                    .bind(idem.key)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            return match case_id {
+                Some(case_id) if hash == idem.request_hash => Ok(RecordedReport {
+                    case_id,
+                    replayed: true,
+                }),
+                _ => Err(IntakeError::IdempotencyKeyReused),
+            };
+        }
+    }
+
+    for linked in &report.linked_cases {
+        let exists: Option<(CaseId,)> = sqlx::query_as("SELECT id FROM cases WHERE id = $1")
+            .bind(linked)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(IntakeError::UnknownLinkedCase(*linked));
+        }
+    }
+
+    let reporter = insert_reporter(&mut tx, keys, report, now).await?;
+    let message_id = MessageId::new();
+    let answers = &report.answers;
+    let assessment = assess(
+        &ReportForTriage {
+            messages: vec![(message_id, report.narrative.as_str())],
+            answers,
+        },
+        rules,
+        now,
+    );
+    let case_id = insert_case(&mut tx, keys, reporter, report, &assessment, now).await?;
+    sqlx::query(
+        "INSERT INTO messages (id, case_id, direction, channel, text_enc, author_id, delivery, at)
+         VALUES ($1, $2, 'inbound', 'phone', $3, $4, 'received', $5)",
+    )
+    .bind(message_id)
+    .bind(case_id)
+    .bind(keys.seal(report.narrative.as_str()))
+    .bind(counselor)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    for linked in &report.linked_cases {
+        sqlx::query(
+            "INSERT INTO case_links (case_id, linked_case_id, linked_by, at) VALUES ($1, $2, $3, $4), ($2, $1, $3, $4)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(case_id)
+        .bind(linked)
+        .bind(counselor)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let details = json!({
+        "channel": "phone",
+        "level": assessment.level,
+        "flags": assessment.flags,
+        "rules_version": assessment.rules_version,
+        "linked_cases": report.linked_cases,
+    });
+    audit::record(
+        &mut *tx,
+        Some(counselor),
+        "case.opened",
+        Some(case_id),
+        details,
+        now,
+    )
+    .await?;
+    if let Some(idem) = &idempotency {
+        sqlx::query("UPDATE idempotency_keys SET case_id = $3 WHERE user_id = $1 AND key = $2")
+            .bind(counselor)
+            .bind(idem.key)
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    crate::metrics::report_created(Channel::Phone.as_str(), assessment.level.as_str());
+    Ok(RecordedReport {
+        case_id,
+        replayed: false,
+    })
+}
+
+async fn insert_reporter(
+    tx: &mut Transaction<'_, Postgres>,
+    keys: &KeyRing,
+    report: &NewReport,
+    now: DateTime<Utc>,
+) -> Result<ReporterId, sqlx::Error> {
+    let id = ReporterId::new();
+    let phone = report.callback_phone.as_ref().map(|p| p.as_str());
+    // A phone number given for call-backs makes the phone an allowed channel.
+    let allowed: Vec<&str> = if phone.is_some() {
+        vec!["phone"]
+    } else {
+        vec![]
+    };
+    sqlx::query(
+        "INSERT INTO reporters (id, name_enc, phone_enc, phone_hash, allowed_channels, safe_hours,
+                                never_contact_first, no_voicemail, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(id)
+    .bind(keys.seal_opt(report.callback_name.as_ref().map(|n| n.as_str())))
+    .bind(keys.seal_opt(phone))
+    .bind(phone.map(|p| keys.index_hash("phone", p)))
+    .bind(allowed)
+    .bind(report.safe_hours.as_deref())
+    .bind(report.never_contact_first)
+    .bind(report.no_voicemail)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+async fn insert_case(
+    tx: &mut Transaction<'_, Postgres>,
+    keys: &KeyRing,
+    reporter: ReporterId,
+    report: &NewReport,
+    assessment: &Assessment,
+    now: DateTime<Utc>,
+) -> Result<CaseId, sqlx::Error> {
+    let id = CaseId::new();
+    let reasons = serde_json::to_string(&assessment.reasons).unwrap_or_else(|_| "[]".into());
+    // References are random; on the rare collision, draw again.
+    for _ in 0..5 {
+        let reference = Reference::random(&mut rand::thread_rng());
+        let res = sqlx::query(
+            "INSERT INTO cases (id, reference, reporter_id, status, channel, caller, language, country, area_enc,
+                                urgency_level, urgency_rank, urgency_flags, urgency_reasons_enc, rules_version,
+                                waiting_since, awaiting_reply, created_at, updated_at)
+             VALUES ($1, $2, $3, 'new', 'phone', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, TRUE, $13, $13)
+             ON CONFLICT (reference) DO NOTHING",
+        )
+        .bind(id)
+        .bind(&reference.0)
+        .bind(reporter)
+        .bind(report.caller.as_str())
+        .bind(report.language.as_ref().map(|l| l.as_str()))
+        .bind(report.country.as_ref().map(|c| c.as_str()))
+        .bind(keys.seal_opt(report.area.as_ref().map(|a| a.as_str())))
+        .bind(assessment.level.as_str())
+        .bind(assessment.level.rank())
+        .bind(&assessment.flags)
+        .bind(keys.seal(&reasons))
+        .bind(&assessment.rules_version)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        if res.rows_affected() == 1 {
+            return Ok(id);
+        }
+    }
+    Err(sqlx::Error::Protocol(
+        "could not draw a unique case reference".into(),
+    ))
+}

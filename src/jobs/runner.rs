@@ -1,0 +1,143 @@
+//! Claims and runs due jobs.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::JobHandler;
+use crate::context::AppContext;
+
+/// Job kinds and their handlers. Kinds without a handler stay in the table untouched, so a
+/// node running older code never fails a newer node's jobs.
+#[derive(Clone, Default)]
+pub struct Registry {
+    handlers: HashMap<String, Arc<dyn JobHandler>>,
+}
+
+impl Registry {
+    pub fn with(mut self, kind: &str, handler: impl JobHandler) -> Registry {
+        self.handlers.insert(kind.to_owned(), Arc::new(handler));
+        self
+    }
+
+    fn kinds(&self) -> Vec<String> {
+        self.handlers.keys().cloned().collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobOutcome {
+    /// No due job of a known kind.
+    Idle,
+    Succeeded,
+    /// Failed; will run again after the back-off.
+    Retrying,
+    /// Failed for the last time; kept with `failed_at` set.
+    GaveUp,
+}
+
+/// How long a claimed job is hidden from other runners while it runs.
+const LOCK_SECONDS: i64 = 300;
+
+/// Runs at most one due job. Tests call this until it returns `Idle` instead of sleeping.
+pub async fn run_pending_once(
+    ctx: &AppContext,
+    registry: &Registry,
+    backoff_base_seconds: i64,
+) -> anyhow::Result<JobOutcome> {
+    let now = ctx.now();
+    let claimed: Option<(i64, String, serde_json::Value, i32, i32)> = sqlx::query_as(
+        "UPDATE jobs SET attempts = attempts + 1, locked_until = $1 + make_interval(secs => $3)
+         WHERE id = (
+             SELECT id FROM jobs
+             WHERE failed_at IS NULL AND run_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)
+               AND kind = ANY ($2)
+             ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING id, kind, payload, attempts, max_attempts",
+    )
+    .bind(now)
+    .bind(registry.kinds())
+    .bind(LOCK_SECONDS as f64)
+    .fetch_optional(&ctx.db)
+    .await?;
+    let Some((id, kind, payload, attempts, max_attempts)) = claimed else {
+        return Ok(JobOutcome::Idle);
+    };
+    let Some(handler) = registry.handlers.get(&kind) else {
+        return Ok(JobOutcome::Idle);
+    };
+    match handler.run(ctx, &payload).await {
+        Ok(()) => {
+            sqlx::query("DELETE FROM jobs WHERE id = $1")
+                .bind(id)
+                .execute(&ctx.db)
+                .await?;
+            crate::metrics::job(&kind, "succeeded");
+            Ok(JobOutcome::Succeeded)
+        }
+        Err(e) => {
+            // The error text is ours (contexts), never payload content.
+            let error = format!("{e:#}");
+            tracing::warn!(job.id = id, job.kind = %kind, attempts, error = %error, "job failed");
+            if attempts >= max_attempts {
+                sqlx::query("UPDATE jobs SET failed_at = $2, last_error = $3, locked_until = NULL WHERE id = $1")
+                    .bind(id)
+                    .bind(ctx.now())
+                    .bind(&error)
+                    .execute(&ctx.db)
+                    .await?;
+                crate::metrics::job(&kind, "gave_up");
+                Ok(JobOutcome::GaveUp)
+            } else {
+                let delay = backoff(backoff_base_seconds, attempts);
+                sqlx::query("UPDATE jobs SET run_at = $2, last_error = $3, locked_until = NULL WHERE id = $1")
+                    .bind(id)
+                    .bind(ctx.now() + delay)
+                    .bind(&error)
+                    .execute(&ctx.db)
+                    .await?;
+                crate::metrics::job(&kind, "retrying");
+                Ok(JobOutcome::Retrying)
+            }
+        }
+    }
+}
+
+/// `base * 2^(attempts-1)`, capped at one hour.
+fn backoff(base_seconds: i64, attempts: i32) -> chrono::Duration {
+    let exp = u32::try_from(attempts.saturating_sub(1))
+        .unwrap_or(0)
+        .min(16);
+    chrono::Duration::seconds(base_seconds.saturating_mul(1 << exp).min(3600))
+}
+
+/// The runner loop inside `hotline serve`: drain due jobs, then wait for the poll interval.
+pub async fn run_until_stopped(
+    ctx: AppContext,
+    registry: Registry,
+    poll: Duration,
+    backoff_base_seconds: i64,
+) {
+    loop {
+        match run_pending_once(&ctx, &registry, backoff_base_seconds).await {
+            Ok(JobOutcome::Idle) => tokio::time::sleep(poll).await,
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "job runner could not reach the database");
+                tokio::time::sleep(poll).await;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_off_doubles_and_is_capped() {
+        assert_eq!(backoff(5, 1), chrono::Duration::seconds(5));
+        assert_eq!(backoff(5, 3), chrono::Duration::seconds(20));
+        assert_eq!(backoff(5, 40), chrono::Duration::seconds(3600));
+    }
+}

@@ -1,0 +1,64 @@
+//! Prometheus metrics. Labels are low-cardinality words only (route pattern, method, status,
+//! channel, level, outcome): never ids, never anything a reporter said.
+
+use std::sync::OnceLock;
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+
+static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+
+/// Installs the process-wide recorder once (tests start many apps in one process).
+pub fn install() {
+    HANDLE.get_or_init(|| {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets(&[
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ])
+            .ok()?
+            .build_recorder();
+        let handle = recorder.handle();
+        metrics::set_global_recorder(recorder).ok()?;
+        Some(handle)
+    });
+}
+
+pub fn render() -> String {
+    HANDLE
+        .get()
+        .and_then(|h| h.as_ref())
+        .map(|h| h.render())
+        .unwrap_or_default()
+}
+
+pub fn http_request(method: &str, route: &str, status: u16, seconds: f64) {
+    let labels = [
+        ("method", method.to_owned()),
+        ("route", route.to_owned()),
+        ("status", status.to_string()),
+    ];
+    metrics::counter!("hotline_http_requests_total", &labels).increment(1);
+    metrics::histogram!("hotline_http_request_duration_seconds", &labels[..2]).record(seconds);
+}
+
+pub fn report_created(channel: &str, level: &str) {
+    metrics::counter!("hotline_reports_created_total", "channel" => channel.to_owned(), "level" => level.to_owned())
+        .increment(1);
+}
+
+pub fn claim(outcome: &'static str) {
+    metrics::counter!("hotline_queue_claims_total", "outcome" => outcome).increment(1);
+}
+
+pub fn login(outcome: &'static str) {
+    metrics::counter!("hotline_logins_total", "outcome" => outcome).increment(1);
+}
+
+/// A webhook or form whose signature or token did not verify.
+pub fn rejected_signature(channel: &'static str) {
+    metrics::counter!("hotline_rejected_signatures_total", "channel" => channel).increment(1);
+}
+
+pub fn job(kind: &str, outcome: &'static str) {
+    metrics::counter!("hotline_jobs_total", "kind" => kind.to_owned(), "outcome" => outcome)
+        .increment(1);
+}

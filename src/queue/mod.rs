@@ -1,0 +1,79 @@
+//! The one triage queue. A case is *open* while its status is `new` or `in_progress`, or
+//! `waiting` with an unanswered inbound message. Open cases sort by effective level (the urgency
+//! level, raised one step once the case has waited past its level's answer target), then by
+//! waiting time, oldest first.
+//!
+//! Claims are leases stored on the case row: `holder_id` plus `lease_expires_at`. An expired
+//! lease is the same as no holder, so expiry needs no background sweeper and cannot be missed;
+//! claiming uses `FOR UPDATE SKIP LOCKED`, so any number of nodes can claim at once and no
+//! case is ever held twice. An `in_progress` case nobody holds is open: a counselor who drops a
+//! case mid-work must not leave it orphaned.
+
+mod claim;
+mod lease;
+mod list;
+
+pub use claim::{claim_case, claim_next};
+pub use lease::{release, renew};
+pub use list::{QueueItem, list_open};
+
+use crate::domain::CaseId;
+use crate::settings::QueueSettings;
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("case not found")]
+    NotFound,
+    #[error("another counselor holds this case")]
+    HeldByAnother,
+    #[error("you do not hold this case")]
+    NotHolder,
+    #[error("the case is closed")]
+    Closed,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<QueueError> for crate::error::ApiError {
+    fn from(e: QueueError) -> crate::error::ApiError {
+        use crate::error::ApiError;
+        match e {
+            QueueError::NotFound => ApiError::NotFound("case"),
+            QueueError::HeldByAnother => {
+                ApiError::conflict("case_held", "another counselor holds this case")
+            }
+            QueueError::NotHolder => ApiError::conflict(
+                "not_holder",
+                "you do not hold this case (the lease may have expired)",
+            ),
+            QueueError::Closed => ApiError::conflict("case_closed", "the case is closed"),
+            QueueError::Database(db) => db.into(),
+        }
+    }
+}
+
+/// SQL for "this case is open" (see the module docs).
+pub(crate) const OPEN: &str =
+    "(c.status IN ('new', 'in_progress') OR (c.status = 'waiting' AND c.awaiting_reply))";
+
+/// SQL for "someone holds this case now", with `$now` bound as parameter 1.
+pub(crate) const HELD: &str = "(c.holder_id IS NOT NULL AND c.lease_expires_at > $1)";
+
+/// SQL for the effective level rank; parameters 2-5 are the answer targets in seconds for
+/// critical, high, medium and low, parameter 1 is now.
+pub(crate) const EFFECTIVE_RANK: &str = "LEAST(3, c.urgency_rank + CASE WHEN $1 - c.waiting_since > make_interval(secs =>
+    CASE c.urgency_rank WHEN 3 THEN $2 WHEN 2 THEN $3 WHEN 1 THEN $4 ELSE $5 END) THEN 1 ELSE 0 END)";
+
+/// Answer targets in the order `EFFECTIVE_RANK` binds them.
+pub(crate) fn targets(settings: &QueueSettings) -> [f64; 4] {
+    let t = &settings.answer_target_seconds;
+    [t.critical, t.high, t.medium, t.low].map(|s| s as f64)
+}
+
+pub(crate) fn lease_duration(settings: &QueueSettings) -> chrono::Duration {
+    chrono::Duration::seconds(settings.lease_seconds)
+}
+
+/// A claimed case, for the caller to load and return.
+#[derive(Debug, Clone, Copy)]
+pub struct Claimed(pub CaseId);

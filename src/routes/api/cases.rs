@@ -1,0 +1,206 @@
+//! /api/v1/cases: the supervisor's list, one case, and what a counselor does with a case.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::auth::{Identity, Role};
+use crate::cases::{CaseFilter, change_status as change_case_status, list_cases, load_case};
+use crate::context::AppContext;
+use crate::domain::report::FreeText;
+use crate::domain::{CaseId, CaseStatus, Channel, FieldError, Level, UserId};
+use crate::error::ApiError;
+use crate::routes::api::queue::QueueEntry;
+use crate::routes::{ApiJson, parse_id, rfc3339};
+
+fn parse_time(field: &str, raw: &str) -> Result<DateTime<Utc>, FieldError> {
+    DateTime::parse_from_rfc3339(raw)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| FieldError::new(field, "must be an RFC 3339 timestamp"))
+}
+
+fn parse_filter(query: &HashMap<String, String>) -> Result<CaseFilter, FieldError> {
+    let mut f = CaseFilter {
+        limit: 100,
+        ..CaseFilter::default()
+    };
+    for (key, value) in query {
+        let v = value.as_str();
+        match key.as_str() {
+            "status" => f.status = Some(CaseStatus::parse("status", v)?),
+            "level" => f.level = Some(Level::parse("level", v)?),
+            "channel" => f.channel = Some(Channel::parse("channel", v)?),
+            "holder" => {
+                f.holder =
+                    Some(UserId(v.parse().map_err(|_| {
+                        FieldError::new("holder", "must be a user id")
+                    })?))
+            }
+            "flag" => {
+                if !crate::triage::FLAGS.contains(&v) {
+                    return Err(FieldError::new("flag", "must be a rubric flag name"));
+                }
+                f.flag = Some(v.to_owned());
+            }
+            "created_from" => f.created_from = Some(parse_time("created_from", v)?),
+            "created_to" => f.created_to = Some(parse_time("created_to", v)?),
+            "limit" => {
+                f.limit = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=500).contains(n))
+                    .ok_or_else(|| FieldError::new("limit", "must be 1 to 500"))?
+            }
+            "offset" => {
+                f.offset = v
+                    .parse()
+                    .ok()
+                    .filter(|n| *n >= 0)
+                    .ok_or_else(|| FieldError::new("offset", "must be 0 or more"))?
+            }
+            other => return Err(FieldError::new(other, "is not a known filter")),
+        }
+    }
+    Ok(f)
+}
+
+pub async fn list(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Supervisor)?;
+    let filter = parse_filter(&query)?;
+    let items = list_cases(&ctx.db, &ctx.settings.queue, &filter, ctx.now()).await?;
+    let items: Vec<QueueEntry> = items.into_iter().map(QueueEntry::from).collect();
+    Ok(HttpResponse::Ok().json(json!({ "items": items })))
+}
+
+pub async fn get(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Counselor)?;
+    let id: CaseId = parse_id(&id, "case")?;
+    Ok(HttpResponse::Ok()
+        .json(load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, ctx.now()).await?))
+}
+
+pub async fn renew(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Counselor)?;
+    let id: CaseId = parse_id(&id, "case")?;
+    let until =
+        crate::queue::renew(&ctx.db, &ctx.settings.queue, who.user.id, id, ctx.now()).await?;
+    Ok(HttpResponse::Ok().json(json!({ "lease_expires_at": rfc3339::format(&until) })))
+}
+
+pub async fn release(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Counselor)?;
+    let id: CaseId = parse_id(&id, "case")?;
+    let now = ctx.now();
+    crate::queue::release(&ctx.db, who.user.id, who.is_supervisor(), id, now).await?;
+    Ok(HttpResponse::Ok().json(load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteForm {
+    text: Option<String>,
+}
+
+pub async fn add_note(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    id: web::Path<String>,
+    body: ApiJson<NoteForm>,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Counselor)?;
+    let id: CaseId = parse_id(&id, "case")?;
+    let text = FreeText::parse("text", body.value.text.as_deref().unwrap_or(""), 10_000)?
+        .ok_or_else(|| FieldError::new("text", "is required"))?;
+    let note = crate::cases::add_note(
+        &ctx.db,
+        &ctx.keys,
+        &ctx.settings.queue,
+        who.actor(),
+        id,
+        &text,
+        ctx.now(),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(json!({ "id": note })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusForm {
+    status: Option<String>,
+    closing_reason: Option<String>,
+}
+
+pub async fn change_status(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    id: web::Path<String>,
+    body: ApiJson<StatusForm>,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Counselor)?;
+    let id: CaseId = parse_id(&id, "case")?;
+    let form = body.value;
+    let status = CaseStatus::parse(
+        "status",
+        form.status
+            .as_deref()
+            .ok_or_else(|| FieldError::new("status", "is required"))?,
+    )?;
+    let reason = form
+        .closing_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    let reasons = crate::cases::CLOSING_REASONS;
+    match (status, reason) {
+        (CaseStatus::Closed, None) => {
+            return Err(FieldError::new(
+                "closing_reason",
+                format!("is required to close a case: one of {}", reasons.join(", ")),
+            )
+            .into());
+        }
+        (CaseStatus::Closed, Some(r)) if !reasons.contains(&r) => {
+            return Err(FieldError::new(
+                "closing_reason",
+                format!("must be one of {}", reasons.join(", ")),
+            )
+            .into());
+        }
+        (s, Some(_)) if s != CaseStatus::Closed => {
+            return Err(FieldError::new("closing_reason", "is only for closing a case").into());
+        }
+        _ => {}
+    }
+    let now = ctx.now();
+    change_case_status(
+        &ctx.db,
+        &ctx.settings.queue,
+        who.actor(),
+        id,
+        status,
+        reason,
+        now,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await?))
+}

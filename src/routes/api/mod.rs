@@ -1,0 +1,180 @@
+//! The JSON API under `/api/v1`. `ROUTES` is the one table of API routes: the server registers
+//! them from it and the OpenAPI document is generated from it, so the two cannot drift.
+
+mod cases;
+pub mod openapi;
+mod queue;
+mod reports;
+mod users;
+
+use actix_web::http::Method;
+use actix_web::{Route, guard, web};
+
+use crate::auth::Role;
+
+pub struct ApiRoute {
+    pub method: Method,
+    pub path: &'static str,
+    pub summary: &'static str,
+    /// The least role allowed (enforced in the handler by `Identity::require`).
+    pub role: Role,
+    /// Name of the request body schema in the OpenAPI document, if any.
+    pub body: Option<&'static str>,
+    /// Response statuses the route documents besides the common errors.
+    pub responses: &'static [(u16, &'static str)],
+    pub route: fn() -> Route,
+}
+
+pub static ROUTES: &[ApiRoute] = &[
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/reports",
+        summary: "Record a phone-call report: creates a triaged, queued case",
+        role: Role::Counselor,
+        body: Some("PhoneReport"),
+        responses: &[(
+            201,
+            "the new case (or, with a repeated Idempotency-Key, the first one)",
+        )],
+        route: || web::post().to(reports::create),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/reports/matches",
+        summary: "Earlier cases with the same call-back number (keyed-hash lookup)",
+        role: Role::Counselor,
+        body: Some("PhoneLookup"),
+        responses: &[(200, "matching cases, newest first")],
+        route: || web::post().to(reports::matches),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/queue",
+        summary: "Open cases, most urgent first, then longest waiting",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "queue items")],
+        route: || web::get().to(queue::list),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/queue/claim",
+        summary: "Claim the next case, or a specific one with {\"case_id\"}",
+        role: Role::Counselor,
+        body: Some("Claim"),
+        responses: &[
+            (200, "the claimed case"),
+            (204, "the queue is empty"),
+            (409, "the case is held by another counselor"),
+        ],
+        route: || web::post().to(queue::claim),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/cases",
+        summary: "All cases with filters (status, level, channel, holder, flag, created_from, created_to, limit, offset)",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "case summaries, newest first")],
+        route: || web::get().to(cases::list),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/cases/{id}",
+        summary: "One case with messages, notes and history",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "the case")],
+        route: || web::get().to(cases::get),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/renew",
+        summary: "Renew your lease on a case",
+        role: Role::Counselor,
+        body: None,
+        responses: &[
+            (200, "the new expiry"),
+            (409, "you no longer hold the case"),
+        ],
+        route: || web::post().to(cases::renew),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/release",
+        summary: "Give a case back to the queue",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "the case"), (409, "you do not hold the case")],
+        route: || web::post().to(cases::release),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/notes",
+        summary: "Add a note to a case you hold",
+        role: Role::Counselor,
+        body: Some("Note"),
+        responses: &[(201, "the note id"), (409, "you do not hold the case")],
+        route: || web::post().to(cases::add_note),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/status",
+        summary: "Change a case's status (closing needs a closing_reason)",
+        role: Role::Counselor,
+        body: Some("StatusChange"),
+        responses: &[
+            (200, "the case"),
+            (409, "invalid transition, or you do not hold the case"),
+        ],
+        route: || web::post().to(cases::change_status),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/me",
+        summary: "The signed-in user",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "the user")],
+        route: || web::get().to(users::me),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/users",
+        summary: "List staff users",
+        role: Role::Admin,
+        body: None,
+        responses: &[(200, "users")],
+        route: || web::get().to(users::list),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/users",
+        summary: "Create a staff user",
+        role: Role::Admin,
+        body: Some("NewUser"),
+        responses: &[(201, "the user"), (409, "duplicate email")],
+        route: || web::post().to(users::create),
+    },
+    ApiRoute {
+        method: Method::PATCH,
+        path: "/api/v1/users/{id}",
+        summary: "Change a user's role or deactivate them",
+        role: Role::Admin,
+        body: Some("UserChange"),
+        responses: &[(200, "the user")],
+        route: || web::patch().to(users::update),
+    },
+];
+
+pub fn config(cfg: &mut web::ServiceConfig) {
+    for r in ROUTES {
+        // The method guard on the resource lets two resources share a path (GET and POST
+        // /users) without one answering 405 for the other.
+        cfg.service(
+            web::resource(r.path)
+                .guard(guard::Method(r.method.clone()))
+                .route((r.route)()),
+        );
+    }
+}

@@ -1,0 +1,109 @@
+//! GET /api/v1/queue and POST /api/v1/queue/claim.
+
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::auth::{Identity, Role};
+use crate::cases::load_case;
+use crate::context::AppContext;
+use crate::domain::{CaseId, Level};
+use crate::error::ApiError;
+use crate::queue::{QueueItem, claim_case, claim_next, list_open};
+use crate::routes::json_body::{BodyLimit, parse, read_limited};
+use crate::routes::rfc3339;
+
+/// A queue entry as the API shows it.
+#[derive(Serialize)]
+pub struct QueueEntry {
+    id: CaseId,
+    reference: String,
+    channel: String,
+    status: String,
+    urgency: UrgencySummary,
+    effective_level: Level,
+    #[serde(with = "rfc3339")]
+    waiting_since: chrono::DateTime<chrono::Utc>,
+    #[serde(with = "rfc3339")]
+    created_at: chrono::DateTime<chrono::Utc>,
+    holder: Option<HolderSummary>,
+    #[serde(with = "rfc3339::option")]
+    lease_expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Serialize)]
+struct UrgencySummary {
+    level: String,
+    flags: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct HolderSummary {
+    id: Uuid,
+    email: String,
+}
+
+impl From<QueueItem> for QueueEntry {
+    fn from(i: QueueItem) -> QueueEntry {
+        QueueEntry {
+            effective_level: i.effective_level(),
+            id: i.id,
+            reference: i.reference,
+            channel: i.channel,
+            status: i.status,
+            urgency: UrgencySummary {
+                level: i.urgency_level,
+                flags: i.urgency_flags,
+            },
+            waiting_since: i.waiting_since,
+            created_at: i.created_at,
+            holder: i
+                .holder_id
+                .zip(i.holder_email)
+                .map(|(id, email)| HolderSummary { id, email }),
+            lease_expires_at: i.lease_expires_at,
+        }
+    }
+}
+
+pub async fn list(ctx: web::Data<AppContext>, who: Identity) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Counselor)?;
+    let items = list_open(&ctx.db, &ctx.settings.queue, ctx.now(), 500).await?;
+    let items: Vec<QueueEntry> = items.into_iter().map(QueueEntry::from).collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimRequest {
+    case_id: Option<Uuid>,
+}
+
+/// The body is optional: empty means "the next case".
+pub async fn claim(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    limit: Option<web::Data<BodyLimit>>,
+    mut payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Counselor)?;
+    let limit = limit.map(|l| l.0).unwrap_or(65536);
+    let raw = read_limited(&mut payload, limit).await?;
+    let request: ClaimRequest = if raw.iter().all(u8::is_ascii_whitespace) {
+        ClaimRequest { case_id: None }
+    } else {
+        parse(&raw)?
+    };
+    let now = ctx.now();
+    let claimed = match request.case_id {
+        Some(id) => {
+            Some(claim_case(&ctx.db, &ctx.settings.queue, who.user.id, CaseId(id), now).await?)
+        }
+        None => claim_next(&ctx.db, &ctx.settings.queue, who.user.id, now).await?,
+    };
+    match claimed {
+        Some(c) => Ok(HttpResponse::Ok()
+            .json(load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, c.0, now).await?)),
+        None => Ok(HttpResponse::NoContent().finish()),
+    }
+}

@@ -1,0 +1,201 @@
+//! POST /api/v1/reports and the call-back number lookup.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::{Identity, Role};
+use crate::cases::load_case;
+use crate::context::AppContext;
+use crate::crypto::sha256;
+use crate::domain::report::FreeText;
+use crate::domain::{
+    Answers, Caller, CaseId, CountryCode, FieldError, LanguageTag, NewReport, PersonName,
+    PhoneNumber,
+};
+use crate::error::ApiError;
+use crate::intake::phone_report::Idempotency;
+use crate::intake::{earlier_cases_for_phone, record_phone_report};
+use crate::routes::ApiJson;
+
+/// The phone-call form as JSON.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneReportForm {
+    caller: Option<String>,
+    language: Option<String>,
+    location: Option<LocationForm>,
+    narrative: Option<String>,
+    answers: Option<BTreeMap<String, String>>,
+    callback: Option<CallbackForm>,
+    linked_cases: Option<Vec<Uuid>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LocationForm {
+    country: Option<String>,
+    area: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallbackForm {
+    name: Option<String>,
+    phone: Option<String>,
+    safe_hours: Option<String>,
+    never_contact_first: Option<bool>,
+    no_voicemail: Option<bool>,
+}
+
+fn non_empty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl TryFrom<PhoneReportForm> for NewReport {
+    type Error = FieldError;
+
+    fn try_from(f: PhoneReportForm) -> Result<NewReport, FieldError> {
+        let caller =
+            non_empty(&f.caller).ok_or_else(|| FieldError::new("caller", "is required"))?;
+        let caller = Caller::parse("caller", caller)?;
+        let language = non_empty(&f.language)
+            .map(|l| LanguageTag::parse("language", l))
+            .transpose()?;
+        let (country, area) = match &f.location {
+            Some(loc) => (
+                non_empty(&loc.country)
+                    .map(|c| CountryCode::parse("location.country", c))
+                    .transpose()?,
+                FreeText::parse("location.area", loc.area.as_deref().unwrap_or(""), 200)?,
+            ),
+            None => (None, None),
+        };
+        let narrative = FreeText::parse("narrative", f.narrative.as_deref().unwrap_or(""), 20_000)?
+            .ok_or_else(|| {
+                FieldError::new(
+                    "narrative",
+                    "is required: note what is happening in the caller's words",
+                )
+            })?;
+        let answers = Answers::parse(
+            f.answers
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        )?;
+        let cb = f.callback.as_ref();
+        let callback_phone = cb
+            .and_then(|c| non_empty(&c.phone))
+            .map(|p| PhoneNumber::parse("callback.phone", p))
+            .transpose()?;
+        let callback_name = match cb.and_then(|c| c.name.as_deref()) {
+            Some(n) => PersonName::parse("callback.name", n)?,
+            None => None,
+        };
+        let safe_hours = cb.and_then(|c| non_empty(&c.safe_hours)).map(str::to_owned);
+        if safe_hours.as_ref().is_some_and(|s| s.chars().count() > 100) {
+            return Err(FieldError::new(
+                "callback.safe_hours",
+                "must be at most 100 characters",
+            ));
+        }
+        Ok(NewReport {
+            caller,
+            language,
+            country,
+            area,
+            narrative,
+            answers,
+            callback_name,
+            // No number given means the hotline cannot and must not call first.
+            never_contact_first: cb
+                .and_then(|c| c.never_contact_first)
+                .unwrap_or(callback_phone.is_none()),
+            no_voicemail: cb.and_then(|c| c.no_voicemail).unwrap_or(true),
+            callback_phone,
+            safe_hours,
+            linked_cases: f
+                .linked_cases
+                .unwrap_or_default()
+                .into_iter()
+                .map(CaseId)
+                .collect(),
+        })
+    }
+}
+
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(v) = req.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    let key = v.to_str().map_err(|_| {
+        ApiError::bad_request("invalid_header", "Idempotency-Key must be printable ASCII")
+    })?;
+    if key.is_empty() || key.len() > 200 {
+        return Err(ApiError::bad_request(
+            "invalid_header",
+            "Idempotency-Key must be 1 to 200 characters",
+        ));
+    }
+    Ok(Some(key.to_owned()))
+}
+
+pub async fn create(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    req: HttpRequest,
+    body: ApiJson<PhoneReportForm>,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Counselor)?;
+    let key = idempotency_key(&req)?;
+    let report = NewReport::try_from(body.value)?;
+    let idempotency = key.as_deref().map(|key| Idempotency {
+        key,
+        request_hash: sha256(&body.raw),
+    });
+    let now = ctx.now();
+    let recorded = record_phone_report(
+        &ctx.db,
+        &ctx.keys,
+        &ctx.rules,
+        who.user.id,
+        &report,
+        idempotency,
+        now,
+    )
+    .await?;
+    let case = load_case(
+        &ctx.db,
+        &ctx.keys,
+        &ctx.settings.queue,
+        recorded.case_id,
+        now,
+    )
+    .await?;
+    let mut resp = HttpResponse::Created();
+    resp.insert_header(("Location", format!("/api/v1/cases/{}", recorded.case_id)));
+    if recorded.replayed {
+        resp.insert_header(("Idempotent-Replayed", "true"));
+    }
+    Ok(resp.json(case))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneLookup {
+    phone: String,
+}
+
+pub async fn matches(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    body: ApiJson<PhoneLookup>,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Counselor)?;
+    let phone = PhoneNumber::parse("phone", &body.value.phone)?;
+    let items = earlier_cases_for_phone(&ctx.db, &ctx.keys, &phone).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+}

@@ -1,0 +1,105 @@
+//! Staff users: the admin's user management and `GET /api/v1/me`.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::auth::{Identity, Role, audit, users};
+use crate::context::AppContext;
+use crate::domain::{FieldError, UserId};
+use crate::error::ApiError;
+use crate::routes::{ApiJson, parse_id};
+
+pub async fn me(who: Identity) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Counselor)?;
+    Ok(HttpResponse::Ok().json(&who.user))
+}
+
+pub async fn list(ctx: web::Data<AppContext>, who: Identity) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Admin)?;
+    Ok(HttpResponse::Ok().json(json!({ "items": users::list(&ctx.db).await? })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    email: Option<String>,
+    role: Option<String>,
+    password: Option<String>,
+}
+
+pub async fn create(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    body: ApiJson<NewUser>,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Admin)?;
+    let f = body.value;
+    let email = f
+        .email
+        .ok_or_else(|| FieldError::new("email", "is required"))?;
+    let role = Role::parse(
+        "role",
+        f.role
+            .as_deref()
+            .ok_or_else(|| FieldError::new("role", "is required"))?,
+    )?;
+    let password = f
+        .password
+        .ok_or_else(|| FieldError::new("password", "is required"))?;
+    let now = ctx.now();
+    let user = users::create(&ctx.db, &email, role, &password, now).await?;
+    audit::record(
+        &ctx.db,
+        Some(who.user.id),
+        "user.created",
+        None,
+        json!({ "user_id": user.id, "role": role }),
+        now,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(user))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserChange {
+    role: Option<String>,
+    active: Option<bool>,
+}
+
+pub async fn update(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    id: web::Path<String>,
+    body: ApiJson<UserChange>,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Admin)?;
+    let id: UserId = parse_id(&id, "user")?;
+    let role = body
+        .value
+        .role
+        .as_deref()
+        .map(|r| Role::parse("role", r))
+        .transpose()?;
+    if id == who.user.id
+        && (body.value.active == Some(false) || role.is_some_and(|r| r != Role::Admin))
+    {
+        return Err(ApiError::conflict(
+            "self_lockout",
+            "an admin cannot demote or deactivate themselves",
+        ));
+    }
+    let user = users::update(&ctx.db, id, role, body.value.active).await?;
+    let details = json!({ "user_id": id, "role": role, "active": body.value.active });
+    audit::record(
+        &ctx.db,
+        Some(who.user.id),
+        "user.changed",
+        None,
+        details,
+        ctx.now(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(user))
+}

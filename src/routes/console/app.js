@@ -1,0 +1,119 @@
+// The console's only script: calls the JSON API with the session cookie and the CSRF token.
+"use strict";
+const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
+
+async function api(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: "same-origin",
+  });
+  const data = res.status === 204 ? null : await res.json().catch(() => null);
+  return { status: res.status, data };
+}
+
+function errorText(r) {
+  const e = r.data && r.data.error;
+  return e ? (e.field ? e.field + ": " : "") + e.message : "request failed (" + r.status + ")";
+}
+
+const claimNext = document.getElementById("claim-next");
+if (claimNext) {
+  claimNext.addEventListener("click", async () => {
+    const r = await api("POST", "/api/v1/queue/claim");
+    const msg = document.getElementById("claim-message");
+    if (r.status === 200) location.href = "/console/cases/" + r.data.id;
+    else if (r.status === 204) msg.textContent = "Nothing is waiting.";
+    else msg.textContent = errorText(r);
+  });
+}
+
+const actions = document.getElementById("case-actions");
+if (actions) {
+  const id = actions.dataset.caseId;
+  actions.addEventListener("click", async (ev) => {
+    const action = ev.target.dataset && ev.target.dataset.action;
+    if (!action) return;
+    const r = action === "claim"
+      ? await api("POST", "/api/v1/queue/claim", { case_id: id })
+      : await api("POST", "/api/v1/cases/" + id + "/" + action);
+    if (r.status === 200) location.reload();
+    else document.getElementById("action-message").textContent = errorText(r);
+  });
+}
+
+const noteForm = document.getElementById("note-form");
+if (noteForm) {
+  noteForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const r = await api("POST", "/api/v1/cases/" + noteForm.dataset.caseId + "/notes", { text: noteForm.text.value });
+    if (r.status === 201) location.reload();
+    else document.getElementById("action-message").textContent = errorText(r);
+  });
+}
+
+const statusForm = document.getElementById("status-form");
+if (statusForm) {
+  statusForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const body = { status: statusForm.status.value };
+    if (statusForm.closing_reason.value) body.closing_reason = statusForm.closing_reason.value;
+    const r = await api("POST", "/api/v1/cases/" + statusForm.dataset.caseId + "/status", body);
+    if (r.status === 200) location.reload();
+    else document.getElementById("action-message").textContent = errorText(r);
+  });
+}
+
+const phoneForm = document.getElementById("phone-form");
+if (phoneForm) {
+  const earlier = document.getElementById("earlier-cases");
+  phoneForm.callback_phone.addEventListener("change", async () => {
+    earlier.textContent = "";
+    const phone = phoneForm.callback_phone.value.trim();
+    if (!phone) return;
+    const r = await api("POST", "/api/v1/reports/matches", { phone });
+    if (r.status !== 200 || r.data.items.length === 0) return;
+    const p = document.createElement("p");
+    p.textContent = "Earlier cases with this number (tick to link; nothing is linked automatically):";
+    earlier.appendChild(p);
+    for (const c of r.data.items) {
+      const label = document.createElement("label");
+      const box = document.createElement("input");
+      box.type = "checkbox"; box.name = "link"; box.value = c.id;
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(" " + c.reference + " (" + c.status + ", " + c.urgency_level + ")"));
+      earlier.appendChild(label);
+    }
+  });
+  phoneForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const f = phoneForm;
+    const answers = {};
+    for (const el of f.querySelectorAll('select[name^="answers."]')) answers[el.name.slice(8)] = el.value;
+    const body = {
+      caller: f.caller.value,
+      language: f.language.value,
+      location: { country: f.country.value, area: f.area.value },
+      narrative: f.narrative.value,
+      answers,
+      callback: {
+        name: f.callback_name.value, phone: f.callback_phone.value, safe_hours: f.safe_hours.value,
+        never_contact_first: f.never_contact_first.checked, no_voicemail: f.no_voicemail.checked,
+      },
+      linked_cases: [...f.querySelectorAll('input[name="link"]:checked')].map((b) => b.value),
+    };
+    const r = await api("POST", "/api/v1/reports", body);
+    if (r.status === 201) {
+      const link = document.getElementById("saved-reference");
+      link.textContent = r.data.reference;
+      link.href = "/console/cases/" + r.data.id;
+      document.getElementById("saved").hidden = false;
+      f.reset();
+      earlier.textContent = "";
+      document.getElementById("form-error").textContent = "";
+    } else {
+      document.getElementById("form-error").textContent = errorText(r);
+    }
+  });
+}

@@ -1,0 +1,262 @@
+//! The queue, a case, and the phone-call form.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::html::{escape, page_response};
+use super::signed_in;
+use crate::cases::{CLOSING_REASONS, load_case};
+use crate::context::AppContext;
+use crate::domain::CaseId;
+use crate::domain::report::ANSWER_KEYS;
+use crate::queue::list_open;
+
+fn unavailable() -> HttpResponse {
+    page_response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Unavailable",
+        None,
+        "<p class=\"error\">The database is unavailable. Nothing is lost; please retry in a moment.</p>",
+    )
+}
+
+fn local_time(ctx: &AppContext, at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&ctx.settings.time_zone())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+pub async fn queue(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse {
+    let who = match signed_in(&ctx, &req).await {
+        Ok(w) => w,
+        Err(resp) => return resp,
+    };
+    let Ok(items) = list_open(&ctx.db, &ctx.settings.queue, ctx.now(), 500).await else {
+        return unavailable();
+    };
+    let rows: String = items
+        .iter()
+        .map(|i| {
+            let level = i.effective_level();
+            format!(
+                "<tr data-case-id=\"{id}\" data-reference=\"{reference}\"><td><a href=\"/console/cases/{id}\">{reference}</a></td>\
+                 <td class=\"{level}\">{level}{raised}</td><td>{flags}</td><td>{channel}</td><td>{status}</td><td>{since}</td><td>{holder}</td></tr>",
+                id = i.id,
+                reference = escape(&i.reference),
+                raised = if level.as_str() != i.urgency_level { " (waited past target)" } else { "" },
+                flags = escape(&i.urgency_flags.join(", ")),
+                channel = escape(&i.channel),
+                status = escape(&i.status),
+                since = local_time(&ctx, &i.waiting_since),
+                holder = escape(i.holder_email.as_deref().unwrap_or("—")),
+            )
+        })
+        .collect();
+    let body = format!(
+        "<p><button id=\"claim-next\" type=\"button\">Claim next case</button> <span id=\"claim-message\" class=\"muted\"></span></p>\
+         <table id=\"queue\"><thead><tr><th>Case</th><th>Level</th><th>Indicators</th><th>Channel</th><th>Status</th><th>Waiting since</th><th>Held by</th></tr></thead>\
+         <tbody>{rows}</tbody></table>{empty}",
+        empty = if items.is_empty() {
+            "<p class=\"muted\" id=\"queue-empty\">The queue is empty.</p>"
+        } else {
+            ""
+        },
+    );
+    page_response(StatusCode::OK, "Queue", Some(&who), &body)
+}
+
+pub async fn case(
+    ctx: web::Data<AppContext>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let who = match signed_in(&ctx, &req).await {
+        Ok(w) => w,
+        Err(resp) => return resp,
+    };
+    let Ok(id) = id.parse::<uuid::Uuid>().map(CaseId) else {
+        return page_response(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            Some(&who),
+            "<p>No such case.</p>",
+        );
+    };
+    let c = match load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, ctx.now()).await {
+        Ok(c) => c,
+        Err(crate::cases::CaseError::NotFound) => {
+            return page_response(
+                StatusCode::NOT_FOUND,
+                "Not found",
+                Some(&who),
+                "<p>No such case.</p>",
+            );
+        }
+        Err(_) => return unavailable(),
+    };
+    let reasons: String = c
+        .urgency
+        .reasons
+        .iter()
+        .map(|r| format!("<li>{}</li>", escape(&r.text)))
+        .collect();
+    let messages: String = c
+        .messages
+        .iter()
+        .map(|m| {
+            format!(
+                "<tr><td>{at}</td><td>{dir}</td><td>{channel}</td><td style=\"white-space:pre-wrap\">{text}</td></tr>",
+                at = local_time(&ctx, &m.at),
+                dir = escape(&m.direction),
+                channel = escape(&m.channel),
+                text = escape(m.text.as_deref().unwrap_or("")),
+            )
+        })
+        .collect();
+    let notes: String = c
+        .notes
+        .iter()
+        .map(|n| {
+            format!(
+                "<li><span class=\"muted\">{} {}</span><br>{}</li>",
+                local_time(&ctx, &n.at),
+                escape(&n.author),
+                escape(&n.text)
+            )
+        })
+        .collect();
+    let history: String = c
+        .history
+        .iter()
+        .map(|h| {
+            format!(
+                "<li>{} {} <span class=\"muted\">{}</span></li>",
+                local_time(&ctx, &h.at),
+                escape(&h.action),
+                escape(h.actor.as_deref().unwrap_or("system"))
+            )
+        })
+        .collect();
+    let links: String = c
+        .linked_cases
+        .iter()
+        .map(|l| {
+            format!(
+                "<a href=\"/console/cases/{}\">{}</a> ",
+                l.id,
+                escape(&l.reference)
+            )
+        })
+        .collect();
+    let statuses: String = ["in_progress", "waiting", "referred", "closed"]
+        .iter()
+        .map(|s| format!("<option>{s}</option>"))
+        .collect();
+    let closing: String = CLOSING_REASONS
+        .iter()
+        .map(|s| format!("<option>{s}</option>"))
+        .collect();
+    let cb = &c.callback;
+    let body = format!(
+        "<p><strong id=\"case-reference\">{reference}</strong> · status <span id=\"case-status\">{status}</span> · \
+         urgency <span class=\"{level}\" id=\"case-level\">{level}</span> (queue: {effective}) · held by <span id=\"case-holder\">{holder}</span></p>\
+         <div data-case-id=\"{id}\" id=\"case-actions\"><button type=\"button\" data-action=\"claim\">Claim</button> \
+         <button type=\"button\" data-action=\"renew\">Renew lease</button> <button type=\"button\" data-action=\"release\">Release to queue</button> \
+         <span id=\"action-message\" class=\"muted\"></span></div>\
+         <h2>Why this urgency</h2><ul>{reasons}</ul>\
+         <h2>Caller and call-back</h2><p>Caller: {caller} · language: {language} · where: {country} {area}</p>\
+         <p>Call-back: {name} {phone} · safe hours: {hours} · {first} · {voicemail}</p><p>Linked cases: {links}</p>\
+         <h2>Messages</h2><table><tbody>{messages}</tbody></table>\
+         <h2>Notes</h2><ul id=\"notes\">{notes}</ul>\
+         <form id=\"note-form\" data-case-id=\"{id}\"><textarea name=\"text\" required></textarea><button type=\"submit\">Add note</button></form>\
+         <h2>Status</h2><form id=\"status-form\" data-case-id=\"{id}\"><select name=\"status\">{statuses}</select> \
+         closing reason <select name=\"closing_reason\"><option value=\"\">—</option>{closing}</select> <button type=\"submit\">Change status</button></form>\
+         <h2>History</h2><ul>{history}</ul>",
+        id = c.id,
+        reference = escape(&c.reference),
+        status = escape(&c.status),
+        level = c.urgency.level,
+        effective = c.effective_level,
+        holder = escape(
+            c.holder
+                .as_ref()
+                .map(|h| h.email.as_str())
+                .unwrap_or("nobody")
+        ),
+        caller = escape(&c.caller),
+        language = escape(c.language.as_deref().unwrap_or("—")),
+        country = escape(c.location.country.as_deref().unwrap_or("—")),
+        area = escape(c.location.area.as_deref().unwrap_or("")),
+        name = escape(cb.name.as_deref().unwrap_or("")),
+        phone = escape(cb.phone.as_deref().unwrap_or("no number")),
+        hours = escape(cb.safe_hours.as_deref().unwrap_or("not given")),
+        first = if cb.never_contact_first {
+            "never contact first"
+        } else {
+            "may be contacted"
+        },
+        voicemail = if cb.no_voicemail {
+            "no voicemail"
+        } else {
+            "voicemail allowed"
+        },
+    );
+    page_response(
+        StatusCode::OK,
+        &format!("Case {}", c.reference),
+        Some(&who),
+        &body,
+    )
+}
+
+pub async fn phone_form(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse {
+    let who = match signed_in(&ctx, &req).await {
+        Ok(w) => w,
+        Err(resp) => return resp,
+    };
+    let questions = [
+        ("minor", "Is anyone involved under 18?"),
+        ("confinement", "Is the person held or locked in?"),
+        ("documents_seized", "Were their documents taken?"),
+        ("debt_bondage", "Do they owe a debt to the employer?"),
+        ("injury_medical", "Are they injured or ill?"),
+        ("threat_violence", "Are they threatened?"),
+        ("abroad", "Are they abroad?"),
+        ("at_sea", "Are they at sea?"),
+    ];
+    debug_assert_eq!(questions.len(), ANSWER_KEYS.len());
+    let answers: String = questions
+        .iter()
+        .map(|(key, q)| {
+            format!(
+                "<label>{q} <select name=\"answers.{key}\"><option value=\"unknown\">unknown</option><option value=\"yes\">yes</option><option value=\"no\">no</option></select></label>"
+            )
+        })
+        .collect();
+    let body = format!(
+        "<form id=\"phone-form\">\
+         <label>Who is calling <select name=\"caller\"><option>victim</option><option>relative</option><option>friend</option>\
+         <option>coworker</option><option>professional</option><option>anonymous</option></select></label>\
+         <label>Language (BCP 47: th, lo, km, my, vi, zh, en…) <input name=\"language\" value=\"th\"></label>\
+         <fieldset><legend>Where is the person at risk</legend><label>Country (ISO code) <input name=\"country\" maxlength=\"2\"></label>\
+         <label>Province / city <input name=\"area\"></label></fieldset>\
+         <label>What is happening (in the caller's words)<textarea name=\"narrative\" required></textarea></label>\
+         <fieldset><legend>Quick indicators</legend>{answers}</fieldset>\
+         <fieldset><legend>Call-back</legend><label>Name they want to be called <input name=\"callback_name\"></label>\
+         <label>Phone <input name=\"callback_phone\" type=\"tel\"></label>\
+         <div id=\"earlier-cases\"></div>\
+         <label>When it is safe to call <input name=\"safe_hours\" placeholder=\"18:00-20:00\"></label>\
+         <label><input type=\"checkbox\" name=\"never_contact_first\"> Never contact first</label>\
+         <label><input type=\"checkbox\" name=\"no_voicemail\" checked> No voicemail</label></fieldset>\
+         <button type=\"submit\" id=\"save-report\">Save report</button> <span id=\"form-error\" class=\"error\"></span></form>\
+         <p id=\"saved\" hidden>Saved as <a id=\"saved-reference\" href=\"#\"></a>. It is in the queue.</p>"
+    );
+    page_response(StatusCode::OK, "Phone report", Some(&who), &body)
+}
+
+pub async fn script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "no-cache"))
+        .body(include_str!("app.js"))
+}

@@ -1,0 +1,33 @@
+//! Liveness, readiness and metrics.
+
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use crate::context::AppContext;
+
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "ok" }))
+}
+
+/// Ready when PostgreSQL answers. Redis is reported but not required: without it only console
+/// sessions and rate limits are lost, so the node still takes reports.
+pub async fn ready(ctx: web::Data<AppContext>) -> HttpResponse {
+    let postgres = sqlx::query("SELECT 1").execute(&ctx.db).await.is_ok();
+    let redis = ctx.redis.ping().await.is_ok();
+    let body = json!({
+        "status": if postgres { "ok" } else { "unavailable" },
+        "postgres": if postgres { "ok" } else { "unavailable" },
+        "redis": if redis { "ok" } else { "degraded" },
+    });
+    if postgres {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}
+
+pub async fn metrics() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(crate::metrics::render())
+}

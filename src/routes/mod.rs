@@ -1,0 +1,47 @@
+//! HTTP only: extract, call a feature function, map its error. No SQL here.
+//!
+//! `config` is the whole URL map.
+
+pub mod api;
+pub mod console;
+mod health;
+pub mod json_body;
+pub mod rfc3339;
+
+use actix_web::{HttpResponse, web};
+
+use crate::error::ApiError;
+pub use json_body::ApiJson;
+
+/// The API's body limit, as app data for `ApiJson`.
+pub fn json_body_limit(bytes: usize) -> json_body::BodyLimit {
+    json_body::BodyLimit(bytes)
+}
+
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/health/live", web::get().to(health::live))
+        .route("/health/ready", web::get().to(health::ready))
+        .route("/metrics", web::get().to(health::metrics))
+        .route("/api/openapi.json", web::get().to(api::openapi::document))
+        .configure(api::config)
+        .configure(console::config)
+        .route("/", web::get().to(|| async { see_other("/console/queue") }));
+}
+
+/// Anything unrouted: a JSON 404, like every other error.
+pub async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound("route"))
+}
+
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", location))
+        .finish()
+}
+
+/// Parses a path id; a malformed one is a 404 (it cannot name anything).
+pub fn parse_id<T: From<uuid::Uuid>>(raw: &str, what: &'static str) -> Result<T, ApiError> {
+    raw.parse::<uuid::Uuid>()
+        .map(T::from)
+        .map_err(|_| ApiError::NotFound(what))
+}

@@ -1,0 +1,339 @@
+//! Typed settings: `config/base.yaml`, then `config/<profile>.yaml`, then the environment.
+//!
+//! Every key has a default in `base.yaml`. The environment overrides any key with `HOTLINE_`
+//! plus its path (`__` between levels); `DATABASE_URL` and `REDIS_URL` are honoured as they are.
+//! Secrets are read only from the environment. A missing or invalid setting is one clear error
+//! line naming the key, so a misconfigured node refuses to start instead of half-working.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Environment variables that start with `HOTLINE_` but are not settings.
+const NOT_SETTINGS: &[&str] = &[
+    "HOTLINE_PROFILE",
+    "HOTLINE_CONFIG_DIR",
+    "HOTLINE_REQUIRE_BROWSER",
+];
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid setting: {0}")]
+pub struct SettingsError(pub String);
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub redis: RedisSettings,
+    pub crypto: CryptoSettings,
+    pub auth: AuthSettings,
+    pub queue: QueueSettings,
+    pub triage: TriageSettings,
+    pub jobs: JobSettings,
+    pub channels: ChannelSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    pub api_body_limit_bytes: usize,
+    pub webhook_body_limit_bytes: usize,
+    pub cookie_secure: bool,
+    pub session_ttl_seconds: u64,
+    pub time_zone: String,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub max_connections: u32,
+    pub acquire_timeout_ms: u64,
+}
+
+impl std::fmt::Debug for DatabaseSettings {
+    // The URL may carry a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseSettings")
+            .field("url", &"[redacted]")
+            .field("max_connections", &self.max_connections)
+            .finish()
+    }
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedisSettings {
+    pub url: String,
+    pub timeout_ms: u64,
+}
+
+impl std::fmt::Debug for RedisSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisSettings")
+            .field("url", &"[redacted]")
+            .finish()
+    }
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CryptoSettings {
+    pub key: String,
+    pub key_id: String,
+    pub previous_key: String,
+    pub previous_key_id: String,
+    pub index_key: String,
+    pub session_key: String,
+}
+
+impl std::fmt::Debug for CryptoSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CryptoSettings")
+            .field("key_id", &self.key_id)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    pub login_attempts_per_window: u32,
+    pub login_window_seconds: u64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueSettings {
+    pub lease_seconds: i64,
+    pub answer_target_seconds: AnswerTargets,
+}
+
+/// How long a case of each level may wait before it is raised one level.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerTargets {
+    pub critical: i64,
+    pub high: i64,
+    pub medium: i64,
+    pub low: i64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriageSettings {
+    pub rules_path: PathBuf,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobSettings {
+    pub enabled: bool,
+    pub poll_interval_ms: u64,
+    pub backoff_base_seconds: i64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelSettings {
+    pub telegram: TelegramSettings,
+    pub line: LineSettings,
+    pub email: EmailSettings,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelegramSettings {
+    pub enabled: bool,
+    pub bot_token: String,
+    pub webhook_secret: String,
+    pub api_url: String,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineSettings {
+    pub enabled: bool,
+    pub channel_secret: String,
+    pub channel_access_token: String,
+    pub api_url: String,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailSettings {
+    pub enabled: bool,
+    pub imap_url: String,
+    pub smtp_url: String,
+    pub from_address: String,
+}
+
+macro_rules! redacted_debug {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($t)).field("enabled", &self.enabled).finish_non_exhaustive()
+            }
+        }
+    )*};
+}
+redacted_debug!(TelegramSettings, LineSettings, EmailSettings);
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub filter: String,
+    pub format: String,
+}
+
+impl Settings {
+    /// Loads settings from `config/` (or `HOTLINE_CONFIG_DIR`) and the process environment.
+    /// The profile file (`HOTLINE_PROFILE`, e.g. `local` or `test`) is optional.
+    pub fn load() -> Result<Settings, SettingsError> {
+        let dir = std::env::var("HOTLINE_CONFIG_DIR").unwrap_or_else(|_| "config".to_owned());
+        let profile = std::env::var("HOTLINE_PROFILE").ok();
+        let env: HashMap<String, String> = std::env::vars().collect();
+        Settings::load_from(Path::new(&dir), profile.as_deref(), &env)
+    }
+
+    /// Loads settings from a directory, an optional profile and a given environment; tests use
+    /// this to build settings without touching the process environment.
+    pub fn load_from(
+        dir: &Path,
+        profile: Option<&str>,
+        env: &HashMap<String, String>,
+    ) -> Result<Settings, SettingsError> {
+        let base = dir.join("base.yaml");
+        if !base.exists() {
+            return Err(SettingsError(format!(
+                "{} not found (run from the project root or set HOTLINE_CONFIG_DIR)",
+                base.display()
+            )));
+        }
+        let mut builder = config::Config::builder().add_source(config::File::from(base));
+        if let Some(profile) = profile.filter(|p| !p.is_empty()) {
+            let path = dir.join(format!("{profile}.yaml"));
+            if !path.exists() {
+                return Err(SettingsError(format!(
+                    "HOTLINE_PROFILE: {} not found",
+                    path.display()
+                )));
+            }
+            builder = builder.add_source(config::File::from(path));
+        }
+        let overrides: HashMap<String, String> = env
+            .iter()
+            .filter(|(k, _)| k.starts_with("HOTLINE_") && !NOT_SETTINGS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        builder = builder.add_source(
+            config::Environment::with_prefix("HOTLINE")
+                .prefix_separator("_")
+                .separator("__")
+                .try_parsing(true)
+                .source(Some(overrides)),
+        );
+        for (var, key) in [("DATABASE_URL", "database.url"), ("REDIS_URL", "redis.url")] {
+            if let Some(value) = env.get(var).filter(|v| !v.is_empty()) {
+                builder = builder
+                    .set_override(key, value.clone())
+                    .map_err(|e| SettingsError(format!("{var}: {e}")))?;
+            }
+        }
+        let settings: Settings = builder
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .map_err(|e| SettingsError(e.to_string()))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks what serde cannot: cross-field rules and required secrets of enabled channels.
+    /// The crypto key itself is checked when the key ring is built.
+    fn validate(&self) -> Result<(), SettingsError> {
+        let fail = |key: &str, why: &str| Err(SettingsError(format!("{key}: {why}")));
+        if self.server.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return fail("server.time_zone", "not an IANA time zone name");
+        }
+        if self.queue.lease_seconds <= 0 {
+            return fail("queue.lease_seconds", "must be positive");
+        }
+        let t = &self.queue.answer_target_seconds;
+        for (key, v) in [
+            ("critical", t.critical),
+            ("high", t.high),
+            ("medium", t.medium),
+            ("low", t.low),
+        ] {
+            if v <= 0 {
+                return fail(
+                    &format!("queue.answer_target_seconds.{key}"),
+                    "must be positive",
+                );
+            }
+        }
+        if !["json", "pretty"].contains(&self.log.format.as_str()) {
+            return fail("log.format", "must be json or pretty");
+        }
+        let tg = &self.channels.telegram;
+        if tg.enabled {
+            if tg.bot_token.is_empty() {
+                return fail(
+                    "channels.telegram.bot_token",
+                    "required when the channel is enabled (HOTLINE_CHANNELS__TELEGRAM__BOT_TOKEN)",
+                );
+            }
+            if tg.webhook_secret.is_empty() {
+                return fail(
+                    "channels.telegram.webhook_secret",
+                    "required when the channel is enabled (HOTLINE_CHANNELS__TELEGRAM__WEBHOOK_SECRET)",
+                );
+            }
+        }
+        let line = &self.channels.line;
+        if line.enabled {
+            if line.channel_secret.is_empty() {
+                return fail(
+                    "channels.line.channel_secret",
+                    "required when the channel is enabled (HOTLINE_CHANNELS__LINE__CHANNEL_SECRET)",
+                );
+            }
+            if line.channel_access_token.is_empty() {
+                return fail(
+                    "channels.line.channel_access_token",
+                    "required when the channel is enabled (HOTLINE_CHANNELS__LINE__CHANNEL_ACCESS_TOKEN)",
+                );
+            }
+        }
+        let email = &self.channels.email;
+        if email.enabled {
+            for (key, v) in [
+                ("imap_url", &email.imap_url),
+                ("smtp_url", &email.smtp_url),
+                ("from_address", &email.from_address),
+            ] {
+                if v.is_empty() {
+                    return fail(
+                        &format!("channels.email.{key}"),
+                        "required when the channel is enabled",
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.server
+            .time_zone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Bangkok)
+    }
+}

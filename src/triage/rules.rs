@@ -1,0 +1,148 @@
+//! The triage rules file, parsed and checked against the rubric's closed flag vocabulary.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::domain::Level;
+use crate::domain::report::ANSWER_KEYS;
+
+/// The rubric's closed flag vocabulary.
+pub const FLAGS: &[&str] = &[
+    "minor",
+    "confinement",
+    "threat_violence",
+    "weapon",
+    "injury_medical",
+    "self_harm",
+    "pregnancy",
+    "abroad",
+    "at_sea",
+    "scam_compound",
+    "documents_seized",
+    "debt_bondage",
+    "unpaid_wages",
+    "sexual_exploitation",
+    "forced_labour",
+    "forced_marriage",
+    "missing_person",
+    "official_involvement",
+    "deceptive_recruitment",
+    "in_transit",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("triage rules {path}: {why}")]
+    Invalid { path: String, why: String },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriageRules {
+    pub version: String,
+    /// Phone-form question → flag set by a `yes`.
+    pub answers: BTreeMap<String, String>,
+    pub levels: LevelRules,
+    /// Flag → reason template with `{source}`.
+    pub reasons: BTreeMap<String, String>,
+    pub texts: Texts,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelRules {
+    pub critical: CriticalRule,
+    pub high: AnyRule,
+    pub otherwise: Level,
+    pub no_flags: Level,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CriticalRule {
+    pub any: Vec<String>,
+    pub with_minor: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnyRule {
+    pub any: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Texts {
+    pub answer_source: String,
+    pub no_flags: String,
+    pub critical_with_minor: String,
+}
+
+impl TriageRules {
+    pub fn load(path: &Path) -> Result<TriageRules, RulesError> {
+        let invalid = |why: String| RulesError::Invalid {
+            path: path.display().to_string(),
+            why,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| invalid(e.to_string()))?;
+        TriageRules::parse(&text).map_err(invalid)
+    }
+
+    pub fn parse(text: &str) -> Result<TriageRules, String> {
+        let rules: TriageRules = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
+        rules.check()?;
+        Ok(rules)
+    }
+
+    /// Refuses rules that name a flag outside the rubric or leave a flag without a reason, so
+    /// a typo cannot silently drop an indicator.
+    fn check(&self) -> Result<(), String> {
+        let known = |f: &String| FLAGS.contains(&f.as_str());
+        for (question, flag) in &self.answers {
+            if !ANSWER_KEYS.contains(&question.as_str()) {
+                return Err(format!("answers.{question}: not a phone-form question"));
+            }
+            if !known(flag) {
+                return Err(format!("answers.{question}: unknown flag {flag}"));
+            }
+        }
+        let lists = [
+            ("levels.critical.any", &self.levels.critical.any),
+            (
+                "levels.critical.with_minor",
+                &self.levels.critical.with_minor,
+            ),
+            ("levels.high.any", &self.levels.high.any),
+        ];
+        for (key, list) in lists {
+            if let Some(bad) = list.iter().find(|f| !known(f)) {
+                return Err(format!("{key}: unknown flag {bad}"));
+            }
+        }
+        if let Some(missing) = FLAGS.iter().find(|f| !self.reasons.contains_key(**f)) {
+            return Err(format!("reasons.{missing}: missing"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_rules_file_is_valid() {
+        let rules = TriageRules::load(Path::new("config/triage.yaml")).unwrap();
+        assert!(!rules.version.is_empty());
+    }
+
+    #[test]
+    fn a_misspelt_flag_is_refused() {
+        let text = std::fs::read_to_string("config/triage.yaml")
+            .unwrap()
+            .replace("any: [minor,", "any: [minnor,");
+        assert!(TriageRules::parse(&text).unwrap_err().contains("minnor"));
+    }
+}
