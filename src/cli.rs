@@ -111,9 +111,11 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
 }
 
 async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
-    migrate(&settings.database).await?;
     let jobs = settings.jobs.clone();
+    // Keys and rules are checked before touching the database, so a bad setting is reported
+    // as itself rather than as a connection error.
     let ctx = context(settings.clone(), pool(&settings.database)?, clock)?;
+    migrate(&settings.database).await?;
     let app = Application::build(ctx.clone())?;
     tracing::info!(port = app.port(), "hotline is serving");
     if jobs.enabled {

@@ -106,6 +106,7 @@ impl std::fmt::Debug for CryptoSettings {
 #[serde(deny_unknown_fields)]
 pub struct AuthSettings {
     pub login_attempts_per_window: u32,
+    pub login_attempts_per_address_per_window: u32,
     pub login_window_seconds: u64,
 }
 

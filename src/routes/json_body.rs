@@ -78,6 +78,15 @@ pub fn parse<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
         if inner.is_syntax() || inner.is_eof() {
             return ApiError::bad_request("malformed_json", "the request body is not valid JSON");
         }
+        if path == "."
+            && !inner.to_string().starts_with("missing field")
+            && !inner.to_string().starts_with("unknown field")
+        {
+            return ApiError::bad_request(
+                "malformed_json",
+                "the request body must be a JSON object",
+            );
+        }
         let msg = inner.to_string();
         // serde names missing and unknown fields in the message; the path is their parent.
         let named = |prefix: &str| {

@@ -114,7 +114,7 @@ pub async fn submit(
         );
     };
     let limit = u64::from(settings.login_attempts_per_window);
-    if by_email > limit || by_ip > limit * 5 {
+    if by_email > limit || by_ip > u64::from(settings.login_attempts_per_address_per_window) {
         crate::metrics::login("rate_limited");
         return again(
             &ctx,

@@ -1,0 +1,187 @@
+//! The console over plain HTTP: sign-in with CSRF, session-authenticated API calls that need
+//! the session's CSRF token, rate-limited logins, and sign-out.
+
+use hotline::auth::Role;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{TestApp, phone_report, spawn_app};
+
+pub fn hidden_csrf(html: &str) -> String {
+    let start =
+        html.find("name=\"csrf\" value=\"").expect("csrf field") + "name=\"csrf\" value=\"".len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+fn meta_csrf(html: &str) -> String {
+    let start = html
+        .find("name=\"csrf-token\" content=\"")
+        .expect("csrf meta")
+        + "name=\"csrf-token\" content=\"".len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+fn cookie_value(resp: &reqwest::Response, name: &str) -> Option<String> {
+    resp.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            let pair = v.split(';').next()?;
+            let (k, val) = pair.split_once('=')?;
+            (k == name && !val.is_empty()).then(|| val.to_owned())
+        })
+}
+
+/// Signs in through the form; returns the session cookie header value.
+pub async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    let page = app
+        .client
+        .get(app.url("/console/login"))
+        .send()
+        .await
+        .unwrap();
+    let login_cookie = cookie_value(&page, "hotline_login_csrf").unwrap();
+    let csrf = hidden_csrf(&page.text().await.unwrap());
+    app.client
+        .post(app.url("/console/login"))
+        .header("Cookie", format!("hotline_login_csrf={login_cookie}"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_counselor_signs_in_and_uses_the_api_with_the_session_and_its_csrf_token() {
+    let app = spawn_app().await;
+    let c = app.staff(Role::Counselor).await;
+    let resp = sign_in(&app, &c.email, &c.password).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()["Location"], "/console/queue");
+    let set_cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
+        "{set_cookie}"
+    );
+    let session = cookie_value(&resp, "hotline_session").unwrap();
+    let cookie = format!("hotline_session={session}");
+
+    let page = app
+        .client
+        .get(app.url("/console/intake/phone"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("id=\"phone-form\""));
+    let csrf = meta_csrf(&html);
+
+    let without = app
+        .client
+        .post(app.url("/api/v1/reports"))
+        .header("Cookie", &cookie)
+        .json(&phone_report("x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        without.status(),
+        StatusCode::FORBIDDEN,
+        "a session request without the CSRF token is refused"
+    );
+    let with = app
+        .client
+        .post(app.url("/api/v1/reports"))
+        .header("Cookie", &cookie)
+        .header("X-CSRF-Token", &csrf)
+        .json(&phone_report("from the console"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with.status(), StatusCode::CREATED);
+    let case: Value = with.json().await.unwrap();
+
+    let queue = app
+        .client
+        .get(app.url("/console/queue"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(queue.contains(case["reference"].as_str().unwrap()));
+    let case_page = app
+        .client
+        .get(app.url(&format!("/console/cases/{}", case["id"].as_str().unwrap())))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(case_page.status(), StatusCode::OK);
+    assert_eq!(case_page.headers()["Cache-Control"], "no-store");
+    assert!(case_page.text().await.unwrap().contains("from the console"));
+
+    let out = app
+        .client
+        .post(app.url("/console/logout"))
+        .header("Cookie", &cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let after = app
+        .client
+        .get(app.url("/console/queue"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), StatusCode::SEE_OTHER, "the session ended");
+}
+
+#[tokio::test]
+async fn a_login_form_without_its_csrf_token_is_refused() {
+    let app = spawn_app().await;
+    let c = app.staff(Role::Counselor).await;
+    let resp = app
+        .client
+        .post(app.url("/console/login"))
+        .form(&[
+            ("csrf", "forged"),
+            ("email", c.email.as_str()),
+            ("password", c.password.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    assert!(cookie_value(&resp, "hotline_session").is_none());
+}
+
+#[tokio::test]
+async fn repeated_wrong_passwords_are_rate_limited() {
+    let app = spawn_app().await;
+    let c = app.staff(Role::Counselor).await;
+    for _ in 0..10 {
+        assert_eq!(
+            sign_in(&app, &c.email, "wrong password!").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let limited = sign_in(&app, &c.email, &c.password).await;
+    assert_eq!(
+        limited.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits out the window"
+    );
+}

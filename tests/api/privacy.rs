@@ -1,0 +1,61 @@
+//! Personal data is encrypted at rest: a full dump of the database shows none of it.
+
+use hotline::auth::Role;
+use serde_json::json;
+
+use crate::helpers::{database_url, phone_report, spawn_app};
+
+#[tokio::test]
+async fn a_full_pg_dump_contains_none_of_the_planted_personal_data() {
+    let app = spawn_app().await;
+    let c = app.staff(Role::Counselor).await;
+    let sentinels = [
+        "Zqxname Sentinelwong",
+        "+66 99 123 4567",
+        "99123456",
+        "narrative-sentinel-7731",
+        "area-sentinel-5512",
+        "note-sentinel-9034",
+        "ข้อความลับสุดยอด",
+    ];
+    let mut body = phone_report("narrative-sentinel-7731: ข้อความลับสุดยอด, she is locked in");
+    body["callback"] = json!({ "name": "Zqxname Sentinelwong", "phone": "+66 99 123 4567", "safe_hours": "after 20:00" });
+    body["location"]["area"] = json!("area-sentinel-5512");
+    body["answers"] = json!({ "confinement": "yes" });
+    let case = app.report(&c, &body).await;
+    let id = case["id"].as_str().unwrap();
+    app.post(&c, "/api/v1/queue/claim", &json!({ "case_id": id }))
+        .await;
+    app.post(
+        &c,
+        &format!("/api/v1/cases/{id}/notes"),
+        &json!({ "text": "note-sentinel-9034" }),
+    )
+    .await;
+    // The API still shows it all to staff.
+    let shown = app.case(&c, id).await.to_string();
+    assert!(
+        shown.contains("narrative-sentinel-7731")
+            && shown.contains("Zqxname Sentinelwong")
+            && shown.contains("note-sentinel-9034")
+    );
+
+    let dump = std::process::Command::new("pg_dump")
+        .arg("--no-owner")
+        .arg(database_url(&app.db_name))
+        .output()
+        .expect("pg_dump runs");
+    assert!(
+        dump.status.success(),
+        "pg_dump failed: {}",
+        String::from_utf8_lossy(&dump.stderr)
+    );
+    let dump = String::from_utf8_lossy(&dump.stdout);
+    assert!(dump.contains("case.opened"), "the dump holds the data");
+    for s in sentinels {
+        assert!(
+            !dump.contains(s),
+            "the dump contains the planted value {s:?}"
+        );
+    }
+}

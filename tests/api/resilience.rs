@@ -1,0 +1,117 @@
+//! Redis down: intake, the queue and the bearer API keep working. PostgreSQL down: 503s.
+
+use hotline::auth::Role;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{Options, phone_report, spawn_app, spawn_app_with};
+
+/// Nothing listens on port 1, so connections are refused at once.
+const DEAD_REDIS: &str = "redis://127.0.0.1:1";
+
+#[tokio::test]
+async fn with_redis_down_intake_the_queue_and_tokens_keep_working_and_console_login_says_why() {
+    let app = spawn_app_with(Options {
+        redis_url: Some(DEAD_REDIS.into()),
+        ..Options::default()
+    })
+    .await;
+    let c = app.staff(Role::Counselor).await;
+
+    let case = app
+        .report(&c, &phone_report("reported while redis is down"))
+        .await;
+    assert_eq!(app.queue(&c).await.len(), 1);
+    let claimed = app.claim_next(&c).await;
+    assert_eq!(claimed.status(), StatusCode::OK);
+    let claimed: Value = claimed.json().await.unwrap();
+    assert_eq!(claimed["id"], case["id"]);
+
+    let ready = app
+        .client
+        .get(app.url("/health/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    let ready: Value = ready.json().await.unwrap();
+    assert_eq!(ready["postgres"], "ok");
+    assert_eq!(ready["redis"], "degraded");
+
+    let page = app
+        .client
+        .get(app.url("/console/login"))
+        .send()
+        .await
+        .unwrap();
+    let cookie = page.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = page.text().await.unwrap();
+    let csrf = crate::console::hidden_csrf(&html);
+    let login = app
+        .client
+        .post(app.url("/console/login"))
+        .header("Cookie", cookie)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", c.email.as_str()),
+            ("password", c.password.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(login.text().await.unwrap().contains("needs Redis"));
+
+    // A console cookie cannot be checked without Redis: a clear 503, not a 500.
+    let with_cookie = app
+        .client
+        .get(app.url("/api/v1/queue"))
+        .header("Cookie", "hotline_session=abc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_cookie.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let err: Value = with_cookie.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "sessions_unavailable");
+}
+
+#[tokio::test]
+async fn with_postgres_down_requests_fail_with_503_not_500() {
+    // A node whose database is unreachable: it starts, reports not ready, and refuses writes.
+    let up = spawn_app().await;
+    let c = up.staff(Role::Counselor).await;
+    let down = spawn_app_with(Options {
+        database_url: Some("postgres://postgres@127.0.0.1:1/hotline".into()),
+        crypto_key: Some(up.crypto_key.clone()),
+        extra_env: vec![("HOTLINE_DATABASE__ACQUIRE_TIMEOUT_MS".into(), "300".into())],
+        migrate: false,
+        ..Options::default()
+    })
+    .await;
+    let resp = down
+        .post(&c, "/api/v1/reports", &phone_report("lost?"))
+        .await;
+    assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let err: Value = resp.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "database_unavailable");
+    let ready = down
+        .client
+        .get(down.url("/health/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let live = down
+        .client
+        .get(down.url("/health/live"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+}
