@@ -6,7 +6,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::User;
-use super::users::find;
+use super::users::UserRow;
 use crate::crypto::{random_token, sha256};
 use crate::domain::UserId;
 
@@ -27,15 +27,12 @@ pub async fn issue(db: &PgPool, user: UserId, now: DateTime<Utc>) -> Result<Stri
 
 /// The active user a token belongs to, if the token is valid.
 pub async fn user_for(db: &PgPool, token: &str) -> Result<Option<User>, sqlx::Error> {
-    let id: Option<(UserId,)> = sqlx::query_as(
-        "SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id
+    let row: Option<UserRow> = sqlx::query_as(
+        "SELECT u.id, u.email, u.role, u.active, u.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active",
     )
     .bind(sha256(token))
     .fetch_optional(db)
     .await?;
-    match id {
-        Some((id,)) => find(db, id).await,
-        None => Ok(None),
-    }
+    Ok(row.map(User::from))
 }

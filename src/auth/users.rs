@@ -37,7 +37,7 @@ pub struct User {
 }
 
 #[derive(sqlx::FromRow)]
-struct UserRow {
+pub(super) struct UserRow {
     id: UserId,
     email: String,
     role: String,

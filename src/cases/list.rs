@@ -26,7 +26,7 @@ pub async fn list_cases(
     filter: &CaseFilter,
     now: DateTime<Utc>,
 ) -> Result<Vec<QueueItem>, sqlx::Error> {
-    let [t3, t2, t1, t0] = targets(queue);
+    let [t3, t2, t1, t0] = targets(queue, now);
     // Every filter is a nullable parameter at a fixed position: one plan, no string building.
     let sql = format!(
         "SELECT c.id, c.reference, c.channel, c.status, c.urgency_level, c.urgency_flags,

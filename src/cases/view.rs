@@ -141,7 +141,7 @@ pub async fn load_case(
     now: DateTime<Utc>,
 ) -> Result<CaseView, CaseError> {
     use crate::queue::{EFFECTIVE_RANK, HELD, targets};
-    let [t3, t2, t1, t0] = targets(queue);
+    let [t3, t2, t1, t0] = targets(queue, now);
     let sql = format!(
         "SELECT c.id, c.reference, c.status, c.closing_reason, c.channel, c.caller, c.language, c.country,
                 c.area_enc, c.urgency_level, c.urgency_rank, c.urgency_flags, c.urgency_reasons_enc, c.rules_version,
@@ -154,16 +154,14 @@ pub async fn load_case(
          FROM cases c JOIN reporters r ON r.id = c.reporter_id LEFT JOIN users u ON u.id = c.holder_id
          WHERE c.id = $6"
     );
-    let row: CaseRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let row = sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(sql))
         .bind(now)
         .bind(t3)
         .bind(t2)
         .bind(t1)
         .bind(t0)
         .bind(case_id)
-        .fetch_optional(db)
-        .await?
-        .ok_or(CaseError::NotFound)?;
+        .fetch_optional(db);
 
     let open = |sealed: &[u8]| {
         keys.open(sealed)
@@ -171,27 +169,32 @@ pub async fn load_case(
     };
     let open_opt = |sealed: Option<Vec<u8>>| sealed.map(|s| open(&s)).transpose();
 
-    let messages: Vec<MessageRow> = sqlx::query_as(
+    let messages = sqlx::query_as::<_, MessageRow>(
         "SELECT id, direction, channel, text_enc, at, delivery FROM messages WHERE case_id = $1 ORDER BY at, id",
     )
     .bind(case_id)
-    .fetch_all(db)
-    .await?;
-    let notes: Vec<(Uuid, String, Vec<u8>, DateTime<Utc>)> = sqlx::query_as(
+    .fetch_all(db);
+    let notes = sqlx::query_as::<_, (Uuid, String, Vec<u8>, DateTime<Utc>)>(
         "SELECT n.id, u.email, n.text_enc, n.at FROM notes n JOIN users u ON u.id = n.author_id
          WHERE n.case_id = $1 ORDER BY n.at, n.id",
     )
     .bind(case_id)
-    .fetch_all(db)
-    .await?;
-    let linked_cases: Vec<LinkedCase> = sqlx::query_as(
+    .fetch_all(db);
+    let linked_cases = sqlx::query_as::<_, LinkedCase>(
         "SELECT c.id, c.reference FROM case_links l JOIN cases c ON c.id = l.linked_case_id
          WHERE l.case_id = $1 ORDER BY c.created_at",
     )
     .bind(case_id)
-    .fetch_all(db)
-    .await?;
-    let history = audit::history(db, case_id).await?;
+    .fetch_all(db);
+    // Independent reads: run them at once, so a case costs one round trip of latency.
+    let (row, messages, notes, linked_cases, history) = tokio::try_join!(
+        row,
+        messages,
+        notes,
+        linked_cases,
+        audit::history(db, case_id)
+    )?;
+    let row = row.ok_or(CaseError::NotFound)?;
 
     let reasons: Vec<Reason> =
         serde_json::from_str(&open(&row.urgency_reasons_enc)?).unwrap_or_default();

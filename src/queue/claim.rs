@@ -16,7 +16,7 @@ pub async fn claim_next(
     counselor: UserId,
     now: DateTime<Utc>,
 ) -> Result<Option<Claimed>, QueueError> {
-    let [t3, t2, t1, t0] = targets(settings);
+    let [t3, t2, t1, t0] = targets(settings, now);
     let mut tx = db.begin().await?;
     // SKIP LOCKED: concurrent claimers each take a different row instead of queueing on one.
     let sql = format!(

@@ -35,7 +35,7 @@ pub async fn list_open(
     now: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<QueueItem>, sqlx::Error> {
-    let [t3, t2, t1, t0] = targets(settings);
+    let [t3, t2, t1, t0] = targets(settings, now);
     let sql = format!(
         "SELECT c.id, c.reference, c.channel, c.status, c.urgency_level, c.urgency_flags,
                 ({EFFECTIVE_RANK})::int2 AS effective_rank, c.waiting_since, c.created_at,

@@ -17,6 +17,8 @@ pub use claim::{claim_case, claim_next};
 pub use lease::{release, renew};
 pub use list::{QueueItem, list_open};
 
+use chrono::{DateTime, Utc};
+
 use crate::domain::CaseId;
 use crate::settings::QueueSettings;
 
@@ -59,15 +61,17 @@ pub(crate) const OPEN: &str =
 /// SQL for "someone holds this case now", with `$now` bound as parameter 1.
 pub(crate) const HELD: &str = "(c.holder_id IS NOT NULL AND c.lease_expires_at > $1)";
 
-/// SQL for the effective level rank; parameters 2-5 are the answer targets in seconds for
-/// critical, high, medium and low, parameter 1 is now.
-pub(crate) const EFFECTIVE_RANK: &str = "LEAST(3, c.urgency_rank + CASE WHEN $1 - c.waiting_since > make_interval(secs =>
-    CASE c.urgency_rank WHEN 3 THEN $2 WHEN 2 THEN $3 WHEN 1 THEN $4 ELSE $5 END) THEN 1 ELSE 0 END)";
+/// SQL for the effective level rank: the level, raised one step (at most to critical) once the
+/// case has waited past its level's answer target. Parameters 2-5 are the moments before which
+/// a critical, high, medium or low case counts as overdue (`now - target`), so each row costs a
+/// comparison, not an interval computation.
+pub(crate) const EFFECTIVE_RANK: &str = "LEAST(3, c.urgency_rank + CASE WHEN c.waiting_since <
+    CASE c.urgency_rank WHEN 3 THEN $2 WHEN 2 THEN $3 WHEN 1 THEN $4 ELSE $5 END THEN 1 ELSE 0 END)";
 
-/// Answer targets in the order `EFFECTIVE_RANK` binds them.
-pub(crate) fn targets(settings: &QueueSettings) -> [f64; 4] {
+/// The overdue thresholds in the order `EFFECTIVE_RANK` binds them.
+pub(crate) fn targets(settings: &QueueSettings, now: DateTime<Utc>) -> [DateTime<Utc>; 4] {
     let t = &settings.answer_target_seconds;
-    [t.critical, t.high, t.medium, t.low].map(|s| s as f64)
+    [t.critical, t.high, t.medium, t.low].map(|s| now - chrono::Duration::seconds(s))
 }
 
 pub(crate) fn lease_duration(settings: &QueueSettings) -> chrono::Duration {
