@@ -7,7 +7,9 @@ use serde_json::json;
 use crate::auth::{Role, audit, users};
 use crate::context::AppContext;
 use crate::domain::report::FreeText;
-use crate::domain::{Answers, Caller, CountryCode, LanguageTag, NewReport, PhoneNumber};
+use crate::domain::{
+    Answers, Caller, Channel, CountryCode, LanguageTag, NewReport, PhoneNumber, SafeContact,
+};
 use crate::intake::record_phone_report;
 
 const STAFF: &[(&str, Role)] = &[
@@ -133,9 +135,12 @@ pub async fn seed_demo(ctx: &AppContext) -> anyhow::Result<()> {
                 answers: Answers::parse(answers.iter().copied())?,
                 callback_name: None,
                 callback_phone: Some(PhoneNumber::parse("phone", &format!("+6681000000{i}"))?),
-                safe_hours: Some("18:00-20:00".into()),
-                never_contact_first: false,
-                no_voicemail: true,
+                safe_contact: SafeContact {
+                    allowed_channels: vec![Channel::Phone],
+                    safe_hours: Some("18:00-20:00".into()),
+                    never_contact_first: false,
+                    no_voicemail: true,
+                },
                 linked_cases: vec![],
             };
             record_phone_report(

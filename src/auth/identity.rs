@@ -67,7 +67,7 @@ pub async fn identify(ctx: &AppContext, req: &HttpRequest) -> Result<Identity, A
     let cookie = req
         .cookie(sessions::COOKIE)
         .ok_or(ApiError::Unauthenticated)?;
-    let session = sessions::load(&ctx.redis, cookie.value())
+    let session = sessions::load(&ctx.redis, &ctx.keys, cookie.value())
         .await
         .map_err(|_| sessions_down())?
         .ok_or(ApiError::Unauthenticated)?;

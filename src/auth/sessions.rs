@@ -1,9 +1,11 @@
 //! Console sessions, kept in Redis (losing them only logs people out). The cookie holds a
-//! random id; Redis holds, under the id's hash, the user and the session's CSRF token.
+//! random id signed with the session key (derived from the data key), so a forged cookie is
+//! refused before Redis is asked; Redis holds, under the id's hash, the user and the session's
+//! CSRF token.
 
 use serde::{Deserialize, Serialize};
 
-use crate::crypto::{random_token, sha256};
+use crate::crypto::{KeyRing, random_token, sha256};
 use crate::domain::UserId;
 use crate::redis_store::{RedisDown, RedisStore};
 
@@ -24,9 +26,10 @@ fn key(session_id: &str) -> String {
     format!("hotline:session:{digest}")
 }
 
-/// Starts a session; returns the cookie value.
+/// Starts a session; returns the signed cookie value.
 pub async fn start(
     redis: &RedisStore,
+    keys: &KeyRing,
     user_id: UserId,
     ttl_seconds: u64,
 ) -> Result<(String, Session), RedisDown> {
@@ -37,16 +40,28 @@ pub async fn start(
     };
     let value = serde_json::to_string(&session).map_err(|_| RedisDown)?;
     redis.set_ex(&key(&id), &value, ttl_seconds).await?;
-    Ok((id, session))
+    Ok((keys.sign_cookie(&id), session))
 }
 
-pub async fn load(redis: &RedisStore, session_id: &str) -> Result<Option<Session>, RedisDown> {
+/// The session a cookie names. A cookie with a bad signature is no session (and is counted).
+pub async fn load(
+    redis: &RedisStore,
+    keys: &KeyRing,
+    cookie: &str,
+) -> Result<Option<Session>, RedisDown> {
+    let Some(id) = keys.verify_cookie(cookie) else {
+        crate::metrics::rejected_signature("console_session");
+        return Ok(None);
+    };
     Ok(redis
-        .get(&key(session_id))
+        .get(&key(id))
         .await?
         .and_then(|v| serde_json::from_str(&v).ok()))
 }
 
-pub async fn end(redis: &RedisStore, session_id: &str) -> Result<(), RedisDown> {
-    redis.del(&key(session_id)).await
+pub async fn end(redis: &RedisStore, keys: &KeyRing, cookie: &str) -> Result<(), RedisDown> {
+    match keys.verify_cookie(cookie) {
+        Some(id) => redis.del(&key(id)).await,
+        None => Ok(()),
+    }
 }

@@ -202,9 +202,8 @@ pub struct NewReport {
     pub answers: Answers,
     pub callback_name: Option<PersonName>,
     pub callback_phone: Option<PhoneNumber>,
-    pub safe_hours: Option<String>,
-    pub never_contact_first: bool,
-    pub no_voicemail: bool,
+    /// How and when the hotline may contact the reporter first.
+    pub safe_contact: super::SafeContact,
     pub linked_cases: Vec<super::CaseId>,
 }
 

@@ -179,12 +179,8 @@ async fn insert_reporter(
 ) -> Result<ReporterId, sqlx::Error> {
     let id = ReporterId::new();
     let phone = report.callback_phone.as_ref().map(|p| p.as_str());
-    // A phone number given for call-backs makes the phone an allowed channel.
-    let allowed: Vec<&str> = if phone.is_some() {
-        vec!["phone"]
-    } else {
-        vec![]
-    };
+    let rules = &report.safe_contact;
+    let allowed: Vec<&str> = rules.allowed_channels.iter().map(|c| c.as_str()).collect();
     sqlx::query(
         "INSERT INTO reporters (id, name_enc, phone_enc, phone_hash, allowed_channels, safe_hours,
                                 never_contact_first, no_voicemail, created_at)
@@ -195,9 +191,9 @@ async fn insert_reporter(
     .bind(keys.seal_opt(phone))
     .bind(phone.map(|p| keys.index_hash("phone", p)))
     .bind(allowed)
-    .bind(report.safe_hours.as_deref())
-    .bind(report.never_contact_first)
-    .bind(report.no_voicemail)
+    .bind(rules.safe_hours.as_deref())
+    .bind(rules.never_contact_first)
+    .bind(rules.no_voicemail)
     .bind(now)
     .execute(&mut **tx)
     .await?;

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use hotline::auth::Role;
-use hotline::domain::{Answers, Caller, NewReport, report::FreeText};
+use hotline::domain::{Answers, Caller, Channel, NewReport, SafeContact, report::FreeText};
 use hotline::intake::record_phone_report;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -26,9 +26,7 @@ async fn twenty_counselors_on_two_nodes_claim_two_hundred_cases_each_exactly_onc
         answers: Answers::default(),
         callback_name: None,
         callback_phone: None,
-        safe_hours: None,
-        never_contact_first: true,
-        no_voicemail: true,
+        safe_contact: SafeContact::answer_only(Channel::Phone),
         linked_cases: vec![],
     };
     let filer_id = hotline::domain::UserId(filer.id);

@@ -150,6 +150,27 @@ async fn a_counselor_signs_in_and_uses_the_api_with_the_session_and_its_csrf_tok
 }
 
 #[tokio::test]
+async fn a_forged_session_cookie_is_refused() {
+    let app = spawn_app().await;
+    let resp = app
+        .client
+        .get(app.url("/api/v1/queue"))
+        .header("Cookie", "hotline_session=guessed.c2lnbmF0dXJl")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    let page = app
+        .client
+        .get(app.url("/console/queue"))
+        .header("Cookie", "hotline_session=guessed")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
 async fn a_login_form_without_its_csrf_token_is_refused() {
     let app = spawn_app().await;
     let c = app.staff(Role::Counselor).await;

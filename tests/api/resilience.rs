@@ -69,10 +69,11 @@ async fn with_redis_down_intake_the_queue_and_tokens_keep_working_and_console_lo
     assert!(login.text().await.unwrap().contains("needs Redis"));
 
     // A console cookie cannot be checked without Redis: a clear 503, not a 500.
+    let cookie = format!("hotline_session={}", app.ctx.keys.sign_cookie("abc"));
     let with_cookie = app
         .client
         .get(app.url("/api/v1/queue"))
-        .header("Cookie", "hotline_session=abc")
+        .header("Cookie", cookie)
         .send()
         .await
         .unwrap();

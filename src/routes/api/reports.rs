@@ -12,8 +12,8 @@ use crate::context::AppContext;
 use crate::crypto::sha256;
 use crate::domain::report::FreeText;
 use crate::domain::{
-    Answers, Caller, CaseId, CountryCode, FieldError, LanguageTag, NewReport, PersonName,
-    PhoneNumber,
+    Answers, Caller, CaseId, Channel, CountryCode, FieldError, LanguageTag, NewReport, PersonName,
+    PhoneNumber, SafeContact,
 };
 use crate::error::ApiError;
 use crate::intake::phone_report::Idempotency;
@@ -102,6 +102,20 @@ impl TryFrom<PhoneReportForm> for NewReport {
                 "must be at most 100 characters",
             ));
         }
+        let safe_contact = SafeContact {
+            // A number given for call-backs makes the phone an allowed channel.
+            allowed_channels: if callback_phone.is_some() {
+                vec![Channel::Phone]
+            } else {
+                vec![]
+            },
+            safe_hours,
+            // No number given means the hotline cannot and must not call first.
+            never_contact_first: cb
+                .and_then(|c| c.never_contact_first)
+                .unwrap_or(callback_phone.is_none()),
+            no_voicemail: cb.and_then(|c| c.no_voicemail).unwrap_or(true),
+        };
         Ok(NewReport {
             caller,
             language,
@@ -110,13 +124,8 @@ impl TryFrom<PhoneReportForm> for NewReport {
             narrative,
             answers,
             callback_name,
-            // No number given means the hotline cannot and must not call first.
-            never_contact_first: cb
-                .and_then(|c| c.never_contact_first)
-                .unwrap_or(callback_phone.is_none()),
-            no_voicemail: cb.and_then(|c| c.no_voicemail).unwrap_or(true),
             callback_phone,
-            safe_hours,
+            safe_contact,
             linked_cases: f
                 .linked_cases
                 .unwrap_or_default()

@@ -143,8 +143,13 @@ pub async fn submit(
             );
         }
     };
-    let Ok((session_id, _)) =
-        sessions::start(&ctx.redis, user.id, ctx.settings.server.session_ttl_seconds).await
+    let Ok((session_id, _)) = sessions::start(
+        &ctx.redis,
+        &ctx.keys,
+        user.id,
+        ctx.settings.server.session_ttl_seconds,
+    )
+    .await
     else {
         return again(
             &ctx,
@@ -172,10 +177,10 @@ pub async fn logout(
     form: web::Form<LogoutForm>,
 ) -> HttpResponse {
     if let Some(c) = req.cookie(sessions::COOKIE)
-        && let Ok(Some(session)) = sessions::load(&ctx.redis, c.value()).await
+        && let Ok(Some(session)) = sessions::load(&ctx.redis, &ctx.keys, c.value()).await
         && bool::from(session.csrf.as_bytes().ct_eq(form.csrf.as_bytes()))
     {
-        let _ = sessions::end(&ctx.redis, c.value()).await;
+        let _ = sessions::end(&ctx.redis, &ctx.keys, c.value()).await;
     }
     let mut resp = super::super::see_other("/console/login");
     let _ = resp.add_removal_cookie(&cookie(&ctx, sessions::COOKIE, String::new(), 0));
