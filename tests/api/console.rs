@@ -206,3 +206,41 @@ async fn repeated_wrong_passwords_are_rate_limited() {
         "even the right password waits out the window"
     );
 }
+
+#[tokio::test]
+async fn supervisors_see_every_case_and_its_holder_in_the_console_and_counselors_do_not() {
+    let app = spawn_app().await;
+    let c = app.staff(Role::Counselor).await;
+    let s = app.staff(Role::Supervisor).await;
+    let case = app.report(&c, &phone_report("held case")).await;
+    app.claim_next(&c).await;
+    let session = |resp: &reqwest::Response| {
+        format!(
+            "hotline_session={}",
+            cookie_value(resp, "hotline_session").unwrap()
+        )
+    };
+
+    let sup = session(&sign_in(&app, &s.email, &s.password).await);
+    let page = app
+        .client
+        .get(app.url("/console/cases?level=medium"))
+        .header("Cookie", &sup)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(case["reference"].as_str().unwrap()));
+    assert!(html.contains(&c.email), "the holder is shown");
+
+    let coun = session(&sign_in(&app, &c.email, &c.password).await);
+    let page = app
+        .client
+        .get(app.url("/console/cases"))
+        .header("Cookie", &coun)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::FORBIDDEN);
+}

@@ -84,6 +84,7 @@ async fn console_pages_send_anonymous_visitors_to_the_login_page() {
     let app = spawn_app().await;
     for path in [
         "/console/queue",
+        "/console/cases",
         "/console/intake/phone",
         "/console/cases/00000000-0000-0000-0000-000000000000",
     ] {

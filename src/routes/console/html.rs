@@ -26,12 +26,17 @@ pub fn page(title: &str, who: Option<&Identity>, body: &str) -> String {
     let (nav, csrf) = match who {
         Some(w) => (
             format!(
-                "<nav><a href=\"/console/queue\">Queue</a> · <a href=\"/console/intake/phone\">Phone report</a></nav>\
+                "<nav><a href=\"/console/queue\">Queue</a> · <a href=\"/console/intake/phone\">Phone report</a>{all}</nav>\
                  <span class=\"muted\" id=\"signed-in-as\">{email} ({role})</span>\
                  <form method=\"post\" action=\"/console/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><button>Sign out</button></form>",
                 email = escape(&w.user.email),
                 role = w.user.role,
                 csrf = escape(w.csrf.as_deref().unwrap_or("")),
+                all = if w.is_supervisor() {
+                    " · <a href=\"/console/cases\">All cases</a>"
+                } else {
+                    ""
+                },
             ),
             w.csrf.clone().unwrap_or_default(),
         ),

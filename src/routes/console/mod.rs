@@ -1,6 +1,7 @@
 //! The staff console: server-rendered pages, with a little hand-written JS that calls the JSON
 //! API using the session cookie and the session's CSRF token. No front-end build chain.
 
+mod all_cases;
 mod html;
 mod login;
 mod pages;
@@ -20,6 +21,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     .route("/console/login", web::post().to(login::submit))
     .route("/console/logout", web::post().to(login::logout))
     .route("/console/queue", web::get().to(pages::queue))
+    .route("/console/cases", web::get().to(all_cases::page))
     .route("/console/cases/{id}", web::get().to(pages::case))
     .route("/console/intake/phone", web::get().to(pages::phone_form))
     .route("/console/app.js", web::get().to(pages::script));
