@@ -49,6 +49,23 @@ pub fn claim(outcome: &'static str) {
     metrics::counter!("hotline_queue_claims_total", "outcome" => outcome).increment(1);
 }
 
+/// Open cases nobody holds, by urgency level, in the exposition format.
+pub fn queue_depth(depth: &[(String, i64)]) -> String {
+    let mut out = String::from(
+        "# HELP hotline_queue_waiting_cases Open cases nobody holds.\n# TYPE hotline_queue_waiting_cases gauge\n",
+    );
+    for level in ["critical", "high", "medium", "low"] {
+        let n = depth
+            .iter()
+            .find(|(l, _)| l == level)
+            .map_or(0, |(_, n)| *n);
+        out.push_str(&format!(
+            "hotline_queue_waiting_cases{{level=\"{level}\"}} {n}\n"
+        ));
+    }
+    out
+}
+
 pub fn login(outcome: &'static str) {
     metrics::counter!("hotline_logins_total", "outcome" => outcome).increment(1);
 }

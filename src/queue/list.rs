@@ -29,6 +29,20 @@ impl QueueItem {
     }
 }
 
+/// How many open cases nobody holds, per urgency level.
+pub async fn depth_by_level(
+    db: &PgPool,
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT c.urgency_level, count(*) FROM cases c WHERE {OPEN} AND NOT {HELD} GROUP BY 1"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .fetch_all(db)
+        .await
+}
+
 pub async fn list_open(
     db: &PgPool,
     settings: &QueueSettings,

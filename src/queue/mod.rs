@@ -15,7 +15,7 @@ mod list;
 
 pub use claim::{claim_case, claim_next};
 pub use lease::{release, renew};
-pub use list::{QueueItem, list_open};
+pub use list::{QueueItem, depth_by_level, list_open};
 
 use chrono::{DateTime, Utc};
 

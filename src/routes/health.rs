@@ -26,8 +26,13 @@ pub async fn ready(ctx: web::Data<AppContext>) -> HttpResponse {
     }
 }
 
-pub async fn metrics() -> HttpResponse {
+pub async fn metrics(ctx: web::Data<AppContext>) -> HttpResponse {
+    let mut body = crate::metrics::render();
+    // Queue depth is read from PostgreSQL at scrape time, so every node reports the shared truth.
+    if let Ok(depth) = crate::queue::depth_by_level(&ctx.db, ctx.now()).await {
+        body.push_str(&crate::metrics::queue_depth(&depth));
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(crate::metrics::render())
+        .body(body)
 }

@@ -110,6 +110,33 @@ async fn health_metrics_and_the_api_description_are_public() {
 }
 
 #[tokio::test]
+async fn metrics_report_queue_depth_by_level_without_ids() {
+    let app = spawn_app().await;
+    let c = app.staff(Role::Counselor).await;
+    let case = app
+        .report_with_answers(&c, json!({ "confinement": "yes" }))
+        .await;
+    let body = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        body.contains("hotline_queue_waiting_cases{level=\"critical\"} 1"),
+        "{body}"
+    );
+    assert!(body.contains("hotline_http_requests_total"));
+    assert!(
+        !body.contains(case["id"].as_str().unwrap())
+            && !body.contains(case["reference"].as_str().unwrap())
+    );
+}
+
+#[tokio::test]
 async fn a_revoked_or_unknown_token_and_a_deactivated_user_are_refused() {
     let app = spawn_app().await;
     let admin = app.staff(Role::Admin).await;
