@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::helpers::{TestApp, phone_report, spawn_app};
 
-pub fn hidden_csrf(html: &str) -> String {
+fn hidden_csrf(html: &str) -> String {
     let start =
         html.find("name=\"csrf\" value=\"").expect("csrf field") + "name=\"csrf\" value=\"".len();
     html[start..].split('"').next().unwrap().to_owned()
@@ -33,14 +33,9 @@ fn cookie_value(resp: &reqwest::Response, name: &str) -> Option<String> {
         })
 }
 
-/// Signs in through the form; returns the session cookie header value.
+/// Signs in through the login form (with its CSRF cookie and field); returns the response.
 pub async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
-    let page = app
-        .client
-        .get(app.url("/console/login"))
-        .send()
-        .await
-        .unwrap();
+    let page = app.get_page("/console/login", None).await;
     let login_cookie = cookie_value(&page, "hotline_login_csrf").unwrap();
     let csrf = hidden_csrf(&page.text().await.unwrap());
     app.client
@@ -71,13 +66,7 @@ async fn a_counselor_signs_in_and_uses_the_api_with_the_session_and_its_csrf_tok
     let session = cookie_value(&resp, "hotline_session").unwrap();
     let cookie = format!("hotline_session={session}");
 
-    let page = app
-        .client
-        .get(app.url("/console/intake/phone"))
-        .header("Cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let page = app.get_page("/console/intake/phone", Some(&cookie)).await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains("id=\"phone-form\""));
@@ -109,23 +98,18 @@ async fn a_counselor_signs_in_and_uses_the_api_with_the_session_and_its_csrf_tok
     let case: Value = with.json().await.unwrap();
 
     let queue = app
-        .client
-        .get(app.url("/console/queue"))
-        .header("Cookie", &cookie)
-        .send()
+        .get_page("/console/queue", Some(&cookie))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
     assert!(queue.contains(case["reference"].as_str().unwrap()));
     let case_page = app
-        .client
-        .get(app.url(&format!("/console/cases/{}", case["id"].as_str().unwrap())))
-        .header("Cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+        .get_page(
+            &format!("/console/cases/{}", case["id"].as_str().unwrap()),
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(case_page.status(), StatusCode::OK);
     assert_eq!(case_page.headers()["Cache-Control"], "no-store");
     assert!(case_page.text().await.unwrap().contains("from the console"));
@@ -139,13 +123,7 @@ async fn a_counselor_signs_in_and_uses_the_api_with_the_session_and_its_csrf_tok
         .await
         .unwrap();
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
-    let after = app
-        .client
-        .get(app.url("/console/queue"))
-        .header("Cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let after = app.get_page("/console/queue", Some(&cookie)).await;
     assert_eq!(after.status(), StatusCode::SEE_OTHER, "the session ended");
 }
 
@@ -153,20 +131,15 @@ async fn a_counselor_signs_in_and_uses_the_api_with_the_session_and_its_csrf_tok
 async fn a_forged_session_cookie_is_refused() {
     let app = spawn_app().await;
     let resp = app
-        .client
-        .get(app.url("/api/v1/queue"))
-        .header("Cookie", "hotline_session=guessed.c2lnbmF0dXJl")
-        .send()
-        .await
-        .unwrap();
+        .get_page(
+            "/api/v1/queue",
+            Some("hotline_session=guessed.c2lnbmF0dXJl"),
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
     let page = app
-        .client
-        .get(app.url("/console/queue"))
-        .header("Cookie", "hotline_session=guessed")
-        .send()
-        .await
-        .unwrap();
+        .get_page("/console/queue", Some("hotline_session=guessed"))
+        .await;
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
 }
 
@@ -223,24 +196,14 @@ async fn supervisors_see_every_case_and_its_holder_in_the_console_and_counselors
 
     let sup = session(&sign_in(&app, &s.email, &s.password).await);
     let page = app
-        .client
-        .get(app.url("/console/cases?level=medium"))
-        .header("Cookie", &sup)
-        .send()
-        .await
-        .unwrap();
+        .get_page("/console/cases?level=medium", Some(&sup))
+        .await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains(case["reference"].as_str().unwrap()));
     assert!(html.contains(&c.email), "the holder is shown");
 
     let coun = session(&sign_in(&app, &c.email, &c.password).await);
-    let page = app
-        .client
-        .get(app.url("/console/cases"))
-        .header("Cookie", &coun)
-        .send()
-        .await
-        .unwrap();
+    let page = app.get_page("/console/cases", Some(&coun)).await;
     assert_eq!(page.status(), StatusCode::FORBIDDEN);
 }

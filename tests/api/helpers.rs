@@ -187,6 +187,15 @@ impl TestApp {
         self.clock.advance(Duration::seconds(seconds));
     }
 
+    /// A GET without a token: anonymous, or with a console session cookie.
+    pub async fn get_page(&self, path: &str, cookie: Option<&str>) -> Response {
+        let mut req = self.client.get(self.url(path));
+        if let Some(cookie) = cookie {
+            req = req.header("Cookie", cookie);
+        }
+        req.send().await.unwrap()
+    }
+
     pub async fn get(&self, who: &Staff, path: &str) -> Response {
         self.client
             .get(self.url(path))

@@ -27,56 +27,19 @@ async fn with_redis_down_intake_the_queue_and_tokens_keep_working_and_console_lo
     let claimed: Value = claimed.json().await.unwrap();
     assert_eq!(claimed["id"], case["id"]);
 
-    let ready = app
-        .client
-        .get(app.url("/health/ready"))
-        .send()
-        .await
-        .unwrap();
+    let ready = app.get_page("/health/ready", None).await;
     assert_eq!(ready.status(), StatusCode::OK);
     let ready: Value = ready.json().await.unwrap();
     assert_eq!(ready["postgres"], "ok");
     assert_eq!(ready["redis"], "degraded");
 
-    let page = app
-        .client
-        .get(app.url("/console/login"))
-        .send()
-        .await
-        .unwrap();
-    let cookie = page.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let html = page.text().await.unwrap();
-    let csrf = crate::console::hidden_csrf(&html);
-    let login = app
-        .client
-        .post(app.url("/console/login"))
-        .header("Cookie", cookie)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", c.email.as_str()),
-            ("password", c.password.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let login = crate::console::sign_in(&app, &c.email, &c.password).await;
     assert_eq!(login.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(login.text().await.unwrap().contains("needs Redis"));
 
     // A console cookie cannot be checked without Redis: a clear 503, not a 500.
     let cookie = format!("hotline_session={}", app.ctx.keys.sign_cookie("abc"));
-    let with_cookie = app
-        .client
-        .get(app.url("/api/v1/queue"))
-        .header("Cookie", cookie)
-        .send()
-        .await
-        .unwrap();
+    let with_cookie = app.get_page("/api/v1/queue", Some(&cookie)).await;
     assert_eq!(with_cookie.status(), StatusCode::SERVICE_UNAVAILABLE);
     let err: Value = with_cookie.json().await.unwrap();
     assert_eq!(err["error"]["code"], "sessions_unavailable");
@@ -101,18 +64,8 @@ async fn with_postgres_down_requests_fail_with_503_not_500() {
     assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
     let err: Value = resp.json().await.unwrap();
     assert_eq!(err["error"]["code"], "database_unavailable");
-    let ready = down
-        .client
-        .get(down.url("/health/ready"))
-        .send()
-        .await
-        .unwrap();
+    let ready = down.get_page("/health/ready", None).await;
     assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
-    let live = down
-        .client
-        .get(down.url("/health/live"))
-        .send()
-        .await
-        .unwrap();
+    let live = down.get_page("/health/live", None).await;
     assert_eq!(live.status(), StatusCode::OK);
 }

@@ -88,7 +88,7 @@ async fn console_pages_send_anonymous_visitors_to_the_login_page() {
         "/console/intake/phone",
         "/console/cases/00000000-0000-0000-0000-000000000000",
     ] {
-        let resp = app.client.get(app.url(path)).send().await.unwrap();
+        let resp = app.get_page(path, None).await;
         assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{path}");
         assert_eq!(resp.headers()["Location"], "/console/login", "{path}");
     }
@@ -104,7 +104,7 @@ async fn health_metrics_and_the_api_description_are_public() {
         "/api/openapi.json",
         "/console/login",
     ] {
-        let resp = app.client.get(app.url(path)).send().await.unwrap();
+        let resp = app.get_page(path, None).await;
         assert_eq!(resp.status(), StatusCode::OK, "{path}");
     }
 }
@@ -116,15 +116,7 @@ async fn metrics_report_queue_depth_by_level_without_ids() {
     let case = app
         .report_with_answers(&c, json!({ "confinement": "yes" }))
         .await;
-    let body = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = app.get_page("/metrics", None).await.text().await.unwrap();
     assert!(
         body.contains("hotline_queue_waiting_cases{level=\"critical\"} 1"),
         "{body}"
