@@ -44,9 +44,35 @@ pub fn assess(
     rules: &TriageRules,
     _now: DateTime<Utc>,
 ) -> Assessment {
-    // Text analysis of `report.messages` arrives with the multilingual triage work; the
-    // evidence shape is fixed now so the API and storage need not change then.
     let mut found: Vec<(String, Reason)> = Vec::new();
+    // Free text first, so a flag the reporter's words support carries that evidence.
+    for (message_id, text) in &report.messages {
+        let hits = rules.lexicon.find(text);
+        if hits.is_empty() {
+            continue;
+        }
+        let chars: Vec<char> = text.chars().collect();
+        for hit in hits {
+            let evidence = Evidence {
+                message_id: *message_id,
+                start: hit.start,
+                end: hit.end,
+                quote: chars[hit.start..hit.end].iter().collect(),
+            };
+            if let Some((_, reason)) = found.iter_mut().find(|(f, _)| *f == hit.flag) {
+                reason.evidence.push(evidence);
+                continue;
+            }
+            found.push((
+                hit.flag.clone(),
+                Reason {
+                    flag: Some(hit.flag.clone()),
+                    text: reason_text(rules, &hit.flag, &rules.texts.text_source),
+                    evidence: vec![evidence],
+                },
+            ));
+        }
+    }
     for question in report.answers.yes() {
         let Some(flag) = rules.answers.get(question) else {
             continue;
@@ -54,16 +80,11 @@ pub fn assess(
         if found.iter().any(|(f, _)| f == flag) {
             continue;
         }
-        let template = rules
-            .reasons
-            .get(flag)
-            .map(String::as_str)
-            .unwrap_or("{source}");
         found.push((
             flag.clone(),
             Reason {
                 flag: Some(flag.clone()),
-                text: template.replace("{source}", &rules.texts.answer_source),
+                text: reason_text(rules, flag, &rules.texts.answer_source),
                 evidence: Vec::new(),
             },
         ));
@@ -101,6 +122,15 @@ pub fn assess(
         reasons,
         rules_version: rules.version.clone(),
     }
+}
+
+fn reason_text(rules: &TriageRules, flag: &str, source: &str) -> String {
+    rules
+        .reasons
+        .get(flag)
+        .map(String::as_str)
+        .unwrap_or("{source}")
+        .replace("{source}", source)
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@
 //! (`now` is a parameter so time-dependent rules can come without changing the signature).
 
 mod assess;
+mod lexicon;
 mod rules;
 
 pub use assess::{Assessment, Evidence, Reason, ReportForTriage, assess};
+pub use lexicon::{Hit, Lexicon};
 pub use rules::{FLAGS, RulesError, TriageRules};

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::lexicon::Lexicon;
 use crate::domain::Level;
 use crate::domain::report::ANSWER_KEYS;
 
@@ -48,6 +49,9 @@ pub struct TriageRules {
     /// Flag → reason template with `{source}`.
     pub reasons: BTreeMap<String, String>,
     pub texts: Texts,
+    /// Phrases found in free text, from `config/triage/<language>.yaml` beside the rules file.
+    #[serde(skip)]
+    pub lexicon: Lexicon,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -78,6 +82,8 @@ pub struct Texts {
     pub answer_source: String,
     pub no_flags: String,
     pub critical_with_minor: String,
+    /// How a flag found in a message is described in its reason.
+    pub text_source: String,
 }
 
 impl TriageRules {
@@ -87,7 +93,28 @@ impl TriageRules {
             why,
         };
         let text = std::fs::read_to_string(path).map_err(|e| invalid(e.to_string()))?;
-        TriageRules::parse(&text).map_err(invalid)
+        let mut rules = TriageRules::parse(&text).map_err(invalid)?;
+        // `config/triage.yaml` → `config/triage/`.
+        rules.lexicon =
+            Lexicon::load_dir(&path.with_extension("")).map_err(|why| RulesError::Invalid {
+                path: path.with_extension("").display().to_string(),
+                why,
+            })?;
+        Ok(rules)
+    }
+
+    /// The flags the lexicon finds in one text that make a case critical on their own: a
+    /// message that says someone is in danger now.
+    pub fn danger_in(&self, text: &str) -> Vec<String> {
+        let mut flags: Vec<String> = self
+            .lexicon
+            .find(text)
+            .into_iter()
+            .map(|h| h.flag)
+            .filter(|f| self.levels.critical.any.contains(f))
+            .collect();
+        flags.dedup();
+        flags
     }
 
     pub fn parse(text: &str) -> Result<TriageRules, String> {
