@@ -1,4 +1,5 @@
-//! The `hotline` command line: serve | migrate | seed-demo | user add | user token.
+//! The `hotline` command line: serve | migrate | seed-demo | user add | user token |
+//! telegram set-webhook | telegram delete-webhook.
 
 use std::io::BufRead;
 use std::sync::Arc;
@@ -35,6 +36,23 @@ pub enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Connect the Telegram bot (uses channels.telegram.* settings).
+    Telegram {
+        #[command(subcommand)]
+        action: TelegramAction,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TelegramAction {
+    /// Register the webhook URL with Telegram, with the webhook secret.
+    SetWebhook {
+        /// The public HTTPS address of /webhooks/telegram.
+        #[arg(long)]
+        url: String,
+    },
+    /// Remove the webhook (needed before polling mode can fetch updates).
+    DeleteWebhook,
 }
 
 #[derive(Subcommand)]
@@ -65,6 +83,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             let ctx = context(settings, db, clock)?;
             crate::seed::seed_demo(&ctx).await
         }
+        Command::Telegram { action } => telegram(&settings, action).await,
         Command::User {
             action: UserAction::Add { email, role },
         } => {
@@ -110,6 +129,43 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     }
 }
 
+async fn telegram(settings: &Settings, action: TelegramAction) -> anyhow::Result<()> {
+    let tg = &settings.channels.telegram;
+    if tg.bot_token.is_empty() {
+        bail!("channels.telegram.bot_token: required (HOTLINE_CHANNELS__TELEGRAM__BOT_TOKEN)");
+    }
+    let client = hotline_telegram::TelegramClient::new(&tg.bot_token, &tg.api_url)
+        .map_err(|e| anyhow::anyhow!("channels.telegram: {e}"))?;
+    match action {
+        TelegramAction::SetWebhook { url } => {
+            if tg.webhook_secret.is_empty() {
+                bail!(
+                    "channels.telegram.webhook_secret: required (HOTLINE_CHANNELS__TELEGRAM__WEBHOOK_SECRET; 1-256 of A-Z a-z 0-9 _ -)"
+                );
+            }
+            if !url.starts_with("https://")
+                && !url.starts_with("http://127.0.0.1")
+                && !url.starts_with("http://localhost")
+            {
+                bail!("--url must be an https:// address (Telegram calls only HTTPS webhooks)");
+            }
+            client
+                .set_webhook(&url, &tg.webhook_secret)
+                .await
+                .map_err(|e| anyhow::anyhow!("Telegram refused the webhook: {e}"))?;
+            eprintln!("webhook set; Telegram will POST updates to the given URL with the secret");
+        }
+        TelegramAction::DeleteWebhook => {
+            client
+                .delete_webhook()
+                .await
+                .map_err(|e| anyhow::anyhow!("Telegram refused: {e}"))?;
+            eprintln!("webhook removed");
+        }
+    }
+    Ok(())
+}
+
 async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
     let jobs = settings.jobs.clone();
     // Keys and rules are checked before touching the database, so a bad setting is reported
@@ -118,8 +174,12 @@ async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     migrate(&settings.database).await?;
     let app = Application::build(ctx.clone())?;
     tracing::info!(port = app.port(), "hotline is serving");
+    let tg = &ctx.settings.channels.telegram;
+    if tg.enabled && tg.mode == crate::settings::TelegramMode::Polling {
+        tokio::spawn(crate::channels::run_telegram_polling(ctx.clone()));
+    }
     if jobs.enabled {
-        let registry = crate::jobs::Registry::default();
+        let registry = crate::messaging::job_registry();
         let poll = std::time::Duration::from_millis(jobs.poll_interval_ms);
         tokio::spawn(crate::jobs::run_until_stopped(
             ctx,

@@ -4,8 +4,10 @@ use std::sync::Arc;
 
 use sqlx::PgPool;
 
+use crate::channels::Channels;
 use crate::clock::Clock;
 use crate::crypto::KeyRing;
+use crate::intake::ConversationTexts;
 use crate::redis_store::RedisStore;
 use crate::settings::Settings;
 use crate::triage::TriageRules;
@@ -20,6 +22,10 @@ pub struct AppContext {
     pub rules: Arc<TriageRules>,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
+    /// The bot's words in every language, and the emergency numbers.
+    pub conversation: Arc<ConversationTexts>,
+    /// Clients of the enabled channels.
+    pub channels: Arc<Channels>,
 }
 
 impl AppContext {

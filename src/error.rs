@@ -19,6 +19,9 @@ pub enum ApiError {
     },
     #[error("authentication required")]
     Unauthenticated,
+    /// 401 for a webhook whose secret or signature does not verify.
+    #[error("the webhook secret or signature does not match")]
+    BadSignature,
     #[error("your role may not do this")]
     Forbidden,
     #[error("{0} not found")]
@@ -70,6 +73,7 @@ impl ApiError {
             | ApiError::Unprocessable { code, .. }
             | ApiError::Unavailable { code, .. } => code,
             ApiError::Unauthenticated => "unauthenticated",
+            ApiError::BadSignature => "bad_signature",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
@@ -113,7 +117,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthenticated | ApiError::BadSignature => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,

@@ -14,6 +14,7 @@
 
 pub mod auth;
 pub mod cases;
+pub mod channels;
 pub mod cli;
 pub mod clock;
 pub mod context;
@@ -22,6 +23,7 @@ pub mod domain;
 pub mod error;
 pub mod intake;
 pub mod jobs;
+pub mod messaging;
 pub mod metrics;
 pub mod queue;
 pub mod redis_store;

@@ -79,3 +79,27 @@ pub fn job(kind: &str, outcome: &'static str) {
     metrics::counter!("hotline_jobs_total", "kind" => kind.to_owned(), "outcome" => outcome)
         .increment(1);
 }
+
+/// A chat event recorded (`recorded`, or `blocked` for a blocked chat's stored message).
+pub fn chat_message(channel: &str, outcome: &'static str) {
+    metrics::counter!("hotline_chat_messages_total", "channel" => channel.to_owned(), "outcome" => outcome)
+        .increment(1);
+}
+
+/// Bot replies withheld because one chat sent more than its per-minute budget.
+pub fn bot_replies_suppressed(channel: &str) {
+    metrics::counter!("hotline_bot_replies_suppressed_total", "channel" => channel.to_owned())
+        .increment(1);
+}
+
+/// A webhook body that was stored for review or refused, by reason.
+pub fn webhook_event(channel: &'static str, outcome: &'static str) {
+    metrics::counter!("hotline_webhook_events_total", "channel" => channel, "outcome" => outcome)
+        .increment(1);
+}
+
+/// An outbound message sent or failed, by channel.
+pub fn outbound(channel: &str, outcome: &'static str) {
+    metrics::counter!("hotline_outbound_messages_total", "channel" => channel.to_owned(), "outcome" => outcome)
+        .increment(1);
+}

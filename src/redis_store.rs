@@ -19,10 +19,12 @@ pub struct RedisStore {
     client: Option<redis::Client>,
     conn: Arc<Mutex<Option<ConnectionManager>>>,
     timeout: Duration,
+    /// Put before every key, so deployments (or test apps) sharing a Redis never collide.
+    prefix: Arc<str>,
 }
 
 impl RedisStore {
-    pub fn new(url: &str, timeout: Duration) -> RedisStore {
+    pub fn new(url: &str, timeout: Duration, prefix: &str) -> RedisStore {
         // A malformed URL behaves like a Redis that is down: logged once, never fatal.
         let client = redis::Client::open(url)
             .map_err(|_| tracing::warn!("redis.url is not a valid Redis URL"))
@@ -31,6 +33,7 @@ impl RedisStore {
             client,
             conn: Arc::new(Mutex::new(None)),
             timeout,
+            prefix: Arc::from(prefix),
         }
     }
 
@@ -66,27 +69,31 @@ impl RedisStore {
             .map(|_| ())
     }
 
+    fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
     pub async fn get(&self, key: &str) -> Result<Option<String>, RedisDown> {
-        let key = key.to_owned();
+        let key = self.key(key);
         self.run(|mut c| async move { c.get::<_, Option<String>>(key).await })
             .await
     }
 
     pub async fn set_ex(&self, key: &str, value: &str, seconds: u64) -> Result<(), RedisDown> {
-        let (key, value) = (key.to_owned(), value.to_owned());
+        let (key, value) = (self.key(key), value.to_owned());
         self.run(|mut c| async move { c.set_ex::<_, _, ()>(key, value, seconds).await })
             .await
     }
 
     pub async fn del(&self, key: &str) -> Result<(), RedisDown> {
-        let key = key.to_owned();
+        let key = self.key(key);
         self.run(|mut c| async move { c.del::<_, ()>(key).await })
             .await
     }
 
     /// Increments a counter that expires `window` seconds after its first increment.
     pub async fn incr_window(&self, key: &str, window: u64) -> Result<u64, RedisDown> {
-        let key = key.to_owned();
+        let key = self.key(key);
         self.run(|mut c| async move {
             let (count,): (u64,) = redis::pipe()
                 .atomic()

@@ -33,6 +33,7 @@ pub struct Settings {
     pub triage: TriageSettings,
     pub jobs: JobSettings,
     pub channels: ChannelSettings,
+    pub conversation: ConversationSettings,
     pub log: LogSettings,
 }
 
@@ -73,6 +74,7 @@ impl std::fmt::Debug for DatabaseSettings {
 pub struct RedisSettings {
     pub url: String,
     pub timeout_ms: u64,
+    pub key_prefix: String,
 }
 
 impl std::fmt::Debug for RedisSettings {
@@ -156,6 +158,8 @@ pub struct TelegramSettings {
     pub bot_token: String,
     pub webhook_secret: String,
     pub api_url: String,
+    pub mode: TelegramMode,
+    pub poll_timeout_seconds: u32,
 }
 
 #[derive(Clone, Deserialize)]
@@ -186,6 +190,31 @@ macro_rules! redacted_debug {
     )*};
 }
 redacted_debug!(TelegramSettings, LineSettings, EmailSettings);
+
+/// How Telegram updates reach hotline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TelegramMode {
+    /// Telegram POSTs each update to /webhooks/telegram (needs a public HTTPS address).
+    Webhook,
+    /// hotline long-polls getUpdates (one node at a time, by a PostgreSQL advisory lock).
+    Polling,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConversationSettings {
+    /// One YAML file per language: en, th, lo, km, my, vi, zh.
+    pub texts_dir: PathBuf,
+    pub emergency_numbers_path: PathBuf,
+    /// Whose emergency numbers the bot shows before the person's country is known.
+    pub home_country: String,
+    /// Bot replies per chat per minute; a flood beyond it is stored but not answered.
+    pub bot_replies_per_minute: u64,
+    /// For a reporter who asked never to be contacted first: how long after their last
+    /// message a counselor may still answer.
+    pub reply_window_hours: i64,
+}
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -280,10 +309,22 @@ impl Settings {
                 );
             }
         }
+        if self.conversation.home_country.len() != 2 {
+            return fail(
+                "conversation.home_country",
+                "must be an ISO 3166 alpha-2 code",
+            );
+        }
         if !["json", "pretty"].contains(&self.log.format.as_str()) {
             return fail("log.format", "must be json or pretty");
         }
         let tg = &self.channels.telegram;
+        if tg.enabled && tg.mode == TelegramMode::Polling && tg.poll_timeout_seconds > 50 {
+            return fail(
+                "channels.telegram.poll_timeout_seconds",
+                "must be at most 50 (Telegram's long-poll limit)",
+            );
+        }
         if tg.enabled {
             if tg.bot_token.is_empty() {
                 return fail(
@@ -291,7 +332,7 @@ impl Settings {
                     "required when the channel is enabled (HOTLINE_CHANNELS__TELEGRAM__BOT_TOKEN)",
                 );
             }
-            if tg.webhook_secret.is_empty() {
+            if tg.mode == TelegramMode::Webhook && tg.webhook_secret.is_empty() {
                 return fail(
                     "channels.telegram.webhook_secret",
                     "required when the channel is enabled (HOTLINE_CHANNELS__TELEGRAM__WEBHOOK_SECRET)",

@@ -13,10 +13,12 @@ use anyhow::Context as _;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, PgPool};
 
+use crate::channels::Channels;
 use crate::clock::Clock;
 use crate::context::AppContext;
 use crate::crypto::KeyRing;
 use crate::error::ApiError;
+use crate::intake::ConversationTexts;
 use crate::redis_store::RedisStore;
 use crate::routes;
 use crate::routes::json_body_limit;
@@ -51,7 +53,13 @@ pub fn context(
     let redis = RedisStore::new(
         &settings.redis.url,
         Duration::from_millis(settings.redis.timeout_ms),
+        &settings.redis.key_prefix,
     );
+    let c = &settings.conversation;
+    let conversation =
+        ConversationTexts::load(&c.texts_dir, &c.emergency_numbers_path, &c.home_country)
+            .map_err(|e| anyhow::anyhow!("conversation texts: {e}"))?;
+    let channels = Channels::from_settings(&settings.channels)?;
     Ok(AppContext {
         db,
         redis,
@@ -59,6 +67,8 @@ pub fn context(
         rules: Arc::new(rules),
         settings: Arc::new(settings),
         clock,
+        conversation: Arc::new(conversation),
+        channels: Arc::new(channels),
     })
 }
 

@@ -23,7 +23,7 @@ fn key(session_id: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    format!("hotline:session:{digest}")
+    format!("session:{digest}")
 }
 
 /// Starts a session; returns the signed cookie value.

@@ -32,6 +32,8 @@ pub struct CaseView {
     #[serde(with = "rfc3339")]
     pub created_at: DateTime<Utc>,
     pub callback: Callback,
+    /// The chat the case talks on (absent for phone cases).
+    pub chat: Option<ChatInfo>,
     pub messages: Vec<Message>,
     pub notes: Vec<Note>,
     pub linked_cases: Vec<LinkedCase>,
@@ -69,14 +71,37 @@ pub struct Callback {
 }
 
 #[derive(Debug, Serialize)]
+pub struct ChatInfo {
+    pub channel: String,
+    /// Where the bot's conversation stands (`with_counselor` once a counselor wrote).
+    pub step: String,
+    pub blocked: bool,
+    /// The person blocked the bot or left.
+    pub unreachable: bool,
+    #[serde(with = "rfc3339::option")]
+    pub last_inbound_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize)]
 pub struct Message {
     pub id: MessageId,
     pub direction: String,
     pub channel: String,
+    /// text, choice, contact, location, attachment, edit, unsupported.
+    pub kind: String,
+    /// reporter, bot or counselor.
+    pub author: String,
     pub text: Option<String>,
+    /// Buttons offered with a bot message (labels as the person saw them).
+    pub buttons: Vec<String>,
     #[serde(with = "rfc3339")]
     pub at: DateTime<Utc>,
+    /// received (inbound); queued, sent or failed (outbound).
     pub delivery: String,
+    /// Why a send failed or is being retried.
+    pub delivery_error: Option<String>,
+    /// For an edit: the message it replaces.
+    pub edit_of: Option<MessageId>,
 }
 
 #[derive(Debug, Serialize)]
@@ -94,14 +119,20 @@ pub struct LinkedCase {
     pub reference: String,
 }
 
-type MessageRow = (
-    MessageId,
-    String,
-    String,
-    Option<Vec<u8>>,
-    DateTime<Utc>,
-    String,
-);
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    id: MessageId,
+    direction: String,
+    channel: String,
+    kind: String,
+    author_kind: String,
+    text_enc: Option<Vec<u8>>,
+    choices: Option<serde_json::Value>,
+    at: DateTime<Utc>,
+    delivery: String,
+    delivery_error: Option<String>,
+    version_of: Option<MessageId>,
+}
 
 #[derive(sqlx::FromRow)]
 struct CaseRow {
@@ -131,6 +162,11 @@ struct CaseRow {
     allowed_channels: Vec<String>,
     never_contact_first: bool,
     no_voicemail: bool,
+    chat_channel: Option<String>,
+    chat_step: Option<String>,
+    chat_blocked: Option<bool>,
+    chat_unreachable: Option<bool>,
+    chat_last_inbound_at: Option<DateTime<Utc>>,
 }
 
 pub async fn load_case(
@@ -150,8 +186,12 @@ pub async fn load_case(
                 CASE WHEN {HELD} THEN u.email END AS holder_email,
                 CASE WHEN {HELD} THEN c.lease_expires_at END AS lease_expires_at,
                 c.created_at, r.name_enc, r.phone_enc, r.safe_hours, r.allowed_channels,
-                r.never_contact_first, r.no_voicemail
+                r.never_contact_first, r.no_voicemail,
+                i.channel AS chat_channel, i.conversation->>'step' AS chat_step,
+                (i.blocked_at IS NOT NULL) AS chat_blocked, (i.unreachable_at IS NOT NULL) AS chat_unreachable,
+                i.last_inbound_at AS chat_last_inbound_at
          FROM cases c JOIN reporters r ON r.id = c.reporter_id LEFT JOIN users u ON u.id = c.holder_id
+         LEFT JOIN channel_identities i ON i.id = c.channel_identity_id
          WHERE c.id = $6"
     );
     let row = sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(sql))
@@ -170,7 +210,8 @@ pub async fn load_case(
     let open_opt = |sealed: Option<Vec<u8>>| sealed.map(|s| open(&s)).transpose();
 
     let messages = sqlx::query_as::<_, MessageRow>(
-        "SELECT id, direction, channel, text_enc, at, delivery FROM messages WHERE case_id = $1 ORDER BY at, id",
+        "SELECT id, direction, channel, kind, author_kind, text_enc, choices, at, delivery, delivery_error, version_of
+         FROM messages WHERE case_id = $1 ORDER BY at, seq",
     )
     .bind(case_id)
     .fetch_all(db);
@@ -234,16 +275,33 @@ pub async fn load_case(
             never_contact_first: row.never_contact_first,
             no_voicemail: row.no_voicemail,
         },
+        chat: row.chat_channel.map(|channel| ChatInfo {
+            channel,
+            step: row.chat_step.unwrap_or_else(|| "new".into()),
+            blocked: row.chat_blocked.unwrap_or(false),
+            unreachable: row.chat_unreachable.unwrap_or(false),
+            last_inbound_at: row.chat_last_inbound_at,
+        }),
         messages: messages
             .into_iter()
-            .map(|(id, direction, channel, text, at, delivery)| {
+            .map(|m| {
                 Ok(Message {
-                    id,
-                    direction,
-                    channel,
-                    text: open_opt(text)?,
-                    at,
-                    delivery,
+                    id: m.id,
+                    direction: m.direction,
+                    channel: m.channel,
+                    kind: m.kind,
+                    author: m.author_kind,
+                    text: open_opt(m.text_enc)?,
+                    buttons: button_labels(m.choices.as_ref()),
+                    at: m.at,
+                    // "pending" in storage; "queued" is what a counselor understands.
+                    delivery: if m.delivery == "pending" {
+                        "queued".into()
+                    } else {
+                        m.delivery
+                    },
+                    delivery_error: m.delivery_error,
+                    edit_of: m.version_of,
                 })
             })
             .collect::<Result<_, CaseError>>()?,
@@ -261,4 +319,16 @@ pub async fn load_case(
         linked_cases,
         history,
     })
+}
+
+/// Labels of the buttons stored with a bot message (rows of `{label, data}`).
+fn button_labels(choices: Option<&serde_json::Value>) -> Vec<String> {
+    choices
+        .and_then(|c| c.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|row| row.as_array())
+        .flatten()
+        .filter_map(|b| b.get("label").and_then(|l| l.as_str()).map(str::to_owned))
+        .collect()
 }

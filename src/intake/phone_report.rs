@@ -216,8 +216,8 @@ async fn insert_case(
         let res = sqlx::query(
             "INSERT INTO cases (id, reference, reporter_id, status, channel, caller, language, country, area_enc,
                                 urgency_level, urgency_rank, urgency_flags, urgency_reasons_enc, rules_version,
-                                waiting_since, awaiting_reply, created_at, updated_at)
-             VALUES ($1, $2, $3, 'new', 'phone', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, TRUE, $13, $13)
+                                waiting_since, awaiting_reply, created_at, updated_at, answers)
+             VALUES ($1, $2, $3, 'new', 'phone', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, TRUE, $13, $13, $14)
              ON CONFLICT (reference) DO NOTHING",
         )
         .bind(id)
@@ -233,6 +233,7 @@ async fn insert_case(
         .bind(keys.seal(&reasons))
         .bind(&assessment.rules_version)
         .bind(now)
+        .bind(answers_json(&report.answers))
         .execute(&mut **tx)
         .await?;
         if res.rows_affected() == 1 {
@@ -242,4 +243,15 @@ async fn insert_case(
     Err(sqlx::Error::Protocol(
         "could not draw a unique case reference".into(),
     ))
+}
+
+/// The quick answers as stored on the case: `{"minor": "yes", ...}`.
+fn answers_json(answers: &crate::domain::Answers) -> serde_json::Value {
+    serde_json::Value::Object(
+        answers
+            .0
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
+            .collect(),
+    )
 }

@@ -10,6 +10,15 @@ mod runner;
 
 pub use runner::{JobOutcome, Registry, run_pending_once, run_until_stopped};
 
+/// A handler's error that names when to try again (e.g. a platform's `retry_after`), instead
+/// of the runner's exponential back-off.
+#[derive(Debug, thiserror::Error)]
+#[error("{reason} (retry after {after:?})")]
+pub struct RetryAfter {
+    pub after: std::time::Duration,
+    pub reason: String,
+}
+
 use std::future::Future;
 use std::pin::Pin;
 

@@ -89,7 +89,11 @@ pub async fn run_pending_once(
                 crate::metrics::job(&kind, "gave_up");
                 Ok(JobOutcome::GaveUp)
             } else {
-                let delay = backoff(backoff_base_seconds, attempts);
+                let delay = match e.downcast_ref::<super::RetryAfter>() {
+                    Some(asked) => chrono::Duration::from_std(asked.after)
+                        .unwrap_or_else(|_| backoff(backoff_base_seconds, attempts)),
+                    None => backoff(backoff_base_seconds, attempts),
+                };
                 sqlx::query("UPDATE jobs SET run_at = $2, last_error = $3, locked_until = NULL WHERE id = $1")
                     .bind(id)
                     .bind(ctx.now() + delay)

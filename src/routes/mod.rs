@@ -7,6 +7,7 @@ pub mod console;
 mod health;
 pub mod json_body;
 pub mod rfc3339;
+mod webhooks;
 
 use actix_web::{HttpResponse, web};
 
@@ -25,6 +26,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/api/openapi.json", web::get().to(api::openapi::document))
         .configure(api::config)
         .configure(console::config)
+        .configure(webhooks::config)
         .route("/", web::get().to(|| async { see_other("/console/queue") }));
 }
 

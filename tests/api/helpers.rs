@@ -102,6 +102,8 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
             .unwrap_or_else(|| "redis://127.0.0.1:6379".into()),
     );
     env.insert("HOTLINE_CRYPTO__KEY".into(), crypto_key.clone());
+    // Apps on one database share Redis keys, as nodes of one deployment do; others never.
+    env.insert("HOTLINE_REDIS__KEY_PREFIX".into(), format!("{db_name}:"));
     for (k, v) in &opts.extra_env {
         env.insert(k.clone(), v.clone());
     }
@@ -282,4 +284,135 @@ pub fn references(items: &[Value]) -> Vec<String> {
         .iter()
         .map(|i| i["reference"].as_str().unwrap().to_owned())
         .collect()
+}
+
+/// The bot the tests talk to: its token (the id before ':' is the bot id) and webhook secret.
+pub const BOT_TOKEN: &str = "7000001:AAH-test-token_for-hotline";
+pub const WEBHOOK_SECRET: &str = "hotline-test-secret_1";
+
+/// The app with the Telegram channel enabled, pointed at a fresh local Bot API stand-in.
+pub async fn spawn_app_with_telegram(
+    extra_env: Vec<(&str, &str)>,
+) -> (TestApp, hotline_testkit::TelegramStandIn) {
+    let standin = hotline_testkit::TelegramStandIn::start().expect("start the Telegram stand-in");
+    let mut env = vec![
+        (
+            "HOTLINE_CHANNELS__TELEGRAM__ENABLED".to_owned(),
+            "true".to_owned(),
+        ),
+        (
+            "HOTLINE_CHANNELS__TELEGRAM__BOT_TOKEN".to_owned(),
+            BOT_TOKEN.to_owned(),
+        ),
+        (
+            "HOTLINE_CHANNELS__TELEGRAM__WEBHOOK_SECRET".to_owned(),
+            WEBHOOK_SECRET.to_owned(),
+        ),
+        (
+            "HOTLINE_CHANNELS__TELEGRAM__API_URL".to_owned(),
+            standin.api_url(),
+        ),
+    ];
+    env.extend(
+        extra_env
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned())),
+    );
+    let app = spawn_app_with(Options {
+        extra_env: env,
+        ..Options::default()
+    })
+    .await;
+    (app, standin)
+}
+
+/// A private-chat text message from `chat`, as Telegram sends it.
+pub fn tg_text(update_id: i64, chat: i64, text: &str) -> Value {
+    json!({
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1_795_000_000 + update_id,
+            "from": { "id": chat, "is_bot": false, "first_name": "Test" },
+            "chat": { "id": chat, "type": "private", "first_name": "Test" },
+            "text": text
+        }
+    })
+}
+
+/// A press of an inline button carrying `data`.
+pub fn tg_choice(update_id: i64, chat: i64, data: &str) -> Value {
+    json!({
+        "update_id": update_id,
+        "callback_query": {
+            "id": format!("cb{update_id}"),
+            "from": { "id": chat, "is_bot": false, "first_name": "Test" },
+            "chat_instance": "-100200300",
+            "data": data,
+            "message": {
+                "message_id": 9000 + update_id,
+                "date": 1_795_000_000 + update_id,
+                "chat": { "id": chat, "type": "private", "first_name": "Test" },
+                "from": { "id": 7000001, "is_bot": true, "first_name": "Hotline" },
+                "text": "question"
+            }
+        }
+    })
+}
+
+impl TestApp {
+    /// POSTs an update to the webhook with the right secret.
+    pub async fn post_telegram_update(&self, update: &Value) -> Response {
+        self.client
+            .post(self.url("/webhooks/telegram"))
+            .header("X-Telegram-Bot-Api-Secret-Token", WEBHOOK_SECRET)
+            .json(update)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts updates in order, each expected to be accepted.
+    pub async fn telegram_says(&self, updates: &[Value]) {
+        for update in updates {
+            let resp = self.post_telegram_update(update).await;
+            assert_eq!(resp.status(), StatusCode::OK, "update {update} was refused");
+        }
+    }
+
+    /// Runs due background jobs (sends, acknowledgements) until none is left, as the runner in
+    /// `hotline serve` would, without waiting for its poll interval.
+    pub async fn run_jobs(&self) {
+        let registry = hotline::messaging::job_registry();
+        for _ in 0..500 {
+            match hotline::jobs::run_pending_once(&self.ctx, &registry, 1)
+                .await
+                .unwrap()
+            {
+                hotline::jobs::JobOutcome::Idle => return,
+                _ => continue,
+            }
+        }
+        panic!("jobs did not settle");
+    }
+
+    /// The case opened by a chat, by the chat id it came from.
+    pub async fn case_of_chat(&self, who: &Staff) -> Value {
+        let (id,): (Uuid,) = sqlx::query_as(
+            "SELECT id FROM cases WHERE channel_identity_id IS NOT NULL ORDER BY created_at DESC LIMIT 1",
+        )
+        .fetch_one(&self.db)
+        .await
+        .unwrap();
+        self.case(who, &id.to_string()).await
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let (n,): (i64,) =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
+                .fetch_one(&self.db)
+                .await
+                .unwrap();
+        n
+    }
 }

@@ -18,3 +18,4 @@ mod queue;
 mod resilience;
 mod roles;
 mod settings;
+mod telegram;

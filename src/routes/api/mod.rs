@@ -2,6 +2,7 @@
 //! them from it and the OpenAPI document is generated from it, so the two cannot drift.
 
 mod cases;
+mod messages;
 pub mod openapi;
 mod queue;
 mod reports;
@@ -128,6 +129,48 @@ pub static ROUTES: &[ApiRoute] = &[
             (409, "invalid transition, or you do not hold the case"),
         ],
         route: || web::post().to(cases::change_status),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/messages",
+        summary: "Write to the reporter on the case's chat (queued; delivery state on the case)",
+        role: Role::Counselor,
+        body: Some("Message"),
+        responses: &[
+            (202, "the queued message"),
+            (
+                409,
+                "you do not hold the case, it has no chat, or the reporter's safe-contact rules forbid it now",
+            ),
+        ],
+        route: || web::post().to(messages::send),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/block",
+        summary: "Block the case's chat: its messages are stored, never answered",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "blocked"), (409, "the case has no chat")],
+        route: || web::post().to(messages::block),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/unblock",
+        summary: "Unblock the case's chat",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "unblocked"), (409, "the case has no chat")],
+        route: || web::post().to(messages::unblock),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/safety-scripts",
+        summary: "Saved safety-script texts per language, for counselors to send",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "scripts by language")],
+        route: || web::get().to(messages::scripts),
     },
     ApiRoute {
         method: Method::GET,

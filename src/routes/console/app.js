@@ -43,6 +43,60 @@ if (actions) {
   });
 }
 
+const replyForm = document.getElementById("reply-form");
+if (replyForm) {
+  const picker = document.getElementById("script-picker");
+  picker.addEventListener("change", () => { if (picker.value) replyForm.text.value = picker.value; });
+  replyForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const r = await api("POST", "/api/v1/cases/" + replyForm.dataset.caseId + "/messages", { text: replyForm.text.value });
+    if (r.status === 202) { replyForm.text.value = ""; refreshMessages(); }
+    else document.getElementById("action-message").textContent = errorText(r);
+  });
+  const block = document.getElementById("block-chat");
+  if (block) {
+    block.addEventListener("click", async () => {
+      const r = await api("POST", "/api/v1/cases/" + replyForm.dataset.caseId + "/" + block.dataset.action);
+      if (r.status === 200) location.reload();
+      else document.getElementById("action-message").textContent = errorText(r);
+    });
+  }
+}
+
+// Live messages: poll the case while the page is visible and redraw the table when anything
+// changed (a new message, a delivery state). Polling works on every node without Redis.
+const messageTable = document.getElementById("messages");
+let lastSeen = "";
+async function refreshMessages() {
+  if (!messageTable) return;
+  const r = await api("GET", "/api/v1/cases/" + messageTable.dataset.caseId);
+  if (r.status !== 200) return;
+  const seen = JSON.stringify(r.data.messages.map((m) => [m.id, m.delivery, m.delivery_error]));
+  if (seen === lastSeen) return;
+  const first = lastSeen === "";
+  lastSeen = seen;
+  if (first && r.data.messages.length === Number(messageTable.dataset.count)) return;
+  messageTable.textContent = "";
+  for (const m of r.data.messages) {
+    const tr = document.createElement("tr");
+    tr.className = "msg-" + m.author;
+    const delivery = m.delivery_error && m.delivery !== "sent" ? m.delivery + ": " + m.delivery_error : m.delivery;
+    const text = (m.text || "") + (m.buttons.length ? "\n[" + m.buttons.join(" | ") + "]" : "");
+    for (const [value, cls] of [[new Date(m.at).toLocaleString(), ""], [m.author, ""], [m.kind, ""], [text, "text"], [delivery, "delivery"]]) {
+      const td = document.createElement("td");
+      td.textContent = value;
+      if (cls === "text") td.style.whiteSpace = "pre-wrap";
+      if (cls) td.className = cls;
+      tr.appendChild(td);
+    }
+    messageTable.appendChild(tr);
+  }
+}
+if (messageTable) {
+  refreshMessages();
+  setInterval(() => { if (!document.hidden) refreshMessages(); }, 4000);
+}
+
 const noteForm = document.getElementById("note-form");
 if (noteForm) {
   noteForm.addEventListener("submit", async (ev) => {

@@ -96,13 +96,13 @@ pub async fn submit(
     let by_email = ctx
         .redis
         .incr_window(
-            &format!("hotline:login:email:{}", hex(&form.email.to_lowercase())),
+            &format!("login:email:{}", hex(&form.email.to_lowercase())),
             window,
         )
         .await;
     let by_ip = ctx
         .redis
-        .incr_window(&format!("hotline:login:ip:{}", hex(&ip)), window)
+        .incr_window(&format!("login:ip:{}", hex(&ip)), window)
         .await;
     let (Ok(by_email), Ok(by_ip)) = (by_email, by_ip) else {
         crate::metrics::login("sessions_unavailable");

@@ -104,15 +104,28 @@ pub async fn case(
         .messages
         .iter()
         .map(|m| {
+            let delivery = match (&m.delivery_error, m.delivery.as_str()) {
+                (Some(err), d) if d != "sent" => format!("{d}: {}", escape(err)),
+                (_, d) => d.to_owned(),
+            };
+            let buttons = if m.buttons.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "<br><span class=\"muted\">[{}]</span>",
+                    escape(&m.buttons.join(" | "))
+                )
+            };
             format!(
-                "<tr><td>{at}</td><td>{dir}</td><td>{channel}</td><td style=\"white-space:pre-wrap\">{text}</td></tr>",
+                "<tr class=\"msg-{author}\"><td>{at}</td><td>{author}</td><td>{kind}</td><td style=\"white-space:pre-wrap\">{text}{buttons}</td><td class=\"delivery\">{delivery}</td></tr>",
                 at = local_time(&ctx, &m.at),
-                dir = escape(&m.direction),
-                channel = escape(&m.channel),
+                author = escape(&m.author),
+                kind = escape(&m.kind),
                 text = escape(m.text.as_deref().unwrap_or("")),
             )
         })
         .collect();
+    let reply = chat_reply_section(&ctx, &c, &who);
     let notes: String = c
         .notes
         .iter()
@@ -166,13 +179,15 @@ pub async fn case(
          <h2>Why this urgency</h2><ul>{reasons}</ul>\
          <h2>Caller and call-back</h2><p>Caller: {caller} · language: {language} · where: {country} {area}</p>\
          <p>Call-back: {name} {phone} · safe hours: {hours} · {first} · {voicemail}</p><p>Linked cases: {links}</p>\
-         <h2>Messages</h2><table><tbody>{messages}</tbody></table>\
+         <h2>Messages</h2><table><thead><tr><th>time</th><th>from</th><th>kind</th><th>text</th><th>delivery</th></tr></thead>\
+         <tbody id=\"messages\" data-case-id=\"{id}\" data-count=\"{count}\">{messages}</tbody></table>{reply}\
          <h2>Notes</h2><ul id=\"notes\">{notes}</ul>\
          <form id=\"note-form\" data-case-id=\"{id}\"><textarea name=\"text\" required></textarea><button type=\"submit\">Add note</button></form>\
          <h2>Status</h2><form id=\"status-form\" data-case-id=\"{id}\"><select name=\"status\">{statuses}</select> \
          closing reason <select name=\"closing_reason\"><option value=\"\">—</option>{closing}</select> <button type=\"submit\">Change status</button></form>\
          <h2>History</h2><ul>{history}</ul>",
         id = c.id,
+        count = c.messages.len(),
         reference = escape(&c.reference),
         status = escape(&c.status),
         level = c.urgency.level,
@@ -259,4 +274,72 @@ pub async fn script() -> HttpResponse {
         .content_type("text/javascript; charset=utf-8")
         .insert_header(("Cache-Control", "no-cache"))
         .body(include_str!("app.js"))
+}
+
+/// The reply box for a chat case: saved safety scripts in the reporter's language, and, when a
+/// safe-contact rule forbids writing now, the reason instead of a send button.
+fn chat_reply_section(
+    ctx: &AppContext,
+    c: &crate::cases::CaseView,
+    who: &crate::auth::Identity,
+) -> String {
+    let Some(chat) = &c.chat else {
+        return "<p class=\"muted\">This case came by phone: call back within the safe-contact rules.</p>".into();
+    };
+    let window = chrono::Duration::hours(ctx.settings.conversation.reply_window_hours);
+    let facts = crate::messaging::ContactFacts {
+        chat_channel: &chat.channel,
+        blocked: chat.blocked,
+        unreachable: chat.unreachable,
+        stopped: chat.step == "stopped",
+        never_contact_first: c.callback.never_contact_first,
+        allowed_channels: &c.callback.allowed_channels,
+        last_inbound_at: chat.last_inbound_at,
+    };
+    let forbidden = crate::messaging::forbidden_reason(&facts, window, ctx.now());
+    let pack = ctx.conversation.pack(c.language.as_deref().unwrap_or("en"));
+    let scripts: String = pack
+        .scripts
+        .iter()
+        .map(|(key, text)| {
+            format!(
+                "<option value=\"{}\">{}</option>",
+                escape(text),
+                escape(&key.replace('_', " "))
+            )
+        })
+        .collect();
+    let review = if pack.needs_native_review {
+        " <span class=\"muted\">(these texts still need a native speaker's review)</span>"
+    } else {
+        ""
+    };
+    let block = if who.is_supervisor() {
+        let (action, label) = if chat.blocked {
+            ("unblock", "Unblock this chat")
+        } else {
+            ("block", "Block this chat")
+        };
+        format!(
+            " <button type=\"button\" data-action=\"{action}\" id=\"block-chat\">{label}</button>"
+        )
+    } else {
+        String::new()
+    };
+    let notice = match forbidden {
+        Some(why) => format!(
+            "<p id=\"reply-forbidden\" class=\"error\">Cannot write now: {}</p>",
+            escape(why)
+        ),
+        None => String::new(),
+    };
+    format!(
+        "<h2>Reply on {channel}</h2>{notice}\
+         <form id=\"reply-form\" data-case-id=\"{id}\"><p>Safety scripts ({language}){review}: <select id=\"script-picker\"><option value=\"\">—</option>{scripts}</select></p>\
+         <textarea name=\"text\" required maxlength=\"4000\"></textarea><button type=\"submit\" id=\"send-reply\"{disabled}>Send</button>{block}</form>",
+        channel = escape(&chat.channel),
+        id = c.id,
+        language = escape(&pack.language_name),
+        disabled = if forbidden.is_some() { " disabled" } else { "" },
+    )
 }

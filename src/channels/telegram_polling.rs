@@ -1,0 +1,97 @@
+//! Long polling for hotlines without a public HTTPS address (`channels.telegram.mode:
+//! polling`). Every update goes through the same `receive_telegram_update` as the webhook.
+//!
+//! With several nodes only one polls: it holds a PostgreSQL advisory lock on a connection kept
+//! for as long as it polls; the others try again later. Telegram keeps unconfirmed updates, so
+//! the offset lives in memory: after a restart the same updates come again and are recorded
+//! once (the channel-event key).
+
+use std::time::Duration;
+
+use sqlx::Postgres;
+use sqlx::pool::PoolConnection;
+
+use super::receive_telegram_update;
+use crate::context::AppContext;
+
+/// `pg_try_advisory_lock` key for "this node polls Telegram".
+const POLLING_LOCK: i64 = 0x7465_6c65_6772_616d; // "telegram"
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PollOutcome {
+    /// Another node holds the polling lock.
+    NotLeader,
+    /// Updates received and recorded (possibly none).
+    Received(usize),
+}
+
+/// The poller's state between calls: the lock's connection and the next offset.
+#[derive(Default)]
+pub struct Poller {
+    lock: Option<PoolConnection<Postgres>>,
+    offset: Option<i64>,
+}
+
+impl Poller {
+    /// Lets go of the polling lock by closing its connection (a pooled connection would keep
+    /// the session, and with it the lock, alive).
+    pub async fn release(&mut self) {
+        if let Some(conn) = self.lock.take() {
+            use sqlx::Connection as _;
+            let _ = conn.detach().close().await;
+        }
+    }
+}
+
+/// One round: take (or keep) the lock, fetch updates, record each, move the offset past those
+/// recorded. An update whose recording fails stops the round, so it is fetched again.
+pub async fn poll_telegram_once(
+    ctx: &AppContext,
+    poller: &mut Poller,
+    timeout_secs: u32,
+) -> anyhow::Result<PollOutcome> {
+    let Some(tg) = &ctx.channels.telegram else {
+        return Ok(PollOutcome::NotLeader);
+    };
+    if poller.lock.is_none() {
+        let mut conn = ctx.db.acquire().await?;
+        let (locked,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
+            .bind(POLLING_LOCK)
+            .fetch_one(&mut *conn)
+            .await?;
+        if !locked {
+            return Ok(PollOutcome::NotLeader);
+        }
+        poller.lock = Some(conn);
+    }
+    let updates = tg
+        .client
+        .get_updates(poller.offset, timeout_secs)
+        .await
+        .map_err(|e| anyhow::anyhow!("getUpdates: {e}"))?;
+    let mut recorded = 0;
+    for update in updates {
+        receive_telegram_update(ctx, tg.bot_id, &update.body).await?;
+        poller.offset = Some(update.update_id + 1);
+        recorded += 1;
+    }
+    Ok(PollOutcome::Received(recorded))
+}
+
+/// The polling loop inside `hotline serve`.
+pub async fn run_telegram_polling(ctx: AppContext) {
+    let timeout = ctx.settings.channels.telegram.poll_timeout_seconds;
+    let mut poller = Poller::default();
+    loop {
+        match poll_telegram_once(&ctx, &mut poller, timeout).await {
+            Ok(PollOutcome::Received(_)) => {}
+            Ok(PollOutcome::NotLeader) => tokio::time::sleep(Duration::from_secs(10)).await,
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "telegram polling failed; trying again");
+                // Start over with a fresh lock connection next round.
+                poller.release().await;
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            }
+        }
+    }
+}

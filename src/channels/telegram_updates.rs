@@ -1,0 +1,75 @@
+//! One Telegram update, however it arrived (webhook or long polling), from raw bytes to the
+//! database: parsed by the adapter, recorded by chat intake, or kept for review when it cannot
+//! be read.
+
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::context::AppContext;
+use crate::intake::{ChatOutcome, record_chat_message};
+
+/// What became of an update.
+#[derive(Debug)]
+pub enum Received {
+    Recorded(Vec<ChatOutcome>),
+    /// Deliberately not acted on (a group chat, another bot).
+    Ignored(&'static str),
+    /// Valid JSON we cannot read: stored raw (encrypted) and flagged for review.
+    StoredForReview,
+    /// Not JSON at all: the sender should hear about it (400).
+    NotJson,
+}
+
+pub async fn receive_telegram_update(
+    ctx: &AppContext,
+    bot_id: i64,
+    body: &[u8],
+) -> Result<Received, sqlx::Error> {
+    match hotline_telegram::parse_update(bot_id, body) {
+        Ok(hotline_telegram::ParsedUpdate::Messages(messages)) => {
+            let mut outcomes = Vec::with_capacity(messages.len());
+            for message in &messages {
+                outcomes.push(record_chat_message(ctx, message).await?);
+            }
+            crate::metrics::webhook_event("telegram", "recorded");
+            Ok(Received::Recorded(outcomes))
+        }
+        Ok(hotline_telegram::ParsedUpdate::Ignored { what }) => {
+            crate::metrics::webhook_event("telegram", "ignored");
+            Ok(Received::Ignored(what))
+        }
+        Err(hotline_telegram::UpdateError::NotJson(_)) => {
+            crate::metrics::webhook_event("telegram", "not_json");
+            Ok(Received::NotJson)
+        }
+        Err(hotline_telegram::UpdateError::NotAnUpdate { update_id, reason }) => {
+            // Keyed by update id and content, so a retry of the same body is stored once.
+            let digest = crate::crypto::sha256(body);
+            let key = format!(
+                "{bot_id}:{}:{}",
+                update_id.map_or_else(|| "none".to_owned(), |u| u.to_string()),
+                digest
+                    .iter()
+                    .take(8)
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+            );
+            let reason: String = reason.chars().take(300).collect();
+            let body_text = String::from_utf8_lossy(body);
+            sqlx::query(
+                "INSERT INTO unreadable_events (id, channel, event_key, reason, body_enc, received_at)
+                 VALUES ($1, 'telegram', $2, $3, $4, $5) ON CONFLICT (channel, event_key) DO NOTHING",
+            )
+            .bind(Uuid::new_v4())
+            .bind(&key)
+            .bind(&reason)
+            .bind(ctx.keys.seal(&body_text))
+            .bind(ctx.now())
+            .execute(&ctx.db)
+            .await?;
+            tracing::warn!(channel = "telegram", details = %json!({ "update_id": update_id }), "stored an update we cannot read, for review");
+            crate::metrics::webhook_event("telegram", "stored_for_review");
+            Ok(Received::StoredForReview)
+        }
+    }
+}

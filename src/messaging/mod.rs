@@ -1,0 +1,23 @@
+//! Two-way messaging with reporters on their chat channel: sending what the bot and counselors
+//! queued (as jobs, so a platform outage delays messages but loses none), and a counselor's
+//! reply under the reporter's safe-contact rules.
+
+mod acknowledge;
+mod block;
+mod reply;
+mod send;
+
+pub use acknowledge::AcknowledgeChoice;
+pub use block::{BlockError, set_blocked};
+pub use reply::{ContactFacts, ReplyError, forbidden_reason, send_counselor_reply};
+pub use send::SendMessages;
+
+use crate::intake::chat::{ACKNOWLEDGE_CHOICE_JOB, SEND_MESSAGES_JOB};
+use crate::jobs::Registry;
+
+/// Every job kind this node runs.
+pub fn job_registry() -> Registry {
+    Registry::default()
+        .with(SEND_MESSAGES_JOB, SendMessages)
+        .with(ACKNOWLEDGE_CHOICE_JOB, AcknowledgeChoice)
+}
