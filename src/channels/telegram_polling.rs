@@ -33,11 +33,16 @@ pub struct Poller {
 }
 
 impl Poller {
-    /// Lets go of the polling lock by closing its connection (a pooled connection would keep
-    /// the session, and with it the lock, alive).
+    /// Lets go of the polling lock and closes its connection (returned to the pool, the session,
+    /// and with it the lock, would stay alive).
     pub async fn release(&mut self) {
-        if let Some(conn) = self.lock.take() {
+        if let Some(mut conn) = self.lock.take() {
             use sqlx::Connection as _;
+            // Unlock explicitly: a closing backend frees its locks only after it has gone.
+            let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(POLLING_LOCK)
+                .execute(&mut *conn)
+                .await;
             let _ = conn.detach().close().await;
         }
     }

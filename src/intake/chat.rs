@@ -86,11 +86,15 @@ pub async fn record_chat_message(
         let _ = ctx.redis.set_ex(&seen_key, "1", 86_400).await;
         return Ok(ChatOutcome::duplicate());
     }
-    sqlx::query("UPDATE channel_identities SET last_inbound_at = $2 WHERE id = $1")
-        .bind(identity.id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    // Writing again means the person can be reached again (they unblocked the bot).
+    sqlx::query(
+        "UPDATE channel_identities SET last_inbound_at = $2, unreachable_at = NULL WHERE id = $1",
+    )
+    .bind(identity.id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    identity.unreachable = false;
     if let InboundContent::Start {
         source: Some(source),
     } = &message.content

@@ -23,7 +23,9 @@ impl JobHandler for AcknowledgeChoice {
                 return Ok(());
             };
             match ctx.channels.acknowledge_choice(channel, ack).await {
-                Ok(()) | Err(hotline_contract::SendError::Permanent { .. }) => Ok(()),
+                Ok(())
+                | Err(hotline_contract::SendError::Permanent { .. })
+                | Err(hotline_contract::SendError::Unreachable { .. }) => Ok(()),
                 Err(e) => Err(e.into()),
             }
         })

@@ -3,8 +3,9 @@
 //!
 //! Messages already sent are skipped, so a retry after a partial failure resumes where it
 //! stopped. A temporary failure (rate limit, 5xx, network) retries the job, after the
-//! platform's `retry_after` when it gives one; a permanent failure (the person blocked the bot,
-//! the chat is gone) marks that message and the rest failed with the reason and stops. When
+//! platform's `retry_after` when it gives one; a permanent failure marks that message and the
+//! rest failed with the reason and stops; an unreachable person (blocked the bot, the chat is
+//! gone) also marks the chat unreachable, so nothing more is sent there. When
 //! the job gives up, the messages it could not send stay `pending` with the last error, so
 //! the console shows them as not delivered.
 
@@ -92,7 +93,7 @@ async fn send_one(ctx: &AppContext, id: MessageId) -> anyhow::Result<Sent> {
     if row.delivery != "pending" {
         return Ok(Sent::Done);
     }
-    let (Some(_), Some(external)) = (row.identity_id, row.external_id_enc) else {
+    let (Some(_), Some(external)) = (row.identity_id, row.external_id_enc.clone()) else {
         return Ok(Sent::Failed("the case has no chat to answer on".into()));
     };
     if row.unreachable {
@@ -133,6 +134,17 @@ async fn send_one(ctx: &AppContext, id: MessageId) -> anyhow::Result<Sent> {
         }
         Err(SendError::Permanent { reason }) => {
             crate::metrics::outbound(channel.as_str(), "failed");
+            Ok(Sent::Failed(reason))
+        }
+        Err(SendError::Unreachable { reason }) => {
+            // Nothing more goes to this chat, from the bot or a counselor, until the person
+            // writes again.
+            sqlx::query("UPDATE channel_identities SET unreachable_at = $2 WHERE id = $1")
+                .bind(row.identity_id)
+                .bind(ctx.now())
+                .execute(&ctx.db)
+                .await?;
+            crate::metrics::outbound(channel.as_str(), "unreachable");
             Ok(Sent::Failed(reason))
         }
         Err(e) => {

@@ -639,3 +639,44 @@ async fn the_cli_registers_the_webhook_with_the_secret() {
         ))
     );
 }
+
+#[tokio::test]
+async fn a_person_who_blocked_the_bot_gets_nothing_more_until_they_write_again() {
+    let (app, tg) = spawn_app_with_telegram(vec![]).await;
+    let chat = 5_550_014;
+    app.telegram_says(&[tg_text(1, chat, "hello")]).await;
+    tg.fail_next("sendMessage", Failure::Blocked);
+    app.run_jobs().await;
+    let counselor = app.staff(Role::Counselor).await;
+    let case = app.case_of_chat(&counselor).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    assert_eq!(case["chat"]["unreachable"], true);
+    assert!(outbound(&case).iter().all(|m| m["delivery"] == "failed"));
+    assert!(tg.texts_sent_to(chat).is_empty());
+    app.post(&counselor, "/api/v1/queue/claim", &json!({ "case_id": id }))
+        .await;
+    let resp = app
+        .post(
+            &counselor,
+            &format!("/api/v1/cases/{id}/messages"),
+            &json!({ "text": "hi" }),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    // They unblock and write: reachable again.
+    app.telegram_says(&[tg_text(2, chat, "sorry, I am back")])
+        .await;
+    let resp = app
+        .post(
+            &counselor,
+            &format!("/api/v1/cases/{id}/messages"),
+            &json!({ "text": "hi" }),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::ACCEPTED);
+    app.run_jobs().await;
+    assert_eq!(
+        tg.texts_sent_to(chat).last().map(String::as_str),
+        Some("hi")
+    );
+}

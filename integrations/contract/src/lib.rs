@@ -167,10 +167,13 @@ pub enum SendError {
         reason: String,
         retry_after: Option<Duration>,
     },
-    /// Retrying will not help: the person blocked the bot, the chat does not exist, the request
-    /// was refused.
+    /// Retrying will not help: the request was refused (a bad request, a bad token).
     #[error("permanent failure: {reason}")]
     Permanent { reason: String },
+    /// The person can no longer be reached on this channel (they blocked the bot, deleted their
+    /// account, the chat is gone): nothing more should be sent there.
+    #[error("unreachable: {reason}")]
+    Unreachable { reason: String },
 }
 
 #[cfg(test)]

@@ -299,8 +299,8 @@ struct ResponseParameters {
     retry_after: Option<u64>,
 }
 
-/// Sorts Telegram's refusal into "try later" (rate limit, server trouble) and "give up"
-/// (blocked, chat not found, bad request, bad token).
+/// Sorts Telegram's refusal into "try later" (rate limit, server trouble), "the person is gone"
+/// (blocked, deactivated, chat not found) and "give up" (bad request, bad token).
 fn refusal(method: &str, http_status: u16, answer: ApiAnswer) -> SendError {
     let code = answer.error_code.unwrap_or(http_status);
     let description = answer
@@ -315,6 +315,9 @@ fn refusal(method: &str, http_status: u16, answer: ApiAnswer) -> SendError {
         .map(Duration::from_secs);
     if retry_after.is_some() || code == 429 || code >= 500 || http_status >= 500 {
         temporary(&reason, retry_after)
+    } else if code == 403 || description.contains("chat not found") {
+        // 403: "bot was blocked by the user", "user is deactivated", "bot was kicked".
+        SendError::Unreachable { reason }
     } else {
         SendError::Permanent { reason }
     }
@@ -391,7 +394,7 @@ mod tests {
     }
 
     #[test]
-    fn chat_not_found_is_permanent() {
+    fn a_chat_that_is_gone_is_unreachable() {
         let error = refusal(
             "sendMessage",
             400,
@@ -399,7 +402,7 @@ mod tests {
         );
         assert_eq!(
             error,
-            SendError::Permanent {
+            SendError::Unreachable {
                 reason: "sendMessage: Bad Request: chat not found".into()
             }
         );

@@ -118,7 +118,7 @@ async fn a_rate_limit_is_temporary_with_the_wait_telegram_asked_for() {
 }
 
 #[tokio::test]
-async fn a_blocked_bot_is_a_permanent_failure() {
+async fn a_blocked_bot_makes_the_person_unreachable() {
     let (stand_in, client) = stand_in_and_client();
     stand_in.fail_next("sendMessage", Failure::Blocked);
 
@@ -126,7 +126,7 @@ async fn a_blocked_bot_is_a_permanent_failure() {
 
     assert_eq!(
         error,
-        SendError::Permanent {
+        SendError::Unreachable {
             reason: "sendMessage: Forbidden: bot was blocked by the user".into()
         }
     );
