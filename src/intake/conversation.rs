@@ -36,6 +36,10 @@ pub struct Conversation {
     /// The emergency numbers were shown because of danger words.
     #[serde(default)]
     pub danger_shown: bool,
+    /// The person said it is not safe to write now: after the safe time, say goodbye instead
+    /// of handing off.
+    #[serde(default)]
+    pub not_safe_now: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -270,8 +274,14 @@ impl Turn<'_> {
                 }
             },
             Step::AskedSafeToTalk | Step::Paused | Step::Stopped => match said {
-                Said::Choice("safe:yes") => self.after_safe_to_talk(),
-                Said::Choice("safe:no") => self.ask_safe_contact_later(),
+                Said::Choice("safe:yes") => {
+                    self.next.not_safe_now = false;
+                    self.after_safe_to_talk()
+                }
+                Said::Choice("safe:no") => {
+                    self.next.not_safe_now = true;
+                    self.ask_safe_contact_later()
+                }
                 // Writing what happens answers "is it safe?" in practice.
                 Said::Text(_) | Said::Contact { .. } | Said::OtherContent
                     if self.next.step == Step::AskedSafeToTalk =>
@@ -286,29 +296,21 @@ impl Turn<'_> {
                     self.ask_safe_to_talk();
                 }
             },
-            Step::AskedSafeContactLater => {
-                match said {
-                    Said::Choice("contact:here") => self
-                        .effects
-                        .push(Effect::Contact(ContactPreference::ThisChatOnly)),
-                    Said::Choice("contact:never") => self
-                        .effects
-                        .push(Effect::Contact(ContactPreference::NeverFirst)),
-                    Said::Choice(_) | Said::Start => {
-                        self.repeat_step();
-                        return;
-                    }
-                    _ => {}
+            Step::AskedSafeContactLater => match said {
+                // A way to reach them: then a safe time, then goodbye.
+                Said::Choice("contact:here") => {
+                    self.effects
+                        .push(Effect::Contact(ContactPreference::ThisChatOnly));
+                    self.ask(Step::AskedSafeHours);
                 }
-                let inline = self.emergency_lines().join(", ");
-                let text = self
-                    .pack()
-                    .texts
-                    .not_safe_goodbye
-                    .replace("{emergency_numbers_inline}", &inline);
-                self.say(text);
-                self.next.step = Step::Paused;
-            }
+                Said::Choice("contact:never") => {
+                    self.effects
+                        .push(Effect::Contact(ContactPreference::NeverFirst));
+                    self.say_goodbye();
+                }
+                Said::Choice(_) | Said::Start => self.repeat_step(),
+                _ => self.say_goodbye(),
+            },
             Step::AskedWhatHappened => {
                 if content {
                     self.thank_and_ask_first_question();
@@ -687,7 +689,24 @@ impl Turn<'_> {
         }
     }
 
+    /// Ends gently when it is not safe to talk: the chat can be deleted, and the numbers to call.
+    fn say_goodbye(&mut self) {
+        let inline = self.emergency_lines().join(", ");
+        let text = self
+            .pack()
+            .texts
+            .not_safe_goodbye
+            .replace("{emergency_numbers_inline}", &inline);
+        self.say(text);
+        self.next.step = Step::Paused;
+        self.next.not_safe_now = false;
+    }
+
     fn hand_off(&mut self) {
+        if self.next.not_safe_now {
+            self.say_goodbye();
+            return;
+        }
         let pack = self.pack();
         let minutes = self.situation.expected_wait.as_secs().div_ceil(60).max(1);
         let wait = if minutes < 120 {
@@ -861,6 +880,33 @@ mod tests {
                 ..
             }
         )));
+    }
+
+    #[test]
+    fn not_safe_now_offers_a_way_and_a_time_then_ends_gently() {
+        let (state, replies, effects) = talk(&[
+            Said::Start,
+            Said::Choice("lang:en"),
+            Said::Choice("safe:no"),
+            Said::Choice("contact:here"),
+            Said::Choice("hours:evening"),
+        ]);
+        assert_eq!(state.step, Step::Paused);
+        let en = &texts().pack("en").texts;
+        assert!(
+            replies
+                .last()
+                .unwrap()
+                .text
+                .starts_with(en.not_safe_goodbye.split('{').next().unwrap())
+        );
+        assert!(
+            !replies
+                .iter()
+                .any(|r| r.text.starts_with(en.handoff.split('{').next().unwrap()))
+        );
+        assert!(effects.contains(&Effect::SafeHours("18:00-22:00".into())));
+        assert!(effects.contains(&Effect::Contact(ContactPreference::ThisChatOnly)));
     }
 
     #[test]

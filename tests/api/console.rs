@@ -21,7 +21,7 @@ fn meta_csrf(html: &str) -> String {
     html[start..].split('"').next().unwrap().to_owned()
 }
 
-fn cookie_value(resp: &reqwest::Response, name: &str) -> Option<String> {
+pub fn cookie_value(resp: &reqwest::Response, name: &str) -> Option<String> {
     resp.headers()
         .get_all("set-cookie")
         .iter()

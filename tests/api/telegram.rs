@@ -680,3 +680,53 @@ async fn a_person_who_blocked_the_bot_gets_nothing_more_until_they_write_again()
         Some("hi")
     );
 }
+
+#[tokio::test]
+async fn the_case_page_shows_the_chat_the_safety_scripts_and_why_a_reply_is_not_allowed() {
+    let (app, _tg) = spawn_app_with_telegram(vec![]).await;
+    let chat = 5_550_015;
+    app.telegram_says(&[
+        tg_text(1, chat, "ช่วยด้วย"),
+        tg_choice(2, chat, "safe:no"),
+        tg_choice(3, chat, "contact:never"),
+    ])
+    .await;
+    let supervisor = app.staff(Role::Supervisor).await;
+    let id = app.case_of_chat(&supervisor).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let resp = crate::console::sign_in(&app, &supervisor.email, &supervisor.password).await;
+    let session = crate::console::cookie_value(&resp, "hotline_session").unwrap();
+    let cookie = format!("hotline_session={session}");
+    let page = app
+        .get_page(&format!("/console/cases/{id}"), Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"reply-form\""));
+    assert!(
+        page.contains("id=\"block-chat\""),
+        "supervisors can block the chat"
+    );
+    let th = app.ctx.conversation.pack("th");
+    let script = th.scripts.values().next().unwrap();
+    assert!(
+        page.contains(script.as_str()),
+        "the Thai safety scripts are offered"
+    );
+    assert!(page.contains("needs a native speaker") || page.contains("native speaker"));
+    // Still within the reply window: writing is allowed now...
+    assert!(!page.contains("id=\"reply-forbidden\""));
+    // ...but not a day later, and the page says why before anyone types.
+    app.advance(25 * 3600);
+    let page = app
+        .get_page(&format!("/console/cases/{id}"), Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"reply-forbidden\""));
+    assert!(page.contains("never to be contacted first"));
+}
