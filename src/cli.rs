@@ -36,6 +36,8 @@ pub enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Score reports with the triage rules: JSON lines on stdin, or --eval FILE, or --check.
+    Score(crate::score_command::ScoreArgs),
     /// Connect the Telegram bot (uses channels.telegram.* settings).
     Telegram {
         #[command(subcommand)]
@@ -84,6 +86,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             crate::seed::seed_demo(&ctx).await
         }
         Command::Telegram { action } => telegram(&settings, action).await,
+        Command::Score(args) => crate::score_command::run(&args, &settings.triage.rules_path),
         Command::User {
             action: UserAction::Add { email, role },
         } => {
@@ -166,6 +169,23 @@ async fn telegram(settings: &Settings, action: TelegramAction) -> anyhow::Result
     Ok(())
 }
 
+/// SIGHUP reloads the triage rules; invalid files are logged and the running rules stay.
+async fn reload_rules_on_sighup(ctx: crate::context::AppContext) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+        tracing::warn!("cannot listen for SIGHUP; reload the rules through the API instead");
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        match ctx.rules_cell.reload() {
+            Ok(rules) => tracing::info!(rules.version = %rules.version, "triage rules reloaded"),
+            Err(e) => {
+                tracing::error!(error = %e, "triage rules not reloaded; the running rules stay")
+            }
+        }
+    }
+}
+
 async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
     let jobs = settings.jobs.clone();
     // Keys and rules are checked before touching the database, so a bad setting is reported
@@ -174,6 +194,7 @@ async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     migrate(&settings.database).await?;
     let app = Application::build(ctx.clone())?;
     tracing::info!(port = app.port(), "hotline is serving");
+    tokio::spawn(reload_rules_on_sighup(ctx.clone()));
     let tg = &ctx.settings.channels.telegram;
     if tg.enabled && tg.mode == crate::settings::TelegramMode::Polling {
         tokio::spawn(crate::channels::run_telegram_polling(ctx.clone()));

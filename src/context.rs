@@ -10,7 +10,7 @@ use crate::crypto::KeyRing;
 use crate::intake::ConversationTexts;
 use crate::redis_store::RedisStore;
 use crate::settings::Settings;
-use crate::triage::TriageRules;
+use crate::triage::{RulesCell, TriageRules};
 
 #[derive(Clone)]
 pub struct AppContext {
@@ -19,7 +19,8 @@ pub struct AppContext {
     /// Sessions and rate limits; may be down without stopping intake or the queue.
     pub redis: RedisStore,
     pub keys: Arc<KeyRing>,
-    pub rules: Arc<TriageRules>,
+    /// The triage rules in force (reloadable); `rules()` gives the current ones.
+    pub rules_cell: Arc<RulesCell>,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
     /// The bot's words in every language, and the emergency numbers.
@@ -31,5 +32,10 @@ pub struct AppContext {
 impl AppContext {
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
+    }
+
+    /// The triage rules in force now.
+    pub fn rules(&self) -> Arc<TriageRules> {
+        self.rules_cell.current()
     }
 }

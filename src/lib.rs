@@ -3,7 +3,7 @@
 //! # Layout
 //! - `domain`: pure value types, parsed once at the edge (ids, channel, contact, case, report).
 //! - `intake`: every inbound report becomes a triaged, queued case in one transaction.
-//! - `triage`: pure, explainable urgency scoring from rules in `config/triage.yaml`.
+//! - `triage`: pure, explainable urgency scoring from rules in `config/triage/shared.yaml`.
 //! - `queue`: the one triage queue; claims are leases (`FOR UPDATE SKIP LOCKED`).
 //! - `cases`: the case as staff work with it: view, notes, status, supervisor list.
 //! - `auth`: users, roles, sessions (Redis), API tokens (PostgreSQL), the audit log.
@@ -28,6 +28,7 @@ pub mod metrics;
 pub mod queue;
 pub mod redis_store;
 pub mod routes;
+pub mod score_command;
 pub mod seed;
 pub mod settings;
 pub mod startup;

@@ -144,7 +144,13 @@ pub async fn seed_demo(ctx: &AppContext) -> anyhow::Result<()> {
                 linked_cases: vec![],
             };
             record_phone_report(
-                &ctx.db, &ctx.keys, &ctx.rules, counselor, &report, None, now,
+                &ctx.db,
+                &ctx.keys,
+                &ctx.rules(),
+                counselor,
+                &report,
+                None,
+                now,
             )
             .await?;
         }

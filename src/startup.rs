@@ -23,7 +23,7 @@ use crate::redis_store::RedisStore;
 use crate::routes;
 use crate::routes::json_body_limit;
 use crate::settings::{DatabaseSettings, Settings};
-use crate::triage::TriageRules;
+use crate::triage::{RulesCell, TriageRules};
 
 pub fn connect_options(db: &DatabaseSettings) -> anyhow::Result<PgConnectOptions> {
     let opts: PgConnectOptions = db
@@ -60,11 +60,12 @@ pub fn context(
         ConversationTexts::load(&c.texts_dir, &c.emergency_numbers_path, &c.home_country)
             .map_err(|e| anyhow::anyhow!("conversation texts: {e}"))?;
     let channels = Channels::from_settings(&settings.channels)?;
+    let rules_cell = Arc::new(RulesCell::new(settings.triage.rules_path.clone(), rules));
     Ok(AppContext {
         db,
         redis,
         keys: Arc::new(keys),
-        rules: Arc::new(rules),
+        rules_cell,
         settings: Arc::new(settings),
         clock,
         conversation: Arc::new(conversation),

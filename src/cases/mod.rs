@@ -4,12 +4,14 @@
 mod list;
 mod notes;
 mod status;
-mod view;
+mod urgency;
+pub mod view;
 
 pub use list::{CaseFilter, list_cases};
 pub use notes::add_note;
 
 pub use status::{CLOSING_REASONS, change_status};
+pub use urgency::{level_after_reassessment, override_urgency};
 pub use view::{CaseView, load_case};
 
 use crate::domain::{CaseId, UserId};

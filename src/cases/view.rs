@@ -52,6 +52,20 @@ pub struct Urgency {
     pub flags: Vec<String>,
     pub reasons: Vec<Reason>,
     pub rules_version: String,
+    /// What the rules gave, when a counselor's choice is shown instead.
+    pub automatic_level: Option<Level>,
+    /// A counselor's choice of level, with their reason.
+    #[serde(rename = "override")]
+    pub counselor_override: Option<UrgencyOverride>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UrgencyOverride {
+    pub level: Level,
+    pub reason: String,
+    pub by: Option<String>,
+    #[serde(with = "rfc3339::option")]
+    pub at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -92,6 +106,8 @@ pub struct Message {
     /// reporter, bot or counselor.
     pub author: String,
     pub text: Option<String>,
+    /// The Unicode text triage read, when the original was Burmese typed in Zawgyi.
+    pub text_converted: Option<String>,
     /// Buttons offered with a bot message (labels as the person saw them).
     pub buttons: Vec<String>,
     #[serde(with = "rfc3339")]
@@ -127,6 +143,7 @@ struct MessageRow {
     kind: String,
     author_kind: String,
     text_enc: Option<Vec<u8>>,
+    text_converted_enc: Option<Vec<u8>>,
     choices: Option<serde_json::Value>,
     at: DateTime<Utc>,
     delivery: String,
@@ -167,6 +184,11 @@ struct CaseRow {
     chat_blocked: Option<bool>,
     chat_unreachable: Option<bool>,
     chat_last_inbound_at: Option<DateTime<Utc>>,
+    urgency_auto_level: Option<String>,
+    urgency_override_level: Option<String>,
+    urgency_override_reason_enc: Option<Vec<u8>>,
+    override_by_email: Option<String>,
+    urgency_override_at: Option<DateTime<Utc>>,
 }
 
 pub async fn load_case(
@@ -189,8 +211,11 @@ pub async fn load_case(
                 r.never_contact_first, r.no_voicemail,
                 i.channel AS chat_channel, i.conversation->>'step' AS chat_step,
                 (i.blocked_at IS NOT NULL) AS chat_blocked, (i.unreachable_at IS NOT NULL) AS chat_unreachable,
-                i.last_inbound_at AS chat_last_inbound_at
+                i.last_inbound_at AS chat_last_inbound_at,
+                c.urgency_auto_level, c.urgency_override_level, c.urgency_override_reason_enc,
+                ou.email AS override_by_email, c.urgency_override_at
          FROM cases c JOIN reporters r ON r.id = c.reporter_id LEFT JOIN users u ON u.id = c.holder_id
+         LEFT JOIN users ou ON ou.id = c.urgency_override_by
          LEFT JOIN channel_identities i ON i.id = c.channel_identity_id
          WHERE c.id = $6"
     );
@@ -210,7 +235,7 @@ pub async fn load_case(
     let open_opt = |sealed: Option<Vec<u8>>| sealed.map(|s| open(&s)).transpose();
 
     let messages = sqlx::query_as::<_, MessageRow>(
-        "SELECT id, direction, channel, kind, author_kind, text_enc, choices, at, delivery, delivery_error, version_of
+        "SELECT id, direction, channel, kind, author_kind, text_enc, text_converted_enc, choices, at, delivery, delivery_error, version_of
          FROM messages WHERE case_id = $1 ORDER BY at, seq",
     )
     .bind(case_id)
@@ -241,7 +266,26 @@ pub async fn load_case(
         serde_json::from_str(&open(&row.urgency_reasons_enc)?).unwrap_or_default();
     let level = Level::parse("urgency_level", &row.urgency_level)
         .unwrap_or(Level::from_rank(row.urgency_rank));
-    Ok(CaseView {
+    let automatic_level = row
+        .urgency_auto_level
+        .as_deref()
+        .and_then(|l| Level::parse("urgency_auto_level", l).ok())
+        .filter(|l| *l != level);
+    let counselor_override = match (
+        row.urgency_override_level
+            .as_deref()
+            .and_then(|l| Level::parse("urgency_override_level", l).ok()),
+        row.urgency_override_reason_enc,
+    ) {
+        (Some(level), Some(reason)) => Some(UrgencyOverride {
+            level,
+            reason: open(&reason)?,
+            by: row.override_by_email,
+            at: row.urgency_override_at,
+        }),
+        _ => None,
+    };
+    let mut view = CaseView {
         id: row.id,
         reference: row.reference,
         status: row.status,
@@ -258,6 +302,8 @@ pub async fn load_case(
             flags: row.urgency_flags,
             reasons,
             rules_version: row.rules_version,
+            automatic_level,
+            counselor_override,
         },
         effective_level: Level::from_rank(row.effective_rank),
         holder: row
@@ -292,6 +338,7 @@ pub async fn load_case(
                     kind: m.kind,
                     author: m.author_kind,
                     text: open_opt(m.text_enc)?,
+                    text_converted: open_opt(m.text_converted_enc)?,
                     buttons: button_labels(m.choices.as_ref()),
                     at: m.at,
                     // "pending" in storage; "queued" is what a counselor understands.
@@ -318,7 +365,29 @@ pub async fn load_case(
             .collect::<Result<_, CaseError>>()?,
         linked_cases,
         history,
-    })
+    };
+    fill_quotes(&mut view);
+    Ok(view)
+}
+
+/// Evidence is stored as offsets only; the quote is cut from the decrypted message here (from
+/// its Unicode conversion when it was typed in Zawgyi, as triage read it).
+fn fill_quotes(view: &mut CaseView) {
+    let messages = &view.messages;
+    for reason in &mut view.urgency.reasons {
+        for evidence in &mut reason.evidence {
+            let Some(message) = messages.iter().find(|m| m.id == evidence.message_id) else {
+                continue;
+            };
+            let Some(text) = message.text_converted.as_ref().or(message.text.as_ref()) else {
+                continue;
+            };
+            let chars = crate::triage::normalize::prepare(text).chars;
+            if evidence.start <= evidence.end && evidence.end <= chars.len() {
+                evidence.quote = chars[evidence.start..evidence.end].iter().collect();
+            }
+        }
+    }
 }
 
 /// Labels of the buttons stored with a bot message (rows of `{label, data}`).

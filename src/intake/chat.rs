@@ -160,7 +160,7 @@ pub async fn record_chat_message(
 
     // Danger words in this very message bring the emergency numbers at once.
     let danger = text_of(&message.content)
-        .map(|t| !ctx.rules.danger_in(t).is_empty())
+        .map(|t| !ctx.rules().danger_in(t).is_empty())
         .unwrap_or(false);
     if let Some(case) = case.as_mut()
         && message_id.is_some()
@@ -412,8 +412,8 @@ async fn insert_inbound(
     };
     sqlx::query(
         "INSERT INTO messages (id, case_id, channel_identity_id, direction, channel, external_event_id, text_enc,
-                               kind, author_kind, version_of, platform_message_id, delivery, at)
-         VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, 'reporter', $8, $9, 'received', $10)",
+                               kind, author_kind, version_of, platform_message_id, delivery, at, text_converted_enc)
+         VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, 'reporter', $8, $9, 'received', $10, $11)",
     )
     .bind(id)
     .bind(case_id)
@@ -425,6 +425,10 @@ async fn insert_inbound(
     .bind(version_of)
     .bind(message.platform_message_id.as_deref())
     .bind(now)
+    .bind(
+        ctx.keys
+            .seal_opt(crate::triage::normalize::zawgyi_conversion(text).as_deref()),
+    )
     .execute(&mut **tx)
     .await?;
     if let InboundContent::Attachment(file) = &message.content {

@@ -70,7 +70,7 @@ pub async fn open_case(
         .bind(level.as_str())
         .bind(level.rank())
         .bind(ctx.keys.seal("[]"))
-        .bind(&ctx.rules.version)
+        .bind(&ctx.rules().version)
         .bind(now)
         .execute(&mut **tx)
         .await?
@@ -123,11 +123,19 @@ pub async fn reassess(
         .into_iter()
         .filter_map(|(id, text)| Some((id, ctx.keys.open(&text?).ok()?)))
         .collect();
-    let (answers_json,): (serde_json::Value,) =
-        sqlx::query_as("SELECT answers FROM cases WHERE id = $1")
-            .bind(case.id)
-            .fetch_one(&mut **tx)
-            .await?;
+    let (answers_json, override_level, override_auto_rank): (
+        serde_json::Value,
+        Option<String>,
+        Option<i16>,
+    ) = sqlx::query_as(
+        "SELECT answers, urgency_override_level, urgency_override_auto_rank FROM cases WHERE id = $1",
+    )
+    .bind(case.id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let chosen = override_level
+        .and_then(|l| Level::parse("urgency_override_level", &l).ok())
+        .map(|l| (l, Level::from_rank(override_auto_rank.unwrap_or(0))));
     let pairs: Vec<(String, String)> = answers_json
         .as_object()
         .map(|o| {
@@ -143,24 +151,30 @@ pub async fn reassess(
             messages: texts.iter().map(|(id, t)| (*id, t.as_str())).collect(),
             answers: &answers,
         },
-        &ctx.rules,
+        &ctx.rules(),
         now,
     );
-    let reasons = serde_json::to_string(&assessment.reasons).unwrap_or_else(|_| "[]".into());
+    let reasons = serde_json::to_string(&crate::triage::without_quotes(&assessment.reasons))
+        .unwrap_or_else(|_| "[]".into());
+    let (level, superseded) = crate::cases::level_after_reassessment(assessment.level, chosen);
     sqlx::query(
         "UPDATE cases SET urgency_level = $2, urgency_rank = $3, urgency_flags = $4, urgency_reasons_enc = $5,
-                          rules_version = $6, updated_at = $7 WHERE id = $1",
+                          rules_version = $6, updated_at = $7, urgency_auto_level = $8,
+                          urgency_override_level = CASE WHEN $9 THEN NULL ELSE urgency_override_level END
+         WHERE id = $1",
     )
     .bind(case.id)
-    .bind(assessment.level.as_str())
-    .bind(assessment.level.rank())
+    .bind(level.as_str())
+    .bind(level.rank())
     .bind(&assessment.flags)
     .bind(ctx.keys.seal(&reasons))
     .bind(&assessment.rules_version)
     .bind(now)
+    .bind(assessment.level.as_str())
+    .bind(superseded)
     .execute(&mut **tx)
     .await?;
-    if assessment.level != case.level {
+    if level != case.level {
         audit::record(
             &mut **tx,
             None,
@@ -168,14 +182,15 @@ pub async fn reassess(
             Some(case.id),
             json!({
                 "from": case.level,
-                "to": assessment.level,
+                "to": level,
+                "counselor_choice_superseded": superseded,
                 "flags": assessment.flags,
                 "rules_version": assessment.rules_version,
             }),
             now,
         )
         .await?;
-        case.level = assessment.level;
+        case.level = level;
     }
     Ok(())
 }

@@ -117,14 +117,15 @@ pub async fn record_phone_report(
     );
     let case_id = insert_case(&mut tx, keys, reporter, report, &assessment, now).await?;
     sqlx::query(
-        "INSERT INTO messages (id, case_id, direction, channel, text_enc, author_id, delivery, at)
-         VALUES ($1, $2, 'inbound', 'phone', $3, $4, 'received', $5)",
+        "INSERT INTO messages (id, case_id, direction, channel, text_enc, author_id, delivery, at, text_converted_enc)
+         VALUES ($1, $2, 'inbound', 'phone', $3, $4, 'received', $5, $6)",
     )
     .bind(message_id)
     .bind(case_id)
     .bind(keys.seal(report.narrative.as_str()))
     .bind(counselor)
     .bind(now)
+    .bind(keys.seal_opt(crate::triage::normalize::zawgyi_conversion(report.narrative.as_str()).as_deref()))
     .execute(&mut *tx)
     .await?;
     for linked in &report.linked_cases {
@@ -209,7 +210,8 @@ async fn insert_case(
     now: DateTime<Utc>,
 ) -> Result<CaseId, sqlx::Error> {
     let id = CaseId::new();
-    let reasons = serde_json::to_string(&assessment.reasons).unwrap_or_else(|_| "[]".into());
+    let reasons = serde_json::to_string(&crate::triage::without_quotes(&assessment.reasons))
+        .unwrap_or_else(|_| "[]".into());
     // References are random; on the rare collision, draw again.
     for _ in 0..5 {
         let reference = Reference::random(&mut rand::thread_rng());

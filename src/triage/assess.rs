@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::normalize::prepare;
 use super::rules::{FLAGS, TriageRules};
 use crate::domain::{Answers, Level, MessageId};
 
@@ -39,44 +40,61 @@ pub struct Assessment {
 }
 
 /// Scores a report. Pure: the same report, rules and time always give the same assessment.
+///
+/// Flags come from the messages (the lexicon, with negation and hypotheticals dropped) and the
+/// quick answers (which describe the present). The level follows the rubric: the flags' level
+/// first, then the circumstances the text describes (over and safe now; a third party's
+/// suspicion; a risky offer not taken; not a case at all), each adjustment with its reason.
 pub fn assess(
     report: &ReportForTriage<'_>,
     rules: &TriageRules,
     _now: DateTime<Utc>,
 ) -> Assessment {
     let mut found: Vec<(String, Reason)> = Vec::new();
-    // Free text first, so a flag the reporter's words support carries that evidence.
+    let (mut past, mut safe_now, mut danger_now, mut suspicion, mut not_a_case) =
+        (false, false, false, false, false);
     for (message_id, text) in &report.messages {
-        let hits = rules.lexicon.find(text);
-        if hits.is_empty() {
-            continue;
-        }
-        let chars: Vec<char> = text.chars().collect();
-        for hit in hits {
+        let prepared = prepare(text);
+        let findings = rules
+            .lexicon
+            .analyse(&prepared, rules.matching.negation_window);
+        past |= findings.past;
+        safe_now |= findings.safe_now;
+        danger_now |= findings.danger_now;
+        suspicion |= findings.suspicion;
+        not_a_case |= findings.not_a_case;
+        for hit in findings.hits {
             let evidence = Evidence {
                 message_id: *message_id,
                 start: hit.start,
                 end: hit.end,
-                quote: chars[hit.start..hit.end].iter().collect(),
+                quote: prepared.chars[hit.start..hit.end].iter().collect(),
             };
-            if let Some((_, reason)) = found.iter_mut().find(|(f, _)| *f == hit.flag) {
-                reason.evidence.push(evidence);
-                continue;
+            let implied = rules.implies.get(&hit.flag).cloned().unwrap_or_default();
+            for flag in std::iter::once(hit.flag.clone()).chain(implied) {
+                if let Some((_, reason)) = found.iter_mut().find(|(f, _)| *f == flag) {
+                    if !reason.evidence.contains(&evidence) {
+                        reason.evidence.push(evidence.clone());
+                    }
+                    continue;
+                }
+                found.push((
+                    flag.clone(),
+                    Reason {
+                        flag: Some(flag.clone()),
+                        text: reason_text(rules, &flag, &rules.texts.text_source),
+                        evidence: vec![evidence.clone()],
+                    },
+                ));
             }
-            found.push((
-                hit.flag.clone(),
-                Reason {
-                    flag: Some(hit.flag.clone()),
-                    text: reason_text(rules, &hit.flag, &rules.texts.text_source),
-                    evidence: vec![evidence],
-                },
-            ));
         }
     }
+    let mut answered_yes = false;
     for question in report.answers.yes() {
         let Some(flag) = rules.answers.get(question) else {
             continue;
         };
+        answered_yes = true;
         if found.iter().any(|(f, _)| f == flag) {
             continue;
         }
@@ -93,28 +111,52 @@ pub fn assess(
     let flags: Vec<String> = found.iter().map(|(f, _)| f.clone()).collect();
     let has = |f: &String| flags.contains(f);
     let mut reasons: Vec<Reason> = found.into_iter().map(|(_, r)| r).collect();
+    let mut note = |text: &str| {
+        reasons.push(Reason {
+            flag: None,
+            text: text.to_owned(),
+            evidence: Vec::new(),
+        })
+    };
 
+    let ctx = &rules.context;
     let minor = flags.iter().any(|f| f == "minor");
-    let level = if rules.levels.critical.any.iter().any(has) {
-        Level::Critical
-    } else if minor && rules.levels.critical.with_minor.iter().any(has) {
-        reasons.push(Reason {
-            flag: None,
-            text: rules.texts.critical_with_minor.clone(),
-            evidence: Vec::new(),
-        });
-        Level::Critical
-    } else if rules.levels.high.any.iter().any(has) {
-        Level::High
-    } else if flags.is_empty() {
-        reasons.push(Reason {
-            flag: None,
-            text: rules.texts.no_flags.clone(),
-            evidence: Vec::new(),
-        });
-        rules.levels.no_flags
+    let only_context = flags.iter().all(|f| ctx.not_enough_alone.contains(f));
+    let level = if flags.is_empty() || (only_context && !answered_yes) {
+        if not_a_case {
+            note(&rules.texts.not_a_case);
+            ctx.not_a_case_level
+        } else {
+            note(&rules.texts.no_flags);
+            rules.levels.no_flags
+        }
     } else {
-        rules.levels.otherwise
+        let by_flags = if rules.levels.critical.any.iter().any(has) {
+            Level::Critical
+        } else if minor && rules.levels.critical.with_minor.iter().any(has) {
+            note(&rules.texts.critical_with_minor);
+            Level::Critical
+        } else if rules.levels.high.any.iter().any(has) {
+            Level::High
+        } else {
+            rules.levels.otherwise
+        };
+        // Answers describe the present; so do flags like "missing now" and "being moved".
+        let present = answered_yes || danger_now || ctx.present_flags.iter().any(has);
+        let offer_only = flags.iter().any(|f| f == "deceptive_recruitment")
+            && flags.iter().all(|f| ctx.offer_only_flags.contains(f));
+        if (past || safe_now) && !present && by_flags > ctx.past_level {
+            note(&rules.texts.past);
+            ctx.past_level
+        } else if offer_only && !answered_yes && by_flags > ctx.offer_level {
+            note(&rules.texts.offer_only);
+            ctx.offer_level
+        } else if suspicion && by_flags == Level::High && !answered_yes {
+            note(&rules.texts.suspicion);
+            ctx.suspicion_level
+        } else {
+            by_flags
+        }
     };
     Assessment {
         level,
@@ -122,6 +164,25 @@ pub fn assess(
         reasons,
         rules_version: rules.version.clone(),
     }
+}
+
+/// Reasons as stored: offsets only, no quoted words (the API fills `quote` from the decrypted
+/// message when it shows the case).
+pub fn without_quotes(reasons: &[Reason]) -> Vec<Reason> {
+    reasons
+        .iter()
+        .map(|r| Reason {
+            evidence: r
+                .evidence
+                .iter()
+                .map(|e| Evidence {
+                    quote: String::new(),
+                    ..e.clone()
+                })
+                .collect(),
+            ..r.clone()
+        })
+        .collect()
 }
 
 fn reason_text(rules: &TriageRules, flag: &str, source: &str) -> String {
@@ -141,7 +202,7 @@ mod tests {
 
     fn rules() -> &'static TriageRules {
         static RULES: std::sync::LazyLock<TriageRules> = std::sync::LazyLock::new(|| {
-            TriageRules::load(Path::new("config/triage.yaml")).unwrap()
+            TriageRules::load(Path::new("config/triage/shared.yaml")).unwrap()
         });
         &RULES
     }
@@ -192,7 +253,7 @@ mod tests {
     }
 
     #[test]
-    fn a_minor_alone_is_high() {
+    fn a_minor_alone_answered_yes_is_high_but_only_mentioned_is_not() {
         assert_eq!(assess_answers(&[("minor", "yes")]).level, Level::High);
     }
 

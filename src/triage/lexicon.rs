@@ -1,44 +1,109 @@
-//! The first danger lexicon: phrases per language for the rubric's flags, found in free text.
+//! The indicator lexicons: per language, phrases for each rubric flag and cue phrases that
+//! change how a flag counts (negation, hypotheticals) or what level the facts deserve (the
+//! situation is past, the person is safe now, a third party only suspects, it is not a case).
 //!
-//! Files are `config/triage/<language>.yaml` beside the rules file. Matching is deliberately
-//! simple for now (the multilingual triage work replaces it with segmentation, negation and
-//! tense): the text is lowercased; Latin-script phrases must start and end at a word boundary,
-//! phrases in scripts written without spaces (Thai, Lao, Khmer, Burmese, Chinese) match as
-//! substrings. Every language's phrases are tried on every text, because people mix languages
-//! and a chat's language is often not known yet.
+//! Files are `config/triage/<language>.yaml` beside `shared.yaml`. Every language's phrases are
+//! tried on every text, because people mix languages and a message's language is often unknown.
+//!
+//! Matching works on a prepared text (see `normalize`): Burmese in Zawgyi converted to Unicode,
+//! NFC, lowercased, Latin letters folded to their base letter (so Vietnamese typed without
+//! marks, and curly apostrophes, match). Latin-script phrases must start and end at a word
+//! boundary. Thai, Lao, Khmer, Burmese and Chinese have no spaces between words, so their
+//! phrases match as substrings: the lists hold phrases long enough not to occur inside
+//! unrelated words (each file's header notes the short words deliberately left out). Whether
+//! this beats a dictionary segmenter is measured in the closing note of the triage issue.
+//!
+//! A flag phrase does not count when a negation cue ends shortly before it in the same clause
+//! ("not locked in", "ไม่ได้ถูกขัง", "không bị đánh"), or when a hypothetical cue comes earlier in
+//! the same clause ("what if they take my passport").
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
 
+use super::normalize::{Prepared, is_unspaced_script, prepare_phrase};
 use super::rules::FLAGS;
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct LexiconFile {
     language: String,
     #[serde(default)]
-    #[allow(dead_code, reason = "documents the file; shown by tooling later")]
     needs_native_review: bool,
     flags: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    cues: CueLists,
 }
 
-/// One phrase, lowercased, and the flag it sets.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CueLists {
+    #[serde(default)]
+    negation: Vec<String>,
+    #[serde(default)]
+    hypothetical: Vec<String>,
+    #[serde(default)]
+    past: Vec<String>,
+    #[serde(default)]
+    safe_now: Vec<String>,
+    #[serde(default)]
+    danger_now: Vec<String>,
+    #[serde(default)]
+    suspicion: Vec<String>,
+    #[serde(default)]
+    not_a_case: Vec<String>,
+}
+
+/// A cue phrase's meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cue {
+    /// "not", "ไม่", "không": the flag phrase right after it is denied.
+    Negation,
+    /// "what if", "will", "ถ้า": the rest of the clause has not happened.
+    Hypothetical,
+    /// The situation is over: escaped, came home, last year.
+    Past,
+    /// The person is safe now: at home, in a shelter, at the embassy.
+    SafeNow,
+    /// The danger is now: still, right now, tonight.
+    DangerNow,
+    /// A third party suspects or heard, with few facts.
+    Suspicion,
+    /// Not a case: a general question, an advertisement, a greeting, a test, another problem.
+    NotACase,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    Flag(String),
+    Cue(Cue),
+}
+
 #[derive(Debug, Clone)]
-pub struct Phrase {
-    pub flag: String,
-    pub language: String,
+struct Phrase {
+    kind: Kind,
+    /// Index into `languages`: negation and hypothetical cues act only on phrases of their own
+    /// language (Vietnamese "ko" must not deny a romanized Thai phrase).
+    language: usize,
     chars: Vec<char>,
     /// Latin-script phrases need word boundaries.
     bounded: bool,
 }
 
+/// Every language's phrases, compiled.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
-    pub phrases: Vec<Phrase>,
+    phrases: Vec<Phrase>,
+    /// Phrase indexes by their first two characters (one-character phrases by their only
+    /// one), so a text is scanned once and each position tries only the few phrases that can
+    /// start there.
+    by_start: std::collections::HashMap<(char, Option<char>), Vec<usize>>,
+    /// Languages loaded, and whether each still needs a native speaker's review.
+    pub languages: Vec<(String, bool)>,
 }
 
-/// A phrase found in a text. Offsets count Unicode scalar values of the original text.
+/// A flag phrase found in a text. Offsets count Unicode scalar values of the prepared text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
     pub flag: String,
@@ -46,16 +111,37 @@ pub struct Hit {
     pub end: usize,
 }
 
+/// What the lexicon found in one text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Findings {
+    /// Flag phrases that count (not negated, not hypothetical), in text order.
+    pub hits: Vec<Hit>,
+    pub past: bool,
+    pub safe_now: bool,
+    pub danger_now: bool,
+    pub suspicion: bool,
+    pub not_a_case: bool,
+}
+
+/// How far before a flag phrase a negation cue may end and still deny it, in characters.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NegationWindow {
+    /// For phrases in scripts with spaces between words (Latin).
+    pub spaced: usize,
+    /// For phrases in scripts without (Thai, Lao, Khmer, Burmese, Chinese).
+    pub unspaced: usize,
+}
+
 impl Lexicon {
-    /// Loads every `*.yaml` in `dir`; a missing directory is an empty lexicon.
+    /// Loads every `*.yaml` in `dir` except `shared.yaml`. Errors name the file and the reason.
     pub fn load_dir(dir: &Path) -> Result<Lexicon, String> {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return Ok(Lexicon::default());
-        };
+        let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let mut paths: Vec<_> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .filter(|p| p.file_name().is_some_and(|n| n != "shared.yaml"))
             .collect();
         paths.sort();
         let mut lexicon = Lexicon::default();
@@ -64,107 +150,216 @@ impl Lexicon {
                 std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             lexicon
                 .add_file(&text)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+                .map_err(|e| format!("{}: {}", path.display(), with_line(&text, &e)))?;
         }
         Ok(lexicon)
     }
 
-    fn add_file(&mut self, text: &str) -> Result<(), String> {
+    pub(crate) fn add_file(&mut self, text: &str) -> Result<(), String> {
         let file: LexiconFile = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
-        for (flag, phrases) in file.flags {
+        let language = self.languages.len();
+        for (flag, phrases) in &file.flags {
             if !FLAGS.contains(&flag.as_str()) {
                 return Err(format!("flags.{flag}: not a rubric flag"));
             }
             for phrase in phrases {
-                let chars: Vec<char> = phrase.trim().chars().flat_map(char::to_lowercase).collect();
-                if chars.is_empty() {
-                    return Err(format!("flags.{flag}: an empty phrase"));
-                }
-                let bounded = chars
-                    .iter()
-                    .any(|c| c.is_ascii_alphabetic() || is_latin(*c))
-                    && !chars.iter().any(|c| is_unspaced_script(*c));
-                self.phrases.push(Phrase {
-                    flag: flag.clone(),
-                    language: file.language.clone(),
-                    chars,
-                    bounded,
-                });
+                self.push(Kind::Flag(flag.clone()), language, phrase)
+                    .map_err(|e| format!("flags.{flag}: {e}"))?;
             }
         }
+        let c = &file.cues;
+        for (cue, name, list) in [
+            (Cue::Negation, "negation", &c.negation),
+            (Cue::Hypothetical, "hypothetical", &c.hypothetical),
+            (Cue::Past, "past", &c.past),
+            (Cue::SafeNow, "safe_now", &c.safe_now),
+            (Cue::DangerNow, "danger_now", &c.danger_now),
+            (Cue::Suspicion, "suspicion", &c.suspicion),
+            (Cue::NotACase, "not_a_case", &c.not_a_case),
+        ] {
+            for phrase in list {
+                self.push(Kind::Cue(cue), language, phrase)
+                    .map_err(|e| format!("cues.{name}: {e}"))?;
+            }
+        }
+        self.languages
+            .push((file.language.clone(), file.needs_native_review));
         Ok(())
     }
 
-    /// Every phrase found in `text`, in text order; overlapping hits of one flag count once.
-    pub fn find(&self, text: &str) -> Vec<Hit> {
-        // Lowercase char by char, remembering where each lowered char came from, so offsets
-        // stay those of the original text.
-        let mut lowered: Vec<char> = Vec::with_capacity(text.len());
-        let mut origin: Vec<usize> = Vec::with_capacity(text.len());
-        for (i, c) in text.chars().enumerate() {
-            for l in c.to_lowercase() {
-                lowered.push(l);
-                origin.push(i);
-            }
+    fn push(&mut self, kind: Kind, language: usize, phrase: &str) -> Result<(), String> {
+        let chars = prepare_phrase(phrase);
+        if chars.is_empty() {
+            return Err("an empty phrase".into());
         }
-        let total = text.chars().count();
-        let mut hits: Vec<Hit> = Vec::new();
-        for phrase in &self.phrases {
-            let n = phrase.chars.len();
-            if n > lowered.len() {
-                continue;
-            }
-            for start in 0..=lowered.len() - n {
-                if lowered[start..start + n] != phrase.chars[..] {
+        let bounded = chars.iter().any(|c| c.is_alphabetic())
+            && !chars.iter().any(|c| is_unspaced_script(*c));
+        self.by_start
+            .entry((chars[0], chars.get(1).copied()))
+            .or_default()
+            .push(self.phrases.len());
+        self.phrases.push(Phrase {
+            kind,
+            language,
+            chars,
+            bounded,
+        });
+        Ok(())
+    }
+
+    pub fn phrase_count(&self) -> usize {
+        self.phrases.len()
+    }
+
+    /// Finds flags and cues in a prepared text.
+    pub fn analyse(&self, text: &Prepared, window: NegationWindow) -> Findings {
+        let t = &text.folded;
+        // (what, start, end, unspaced, language)
+        let mut flags: Vec<(String, usize, usize, bool, usize)> = Vec::new();
+        let mut cues: Vec<(Cue, usize, usize, bool, usize)> = Vec::new();
+        for (start, c) in t.iter().enumerate() {
+            let two = self.by_start.get(&(*c, t.get(start + 1).copied()));
+            let one = self.by_start.get(&(*c, None));
+            for &i in two.into_iter().chain(one).flatten() {
+                let phrase = &self.phrases[i];
+                let n = phrase.chars.len();
+                if start + n > t.len() || t[start..start + n] != phrase.chars[..] {
                     continue;
                 }
                 if phrase.bounded {
-                    let before = start.checked_sub(1).map(|i| lowered[i]);
-                    let after = lowered.get(start + n).copied();
-                    if before.is_some_and(char::is_alphanumeric)
-                        || after.is_some_and(char::is_alphanumeric)
-                    {
+                    let before = start.checked_sub(1).map(|i| t[i]);
+                    let after = t.get(start + n).copied();
+                    if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
                         continue;
                     }
                 }
-                let s = origin[start];
-                let e = origin.get(start + n).copied().unwrap_or(total);
-                if hits
-                    .iter()
-                    .any(|h| h.flag == phrase.flag && h.start < e && s < h.end)
-                {
-                    continue;
+                let (unspaced, language) = (!phrase.bounded, phrase.language);
+                match &phrase.kind {
+                    Kind::Flag(f) => flags.push((f.clone(), start, start + n, unspaced, language)),
+                    Kind::Cue(c) => cues.push((*c, start, start + n, unspaced, language)),
                 }
-                hits.push(Hit {
-                    flag: phrase.flag.clone(),
-                    start: s,
-                    end: e,
-                });
             }
         }
-        hits.sort_by_key(|h| (h.start, h.end));
-        hits
+        let denied = |start: usize, unspaced: bool, language: usize| {
+            let limit = if unspaced {
+                window.unspaced
+            } else {
+                window.spaced
+            };
+            cues.iter().any(|(cue, s, e, _, lang)| {
+                *cue == Cue::Negation
+                    && *lang == language
+                    && *e <= start
+                    && start - *e <= limit
+                    && *s < start
+                    && !has_clause_break(t, *e, start, unspaced)
+            })
+        };
+        // A hypothetical cue that starts before the phrase covers it, even when they share a
+        // word ("nếu sang Nhật": "if going to Japan").
+        let hypothetical = |start: usize, language: usize| {
+            cues.iter().any(|(cue, s, e, unspaced, lang)| {
+                *cue == Cue::Hypothetical
+                    && *lang == language
+                    && *s < start
+                    && !has_clause_break(t, (*e).min(start), start, *unspaced)
+            })
+        };
+        let mut findings = Findings::default();
+        for (cue, start, _, unspaced, language) in &cues {
+            if *cue == Cue::Negation
+                || *cue == Cue::Hypothetical
+                || denied(*start, *unspaced, *language)
+            {
+                continue;
+            }
+            match cue {
+                Cue::Past => findings.past = true,
+                Cue::SafeNow => findings.safe_now = true,
+                Cue::DangerNow => findings.danger_now = true,
+                Cue::Suspicion => findings.suspicion = true,
+                Cue::NotACase => findings.not_a_case = true,
+                Cue::Negation | Cue::Hypothetical => {}
+            }
+        }
+        flags.sort_by_key(|(_, s, e, _, _)| (*s, std::cmp::Reverse(*e)));
+        for (flag, start, end, unspaced, language) in flags {
+            // Only cues that end before the phrase can deny it, so a phrase that carries its
+            // own negation ("can't leave") still counts.
+            if denied(start, unspaced, language) || hypothetical(start, language) {
+                continue;
+            }
+            if findings
+                .hits
+                .iter()
+                .any(|h| h.flag == flag && h.start < end && start < h.end)
+            {
+                continue;
+            }
+            findings.hits.push(Hit { flag, start, end });
+        }
+        findings.hits.sort_by_key(|h| (h.start, h.end));
+        findings
     }
 }
 
-fn is_latin(c: char) -> bool {
-    matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
+/// YAML errors name their line; for a rule error (an unknown flag, an empty phrase) find the
+/// line of the key it names, so the message says file, line and reason.
+fn with_line(text: &str, error: &str) -> String {
+    if error.contains(" line ") {
+        return error.to_owned();
+    }
+    let key = error
+        .split(':')
+        .next()
+        .and_then(|path| path.rsplit('.').next())
+        .unwrap_or("");
+    match text
+        .lines()
+        .position(|l| !key.is_empty() && l.trim_start().starts_with(&format!("{key}:")))
+    {
+        Some(i) => format!("line {}: {error}", i + 1),
+        None => error.to_owned(),
+    }
 }
 
-/// Scripts written without spaces between words.
-fn is_unspaced_script(c: char) -> bool {
-    matches!(c,
-        '\u{0E00}'..='\u{0EFF}'   // Thai, Lao
-        | '\u{1780}'..='\u{17FF}' // Khmer
-        | '\u{1000}'..='\u{109F}' // Myanmar
-        | '\u{3040}'..='\u{30FF}' // kana
-        | '\u{3400}'..='\u{9FFF}' // CJK
-    )
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '\''
+}
+
+/// Sentence and clause ends: punctuation in every script, a line break, and (between words of
+/// unspaced scripts, which use a space between phrases) a space.
+fn has_clause_break(t: &[char], from: usize, to: usize, unspaced: bool) -> bool {
+    t[from..to].iter().any(|c| {
+        matches!(
+            c,
+            '.' | '!'
+                | '?'
+                | ';'
+                | '\n'
+                | '。'
+                | '！'
+                | '？'
+                | '；'
+                | '…'
+                | '၊'
+                | '။'
+                | '។'
+                | ','
+                | '，'
+        ) || (unspaced && *c == ' ')
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::triage::normalize::prepare;
+
+    const WINDOW: NegationWindow = NegationWindow {
+        spaced: 16,
+        unspaced: 8,
+    };
 
     fn lexicon(yaml: &str) -> Lexicon {
         let mut l = Lexicon::default();
@@ -172,19 +367,57 @@ mod tests {
         l
     }
 
+    fn flags(l: &Lexicon, text: &str) -> Vec<String> {
+        l.analyse(&prepare(text), WINDOW)
+            .hits
+            .into_iter()
+            .map(|h| h.flag)
+            .collect()
+    }
+
     #[test]
-    fn latin_phrases_match_whole_words_only() {
+    fn latin_phrases_match_whole_words_only_whatever_the_case() {
         let l = lexicon("language: en\nflags:\n  weapon: [gun]\n");
-        assert_eq!(l.find("He has a GUN!").len(), 1);
-        assert!(l.find("a begun task").is_empty());
+        assert_eq!(flags(&l, "He has a GUN!"), ["weapon"]);
+        assert!(flags(&l, "a begun task").is_empty());
     }
 
     #[test]
     fn thai_phrases_match_inside_running_text_with_scalar_offsets() {
         let l = lexicon("language: th\nflags:\n  confinement: [\"ขังไว้\"]\n");
-        let hits = l.find("เขาขังไว้ในห้อง");
-        assert_eq!(hits.len(), 1);
+        let hits = l.analyse(&prepare("เขาขังไว้ในห้อง"), WINDOW).hits;
         assert_eq!((hits[0].start, hits[0].end), (3, 9));
+    }
+
+    #[test]
+    fn a_negated_phrase_does_not_count_but_the_next_clause_does() {
+        let l = lexicon(
+            "language: en\nflags:\n  confinement: [locked in]\ncues:\n  negation: [not, \"weren't\"]\n",
+        );
+        assert!(flags(&l, "I am not locked in").is_empty());
+        assert!(flags(&l, "we weren't locked in").is_empty());
+        assert_eq!(
+            flags(&l, "I am not sure. They locked in my sister"),
+            ["confinement"]
+        );
+    }
+
+    #[test]
+    fn vietnamese_typed_without_marks_matches_the_marked_phrase() {
+        let l = lexicon(
+            "language: vi\nflags:\n  threat_violence: [\"bị đánh\"]\ncues:\n  negation: [\"không\"]\n",
+        );
+        assert_eq!(flags(&l, "em bi danh moi ngay"), ["threat_violence"]);
+        assert!(flags(&l, "em khong bi danh").is_empty());
+    }
+
+    #[test]
+    fn a_hypothetical_clause_does_not_count() {
+        let l = lexicon(
+            "language: en\nflags:\n  documents_seized: [take my passport]\ncues:\n  hypothetical: [what if]\n",
+        );
+        assert!(flags(&l, "what if they take my passport?").is_empty());
+        assert_eq!(flags(&l, "they take my passport"), ["documents_seized"]);
     }
 
     #[test]
@@ -196,6 +429,7 @@ mod tests {
     #[test]
     fn the_shipped_lexicons_load() {
         let l = Lexicon::load_dir(Path::new("config/triage")).unwrap();
-        assert!(!l.phrases.is_empty());
+        assert!(l.phrase_count() > 100);
+        assert!(l.languages.len() >= 7);
     }
 }

@@ -2,13 +2,20 @@
 //!
 //! `assess` turns a report (its messages and quick answers) into an `Assessment`: a level, the
 //! indicator flags behind it, and a reason for each, with evidence where text supports it. The
-//! rules live in `config/triage.yaml`; nothing here reads the clock, a file or the database
+//! rules live in `config/triage/shared.yaml`; nothing here reads the clock, a file or the database
 //! (`now` is a parameter so time-dependent rules can come without changing the signature).
 
 mod assess;
+pub mod evaluate;
 mod lexicon;
+pub mod normalize;
+#[cfg(test)]
+mod properties;
+mod reload;
 mod rules;
+pub mod zawgyi;
 
-pub use assess::{Assessment, Evidence, Reason, ReportForTriage, assess};
-pub use lexicon::{Hit, Lexicon};
+pub use assess::{Assessment, Evidence, Reason, ReportForTriage, assess, without_quotes};
+pub use lexicon::{Cue, Findings, Hit, Lexicon, NegationWindow};
+pub use reload::RulesCell;
 pub use rules::{FLAGS, RulesError, TriageRules};

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::lexicon::Lexicon;
+use super::lexicon::{Lexicon, NegationWindow};
 use crate::domain::Level;
 use crate::domain::report::ANSWER_KEYS;
 
@@ -49,6 +49,11 @@ pub struct TriageRules {
     /// Flag → reason template with `{source}`.
     pub reasons: BTreeMap<String, String>,
     pub texts: Texts,
+    /// Flags that bring others with them (a weapon is always also a threat).
+    #[serde(default)]
+    pub implies: BTreeMap<String, Vec<String>>,
+    pub context: ContextRules,
+    pub matching: MatchingRules,
     /// Phrases found in free text, from `config/triage/<language>.yaml` beside the rules file.
     #[serde(skip)]
     pub lexicon: Lexicon,
@@ -61,6 +66,32 @@ pub struct LevelRules {
     pub high: AnyRule,
     pub otherwise: Level,
     pub no_flags: Level,
+}
+
+/// How the circumstances the text describes change the level the flags alone would give.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextRules {
+    /// The situation is over and the person safe now.
+    pub past_level: Level,
+    /// Flags that describe the present (a past cue does not lower them).
+    pub present_flags: Vec<String>,
+    /// A third party only suspects: a `high` becomes this (critical facts still count).
+    pub suspicion_level: Level,
+    /// Only a risky offer: every flag in this list, `deceptive_recruitment` among them.
+    pub offer_only_flags: Vec<String>,
+    pub offer_level: Level,
+    /// No flag, and the text is a question, an advertisement, a greeting or another problem.
+    pub not_a_case_level: Level,
+    /// Flags that say nothing about exploitation on their own (being abroad, being a minor):
+    /// with no other flag the report is treated as if it had none.
+    pub not_enough_alone: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchingRules {
+    pub negation_window: NegationWindow,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -84,6 +115,10 @@ pub struct Texts {
     pub critical_with_minor: String,
     /// How a flag found in a message is described in its reason.
     pub text_source: String,
+    pub past: String,
+    pub suspicion: String,
+    pub offer_only: String,
+    pub not_a_case: String,
 }
 
 impl TriageRules {
@@ -94,25 +129,32 @@ impl TriageRules {
         };
         let text = std::fs::read_to_string(path).map_err(|e| invalid(e.to_string()))?;
         let mut rules = TriageRules::parse(&text).map_err(invalid)?;
-        // `config/triage.yaml` → `config/triage/`.
-        rules.lexicon =
-            Lexicon::load_dir(&path.with_extension("")).map_err(|why| RulesError::Invalid {
-                path: path.with_extension("").display().to_string(),
-                why,
-            })?;
+        // The language files live beside the shared rules.
+        let dir = path.parent().unwrap_or(Path::new("."));
+        rules.lexicon = Lexicon::load_dir(dir).map_err(|why| RulesError::Invalid {
+            path: dir.display().to_string(),
+            why,
+        })?;
         Ok(rules)
     }
 
     /// The flags the lexicon finds in one text that make a case critical on their own: a
-    /// message that says someone is in danger now.
+    /// message that says someone is in danger now (not denied, not only in the past).
     pub fn danger_in(&self, text: &str) -> Vec<String> {
-        let mut flags: Vec<String> = self
-            .lexicon
-            .find(text)
+        let findings = self.lexicon.analyse(
+            &super::normalize::prepare(text),
+            self.matching.negation_window,
+        );
+        if (findings.past || findings.safe_now) && !findings.danger_now {
+            return Vec::new();
+        }
+        let mut flags: Vec<String> = findings
+            .hits
             .into_iter()
             .map(|h| h.flag)
             .filter(|f| self.levels.critical.any.contains(f))
             .collect();
+        flags.sort();
         flags.dedup();
         flags
     }
@@ -148,6 +190,21 @@ impl TriageRules {
                 return Err(format!("{key}: unknown flag {bad}"));
             }
         }
+        for (flag, implied) in &self.implies {
+            if let Some(bad) = std::iter::once(flag).chain(implied).find(|f| !known(f)) {
+                return Err(format!("implies.{flag}: unknown flag {bad}"));
+            }
+        }
+        let c = &self.context;
+        for (key, list) in [
+            ("context.present_flags", &c.present_flags),
+            ("context.offer_only_flags", &c.offer_only_flags),
+            ("context.not_enough_alone", &c.not_enough_alone),
+        ] {
+            if let Some(bad) = list.iter().find(|f| !known(f)) {
+                return Err(format!("{key}: unknown flag {bad}"));
+            }
+        }
         if let Some(missing) = FLAGS.iter().find(|f| !self.reasons.contains_key(**f)) {
             return Err(format!("reasons.{missing}: missing"));
         }
@@ -161,15 +218,16 @@ mod tests {
 
     #[test]
     fn the_shipped_rules_file_is_valid() {
-        let rules = TriageRules::load(Path::new("config/triage.yaml")).unwrap();
+        let rules = TriageRules::load(Path::new("config/triage/shared.yaml")).unwrap();
         assert!(!rules.version.is_empty());
     }
 
     #[test]
     fn a_misspelt_flag_is_refused() {
-        let text = std::fs::read_to_string("config/triage.yaml")
+        let text = std::fs::read_to_string("config/triage/shared.yaml")
             .unwrap()
             .replace("any: [minor,", "any: [minnor,");
+        assert!(text.contains("minnor"));
         assert!(TriageRules::parse(&text).unwrap_err().contains("minnor"));
     }
 }

@@ -35,7 +35,7 @@ async fn twenty_counselors_on_two_nodes_claim_two_hundred_cases_each_exactly_onc
         record_phone_report(
             &ctx.db,
             &ctx.keys,
-            &ctx.rules,
+            &ctx.rules(),
             filer_id,
             &report,
             None,

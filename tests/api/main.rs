@@ -19,3 +19,4 @@ mod resilience;
 mod roles;
 mod settings;
 mod telegram;
+mod triage;

@@ -6,6 +6,7 @@ mod messages;
 pub mod openapi;
 mod queue;
 mod reports;
+mod triage;
 mod users;
 
 use actix_web::http::Method;
@@ -129,6 +130,27 @@ pub static ROUTES: &[ApiRoute] = &[
             (409, "invalid transition, or you do not hold the case"),
         ],
         route: || web::post().to(cases::change_status),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/urgency",
+        summary: "Raise or lower the case's urgency with a reason (audited; new evidence may raise it again)",
+        role: Role::Counselor,
+        body: Some("UrgencyChoice"),
+        responses: &[(200, "the case"), (409, "you do not hold the case")],
+        route: || web::post().to(triage::override_urgency),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/triage/reload",
+        summary: "Load the triage rules files again; invalid files are refused and the running rules stay",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[
+            (200, "the rules now in force"),
+            (422, "a rules file is invalid (named, with the reason)"),
+        ],
+        route: || web::post().to(triage::reload),
     },
     ApiRoute {
         method: Method::POST,

@@ -32,6 +32,9 @@ fn schemas() -> Value {
         "PhoneLookup": { "type": "object", "required": ["phone"], "properties": { "phone": { "type": "string" } } },
         "Claim": { "type": "object", "properties": { "case_id": { "type": "string", "format": "uuid" } } },
         "Note": { "type": "object", "required": ["text"], "properties": { "text": { "type": "string", "maxLength": 10000 } } },
+        "UrgencyChoice": { "type": "object", "required": ["level", "reason"], "properties": {
+            "level": { "type": "string", "enum": ["critical", "high", "medium", "low"] },
+            "reason": { "type": "string", "maxLength": 2000 } } },
         "Message": { "type": "object", "required": ["text"], "properties": { "text": { "type": "string", "maxLength": 4000 } } },
         "StatusChange": { "type": "object", "required": ["status"], "properties": {
             "status": { "type": "string", "enum": ["new", "in_progress", "waiting", "referred", "closed"] },

@@ -169,7 +169,7 @@ pub async fn create(
     let recorded = record_phone_report(
         &ctx.db,
         &ctx.keys,
-        &ctx.rules,
+        &ctx.rules(),
         who.user.id,
         &report,
         idempotency,

@@ -77,6 +77,7 @@ async function refreshMessages() {
   lastSeen = seen;
   if (first && r.data.messages.length === Number(messageTable.dataset.count)) return;
   messageTable.textContent = "";
+  const reasons = r.data.urgency.reasons;
   for (const m of r.data.messages) {
     const tr = document.createElement("tr");
     tr.className = "msg-" + m.author;
@@ -84,7 +85,8 @@ async function refreshMessages() {
     const text = (m.text || "") + (m.buttons.length ? "\n[" + m.buttons.join(" | ") + "]" : "");
     for (const [value, cls] of [[new Date(m.at).toLocaleString(), ""], [m.author, ""], [m.kind, ""], [text, "text"], [delivery, "delivery"]]) {
       const td = document.createElement("td");
-      td.textContent = value;
+      if (cls === "text") markEvidence(td, m, reasons, value);
+      else td.textContent = value;
       if (cls === "text") td.style.whiteSpace = "pre-wrap";
       if (cls) td.className = cls;
       tr.appendChild(td);
@@ -92,9 +94,41 @@ async function refreshMessages() {
     messageTable.appendChild(tr);
   }
 }
+// The words that set a flag, marked as on the server-rendered page. Offsets count Unicode code
+// points of the NFC text triage read (a Zawgyi message's conversion).
+function markEvidence(td, m, reasons, fallback) {
+  const spans = [];
+  for (const r of reasons) for (const e of r.evidence) if (e.message_id === m.id) spans.push([e.start, e.end, r.flag || ""]);
+  if (!spans.length) { td.textContent = fallback; return; }
+  spans.sort((a, b) => a[0] - b[0]);
+  const chars = Array.from((m.text_converted || m.text || "").normalize("NFC"));
+  let at = 0;
+  for (const [start, end, flag] of spans) {
+    if (start < at || end > chars.length || start >= end) continue;
+    td.appendChild(document.createTextNode(chars.slice(at, start).join("")));
+    const mark = document.createElement("mark");
+    mark.title = flag;
+    mark.textContent = chars.slice(start, end).join("");
+    td.appendChild(mark);
+    at = end;
+  }
+  td.appendChild(document.createTextNode(chars.slice(at).join("")));
+}
+
 if (messageTable) {
   refreshMessages();
   setInterval(() => { if (!document.hidden) refreshMessages(); }, 4000);
+}
+
+const urgencyForm = document.getElementById("urgency-form");
+if (urgencyForm) {
+  urgencyForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const body = { level: urgencyForm.level.value, reason: urgencyForm.reason.value };
+    const r = await api("POST", "/api/v1/cases/" + urgencyForm.dataset.caseId + "/urgency", body);
+    if (r.status === 200) location.reload();
+    else document.getElementById("action-message").textContent = errorText(r);
+  });
 }
 
 const noteForm = document.getElementById("note-form");

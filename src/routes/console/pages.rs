@@ -98,8 +98,36 @@ pub async fn case(
         .urgency
         .reasons
         .iter()
-        .map(|r| format!("<li>{}</li>", escape(&r.text)))
+        .map(|r| {
+            let quotes: Vec<String> = r
+                .evidence
+                .iter()
+                .map(|e| format!("“{}”", escape(&e.quote)))
+                .collect();
+            if quotes.is_empty() {
+                format!("<li>{}</li>", escape(&r.text))
+            } else {
+                format!(
+                    "<li>{} <span class=\"muted\">{}</span></li>",
+                    escape(&r.text),
+                    quotes.join(" ")
+                )
+            }
+        })
         .collect();
+    let override_note = match &c.urgency.counselor_override {
+        Some(o) => format!(
+            "<p id=\"urgency-override\">Level set by {} to <strong>{}</strong>: {} <span class=\"muted\">(rules said {})</span></p>",
+            escape(o.by.as_deref().unwrap_or("a counselor")),
+            o.level,
+            escape(&o.reason),
+            c.urgency
+                .automatic_level
+                .map(|l| l.as_str())
+                .unwrap_or("the same"),
+        ),
+        None => String::new(),
+    };
     let messages: String = c
         .messages
         .iter()
@@ -121,7 +149,7 @@ pub async fn case(
                 at = local_time(&ctx, &m.at),
                 author = escape(&m.author),
                 kind = escape(&m.kind),
-                text = escape(m.text.as_deref().unwrap_or("")),
+                text = highlighted(m, &c.urgency.reasons),
             )
         })
         .collect();
@@ -176,7 +204,9 @@ pub async fn case(
          <div data-case-id=\"{id}\" id=\"case-actions\"><button type=\"button\" data-action=\"claim\">Claim</button> \
          <button type=\"button\" data-action=\"renew\">Renew lease</button> <button type=\"button\" data-action=\"release\">Release to queue</button> \
          <span id=\"action-message\" class=\"muted\"></span></div>\
-         <h2>Why this urgency</h2><ul>{reasons}</ul>\
+         <h2>Why this urgency</h2><ul>{reasons}</ul>{override_note}\
+         <form id=\"urgency-form\" data-case-id=\"{id}\">Change the level: <select name=\"level\"><option>critical</option><option>high</option><option>medium</option><option>low</option></select> \
+         reason <input name=\"reason\" required maxlength=\"2000\"> <button type=\"submit\">Set level</button></form>\
          <h2>Caller and call-back</h2><p>Caller: {caller} · language: {language} · where: {country} {area}</p>\
          <p>Call-back: {name} {phone} · safe hours: {hours} · {first} · {voicemail}</p><p>Linked cases: {links}</p>\
          <h2>Messages</h2><table><thead><tr><th>time</th><th>from</th><th>kind</th><th>text</th><th>delivery</th></tr></thead>\
@@ -342,4 +372,43 @@ fn chat_reply_section(
         language = escape(&pack.language_name),
         disabled = if forbidden.is_some() { " disabled" } else { "" },
     )
+}
+
+/// A message's text with the words that set a flag marked, so a counselor sees why at a glance.
+/// Evidence offsets count characters of the text triage read (NFC; a Zawgyi message's Unicode
+/// conversion), which is what is shown when there is evidence.
+fn highlighted(m: &crate::cases::view::Message, reasons: &[crate::triage::Reason]) -> String {
+    let Some(text) = m.text_converted.as_ref().or(m.text.as_ref()) else {
+        return String::new();
+    };
+    let mut spans: Vec<(usize, usize, &str)> = reasons
+        .iter()
+        .flat_map(|r| {
+            r.evidence
+                .iter()
+                .filter(|e| e.message_id == m.id)
+                .map(move |e| (e.start, e.end, r.flag.as_deref().unwrap_or("")))
+        })
+        .collect();
+    if spans.is_empty() {
+        return escape(m.text.as_deref().unwrap_or(""));
+    }
+    spans.sort();
+    let chars = crate::triage::normalize::prepare(text).chars;
+    let mut out = String::new();
+    let mut at = 0;
+    for (start, end, flag) in spans {
+        if start < at || end > chars.len() || start >= end {
+            continue;
+        }
+        out.push_str(&escape(&chars[at..start].iter().collect::<String>()));
+        out.push_str(&format!(
+            "<mark title=\"{}\">{}</mark>",
+            escape(flag),
+            escape(&chars[start..end].iter().collect::<String>())
+        ));
+        at = end;
+    }
+    out.push_str(&escape(&chars[at..].iter().collect::<String>()));
+    out
 }

@@ -1,0 +1,273 @@
+//! Scoring a labelled set against the rules: the confusion matrix, per-level and per-flag
+//! precision and recall, agreement per language, and the misclassified ids. Pure; the
+//! `hotline score --eval` command reads the file and prints this.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::domain::Level;
+
+/// One labelled report and what the rules made of it.
+pub struct Scored<'a> {
+    pub id: &'a str,
+    pub language: &'a str,
+    pub expected_level: Level,
+    pub expected_flags: &'a [String],
+    pub level: Level,
+    pub flags: &'a [String],
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PrecisionRecall {
+    pub precision: f64,
+    pub recall: f64,
+    pub support: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Miss {
+    pub id: String,
+    pub expected: Level,
+    pub scored: Level,
+    pub missing_flags: Vec<String>,
+    pub extra_flags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    pub reports: usize,
+    /// `confusion[expected][scored]`, levels in the order critical, high, medium, low.
+    pub confusion: [[usize; 4]; 4],
+    pub levels: BTreeMap<String, PrecisionRecall>,
+    pub agreement: f64,
+    pub critical_recall: f64,
+    /// Critical reports scored medium or low (the target is none).
+    pub critical_scored_medium_or_low: usize,
+    pub flag_precision: f64,
+    pub flag_recall: f64,
+    pub flags: BTreeMap<String, PrecisionRecall>,
+    /// Exact agreement and the number of reports, per language.
+    pub languages: BTreeMap<String, (f64, usize)>,
+    /// Reports whose level or flags differ from the label.
+    pub misclassified: Vec<Miss>,
+}
+
+const ORDER: [Level; 4] = [Level::Critical, Level::High, Level::Medium, Level::Low];
+
+fn index(level: Level) -> usize {
+    ORDER.iter().position(|l| *l == level).unwrap_or(3)
+}
+
+fn ratio(n: usize, d: usize) -> f64 {
+    if d == 0 { 1.0 } else { n as f64 / d as f64 }
+}
+
+pub fn evaluate(items: &[Scored<'_>]) -> Evaluation {
+    let mut confusion = [[0usize; 4]; 4];
+    let mut languages: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut flag_counts: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new(); // tp, fp, fn
+    let mut misclassified = Vec::new();
+    for item in items {
+        confusion[index(item.expected_level)][index(item.level)] += 1;
+        let lang = languages.entry(item.language.to_owned()).or_default();
+        lang.1 += 1;
+        if item.level == item.expected_level {
+            lang.0 += 1;
+        }
+        for f in item.flags {
+            let c = flag_counts.entry(f.clone()).or_default();
+            if item.expected_flags.contains(f) {
+                c.0 += 1;
+            } else {
+                c.1 += 1;
+            }
+        }
+        let missing: Vec<String> = item
+            .expected_flags
+            .iter()
+            .filter(|f| !item.flags.contains(f))
+            .cloned()
+            .collect();
+        for f in &missing {
+            flag_counts.entry(f.clone()).or_default().2 += 1;
+        }
+        let extra: Vec<String> = item
+            .flags
+            .iter()
+            .filter(|f| !item.expected_flags.contains(f))
+            .cloned()
+            .collect();
+        if item.level != item.expected_level || !missing.is_empty() || !extra.is_empty() {
+            misclassified.push(Miss {
+                id: item.id.to_owned(),
+                expected: item.expected_level,
+                scored: item.level,
+                missing_flags: missing,
+                extra_flags: extra,
+            });
+        }
+    }
+    let mut levels = BTreeMap::new();
+    for (i, level) in ORDER.iter().enumerate() {
+        let tp = confusion[i][i];
+        let predicted: usize = (0..4).map(|r| confusion[r][i]).sum();
+        let actual: usize = confusion[i].iter().sum();
+        levels.insert(
+            level.as_str().to_owned(),
+            PrecisionRecall {
+                precision: ratio(tp, predicted),
+                recall: ratio(tp, actual),
+                support: actual,
+            },
+        );
+    }
+    let agree: usize = (0..4).map(|i| confusion[i][i]).sum();
+    let (tp, fp, fnn) = flag_counts
+        .values()
+        .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
+    Evaluation {
+        reports: items.len(),
+        confusion,
+        levels,
+        agreement: ratio(agree, items.len()),
+        critical_recall: ratio(confusion[0][0], confusion[0].iter().sum()),
+        critical_scored_medium_or_low: confusion[0][2] + confusion[0][3],
+        flag_precision: ratio(tp, tp + fp),
+        flag_recall: ratio(tp, tp + fnn),
+        flags: flag_counts
+            .into_iter()
+            .map(|(f, (tp, fp, fnn))| {
+                (
+                    f,
+                    PrecisionRecall {
+                        precision: ratio(tp, tp + fp),
+                        recall: ratio(tp, tp + fnn),
+                        support: tp + fnn,
+                    },
+                )
+            })
+            .collect(),
+        languages: languages
+            .into_iter()
+            .map(|(l, (a, n))| (l, (ratio(a, n), n)))
+            .collect(),
+        misclassified,
+    }
+}
+
+impl Evaluation {
+    /// The report for people.
+    pub fn render(&self, rules_version: &str) -> String {
+        let mut out = format!(
+            "rules {rules_version}: {} reports\n\nconfusion (rows: expected, columns: scored)\n{:>10} {:>8} {:>8} {:>8} {:>8}\n",
+            self.reports, "", "critical", "high", "medium", "low"
+        );
+        for (i, level) in ORDER.iter().enumerate() {
+            let row = self.confusion[i];
+            out.push_str(&format!(
+                "{:>10} {:>8} {:>8} {:>8} {:>8}\n",
+                level.as_str(),
+                row[0],
+                row[1],
+                row[2],
+                row[3]
+            ));
+        }
+        out.push_str("\nlevel       precision  recall  support\n");
+        for level in ORDER {
+            if let Some(pr) = self.levels.get(level.as_str()) {
+                out.push_str(&format!(
+                    "{:<10} {:>10.2} {:>7.2} {:>8}\n",
+                    level.as_str(),
+                    pr.precision,
+                    pr.recall,
+                    pr.support
+                ));
+            }
+        }
+        out.push_str(&format!(
+            "\nexact agreement {:.2}; critical recall {:.2}; critical scored medium or low: {}\n",
+            self.agreement, self.critical_recall, self.critical_scored_medium_or_low
+        ));
+        out.push_str(&format!(
+            "flags (micro): precision {:.2}, recall {:.2}\n\nflag                    precision  recall  support\n",
+            self.flag_precision, self.flag_recall
+        ));
+        for (flag, pr) in &self.flags {
+            out.push_str(&format!(
+                "{:<22} {:>10.2} {:>7.2} {:>8}\n",
+                flag, pr.precision, pr.recall, pr.support
+            ));
+        }
+        out.push_str("\nlanguage  agreement  reports\n");
+        for (lang, (a, n)) in &self.languages {
+            out.push_str(&format!("{lang:<9} {a:>9.2} {n:>8}\n"));
+        }
+        out.push_str("\nmisclassified\n");
+        for m in &self.misclassified {
+            out.push_str(&format!(
+                "{}: expected {}, scored {}{}{}\n",
+                m.id,
+                m.expected.as_str(),
+                m.scored.as_str(),
+                if m.missing_flags.is_empty() {
+                    String::new()
+                } else {
+                    format!("; missing {}", m.missing_flags.join(","))
+                },
+                if m.extra_flags.is_empty() {
+                    String::new()
+                } else {
+                    format!("; extra {}", m.extra_flags.join(","))
+                },
+            ));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agreement_recall_and_flag_counts_follow_the_labels() {
+        let f = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let (a, b, none) = (f(&["minor"]), f(&["minor", "confinement"]), f(&[]));
+        let items = [
+            Scored {
+                id: "1",
+                language: "th",
+                expected_level: Level::Critical,
+                expected_flags: &b,
+                level: Level::Critical,
+                flags: &b,
+            },
+            Scored {
+                id: "2",
+                language: "th",
+                expected_level: Level::Critical,
+                expected_flags: &b,
+                level: Level::Medium,
+                flags: &a,
+            },
+            Scored {
+                id: "3",
+                language: "en",
+                expected_level: Level::Low,
+                expected_flags: &none,
+                level: Level::Low,
+                flags: &none,
+            },
+        ];
+        let e = evaluate(&items);
+        assert_eq!(e.critical_recall, 0.5);
+        assert_eq!(e.critical_scored_medium_or_low, 1);
+        assert!((e.agreement - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(e.flag_precision, 1.0);
+        assert_eq!(e.flag_recall, 0.75);
+        assert_eq!(e.misclassified.len(), 1);
+        assert_eq!(e.misclassified[0].missing_flags, ["confinement"]);
+    }
+}
