@@ -55,9 +55,11 @@ pub fn assess(
         (false, false, false, false, false);
     for (message_id, text) in &report.messages {
         let prepared = prepare(text);
-        let findings = rules
-            .lexicon
-            .analyse(&prepared, rules.matching.negation_window);
+        let findings = rules.lexicon.analyse(
+            &prepared,
+            rules.matching.negation_window,
+            &rules.matching.conditional_flags,
+        );
         past |= findings.past;
         safe_now |= findings.safe_now;
         danger_now |= findings.danger_now;

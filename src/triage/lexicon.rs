@@ -53,6 +53,8 @@ struct CueLists {
     suspicion: Vec<String>,
     #[serde(default)]
     not_a_case: Vec<String>,
+    #[serde(default)]
+    consequence: Vec<String>,
 }
 
 /// A cue phrase's meaning.
@@ -72,6 +74,9 @@ pub enum Cue {
     Suspicion,
     /// Not a case: a general question, an advertisement, a greeting, a test, another problem.
     NotACase,
+    /// "then", "thì", "就": what follows a condition happens ("if we miss the quota, then they
+    /// beat us"), so a hypothetical cue's reach ends here.
+    Consequence,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,6 +181,7 @@ impl Lexicon {
             (Cue::DangerNow, "danger_now", &c.danger_now),
             (Cue::Suspicion, "suspicion", &c.suspicion),
             (Cue::NotACase, "not_a_case", &c.not_a_case),
+            (Cue::Consequence, "consequence", &c.consequence),
         ] {
             for phrase in list {
                 self.push(Kind::Cue(cue), language, phrase)
@@ -212,7 +218,7 @@ impl Lexicon {
     }
 
     /// Finds flags and cues in a prepared text.
-    pub fn analyse(&self, text: &Prepared, window: NegationWindow) -> Findings {
+    pub fn analyse(&self, text: &Prepared, window: NegationWindow, exempt: &[String]) -> Findings {
         let t = &text.folded;
         // (what, start, end, unspaced, language)
         let mut flags: Vec<(String, usize, usize, bool, usize)> = Vec::new();
@@ -263,12 +269,16 @@ impl Lexicon {
                     && *lang == language
                     && *s < start
                     && !has_clause_break(t, (*e).min(start), start, *unspaced)
+                    && !cues.iter().any(|(c, cs, ce, _, l)| {
+                        *c == Cue::Consequence && *l == language && *cs >= *e && *ce <= start
+                    })
             })
         };
         let mut findings = Findings::default();
         for (cue, start, _, unspaced, language) in &cues {
             if *cue == Cue::Negation
                 || *cue == Cue::Hypothetical
+                || *cue == Cue::Consequence
                 || denied(*start, *unspaced, *language)
             {
                 continue;
@@ -279,14 +289,19 @@ impl Lexicon {
                 Cue::DangerNow => findings.danger_now = true,
                 Cue::Suspicion => findings.suspicion = true,
                 Cue::NotACase => findings.not_a_case = true,
-                Cue::Negation | Cue::Hypothetical => {}
+                Cue::Negation | Cue::Hypothetical | Cue::Consequence => {}
             }
         }
         flags.sort_by_key(|(_, s, e, _, _)| (*s, std::cmp::Reverse(*e)));
         for (flag, start, end, unspaced, language) in flags {
             // Only cues that end before the phrase can deny it, so a phrase that carries its
             // own negation ("can't leave") still counts.
-            if denied(start, unspaced, language) || hypothetical(start, language) {
+            // Some flags hold even in a condition: a threat is conditional by nature ("if you
+            // run, we kill your family"), and an age is a fact, not an event.
+            let conditional_ok = exempt.contains(&flag);
+            if denied(start, unspaced, language)
+                || (!conditional_ok && hypothetical(start, language))
+            {
                 continue;
             }
             if findings
@@ -323,8 +338,9 @@ fn with_line(text: &str, error: &str) -> String {
     }
 }
 
+/// Letters and digits; an apostrophe is not, so a phrase in quotes ('extra service') matches.
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '\''
+    c.is_alphanumeric()
 }
 
 /// Sentence and clause ends: punctuation in every script, a line break, and (between words of
@@ -368,7 +384,7 @@ mod tests {
     }
 
     fn flags(l: &Lexicon, text: &str) -> Vec<String> {
-        l.analyse(&prepare(text), WINDOW)
+        l.analyse(&prepare(text), WINDOW, &[])
             .hits
             .into_iter()
             .map(|h| h.flag)
@@ -385,7 +401,7 @@ mod tests {
     #[test]
     fn thai_phrases_match_inside_running_text_with_scalar_offsets() {
         let l = lexicon("language: th\nflags:\n  confinement: [\"ขังไว้\"]\n");
-        let hits = l.analyse(&prepare("เขาขังไว้ในห้อง"), WINDOW).hits;
+        let hits = l.analyse(&prepare("เขาขังไว้ในห้อง"), WINDOW, &[]).hits;
         assert_eq!((hits[0].start, hits[0].end), (3, 9));
     }
 
@@ -418,6 +434,18 @@ mod tests {
         );
         assert!(flags(&l, "what if they take my passport?").is_empty());
         assert_eq!(flags(&l, "they take my passport"), ["documents_seized"]);
+    }
+
+    #[test]
+    fn a_condition_with_a_consequence_still_counts() {
+        let l = lexicon(
+            "language: vi\nflags:\n  threat_violence: [\"bị đánh\"]\ncues:\n  hypothetical: [\"nếu\"]\n  consequence: [\"thì\"]\n",
+        );
+        assert_eq!(
+            flags(&l, "nếu không đủ chỉ tiêu thì bị đánh"),
+            ["threat_violence"]
+        );
+        assert!(flags(&l, "nếu bị đánh").is_empty());
     }
 
     #[test]

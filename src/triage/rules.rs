@@ -92,6 +92,9 @@ pub struct ContextRules {
 #[serde(deny_unknown_fields)]
 pub struct MatchingRules {
     pub negation_window: NegationWindow,
+    /// Flags a hypothetical cue does not drop (threats are conditional by nature).
+    #[serde(default)]
+    pub conditional_flags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -144,6 +147,7 @@ impl TriageRules {
         let findings = self.lexicon.analyse(
             &super::normalize::prepare(text),
             self.matching.negation_window,
+            &self.matching.conditional_flags,
         );
         if (findings.past || findings.safe_now) && !findings.danger_now {
             return Vec::new();
