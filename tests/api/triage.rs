@@ -186,3 +186,38 @@ async fn a_reload_with_a_broken_file_keeps_the_running_rules_and_a_fixed_one_tak
     assert_eq!(case["urgency"]["rules_version"], "reloaded-in-test");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn burmese_typed_in_zawgyi_is_converted_kept_beside_the_original_and_triaged() {
+    let (app, _tg) = spawn_app_with_telegram(vec![]).await;
+    // A domestic worker abroad, beaten and locked in, typed in Zawgyi.
+    let zawgyi = "ကြၽန္မကို အိမ္ရွင္က ေန႔တိုင္း ႐ိုက္တယ္။ အခန္းထဲမွာ ေသာ့ခတ္ထားလို႔ ထြက္လို႔ မရဘူး။";
+    app.telegram_says(&[tg_text(1, 7_770_002, zawgyi)]).await;
+    let counselor = app.staff(Role::Counselor).await;
+    let case = app.case_of_chat(&counselor).await;
+    assert_eq!(case["urgency"]["level"], "critical", "{}", case["urgency"]);
+    let message = case["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["direction"] == "inbound")
+        .unwrap();
+    assert_eq!(message["text"], zawgyi, "the original is kept");
+    let converted = message["text_converted"].as_str().unwrap();
+    assert_ne!(converted, zawgyi);
+    assert!(
+        !hotline::triage::zawgyi::is_zawgyi(converted),
+        "the conversion is Unicode"
+    );
+    // Evidence points into the converted text.
+    let evidence = &case["urgency"]["reasons"][0]["evidence"][0];
+    let chars: Vec<char> = converted.chars().collect();
+    let (start, end) = (
+        evidence["start"].as_u64().unwrap() as usize,
+        evidence["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        chars[start..end].iter().collect::<String>(),
+        evidence["quote"].as_str().unwrap()
+    );
+}
