@@ -259,6 +259,10 @@ impl Lexicon {
                     && start - *e <= limit
                     && *s < start
                     && !has_clause_break(t, *e, start, unspaced)
+                    // "miss the quota, then beaten": the negation belongs to the condition.
+                    && !cues.iter().any(|(c, cs, ce, _, l)| {
+                        *c == Cue::Consequence && *l == language && *cs >= *e && *ce <= start
+                    })
             })
         };
         // A hypothetical cue that starts before the phrase covers it, even when they share a
