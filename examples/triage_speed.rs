@@ -40,10 +40,16 @@ fn main() {
         level = Some(assess(&report, &rules, now).level);
     }
     let per = started.elapsed() / rounds;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        std::hint::black_box(hotline::triage::normalize::prepare(&text));
+    }
+    let prepare = started.elapsed() / rounds;
     println!(
-        "{} phrases; 2,000-character message: {:.1} µs per assessment (level {:?}, {rounds} rounds)",
+        "{} phrases; 2,000-character message: {:.1} µs per assessment, of which {:.1} µs preparing the text (level {:?}, {rounds} rounds)",
         rules.lexicon.phrase_count(),
         per.as_secs_f64() * 1e6,
+        prepare.as_secs_f64() * 1e6,
         level.unwrap()
     );
 }

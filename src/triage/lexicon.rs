@@ -100,10 +100,9 @@ struct Phrase {
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
     phrases: Vec<Phrase>,
-    /// Phrase indexes by their first two characters (one-character phrases by their only
-    /// one), so a text is scanned once and each position tries only the few phrases that can
-    /// start there.
-    by_start: std::collections::HashMap<(char, Option<char>), Vec<usize>>,
+    /// Phrase indexes by their first three characters (shorter phrases by all they have), so a
+    /// text is scanned once and each position tries only the few phrases that can start there.
+    by_start: std::collections::HashMap<(char, Option<char>, Option<char>), Vec<usize>>,
     /// Languages loaded, and whether each still needs a native speaker's review.
     pub languages: Vec<(String, bool)>,
 }
@@ -201,7 +200,7 @@ impl Lexicon {
         let bounded = chars.iter().any(|c| c.is_alphabetic())
             && !chars.iter().any(|c| is_unspaced_script(*c));
         self.by_start
-            .entry((chars[0], chars.get(1).copied()))
+            .entry((chars[0], chars.get(1).copied(), chars.get(2).copied()))
             .or_default()
             .push(self.phrases.len());
         self.phrases.push(Phrase {
@@ -224,9 +223,11 @@ impl Lexicon {
         let mut flags: Vec<(String, usize, usize, bool, usize)> = Vec::new();
         let mut cues: Vec<(Cue, usize, usize, bool, usize)> = Vec::new();
         for (start, c) in t.iter().enumerate() {
-            let two = self.by_start.get(&(*c, t.get(start + 1).copied()));
-            let one = self.by_start.get(&(*c, None));
-            for &i in two.into_iter().chain(one).flatten() {
+            let (c1, c2) = (t.get(start + 1).copied(), t.get(start + 2).copied());
+            let three = c2.and_then(|_| self.by_start.get(&(*c, c1, c2)));
+            let two = c1.and_then(|_| self.by_start.get(&(*c, c1, None)));
+            let one = self.by_start.get(&(*c, None, None));
+            for &i in three.into_iter().chain(two).chain(one).flatten() {
                 let phrase = &self.phrases[i];
                 let n = phrase.chars.len();
                 if start + n > t.len() || t[start..start + n] != phrase.chars[..] {
@@ -246,6 +247,21 @@ impl Lexicon {
                 }
             }
         }
+        // Clause breaks counted up to each position (one count for every script, one that also
+        // counts spaces for unspaced scripts), so "is there a break between a and b" is O(1).
+        let mut breaks = vec![(0usize, 0usize); t.len() + 1];
+        for (i, c) in t.iter().enumerate() {
+            let (p, s) = breaks[i];
+            let punct = is_clause_break(*c);
+            breaks[i + 1] = (p + usize::from(punct), s + usize::from(punct || *c == ' '));
+        }
+        let has_clause_break = |_: &[char], from: usize, to: usize, unspaced: bool| {
+            if unspaced {
+                breaks[to].1 != breaks[from].1
+            } else {
+                breaks[to].0 != breaks[from].0
+            }
+        };
         let denied = |start: usize, unspaced: bool, language: usize| {
             let limit = if unspaced {
                 window.unspaced
@@ -347,28 +363,26 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
-/// Sentence and clause ends: punctuation in every script, a line break, and (between words of
-/// unspaced scripts, which use a space between phrases) a space.
-fn has_clause_break(t: &[char], from: usize, to: usize, unspaced: bool) -> bool {
-    t[from..to].iter().any(|c| {
-        matches!(
-            c,
-            '.' | '!'
-                | '?'
-                | ';'
-                | '\n'
-                | '。'
-                | '！'
-                | '？'
-                | '；'
-                | '…'
-                | '၊'
-                | '။'
-                | '។'
-                | ','
-                | '，'
-        ) || (unspaced && *c == ' ')
-    })
+/// Sentence and clause ends: punctuation in every script and a line break. Between words of
+/// unspaced scripts, which use a space between phrases, a space counts too (see `analyse`).
+fn is_clause_break(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!'
+            | '?'
+            | ';'
+            | '\n'
+            | '。'
+            | '！'
+            | '？'
+            | '；'
+            | '…'
+            | '၊'
+            | '။'
+            | '។'
+            | ','
+            | '，'
+    )
 }
 
 #[cfg(test)]
