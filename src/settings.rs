@@ -169,6 +169,9 @@ pub struct LineSettings {
     pub channel_secret: String,
     pub channel_access_token: String,
     pub api_url: String,
+    /// How long after an event its reply token is still used for the bot's answer; later
+    /// answers go by push.
+    pub reply_token_seconds: i64,
 }
 
 #[derive(Clone, Deserialize)]
@@ -351,6 +354,12 @@ impl Settings {
                 return fail(
                     "channels.line.channel_access_token",
                     "required when the channel is enabled (HOTLINE_CHANNELS__LINE__CHANNEL_ACCESS_TOKEN)",
+                );
+            }
+            if !(1..=600).contains(&line.reply_token_seconds) {
+                return fail(
+                    "channels.line.reply_token_seconds",
+                    "must be between 1 and 600",
                 );
             }
         }

@@ -1,12 +1,14 @@
 //! A case as staff work with it: the full view, notes, status changes, and the supervisor's
 //! filtered list of all cases.
 
+mod links;
 mod list;
 mod notes;
 mod status;
 mod urgency;
 pub mod view;
 
+pub use links::{LinkError, link_cases, unlink_cases};
 pub use list::{CaseFilter, list_cases};
 pub use notes::add_note;
 

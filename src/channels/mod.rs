@@ -1,13 +1,17 @@
 //! The one place the app calls channel adapters (`integrations/*`): building their clients
 //! from settings, and sending an outbound message on the right one.
 
+mod line_events;
 mod telegram_polling;
 mod telegram_updates;
+mod unreadable;
 
+pub use line_events::{LineReceived, receive_line_webhook};
 pub use telegram_polling::{PollOutcome, Poller, poll_telegram_once, run_telegram_polling};
 pub use telegram_updates::{Received, receive_telegram_update};
 
 use hotline_contract::{ChannelKind, Delivered, OutboundMessage, SendError};
+use hotline_line::LineClient;
 use hotline_telegram::TelegramClient;
 
 use crate::settings::ChannelSettings;
@@ -20,10 +24,24 @@ pub struct TelegramChannel {
     pub webhook_secret: String,
 }
 
+/// A LINE Official Account as the app uses it.
+pub struct LineChannel {
+    pub client: LineClient,
+    /// Signs every webhook body; checked before anything is read.
+    pub channel_secret: String,
+}
+
 /// The enabled channels. A disabled channel is `None`; sending on it fails permanently.
 #[derive(Default)]
 pub struct Channels {
     pub telegram: Option<TelegramChannel>,
+    pub line: Option<LineChannel>,
+}
+
+/// A reply token that came with the event the bot is answering.
+#[derive(Debug, Clone, Copy)]
+pub struct ReplyToken<'a> {
+    pub token: &'a str,
 }
 
 impl Channels {
@@ -45,7 +63,64 @@ impl Channels {
         } else {
             None
         };
-        Ok(Channels { telegram })
+        let line_settings = &settings.line;
+        let line = if line_settings.enabled {
+            let client =
+                LineClient::new(&line_settings.channel_access_token, &line_settings.api_url)
+                    .map_err(|e| anyhow::anyhow!("channels.line: {e}"))?;
+            Some(LineChannel {
+                client,
+                channel_secret: line_settings.channel_secret.clone(),
+            })
+        } else {
+            None
+        };
+        Ok(Channels { telegram, line })
+    }
+
+    /// How many messages one call to the channel may carry (LINE sends up to five at once,
+    /// with one reply token).
+    pub fn batch_limit(&self, channel: ChannelKind) -> usize {
+        match channel {
+            ChannelKind::Line => hotline_line::MAX_MESSAGES_PER_CALL,
+            _ => 1,
+        }
+    }
+
+    /// Sends messages to one person, all or nothing. `reply_token` is used where the channel
+    /// has them; `retry_key` (a UUID, the same on every retry of the same messages) keeps a
+    /// retried send from being delivered twice where the channel supports it.
+    pub async fn send_batch(
+        &self,
+        messages: &[OutboundMessage],
+        reply_token: Option<ReplyToken<'_>>,
+        retry_key: &str,
+    ) -> Result<Vec<Delivered>, SendError> {
+        let Some(first) = messages.first() else {
+            return Ok(Vec::new());
+        };
+        match first.channel {
+            ChannelKind::Line => match &self.line {
+                Some(line) => {
+                    line.client
+                        .send(
+                            &first.recipient,
+                            messages,
+                            reply_token.map(|r| r.token),
+                            retry_key,
+                        )
+                        .await
+                }
+                None => Err(disabled()),
+            },
+            _ => {
+                let mut delivered = Vec::with_capacity(messages.len());
+                for message in messages {
+                    delivered.push(self.send(message).await?);
+                }
+                Ok(delivered)
+            }
+        }
     }
 
     pub async fn send(&self, message: &OutboundMessage) -> Result<Delivered, SendError> {

@@ -2,9 +2,6 @@
 //! database: parsed by the adapter, recorded by chat intake, or kept for review when it cannot
 //! be read.
 
-use serde_json::json;
-use uuid::Uuid;
-
 use crate::context::AppContext;
 use crate::intake::{ChatOutcome, record_chat_message};
 
@@ -44,31 +41,11 @@ pub async fn receive_telegram_update(
         }
         Err(hotline_telegram::UpdateError::NotAnUpdate { update_id, reason }) => {
             // Keyed by update id and content, so a retry of the same body is stored once.
-            let digest = crate::crypto::sha256(body);
             let key = format!(
-                "{bot_id}:{}:{}",
-                update_id.map_or_else(|| "none".to_owned(), |u| u.to_string()),
-                digest
-                    .iter()
-                    .take(8)
-                    .map(|b| format!("{b:02x}"))
-                    .collect::<String>()
+                "{bot_id}:{}",
+                update_id.map_or_else(|| "none".to_owned(), |u| u.to_string())
             );
-            let reason: String = reason.chars().take(300).collect();
-            let body_text = String::from_utf8_lossy(body);
-            sqlx::query(
-                "INSERT INTO unreadable_events (id, channel, event_key, reason, body_enc, received_at)
-                 VALUES ($1, 'telegram', $2, $3, $4, $5) ON CONFLICT (channel, event_key) DO NOTHING",
-            )
-            .bind(Uuid::new_v4())
-            .bind(&key)
-            .bind(&reason)
-            .bind(ctx.keys.seal(&body_text))
-            .bind(ctx.now())
-            .execute(&ctx.db)
-            .await?;
-            tracing::warn!(channel = "telegram", details = %json!({ "update_id": update_id }), "stored an update we cannot read, for review");
-            crate::metrics::webhook_event("telegram", "stored_for_review");
+            super::unreadable::store_for_review(ctx, "telegram", &key, &reason, body).await?;
             Ok(Received::StoredForReview)
         }
     }

@@ -86,15 +86,25 @@ pub async fn record_chat_message(
         let _ = ctx.redis.set_ex(&seen_key, "1", 86_400).await;
         return Ok(ChatOutcome::duplicate());
     }
-    // Writing again means the person can be reached again (they unblocked the bot).
-    sqlx::query(
-        "UPDATE channel_identities SET last_inbound_at = $2, unreachable_at = NULL WHERE id = $1",
-    )
-    .bind(identity.id)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    identity.unreachable = false;
+    let left = matches!(message.content, InboundContent::Left);
+    if left {
+        // Nothing more goes to this chat, from the bot or a counselor, until they come back.
+        sqlx::query("UPDATE channel_identities SET unreachable_at = $2 WHERE id = $1")
+            .bind(identity.id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    } else {
+        // Writing again means the person can be reached again (they unblocked the bot).
+        sqlx::query(
+            "UPDATE channel_identities SET last_inbound_at = $2, unreachable_at = NULL WHERE id = $1",
+        )
+        .bind(identity.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    identity.unreachable = left;
     if let InboundContent::Start {
         source: Some(source),
     } = &message.content
@@ -164,13 +174,15 @@ pub async fn record_chat_message(
         .unwrap_or(false);
     if let Some(case) = case.as_mut()
         && message_id.is_some()
+        && !left
     {
         chat_case::reassess(&mut tx, ctx, case, now).await?;
         chat_case::mark_awaiting_reply(&mut tx, case.id, now).await?;
     }
 
     let mut replies = Vec::new();
-    if !identity.blocked {
+    // In standby another system answers the chat; after an unfollow nobody can.
+    if !identity.blocked && message.bot_may_answer && !left {
         let expected_wait = case
             .as_ref()
             .map(|c| answer_target(ctx, c.level))
@@ -211,6 +223,10 @@ pub async fn record_chat_message(
             replies.clear();
         }
     }
+    let reply_grant = message.reply_token.as_ref().map(|token| ReplyGrant {
+        token: token.clone(),
+        until: now + chrono::Duration::seconds(ctx.settings.channels.line.reply_token_seconds),
+    });
     let queued = queue_bot_replies(
         &mut tx,
         ctx,
@@ -218,6 +234,7 @@ pub async fn record_chat_message(
         case.as_ref().map(|c| c.id),
         message.channel,
         &replies,
+        reply_grant.as_ref(),
         now,
     )
     .await?;
@@ -350,6 +367,14 @@ impl StoredContent {
                 Some(format!("[a {what} message the hotline cannot show]")),
                 true,
             ),
+            InboundContent::Left => (
+                "left",
+                Some(
+                    "[The person blocked or unfollowed the hotline's account: nothing can be sent to them until they come back]"
+                        .to_owned(),
+                ),
+                false,
+            ),
         };
         StoredContent {
             kind,
@@ -377,6 +402,8 @@ fn said_of(content: &InboundContent) -> Said<'_> {
         | InboundContent::Attachment(_)
         | InboundContent::Edited { .. } => Said::OtherContent,
         InboundContent::Unsupported { .. } => Said::Unsupported,
+        // Never reaches the conversation: nobody can be answered after leaving.
+        InboundContent::Left => Said::OtherContent,
     }
 }
 
@@ -584,8 +611,20 @@ fn answer_target(ctx: &AppContext, level: crate::domain::Level) -> Duration {
     Duration::from_secs(u64::try_from(seconds).unwrap_or(0))
 }
 
+/// The reply token of the event being answered, and until when the bot uses it. It travels
+/// in the send job's payload: it is a short-lived platform credential, not personal data.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReplyGrant {
+    pub token: String,
+    pub until: DateTime<Utc>,
+}
+
 /// Stores the bot's replies as pending outbound messages and queues one job that sends them in
 /// order.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one transaction's worth of context"
+)]
 async fn queue_bot_replies(
     tx: &mut Transaction<'_, Postgres>,
     ctx: &AppContext,
@@ -593,6 +632,7 @@ async fn queue_bot_replies(
     case_id: Option<CaseId>,
     channel: ChannelKind,
     replies: &[conversation::Reply],
+    reply_grant: Option<&ReplyGrant>,
     now: DateTime<Utc>,
 ) -> Result<usize, sqlx::Error> {
     if replies.is_empty() {
@@ -620,7 +660,7 @@ async fn queue_bot_replies(
         .await?;
         ids.push(id);
     }
-    enqueue_send(&mut **tx, &ids, now).await?;
+    enqueue_send_with(&mut **tx, &ids, reply_grant, now).await?;
     Ok(ids.len())
 }
 
@@ -630,13 +670,27 @@ pub async fn enqueue_send(
     ids: &[MessageId],
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
+    enqueue_send_with(db, ids, None, now).await
+}
+
+/// Queues the sending of outbound messages answering an event that came with a reply token.
+async fn enqueue_send_with(
+    db: impl sqlx::PgExecutor<'_>,
+    ids: &[MessageId],
+    reply_grant: Option<&ReplyGrant>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     let Some(first) = ids.first() else {
         return Ok(());
     };
+    let mut payload = json!({ "message_ids": ids });
+    if let (Some(grant), Some(object)) = (reply_grant, payload.as_object_mut()) {
+        object.insert("reply".into(), json!(grant));
+    }
     jobs::enqueue(
         db,
         SEND_MESSAGES_JOB,
-        &json!({ "message_ids": ids }),
+        &payload,
         Some(&format!("send:{first}")),
         now,
     )

@@ -113,7 +113,7 @@ pub async fn reassess(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let sealed: Vec<(MessageId, Option<Vec<u8>>)> = sqlx::query_as(
-        "SELECT id, text_enc FROM messages WHERE case_id = $1 AND direction = 'inbound' AND kind <> 'choice'
+        "SELECT id, text_enc FROM messages WHERE case_id = $1 AND direction = 'inbound' AND kind NOT IN ('choice', 'left')
          ORDER BY at, seq",
     )
     .bind(case.id)

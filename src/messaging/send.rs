@@ -2,12 +2,15 @@
 //! channel, and records each one's delivery state.
 //!
 //! Messages already sent are skipped, so a retry after a partial failure resumes where it
-//! stopped. A temporary failure (rate limit, 5xx, network) retries the job, after the
-//! platform's `retry_after` when it gives one; a permanent failure marks that message and the
-//! rest failed with the reason and stops; an unreachable person (blocked the bot, the chat is
-//! gone) also marks the chat unreachable, so nothing more is sent there. When
-//! the job gives up, the messages it could not send stay `pending` with the last error, so
-//! the console shows them as not delivered.
+//! stopped. Consecutive messages to the same person go out in one call where the channel allows
+//! (LINE: five), all or nothing, answering with the event's reply token while it is fresh and
+//! by push otherwise; the first message's id is the push's retry key, so a retried batch is
+//! never delivered twice. A temporary failure (rate limit, 5xx, network) retries the job, after
+//! the platform's `retry_after` when it gives one; a permanent failure marks that message and
+//! the rest failed with the reason and stops; an unreachable person (blocked the bot, the chat
+//! is gone) also marks the chat unreachable, so nothing more is sent there. When the job gives
+//! up, the messages it could not send stay `pending` with the last error, so the console shows
+//! them as not delivered.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,8 +18,10 @@ use std::pin::Pin;
 use hotline_contract::{ChannelKind, Choice, OutboundMessage, SendError};
 use uuid::Uuid;
 
+use crate::channels::ReplyToken;
 use crate::context::AppContext;
 use crate::domain::MessageId;
+use crate::intake::chat::ReplyGrant;
 use crate::jobs::{JobHandler, RetryAfter};
 
 pub struct SendMessages;
@@ -29,16 +34,38 @@ impl JobHandler for SendMessages {
     ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>> {
         Box::pin(async move {
             let ids: Vec<MessageId> = serde_json::from_value(payload["message_ids"].clone())?;
-            for (i, id) in ids.iter().enumerate() {
-                match send_one(ctx, *id).await? {
-                    Sent::Done => {}
+            // The reply token of the event these messages answer, while it is still fresh; a
+            // retry after it has gone stale sends by push instead.
+            let mut reply: Option<ReplyGrant> = payload
+                .get("reply")
+                .and_then(|r| serde_json::from_value(r.clone()).ok())
+                .filter(|grant: &ReplyGrant| ctx.now() < grant.until);
+            let mut next = 0;
+            while next < ids.len() {
+                let batch = match load_batch(ctx, &ids[next..]).await? {
+                    Batch::Skip(n) => {
+                        next += n;
+                        continue;
+                    }
+                    Batch::Failed(reason) => {
+                        mark_failed(ctx, &ids[next..], &reason).await?;
+                        return Ok(());
+                    }
+                    Batch::Send(batch) => batch,
+                };
+                match send_batch(ctx, &batch, reply.as_ref()).await? {
+                    Sent::Done => {
+                        // A reply token is single-use.
+                        reply = None;
+                        next += batch.ids.len();
+                    }
                     Sent::Failed(reason) => {
-                        mark_failed(ctx, &ids[i..], &reason).await?;
+                        mark_failed(ctx, &ids[next..], &reason).await?;
                         return Ok(());
                     }
                     Sent::Retry(e) => {
-                        sqlx::query("UPDATE messages SET delivery_error = $2 WHERE id = $1")
-                            .bind(id)
+                        sqlx::query("UPDATE messages SET delivery_error = $2 WHERE id = ANY($1)")
+                            .bind(&batch.ids)
                             .bind(e.to_string())
                             .execute(&ctx.db)
                             .await?;
@@ -65,6 +92,7 @@ enum Sent {
 
 #[derive(sqlx::FromRow)]
 struct Pending {
+    id: MessageId,
     delivery: String,
     channel: String,
     text_enc: Option<Vec<u8>>,
@@ -75,61 +103,132 @@ struct Pending {
     unreachable: bool,
 }
 
-async fn send_one(ctx: &AppContext, id: MessageId) -> anyhow::Result<Sent> {
-    let row: Option<Pending> = sqlx::query_as(
-        "SELECT m.delivery, m.channel, m.text_enc, m.choices, m.request_contact,
+/// Messages that go out in one call: to one person, on one channel.
+struct ReadyBatch {
+    ids: Vec<MessageId>,
+    identity_id: Uuid,
+    channel: ChannelKind,
+    messages: Vec<OutboundMessage>,
+}
+
+enum Batch {
+    /// The first `n` messages need nothing (already sent, failed or gone).
+    Skip(usize),
+    /// The first message cannot be sent, and so neither can those after it.
+    Failed(String),
+    Send(ReadyBatch),
+}
+
+/// The next messages to send together, from the front of `ids`: as many as the channel takes in
+/// one call, while they are pending and go to the same person.
+async fn load_batch(ctx: &AppContext, ids: &[MessageId]) -> anyhow::Result<Batch> {
+    let Some(first) = ids.first() else {
+        return Ok(Batch::Skip(0));
+    };
+    let window: Vec<MessageId> = ids.iter().copied().take(MAX_BATCH).collect();
+    let mut rows: Vec<Pending> = sqlx::query_as(
+        "SELECT m.id, m.delivery, m.channel, m.text_enc, m.choices, m.request_contact,
                 i.id AS identity_id, i.external_id_enc, (i.unreachable_at IS NOT NULL) AS unreachable
          FROM messages m
          LEFT JOIN cases c ON c.id = m.case_id
          LEFT JOIN channel_identities i ON i.id = COALESCE(m.channel_identity_id, c.channel_identity_id)
-         WHERE m.id = $1 AND m.direction = 'outbound'",
+         WHERE m.id = ANY($1) AND m.direction = 'outbound'",
     )
-    .bind(id)
-    .fetch_optional(&ctx.db)
+    .bind(&window)
+    .fetch_all(&ctx.db)
     .await?;
-    let Some(row) = row else {
-        return Ok(Sent::Done);
+    // In the job's order, not the database's.
+    rows.sort_by_key(|r| window.iter().position(|id| *id == r.id));
+    let head = rows.iter().position(|r| r.id == *first);
+    let Some(head) = head.map(|i| &rows[i]).filter(|r| r.delivery == "pending") else {
+        return Ok(Batch::Skip(1));
     };
-    if row.delivery != "pending" {
-        return Ok(Sent::Done);
-    }
-    let (Some(_), Some(external)) = (row.identity_id, row.external_id_enc.clone()) else {
-        return Ok(Sent::Failed("the case has no chat to answer on".into()));
+    let (Some(identity_id), Some(external)) = (head.identity_id, head.external_id_enc.clone())
+    else {
+        return Ok(Batch::Failed("the case has no chat to answer on".into()));
     };
-    if row.unreachable {
-        return Ok(Sent::Failed(
+    if head.unreachable {
+        return Ok(Batch::Failed(
             "the person blocked the bot or left the chat".into(),
         ));
     }
-    let channel: ChannelKind = serde_json::from_value(serde_json::Value::String(row.channel))?;
-    let text = match row.text_enc {
-        Some(sealed) => ctx.keys.open(&sealed)?,
-        None => String::new(),
-    };
-    let choices: Vec<Vec<Choice>> = row
-        .choices
-        .map(serde_json::from_value)
-        .transpose()?
-        .unwrap_or_default();
-    let message = OutboundMessage {
+    let channel: ChannelKind =
+        serde_json::from_value(serde_json::Value::String(head.channel.clone()))?;
+    let recipient = ctx.keys.open(&external)?;
+    let limit = ctx.channels.batch_limit(channel);
+    let mut batch = ReadyBatch {
+        ids: Vec::new(),
+        identity_id,
         channel,
-        recipient: ctx.keys.open(&external)?,
-        text,
-        choices,
-        request_contact: row.request_contact,
+        messages: Vec::new(),
     };
-    match ctx.channels.send(&message).await {
+    for (expected, row) in window.iter().zip(rows.iter()) {
+        let together = row.id == *expected
+            && row.delivery == "pending"
+            && row.identity_id == Some(identity_id)
+            && row.channel == head.channel;
+        if !together || batch.ids.len() == limit {
+            break;
+        }
+        let text = match &row.text_enc {
+            Some(sealed) => ctx.keys.open(sealed)?,
+            None => String::new(),
+        };
+        let choices: Vec<Vec<Choice>> = row
+            .choices
+            .clone()
+            .map(serde_json::from_value)
+            .transpose()?
+            .unwrap_or_default();
+        batch.ids.push(row.id);
+        batch.messages.push(OutboundMessage {
+            channel,
+            recipient: recipient.clone(),
+            text,
+            choices,
+            request_contact: row.request_contact.clone(),
+        });
+    }
+    Ok(Batch::Send(batch))
+}
+
+/// Most messages one channel call carries (LINE's five).
+const MAX_BATCH: usize = 5;
+
+async fn send_batch(
+    ctx: &AppContext,
+    batch: &ReadyBatch,
+    reply: Option<&ReplyGrant>,
+) -> anyhow::Result<Sent> {
+    let channel = batch.channel;
+    // The first message's id names this batch on every retry, so a push retried after a lost
+    // answer is recognised by the platform and not delivered twice.
+    let retry_key = batch
+        .ids
+        .first()
+        .map(|id| id.to_string())
+        .unwrap_or_default();
+    let reply_token = reply.map(|grant| ReplyToken {
+        token: grant.token.as_str(),
+    });
+    match ctx
+        .channels
+        .send_batch(&batch.messages, reply_token, &retry_key)
+        .await
+    {
         Ok(delivered) => {
-            sqlx::query(
-                "UPDATE messages SET delivery = 'sent', delivery_error = NULL, sent_at = $2,
-                                     platform_message_id = $3 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(ctx.now())
-            .bind(delivered.platform_message_id)
-            .execute(&ctx.db)
-            .await?;
-            crate::metrics::outbound(channel.as_str(), "sent");
+            for (id, delivered) in batch.ids.iter().zip(delivered) {
+                sqlx::query(
+                    "UPDATE messages SET delivery = 'sent', delivery_error = NULL, sent_at = $2,
+                                         platform_message_id = $3 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(ctx.now())
+                .bind(delivered.platform_message_id)
+                .execute(&ctx.db)
+                .await?;
+                crate::metrics::outbound(channel.as_str(), "sent");
+            }
             Ok(Sent::Done)
         }
         Err(SendError::Permanent { reason }) => {
@@ -140,7 +239,7 @@ async fn send_one(ctx: &AppContext, id: MessageId) -> anyhow::Result<Sent> {
             // Nothing more goes to this chat, from the bot or a counselor, until the person
             // writes again.
             sqlx::query("UPDATE channel_identities SET unreachable_at = $2 WHERE id = $1")
-                .bind(row.identity_id)
+                .bind(batch.identity_id)
                 .bind(ctx.now())
                 .execute(&ctx.db)
                 .await?;

@@ -45,6 +45,18 @@ pub struct InboundMessage {
     /// The platform's id of the message itself (for edits and threading), if any.
     pub platform_message_id: Option<String>,
     pub content: InboundContent,
+    /// A short-lived, single-use token for answering this event (LINE's `replyToken`). Bot
+    /// answers sent with it do not count against the platform's push quota.
+    #[serde(default)]
+    pub reply_token: Option<String>,
+    /// False when another system is answering this chat for now (LINE's `standby` mode): the
+    /// event is recorded, and the bot says nothing.
+    #[serde(default = "yes")]
+    pub bot_may_answer: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// What the person sent.
@@ -89,6 +101,9 @@ pub enum InboundContent {
     Unsupported {
         what: String,
     },
+    /// The person blocked or unfollowed the bot (LINE `unfollow`): nothing may be sent to them
+    /// until they come back.
+    Left,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

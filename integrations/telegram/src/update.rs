@@ -146,6 +146,8 @@ impl UpdateContext {
             sent_at,
             platform_message_id: Some(message.id.0.to_string()),
             content,
+            reply_token: None,
+            bot_may_answer: true,
         }
     }
 
@@ -178,6 +180,8 @@ impl UpdateContext {
                 data: query.data.clone().unwrap_or_default(),
                 ack_id: Some(query.id.0.clone()),
             },
+            reply_token: None,
+            bot_may_answer: true,
         }])
     }
 }

@@ -103,6 +103,8 @@ fn thai_text_becomes_text_from_the_private_chat() {
             content: InboundContent::Text {
                 text: "ช่วยด้วย นายจ้างยึดพาสปอร์ตของฉันไว้ และไม่ให้ออกจากโรงงาน".into()
             },
+            reply_token: None,
+            bot_may_answer: true,
         }
     );
 }

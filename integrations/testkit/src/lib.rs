@@ -7,10 +7,14 @@
 //! start one, and it keeps serving until dropped.
 //!
 //! Stand-ins also record what they were asked and can be told to fail, so tests can check
-//! what the app sent and how it copes with rate limits and blocked users.
+//! what the app sent and how it copes with rate limits, blocked users and lost responses.
+//! The LINE stand-in also plays LINE's webhook side: it builds events and posts them signed
+//! with the channel secret, so the app's signature check runs as in production.
 
 mod background;
+mod line;
 mod multipart;
 mod telegram;
 
+pub use line::{LineEndpoint, LineFailure, LineRequest, LineStandIn};
 pub use telegram::{Failure, RecordedRequest, TelegramStandIn};

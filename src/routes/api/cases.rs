@@ -204,3 +204,46 @@ pub async fn change_status(
     .await?;
     Ok(HttpResponse::Ok().json(load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await?))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkForm {
+    case_id: Option<String>,
+}
+
+/// The counselor says this case's reporter is the same person as another case's.
+pub async fn link(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    id: web::Path<String>,
+    body: ApiJson<LinkForm>,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Counselor)?;
+    let id: CaseId = parse_id(&id, "case")?;
+    let other = body
+        .value
+        .case_id
+        .as_deref()
+        .ok_or_else(|| FieldError::new("case_id", "is required"))?;
+    let other: CaseId = other
+        .parse::<uuid::Uuid>()
+        .map(CaseId::from)
+        .map_err(|_| FieldError::new("case_id", "must be a case id"))?;
+    let now = ctx.now();
+    crate::cases::link_cases(&ctx.db, &ctx.settings.queue, who.actor(), id, other, now).await?;
+    Ok(HttpResponse::Ok().json(load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await?))
+}
+
+pub async fn unlink(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Counselor)?;
+    let (id, other) = path.into_inner();
+    let id: CaseId = parse_id(&id, "case")?;
+    let other: CaseId = parse_id(&other, "linked case")?;
+    let now = ctx.now();
+    crate::cases::unlink_cases(&ctx.db, &ctx.settings.queue, who.actor(), id, other, now).await?;
+    Ok(HttpResponse::Ok().json(load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await?))
+}

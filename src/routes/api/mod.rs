@@ -133,6 +133,27 @@ pub static ROUTES: &[ApiRoute] = &[
     },
     ApiRoute {
         method: Method::POST,
+        path: "/api/v1/cases/{id}/links",
+        summary: "Link this case to another as the same person (never automatic; audited)",
+        role: Role::Counselor,
+        body: Some("Link"),
+        responses: &[(200, "the case"), (409, "you do not hold the case")],
+        route: || web::post().to(cases::link),
+    },
+    ApiRoute {
+        method: Method::DELETE,
+        path: "/api/v1/cases/{id}/links/{linked_id}",
+        summary: "Undo a link between two cases (audited)",
+        role: Role::Counselor,
+        body: None,
+        responses: &[
+            (200, "the case"),
+            (409, "you do not hold the case, or the cases are not linked"),
+        ],
+        route: || web::delete().to(cases::unlink),
+    },
+    ApiRoute {
+        method: Method::POST,
         path: "/api/v1/cases/{id}/urgency",
         summary: "Raise or lower the case's urgency with a reason (audited; new evidence may raise it again)",
         role: Role::Counselor,

@@ -1,0 +1,42 @@
+//! POST /webhooks/line.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::json;
+
+use crate::channels::{LineReceived, receive_line_webhook};
+use crate::context::AppContext;
+use crate::error::ApiError;
+use crate::routes::json_body::read_limited;
+
+const SIGNATURE_HEADER: &str = "x-line-signature";
+
+pub async fn receive(
+    ctx: web::Data<AppContext>,
+    req: HttpRequest,
+    mut payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let Some(line) = &ctx.channels.line else {
+        return Err(ApiError::NotFound("route"));
+    };
+    let limit = ctx.settings.server.webhook_body_limit_bytes;
+    let declared = req
+        .headers()
+        .get("Content-Length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    // The signature covers the exact bytes LINE sent, so they are checked before anything is
+    // parsed, and never re-serialised.
+    let body = read_limited(&mut payload, limit).await?;
+    let signature = req.headers().get(SIGNATURE_HEADER).map(|v| v.as_bytes());
+    if !hotline_line::signature_matches(&line.channel_secret, &body, signature) {
+        crate::metrics::rejected_signature("line");
+        return Err(ApiError::BadSignature);
+    }
+    match receive_line_webhook(&ctx, line, &body).await? {
+        LineReceived::Refused(why) => Err(ApiError::bad_request("malformed_webhook", why)),
+        LineReceived::Handled { .. } => Ok(HttpResponse::Ok().json(json!({ "ok": true }))),
+    }
+}
