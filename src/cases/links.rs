@@ -42,6 +42,18 @@ impl From<LinkError> for crate::error::ApiError {
     }
 }
 
+/// The case a counselor means by its reference ("H-…"), if there is one.
+pub async fn case_with_reference(
+    db: &PgPool,
+    reference: &str,
+) -> Result<Option<CaseId>, sqlx::Error> {
+    let found: Option<(CaseId,)> = sqlx::query_as("SELECT id FROM cases WHERE reference = $1")
+        .bind(reference)
+        .fetch_optional(db)
+        .await?;
+    Ok(found.map(|(id,)| id))
+}
+
 /// Links `case_id` (which the actor must hold) and `other`. Linking twice changes nothing and
 /// is not an error.
 pub async fn link_cases(

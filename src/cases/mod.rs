@@ -8,7 +8,7 @@ mod status;
 mod urgency;
 pub mod view;
 
-pub use links::{LinkError, link_cases, unlink_cases};
+pub use links::{LinkError, case_with_reference, link_cases, unlink_cases};
 pub use list::{CaseFilter, list_cases};
 pub use notes::add_note;
 

@@ -516,7 +516,8 @@ async fn the_same_person_on_line_and_telegram_is_linked_only_by_a_counselor_and_
         .post(
             &counselor,
             &format!("/api/v1/cases/{line_case}/links"),
-            &json!({ "case_id": tg_case }),
+            // Counselors know cases by their reference.
+            &json!({ "reference": app.case(&counselor, &tg_case.to_string()).await["reference"] }),
         )
         .await;
     assert_eq!(resp.status(), StatusCode::OK);

@@ -209,6 +209,8 @@ pub async fn change_status(
 #[serde(deny_unknown_fields)]
 pub struct LinkForm {
     case_id: Option<String>,
+    /// The other case's reference, as counselors read it ("H-…"), instead of its id.
+    reference: Option<String>,
 }
 
 /// The counselor says this case's reporter is the same person as another case's.
@@ -220,15 +222,19 @@ pub async fn link(
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::Counselor)?;
     let id: CaseId = parse_id(&id, "case")?;
-    let other = body
-        .value
-        .case_id
-        .as_deref()
-        .ok_or_else(|| FieldError::new("case_id", "is required"))?;
-    let other: CaseId = other
-        .parse::<uuid::Uuid>()
-        .map(CaseId::from)
-        .map_err(|_| FieldError::new("case_id", "must be a case id"))?;
+    let form = body.value;
+    let other: CaseId = match (form.case_id.as_deref(), form.reference.as_deref()) {
+        (Some(raw), None) => raw
+            .parse::<uuid::Uuid>()
+            .map(CaseId::from)
+            .map_err(|_| FieldError::new("case_id", "must be a case id"))?,
+        (None, Some(reference)) => crate::cases::case_with_reference(&ctx.db, reference.trim())
+            .await?
+            .ok_or_else(|| FieldError::new("reference", "no case has this reference"))?,
+        _ => {
+            return Err(FieldError::new("case_id", "give either case_id or reference").into());
+        }
+    };
     let now = ctx.now();
     crate::cases::link_cases(&ctx.db, &ctx.settings.queue, who.actor(), id, other, now).await?;
     Ok(HttpResponse::Ok().json(load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await?))

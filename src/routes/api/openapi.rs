@@ -31,7 +31,7 @@ fn schemas() -> Value {
         },
         "PhoneLookup": { "type": "object", "required": ["phone"], "properties": { "phone": { "type": "string" } } },
         "Claim": { "type": "object", "properties": { "case_id": { "type": "string", "format": "uuid" } } },
-        "Link": { "type": "object", "required": ["case_id"], "properties": { "case_id": { "type": "string", "format": "uuid" } } },
+        "Link": { "type": "object", "description": "the other case, by id or by reference", "properties": { "case_id": { "type": "string", "format": "uuid" }, "reference": { "type": "string" } } },
         "Note": { "type": "object", "required": ["text"], "properties": { "text": { "type": "string", "maxLength": 10000 } } },
         "UrgencyChoice": { "type": "object", "required": ["level", "reason"], "properties": {
             "level": { "type": "string", "enum": ["critical", "high", "medium", "low"] },

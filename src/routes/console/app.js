@@ -153,6 +153,22 @@ if (statusForm) {
   });
 }
 
+const linkForm = document.getElementById("link-form");
+if (linkForm) {
+  const base = "/api/v1/cases/" + linkForm.dataset.caseId + "/links";
+  linkForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const r = await api("POST", base, { reference: linkForm.reference.value.trim() });
+    if (r.status === 200) location.reload();
+    else document.getElementById("action-message").textContent = errorText(r);
+  });
+  document.querySelectorAll("button[data-unlink]").forEach((b) => b.addEventListener("click", async () => {
+    const r = await api("DELETE", base + "/" + b.dataset.unlink);
+    if (r.status === 200) location.reload();
+    else document.getElementById("action-message").textContent = errorText(r);
+  }));
+}
+
 const phoneForm = document.getElementById("phone-form");
 if (phoneForm) {
   const earlier = document.getElementById("earlier-cases");

@@ -183,9 +183,10 @@ pub async fn case(
         .iter()
         .map(|l| {
             format!(
-                "<a href=\"/console/cases/{}\">{}</a> ",
-                l.id,
-                escape(&l.reference)
+                "<a href=\"/console/cases/{id}\">{reference}</a> \
+                 <button type=\"button\" data-unlink=\"{id}\">unlink</button> ",
+                id = l.id,
+                reference = escape(&l.reference)
             )
         })
         .collect();
@@ -208,7 +209,9 @@ pub async fn case(
          <form id=\"urgency-form\" data-case-id=\"{id}\">Change the level: <select name=\"level\"><option>critical</option><option>high</option><option>medium</option><option>low</option></select> \
          reason <input name=\"reason\" required maxlength=\"2000\"> <button type=\"submit\">Set level</button></form>\
          <h2>Caller and call-back</h2><p>Caller: {caller} · language: {language} · where: {country} {area}</p>\
-         <p>Call-back: {name} {phone} · safe hours: {hours} · {first} · {voicemail}</p><p>Linked cases: {links}</p>\
+         <p>Call-back: {name} {phone} · safe hours: {hours} · {first} · {voicemail}</p><p>Linked cases (the same person; never automatic): {links}</p>\
+         <form id=\"link-form\" data-case-id=\"{id}\">Same person as case <input name=\"reference\" required maxlength=\"64\" placeholder=\"reference\"> \
+         <button type=\"submit\">Link</button></form>\
          <h2>Messages</h2><table><thead><tr><th>time</th><th>from</th><th>kind</th><th>text</th><th>delivery</th></tr></thead>\
          <tbody id=\"messages\" data-case-id=\"{id}\" data-count=\"{count}\">{messages}</tbody></table>{reply}\
          <h2>Notes</h2><ul id=\"notes\">{notes}</ul>\
