@@ -58,6 +58,7 @@ pub fn assess(
         let findings = rules.lexicon.analyse(
             &prepared,
             rules.matching.negation_window,
+            rules.matching.gap_window,
             &rules.matching.conditional_flags,
         );
         past |= findings.past;

@@ -92,6 +92,9 @@ struct Phrase {
     /// language (Vietnamese "ko" must not deny a romanized Thai phrase).
     language: usize,
     chars: Vec<char>,
+    /// Further parts of a phrase written with gaps ("护照 … 扣"): each must follow the part
+    /// before it within the gap window, in the same clause.
+    rest: Vec<Vec<char>>,
     /// Latin-script phrases need word boundaries.
     bounded: bool,
 }
@@ -127,10 +130,12 @@ pub struct Findings {
     pub not_a_case: bool,
 }
 
-/// How far before a flag phrase a negation cue may end and still deny it, in characters.
+/// A distance in characters, for scripts with and without spaces between words: how far
+/// before a flag phrase a negation cue may end and still deny it, or how many characters may
+/// come between the parts of a phrase written with a gap ("工资 … 没发").
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NegationWindow {
+pub struct CharWindow {
     /// For phrases in scripts with spaces between words (Latin).
     pub spaced: usize,
     /// For phrases in scripts without (Thai, Lao, Khmer, Burmese, Chinese).
@@ -193,12 +198,23 @@ impl Lexicon {
     }
 
     fn push(&mut self, kind: Kind, language: usize, phrase: &str) -> Result<(), String> {
-        let chars = prepare_phrase(phrase);
-        if chars.is_empty() {
-            return Err("an empty phrase".into());
+        // "A … B" (or "A ... B"): B follows A with a few other words between.
+        let parts: Vec<Vec<char>> = phrase
+            .replace("...", "…")
+            .split('…')
+            .map(prepare_phrase)
+            .collect();
+        if parts.iter().any(Vec::is_empty) {
+            return Err(format!("an empty phrase or gap part in {phrase:?}"));
         }
-        let bounded = chars.iter().any(|c| c.is_alphabetic())
-            && !chars.iter().any(|c| is_unspaced_script(*c));
+        if parts.len() > 1 && matches!(kind, Kind::Cue(_)) {
+            return Err(format!("cues cannot have gaps: {phrase:?}"));
+        }
+        let mut parts = parts.into_iter();
+        let chars = parts.next().unwrap_or_default();
+        let rest: Vec<Vec<char>> = parts.collect();
+        let all = || std::iter::once(&chars).chain(rest.iter()).flatten();
+        let bounded = all().any(|c| c.is_alphabetic()) && !all().any(|c| is_unspaced_script(*c));
         self.by_start
             .entry((chars[0], chars.get(1).copied(), chars.get(2).copied()))
             .or_default()
@@ -207,6 +223,7 @@ impl Lexicon {
             kind,
             language,
             chars,
+            rest,
             bounded,
         });
         Ok(())
@@ -217,8 +234,46 @@ impl Lexicon {
     }
 
     /// Finds flags and cues in a prepared text.
-    pub fn analyse(&self, text: &Prepared, window: NegationWindow, exempt: &[String]) -> Findings {
+    pub fn analyse(
+        &self,
+        text: &Prepared,
+        window: CharWindow,
+        gap: CharWindow,
+        exempt: &[String],
+    ) -> Findings {
         let t = &text.folded;
+        // Clause breaks counted up to each position (one count for every script, one that also
+        // counts spaces for unspaced scripts), so "is there a break between a and b" is O(1).
+        let mut breaks = vec![(0usize, 0usize); t.len() + 1];
+        for (i, c) in t.iter().enumerate() {
+            let (p, s) = breaks[i];
+            let punct = is_clause_break(*c);
+            breaks[i + 1] = (p + usize::from(punct), s + usize::from(punct || *c == ' '));
+        }
+        let at_word_bounds = |start: usize, end: usize| {
+            let before = start.checked_sub(1).map(|i| t[i]);
+            let after = t.get(end).copied();
+            !(before.is_some_and(is_word_char) || after.is_some_and(is_word_char))
+        };
+        // Where the gap parts of a phrase end, if they all follow within the window.
+        let gap_end = |phrase: &Phrase, mut pos: usize| -> Option<usize> {
+            let limit = if phrase.bounded {
+                gap.spaced
+            } else {
+                gap.unspaced
+            };
+            for part in &phrase.rest {
+                let n = part.len();
+                let found = (pos..=pos + limit).find(|&j| {
+                    j + n <= t.len()
+                        && t[j..j + n] == part[..]
+                        && breaks[j].0 == breaks[pos].0
+                        && (!phrase.bounded || at_word_bounds(j, j + n))
+                })?;
+                pos = found + n;
+            }
+            Some(pos)
+        };
         // (what, start, end, unspaced, language)
         let mut flags: Vec<(String, usize, usize, bool, usize)> = Vec::new();
         let mut cues: Vec<(Cue, usize, usize, bool, usize)> = Vec::new();
@@ -233,27 +288,18 @@ impl Lexicon {
                 if start + n > t.len() || t[start..start + n] != phrase.chars[..] {
                     continue;
                 }
-                if phrase.bounded {
-                    let before = start.checked_sub(1).map(|i| t[i]);
-                    let after = t.get(start + n).copied();
-                    if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
-                        continue;
-                    }
+                if phrase.bounded && !at_word_bounds(start, start + n) {
+                    continue;
                 }
+                let Some(end) = gap_end(phrase, start + n) else {
+                    continue;
+                };
                 let (unspaced, language) = (!phrase.bounded, phrase.language);
                 match &phrase.kind {
-                    Kind::Flag(f) => flags.push((f.clone(), start, start + n, unspaced, language)),
-                    Kind::Cue(c) => cues.push((*c, start, start + n, unspaced, language)),
+                    Kind::Flag(f) => flags.push((f.clone(), start, end, unspaced, language)),
+                    Kind::Cue(c) => cues.push((*c, start, end, unspaced, language)),
                 }
             }
-        }
-        // Clause breaks counted up to each position (one count for every script, one that also
-        // counts spaces for unspaced scripts), so "is there a break between a and b" is O(1).
-        let mut breaks = vec![(0usize, 0usize); t.len() + 1];
-        for (i, c) in t.iter().enumerate() {
-            let (p, s) = breaks[i];
-            let punct = is_clause_break(*c);
-            breaks[i + 1] = (p + usize::from(punct), s + usize::from(punct || *c == ' '));
         }
         let has_clause_break = |_: &[char], from: usize, to: usize, unspaced: bool| {
             if unspaced {
@@ -390,9 +436,13 @@ mod tests {
     use super::*;
     use crate::triage::normalize::prepare;
 
-    const WINDOW: NegationWindow = NegationWindow {
+    const WINDOW: CharWindow = CharWindow {
         spaced: 16,
         unspaced: 8,
+    };
+    const GAP: CharWindow = CharWindow {
+        spaced: 20,
+        unspaced: 6,
     };
 
     fn lexicon(yaml: &str) -> Lexicon {
@@ -402,7 +452,7 @@ mod tests {
     }
 
     fn flags(l: &Lexicon, text: &str) -> Vec<String> {
-        l.analyse(&prepare(text), WINDOW, &[])
+        l.analyse(&prepare(text), WINDOW, GAP, &[])
             .hits
             .into_iter()
             .map(|h| h.flag)
@@ -419,7 +469,7 @@ mod tests {
     #[test]
     fn thai_phrases_match_inside_running_text_with_scalar_offsets() {
         let l = lexicon("language: th\nflags:\n  confinement: [\"ขังไว้\"]\n");
-        let hits = l.analyse(&prepare("เขาขังไว้ในห้อง"), WINDOW, &[]).hits;
+        let hits = l.analyse(&prepare("เขาขังไว้ในห้อง"), WINDOW, GAP, &[]).hits;
         assert_eq!((hits[0].start, hits[0].end), (3, 9));
     }
 
@@ -452,6 +502,38 @@ mod tests {
         );
         assert!(flags(&l, "what if they take my passport?").is_empty());
         assert_eq!(flags(&l, "they take my passport"), ["documents_seized"]);
+    }
+
+    #[test]
+    fn a_phrase_with_a_gap_matches_across_a_few_words_in_the_same_clause() {
+        let l = lexicon(
+            "language: zh\nflags:\n  unpaid_wages: [\"工资 … 没发\"]\n  documents_seized: [\"took … passport\"]\n",
+        );
+        assert_eq!(flags(&l, "我的工资一直没发"), vec!["unpaid_wages"]);
+        assert_eq!(flags(&l, "工资没发"), vec!["unpaid_wages"]);
+        // Too far apart, or in another clause: no.
+        assert!(flags(&l, "工资是多少我不知道他们说没发").is_empty());
+        assert!(flags(&l, "工资很高。没发").is_empty());
+        assert_eq!(
+            flags(&l, "the boss took my son's passport"),
+            vec!["documents_seized"]
+        );
+        assert!(flags(&l, "took. passport").is_empty());
+        let hits = l.analyse(&prepare("工资一直没发"), WINDOW, GAP, &[]).hits;
+        assert_eq!(
+            (hits[0].start, hits[0].end),
+            (0, 6),
+            "evidence spans both parts"
+        );
+    }
+
+    #[test]
+    fn a_gap_part_left_empty_is_refused() {
+        let mut l = Lexicon::default();
+        assert!(
+            l.add_file("language: zh\nflags:\n  unpaid_wages: [\"工资 … \"]\n")
+                .is_err()
+        );
     }
 
     #[test]

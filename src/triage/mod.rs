@@ -16,6 +16,6 @@ mod rules;
 pub mod zawgyi;
 
 pub use assess::{Assessment, Evidence, Reason, ReportForTriage, assess, without_quotes};
-pub use lexicon::{Cue, Findings, Hit, Lexicon, NegationWindow};
+pub use lexicon::{CharWindow, Cue, Findings, Hit, Lexicon};
 pub use reload::RulesCell;
 pub use rules::{FLAGS, RulesError, TriageRules};

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::lexicon::{Lexicon, NegationWindow};
+use super::lexicon::{CharWindow, Lexicon};
 use crate::domain::Level;
 use crate::domain::report::ANSWER_KEYS;
 
@@ -91,10 +91,20 @@ pub struct ContextRules {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MatchingRules {
-    pub negation_window: NegationWindow,
+    pub negation_window: CharWindow,
+    /// How many characters may come between the parts of a phrase written with a gap.
+    #[serde(default = "default_gap_window")]
+    pub gap_window: CharWindow,
     /// Flags a hypothetical cue does not drop (threats are conditional by nature).
     #[serde(default)]
     pub conditional_flags: Vec<String>,
+}
+
+fn default_gap_window() -> CharWindow {
+    CharWindow {
+        spaced: 20,
+        unspaced: 6,
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -147,6 +157,7 @@ impl TriageRules {
         let findings = self.lexicon.analyse(
             &super::normalize::prepare(text),
             self.matching.negation_window,
+            self.matching.gap_window,
             &self.matching.conditional_flags,
         );
         if (findings.past || findings.safe_now) && !findings.danger_now {
