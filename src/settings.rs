@@ -178,9 +178,46 @@ pub struct LineSettings {
 #[serde(deny_unknown_fields)]
 pub struct EmailSettings {
     pub enabled: bool,
-    pub imap_url: String,
-    pub smtp_url: String,
-    pub from_address: String,
+    pub imap_host: String,
+    pub imap_port: u16,
+    pub imap_user: String,
+    pub imap_password: String,
+    pub imap_tls: MailTls,
+    pub imap_folder: String,
+    /// How often to look for new mail when the server has no IDLE (and as a safety net).
+    pub poll_seconds: u64,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_user: String,
+    pub smtp_password: String,
+    pub smtp_tls: MailTls,
+    /// The hotline's address: replies come from it, and mail from it is never a new report.
+    pub from: String,
+    /// `smtp` sends; `file` writes each message into `file_dir` instead (demos).
+    pub mailer: MailerKind,
+    pub file_dir: String,
+    /// Attachments larger than this are recorded by name, type and size only.
+    pub attachment_max_bytes: usize,
+    /// Answer a new email's sender with the case reference (never someone who asked not to
+    /// be contacted first).
+    pub auto_acknowledge: bool,
+}
+
+/// How a mail connection is secured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailTls {
+    /// Plain text: only for a server on loopback (tests, demos).
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailerKind {
+    Smtp,
+    File,
 }
 
 macro_rules! redacted_debug {
@@ -263,7 +300,13 @@ impl Settings {
         }
         let overrides: HashMap<String, String> = env
             .iter()
-            .filter(|(k, _)| k.starts_with("HOTLINE_") && !NOT_SETTINGS.contains(&k.as_str()))
+            .filter(|(k, _)| {
+                k.starts_with("HOTLINE_")
+                    && !NOT_SETTINGS.contains(&k.as_str())
+                    // The test suite's and demo scripts' own switches and ports.
+                    && !k.starts_with("HOTLINE_TEST_")
+                    && !k.starts_with("HOTLINE_DEMO_")
+            })
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         builder = builder.add_source(
@@ -366,9 +409,10 @@ impl Settings {
         let email = &self.channels.email;
         if email.enabled {
             for (key, v) in [
-                ("imap_url", &email.imap_url),
-                ("smtp_url", &email.smtp_url),
-                ("from_address", &email.from_address),
+                ("imap_host", &email.imap_host),
+                ("imap_user", &email.imap_user),
+                ("imap_folder", &email.imap_folder),
+                ("from", &email.from),
             ] {
                 if v.is_empty() {
                     return fail(
@@ -376,6 +420,31 @@ impl Settings {
                         "required when the channel is enabled",
                     );
                 }
+            }
+            if email.mailer == MailerKind::Smtp && email.smtp_host.is_empty() {
+                return fail(
+                    "channels.email.smtp_host",
+                    "required when the mailer is smtp",
+                );
+            }
+            if !email.from.contains('@') {
+                return fail("channels.email.from", "must be an email address");
+            }
+            let loopback = |host: &str| matches!(host, "127.0.0.1" | "localhost" | "::1");
+            if email.imap_tls == MailTls::None && !loopback(&email.imap_host) {
+                return fail(
+                    "channels.email.imap_tls",
+                    "none (plain text) is only allowed for a server on loopback",
+                );
+            }
+            if email.mailer == MailerKind::Smtp
+                && email.smtp_tls == MailTls::None
+                && !loopback(&email.smtp_host)
+            {
+                return fail(
+                    "channels.email.smtp_tls",
+                    "none (plain text) is only allowed for a server on loopback",
+                );
             }
         }
         Ok(())
