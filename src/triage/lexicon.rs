@@ -255,8 +255,10 @@ impl Lexicon {
             let after = t.get(end).copied();
             !(before.is_some_and(is_word_char) || after.is_some_and(is_word_char))
         };
-        // Where the gap parts of a phrase end, if they all follow within the window.
-        let gap_end = |phrase: &Phrase, mut pos: usize| -> Option<usize> {
+        // Where the gap parts of a phrase end, if they all follow within the window, and the
+        // gaps themselves (a negation inside one denies the phrase: "พาสปอร์ตไม่โดนยึด").
+        let gap_end = |phrase: &Phrase, mut pos: usize| -> Option<(usize, Vec<(usize, usize)>)> {
+            let mut gaps = Vec::new();
             let limit = if phrase.bounded {
                 gap.spaced
             } else {
@@ -270,12 +272,17 @@ impl Lexicon {
                         && breaks[j].0 == breaks[pos].0
                         && (!phrase.bounded || at_word_bounds(j, j + n))
                 })?;
+                if found > pos {
+                    gaps.push((pos, found));
+                }
                 pos = found + n;
             }
-            Some(pos)
+            Some((pos, gaps))
         };
         // (what, start, end, unspaced, language)
         let mut flags: Vec<(String, usize, usize, bool, usize)> = Vec::new();
+        // The gaps of gap phrases that matched: (start of the phrase, gap start, gap end).
+        let mut gap_spans: Vec<(usize, usize, usize)> = Vec::new();
         let mut cues: Vec<(Cue, usize, usize, bool, usize)> = Vec::new();
         for (start, c) in t.iter().enumerate() {
             let (c1, c2) = (t.get(start + 1).copied(), t.get(start + 2).copied());
@@ -291,9 +298,10 @@ impl Lexicon {
                 if phrase.bounded && !at_word_bounds(start, start + n) {
                     continue;
                 }
-                let Some(end) = gap_end(phrase, start + n) else {
+                let Some((end, gaps)) = gap_end(phrase, start + n) else {
                     continue;
                 };
+                gap_spans.extend(gaps.into_iter().map(|(a, b)| (start, a, b)));
                 let (unspaced, language) = (!phrase.bounded, phrase.language);
                 match &phrase.kind {
                     Kind::Flag(f) => flags.push((f.clone(), start, end, unspaced, language)),
@@ -365,7 +373,15 @@ impl Lexicon {
             // Some flags hold even in a condition: a threat is conditional by nature ("if you
             // run, we kill your family"), and an age is a fact, not an event.
             let conditional_ok = exempt.contains(&flag);
-            if denied(start, unspaced, language)
+            let negated_inside = gap_spans.iter().any(|(phrase_start, a, b)| {
+                *phrase_start == start
+                    && *b <= end
+                    && cues.iter().any(|(cue, s, e, _, lang)| {
+                        *cue == Cue::Negation && *lang == language && *s >= *a && *e <= *b
+                    })
+            });
+            if negated_inside
+                || denied(start, unspaced, language)
                 || (!conditional_ok && hypothetical(start, language))
             {
                 continue;
@@ -524,6 +540,14 @@ mod tests {
             (hits[0].start, hits[0].end),
             (0, 6),
             "evidence spans both parts"
+        );
+        let l = lexicon(
+            "language: th\nflags:\n  documents_seized: [\"พาสปอร์ต … ยึด\"]\ncues:\n  negation: [\"ไม่\"]\n",
+        );
+        assert_eq!(flags(&l, "พาสปอร์ตโดนยึด"), vec!["documents_seized"]);
+        assert!(
+            flags(&l, "พาสปอร์ตไม่โดนยึด").is_empty(),
+            "a negation inside the gap denies it"
         );
     }
 
