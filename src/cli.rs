@@ -199,6 +199,9 @@ async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     if tg.enabled && tg.mode == crate::settings::TelegramMode::Polling {
         tokio::spawn(crate::channels::run_telegram_polling(ctx.clone()));
     }
+    if ctx.settings.channels.email.enabled {
+        tokio::spawn(crate::channels::run_email_reading(ctx.clone()));
+    }
     if jobs.enabled {
         let registry = crate::messaging::job_registry();
         let poll = std::time::Duration::from_millis(jobs.poll_interval_ms);

@@ -1,6 +1,7 @@
 //! A case as staff work with it: the full view, notes, status changes, and the supervisor's
 //! filtered list of all cases.
 
+mod attachments;
 mod links;
 mod list;
 mod notes;
@@ -8,6 +9,7 @@ mod status;
 mod urgency;
 pub mod view;
 
+pub use attachments::{Download, download_attachment};
 pub use links::{LinkError, case_with_reference, link_cases, unlink_cases};
 pub use list::{CaseFilter, list_cases};
 pub use notes::add_note;

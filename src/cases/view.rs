@@ -118,6 +118,14 @@ pub struct Message {
     pub delivery_error: Option<String>,
     /// For an edit: the message it replaces.
     pub edit_of: Option<MessageId>,
+    /// For an email: its subject, and what it quoted or signed below the new text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quoted: Option<String>,
+    /// Files that came with it (downloaded one by one, images without their metadata).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<AttachmentInfo>,
 }
 
 #[derive(Debug, Serialize)]
@@ -135,6 +143,27 @@ pub struct LinkedCase {
     pub reference: String,
 }
 
+#[derive(Debug, Serialize)]
+pub struct AttachmentInfo {
+    pub id: Uuid,
+    pub content_type: String,
+    pub byte_size: Option<i64>,
+    pub name: Option<String>,
+    /// False when only the name, type and size were kept (over the size limit, or a chat
+    /// platform's file that was never fetched).
+    pub stored: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct AttachmentRow {
+    id: Uuid,
+    message_id: MessageId,
+    content_type: String,
+    byte_size: Option<i64>,
+    file_name_enc: Option<Vec<u8>>,
+    stored: bool,
+}
+
 #[derive(sqlx::FromRow)]
 struct MessageRow {
     id: MessageId,
@@ -149,6 +178,8 @@ struct MessageRow {
     delivery: String,
     delivery_error: Option<String>,
     version_of: Option<MessageId>,
+    subject_enc: Option<Vec<u8>>,
+    quoted_enc: Option<Vec<u8>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -235,8 +266,17 @@ pub async fn load_case(
     let open_opt = |sealed: Option<Vec<u8>>| sealed.map(|s| open(&s)).transpose();
 
     let messages = sqlx::query_as::<_, MessageRow>(
-        "SELECT id, direction, channel, kind, author_kind, text_enc, text_converted_enc, choices, at, delivery, delivery_error, version_of
+        "SELECT id, direction, channel, kind, author_kind, text_enc, text_converted_enc, choices, at, delivery, delivery_error, version_of,
+                subject_enc, quoted_enc
          FROM messages WHERE case_id = $1 ORDER BY at, seq",
+    )
+    .bind(case_id)
+    .fetch_all(db);
+    let attachments = sqlx::query_as::<_, AttachmentRow>(
+        "SELECT a.id, a.message_id, a.content_type, a.byte_size, a.file_name_enc,
+                (a.content_enc IS NOT NULL) AS stored
+         FROM attachments a JOIN messages m ON m.id = a.message_id
+         WHERE m.case_id = $1 ORDER BY a.created_at, a.id",
     )
     .bind(case_id)
     .fetch_all(db);
@@ -253,9 +293,10 @@ pub async fn load_case(
     .bind(case_id)
     .fetch_all(db);
     // Independent reads: run them at once, so a case costs one round trip of latency.
-    let (row, messages, notes, linked_cases, history) = tokio::try_join!(
+    let (row, messages, attachments, notes, linked_cases, history) = tokio::try_join!(
         row,
         messages,
+        attachments,
         notes,
         linked_cases,
         audit::history(db, case_id)
@@ -349,6 +390,21 @@ pub async fn load_case(
                     },
                     delivery_error: m.delivery_error,
                     edit_of: m.version_of,
+                    subject: open_opt(m.subject_enc)?,
+                    quoted: open_opt(m.quoted_enc)?,
+                    attachments: attachments
+                        .iter()
+                        .filter(|a| a.message_id == m.id)
+                        .map(|a| {
+                            Ok(AttachmentInfo {
+                                id: a.id,
+                                content_type: a.content_type.clone(),
+                                byte_size: a.byte_size,
+                                name: open_opt(a.file_name_enc.clone())?,
+                                stored: a.stored,
+                            })
+                        })
+                        .collect::<Result<_, CaseError>>()?,
                 })
             })
             .collect::<Result<_, CaseError>>()?,

@@ -1,16 +1,22 @@
 //! The one place the app calls channel adapters (`integrations/*`): building their clients
 //! from settings, and sending an outbound message on the right one.
 
+mod email_reader;
 mod line_events;
 mod telegram_polling;
 mod telegram_updates;
 mod unreadable;
 
+pub use email_reader::{
+    EmailFailpoint, EmailReader, ReadOutcome, read_mailbox_once, run_email_reading,
+};
 pub use line_events::{LineReceived, receive_line_webhook};
 pub use telegram_polling::{PollOutcome, Poller, poll_telegram_once, run_telegram_polling};
 pub use telegram_updates::{Received, receive_telegram_update};
 
 use hotline_contract::{ChannelKind, Delivered, OutboundMessage, SendError};
+use hotline_email::imap::{ImapSettings, ImapTls};
+use hotline_email::mailer::{Mailer, OutgoingEmail, SmtpConfig, SmtpTls};
 use hotline_line::LineClient;
 use hotline_telegram::TelegramClient;
 
@@ -31,11 +37,22 @@ pub struct LineChannel {
     pub channel_secret: String,
 }
 
+/// The hotline's mailbox and how it sends mail.
+pub struct EmailChannel {
+    pub mailer: Mailer,
+    pub imap: ImapSettings,
+    /// The hotline's own address: the From of every reply, never a reporter.
+    pub from: String,
+    /// The part after '@', for the Message-IDs of what hotline sends.
+    pub domain: String,
+}
+
 /// The enabled channels. A disabled channel is `None`; sending on it fails permanently.
 #[derive(Default)]
 pub struct Channels {
     pub telegram: Option<TelegramChannel>,
     pub line: Option<LineChannel>,
+    pub email: Option<EmailChannel>,
 }
 
 /// A reply token that came with the event the bot is answering.
@@ -75,7 +92,16 @@ impl Channels {
         } else {
             None
         };
-        Ok(Channels { telegram, line })
+        let email = if settings.email.enabled {
+            Some(email_channel(&settings.email)?)
+        } else {
+            None
+        };
+        Ok(Channels {
+            telegram,
+            line,
+            email,
+        })
     }
 
     /// How many messages one call to the channel may carry (LINE sends up to five at once,
@@ -113,6 +139,16 @@ impl Channels {
                 }
                 None => Err(disabled()),
             },
+            ChannelKind::Email => match &self.email {
+                Some(email) => {
+                    let mut delivered = Vec::with_capacity(messages.len());
+                    for message in messages {
+                        delivered.push(send_email(email, message).await?);
+                    }
+                    Ok(delivered)
+                }
+                None => Err(disabled()),
+            },
             _ => {
                 let mut delivered = Vec::with_capacity(messages.len());
                 for message in messages {
@@ -144,6 +180,77 @@ impl Channels {
             _ => Ok(()),
         }
     }
+}
+
+fn email_channel(s: &crate::settings::EmailSettings) -> anyhow::Result<EmailChannel> {
+    use crate::settings::{MailTls, MailerKind};
+    let mailer = match s.mailer {
+        MailerKind::File => Mailer::file(&s.file_dir),
+        MailerKind::Smtp => Mailer::smtp(&SmtpConfig {
+            host: s.smtp_host.clone(),
+            port: s.smtp_port,
+            tls: match s.smtp_tls {
+                MailTls::None => SmtpTls::None,
+                MailTls::Starttls => SmtpTls::Starttls,
+                MailTls::Tls => SmtpTls::Tls,
+            },
+            username: (!s.smtp_user.is_empty()).then(|| s.smtp_user.clone()),
+            password: (!s.smtp_password.is_empty()).then(|| s.smtp_password.clone()),
+            connect_timeout: std::time::Duration::from_secs(20),
+        })
+        .map_err(|e| anyhow::anyhow!("channels.email: {e}"))?,
+    };
+    let domain = s
+        .from
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_owned())
+        .unwrap_or_default();
+    Ok(EmailChannel {
+        mailer,
+        imap: ImapSettings {
+            host: s.imap_host.clone(),
+            port: s.imap_port,
+            user: s.imap_user.clone(),
+            password: s.imap_password.clone(),
+            tls: match s.imap_tls {
+                MailTls::None => ImapTls::None,
+                MailTls::Starttls => ImapTls::StartTls,
+                MailTls::Tls => ImapTls::Tls,
+            },
+            folder: s.imap_folder.clone(),
+        },
+        from: s.from.clone(),
+        domain,
+    })
+}
+
+async fn send_email(
+    email: &EmailChannel,
+    message: &OutboundMessage,
+) -> Result<Delivered, SendError> {
+    let Some(thread) = &message.email else {
+        return Err(SendError::Permanent {
+            reason: "an email without its thread".into(),
+        });
+    };
+    email
+        .mailer
+        .send(&OutgoingEmail {
+            from: email.from.clone(),
+            to: message.recipient.clone(),
+            subject: thread.subject.clone(),
+            text: message.text.clone(),
+            message_id: thread.message_id.clone(),
+            in_reply_to: thread.in_reply_to.clone(),
+            references: thread.references.clone(),
+            auto: thread.automatic,
+            date: thread.date,
+        })
+        .await
+        .map_err(SendError::from)?;
+    Ok(Delivered {
+        platform_message_id: Some(thread.message_id.clone()),
+    })
 }
 
 fn disabled() -> SendError {

@@ -122,13 +122,18 @@ impl KeyRing {
 
     /// Seals `plaintext`: `[key id length][key id][nonce][ciphertext + tag]`.
     pub fn seal(&self, plaintext: &str) -> Vec<u8> {
+        self.seal_bytes(plaintext.as_bytes())
+    }
+
+    /// Seals any bytes (an attachment), in the same format as [`KeyRing::seal`].
+    pub fn seal_bytes(&self, plaintext: &[u8]) -> Vec<u8> {
         let mut nonce = [0u8; NONCE_LEN];
         rand::thread_rng().fill_bytes(&mut nonce);
         // Encryption only fails for inputs larger than the cipher's limit (~256 GiB).
         let Ok(sealed) = self
             .current
             .cipher
-            .encrypt(XNonce::from_slice(&nonce), plaintext.as_bytes())
+            .encrypt(XNonce::from_slice(&nonce), plaintext)
         else {
             unreachable!("plaintext exceeds XChaCha20-Poly1305 limits")
         };
@@ -142,6 +147,11 @@ impl KeyRing {
     }
 
     pub fn open(&self, sealed: &[u8]) -> Result<String, CryptoError> {
+        String::from_utf8(self.open_bytes(sealed)?).map_err(|_| CryptoError::Malformed)
+    }
+
+    /// Opens what [`KeyRing::seal_bytes`] sealed.
+    pub fn open_bytes(&self, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
         let (&id_len, rest) = sealed.split_first().ok_or(CryptoError::Malformed)?;
         let id_len = usize::from(id_len);
         if rest.len() < id_len + NONCE_LEN {
@@ -157,11 +167,9 @@ impl KeyRing {
                 _ => return Err(CryptoError::UnknownKey),
             }
         };
-        let plain = key
-            .cipher
+        key.cipher
             .decrypt(XNonce::from_slice(nonce), body)
-            .map_err(|_| CryptoError::Tampered)?;
-        String::from_utf8(plain).map_err(|_| CryptoError::Malformed)
+            .map_err(|_| CryptoError::Tampered)
     }
 
     pub fn seal_opt(&self, plaintext: Option<&str>) -> Option<Vec<u8>> {

@@ -69,7 +69,7 @@ pub async fn record_chat_message(
     }
 
     let mut tx = ctx.db.begin().await?;
-    let mut identity = lock_identity(&mut tx, ctx, message, now).await?;
+    let mut identity = lock_identity(&mut tx, ctx, channel, &message.sender, now).await?;
     let inserted = sqlx::query(
         "INSERT INTO channel_events (channel, event_id, identity_id, received_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT DO NOTHING",
@@ -255,17 +255,16 @@ pub async fn record_chat_message(
     })
 }
 
-/// Finds or creates the chat's identity (and its reporter) and locks it for this transaction.
-async fn lock_identity(
+/// Finds or creates the identity (and its reporter) of whoever writes from `sender` on
+/// `channel` (a chat id, an email address) and locks it for this transaction.
+pub(crate) async fn lock_identity(
     tx: &mut Transaction<'_, Postgres>,
     ctx: &AppContext,
-    message: &InboundMessage,
+    channel: &str,
+    sender: &str,
     now: DateTime<Utc>,
 ) -> Result<Identity, sqlx::Error> {
-    let channel = message.channel.as_str();
-    let hash = ctx
-        .keys
-        .index_hash(&format!("chat:{channel}"), &message.sender);
+    let hash = ctx.keys.index_hash(&format!("chat:{channel}"), sender);
     for _ in 0..2 {
         let row: Option<(Uuid, ReporterId, serde_json::Value, bool, bool)> = sqlx::query_as(
             "SELECT id, reporter_id, conversation, blocked_at IS NOT NULL, unreachable_at IS NOT NULL
@@ -301,7 +300,7 @@ async fn lock_identity(
         .bind(reporter)
         .bind(channel)
         .bind(&hash)
-        .bind(ctx.keys.seal(&message.sender))
+        .bind(ctx.keys.seal(sender))
         .bind(now)
         .execute(&mut **tx)
         .await?

@@ -7,10 +7,12 @@ mod choice_description;
 pub mod conversation;
 pub mod conversation_texts;
 pub mod earlier_cases;
+pub mod email;
 pub mod language;
 pub mod phone_report;
 
 pub use chat::{ChatOutcome, record_chat_message};
 pub use conversation_texts::ConversationTexts;
 pub use earlier_cases::{EarlierCase, earlier_cases_for_phone};
+pub use email::{EmailOutcome, MailboxPlace, record_email};
 pub use phone_report::{RecordedReport, record_phone_report};

@@ -15,12 +15,12 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use hotline_contract::{ChannelKind, Choice, OutboundMessage, SendError};
+use hotline_contract::{ChannelKind, Choice, EmailThread, OutboundMessage, SendError};
 use uuid::Uuid;
 
 use crate::channels::ReplyToken;
 use crate::context::AppContext;
-use crate::domain::MessageId;
+use crate::domain::{CaseId, MessageId};
 use crate::intake::chat::ReplyGrant;
 use crate::jobs::{JobHandler, RetryAfter};
 
@@ -93,6 +93,8 @@ enum Sent {
 #[derive(sqlx::FromRow)]
 struct Pending {
     id: MessageId,
+    case_id: Option<CaseId>,
+    author_kind: String,
     delivery: String,
     channel: String,
     text_enc: Option<Vec<u8>>,
@@ -127,7 +129,7 @@ async fn load_batch(ctx: &AppContext, ids: &[MessageId]) -> anyhow::Result<Batch
     };
     let window: Vec<MessageId> = ids.iter().copied().take(MAX_BATCH).collect();
     let mut rows: Vec<Pending> = sqlx::query_as(
-        "SELECT m.id, m.delivery, m.channel, m.text_enc, m.choices, m.request_contact,
+        "SELECT m.id, m.case_id, m.author_kind, m.delivery, m.channel, m.text_enc, m.choices, m.request_contact,
                 i.id AS identity_id, i.external_id_enc, (i.unreachable_at IS NOT NULL) AS unreachable
          FROM messages m
          LEFT JOIN cases c ON c.id = m.case_id
@@ -180,6 +182,10 @@ async fn load_batch(ctx: &AppContext, ids: &[MessageId]) -> anyhow::Result<Batch
             .map(serde_json::from_value)
             .transpose()?
             .unwrap_or_default();
+        let email = match channel {
+            ChannelKind::Email => Some(email_thread(ctx, row).await?),
+            _ => None,
+        };
         batch.ids.push(row.id);
         batch.messages.push(OutboundMessage {
             channel,
@@ -187,9 +193,93 @@ async fn load_batch(ctx: &AppContext, ids: &[MessageId]) -> anyhow::Result<Batch
             text,
             choices,
             request_contact: row.request_contact.clone(),
+            email,
         });
     }
     Ok(Batch::Send(batch))
+}
+
+#[derive(sqlx::FromRow)]
+struct ThreadRow {
+    email_message_id_enc: Option<Vec<u8>>,
+    subject_enc: Option<Vec<u8>>,
+    direction: String,
+}
+
+/// An email reply continues the case's thread: the subject of the person's first email with
+/// the case reference, In-Reply-To their latest email, References the thread so far. Its own
+/// Message-ID comes from the message id, so a retry sends the same one.
+async fn email_thread(ctx: &AppContext, row: &Pending) -> anyhow::Result<EmailThread> {
+    let domain = ctx
+        .channels
+        .email
+        .as_ref()
+        .map(|e| e.domain.as_str())
+        .unwrap_or("hotline.invalid");
+    let (reference,): (String,) = sqlx::query_as("SELECT reference FROM cases WHERE id = $1")
+        .bind(row.case_id)
+        .fetch_one(&ctx.db)
+        .await?;
+    let thread: Vec<ThreadRow> = sqlx::query_as(
+        "SELECT email_message_id_enc, subject_enc, direction FROM messages
+         WHERE case_id = $1 AND channel = 'email' AND email_message_id_enc IS NOT NULL
+         ORDER BY at, seq",
+    )
+    .bind(row.case_id)
+    .fetch_all(&ctx.db)
+    .await?;
+    let mut references = Vec::new();
+    let mut subject = None;
+    let mut last_inbound = None;
+    for row in &thread {
+        let Some(id) = row
+            .email_message_id_enc
+            .as_deref()
+            .map(|s| ctx.keys.open(s))
+            .transpose()?
+        else {
+            continue;
+        };
+        if row.direction == "inbound" {
+            if subject.is_none() {
+                subject = row
+                    .subject_enc
+                    .as_deref()
+                    .map(|s| ctx.keys.open(s))
+                    .transpose()?;
+            }
+            last_inbound = Some(id.clone());
+        }
+        references.push(id);
+    }
+    // Long threads keep the first and the latest ids, as mail clients do.
+    if references.len() > 10 {
+        let first = references[0].clone();
+        references.drain(..references.len() - 9);
+        references.insert(0, first);
+    }
+    let subject = subject
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "Your message to the hotline".to_owned());
+    let subject = if subject.contains(&format!("[{reference}]")) {
+        subject
+    } else {
+        format!("{subject} [{reference}]")
+    };
+    let subject = if subject.to_lowercase().starts_with("re:") {
+        subject
+    } else {
+        format!("Re: {subject}")
+    };
+    Ok(EmailThread {
+        subject,
+        message_id: format!("hl.{}@{domain}", row.id),
+        in_reply_to: last_inbound,
+        references,
+        automatic: row.author_kind == "bot",
+        date: ctx.now(),
+    })
 }
 
 /// Most messages one channel call carries (LINE's five).
@@ -217,14 +307,21 @@ async fn send_batch(
         .await
     {
         Ok(delivered) => {
-            for (id, delivered) in batch.ids.iter().zip(delivered) {
+            for ((id, delivered), message) in batch.ids.iter().zip(delivered).zip(&batch.messages) {
+                // A reply to this email finds its case by the Message-ID it was sent with.
+                let email_id = message.email.as_ref().map(|t| t.message_id.as_str());
                 sqlx::query(
                     "UPDATE messages SET delivery = 'sent', delivery_error = NULL, sent_at = $2,
-                                         platform_message_id = $3 WHERE id = $1",
+                                         platform_message_id = $3,
+                                         email_message_id_enc = COALESCE($4, email_message_id_enc),
+                                         email_message_id_hash = COALESCE($5, email_message_id_hash)
+                     WHERE id = $1",
                 )
                 .bind(id)
                 .bind(ctx.now())
                 .bind(delivered.platform_message_id)
+                .bind(ctx.keys.seal_opt(email_id))
+                .bind(email_id.map(|m| crate::intake::email::message_id_hash(ctx, m)))
                 .execute(&ctx.db)
                 .await?;
                 crate::metrics::outbound(channel.as_str(), "sent");

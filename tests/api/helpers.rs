@@ -492,3 +492,133 @@ impl TestApp {
             .unwrap()
     }
 }
+
+/// The app reading a fresh folder of the project-local Dovecot (started by scripts/test), and
+/// that folder's name; `None` (a note on stderr) when the test mail servers are not running.
+/// `mailer` is `file` (into a fresh directory) or `smtp` (the SMTP sink).
+pub async fn spawn_app_with_email(
+    mailer: &str,
+    extra_env: Vec<(&str, &str)>,
+) -> Option<(TestApp, EmailBox)> {
+    let Ok(port) = std::env::var("HOTLINE_TEST_IMAP_PORT") else {
+        eprintln!("skipping: the test mail servers are not running (scripts/test starts them)");
+        return None;
+    };
+    let user = std::env::var("HOTLINE_TEST_IMAP_USER").unwrap();
+    let password = std::env::var("HOTLINE_TEST_IMAP_PASSWORD").unwrap();
+    let folder = format!("t{}", Uuid::new_v4().simple());
+    let outbox = std::env::temp_dir().join(format!("hotline-outbox-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&outbox).unwrap();
+    let imap = hotline_email::imap::ImapSettings {
+        host: "127.0.0.1".into(),
+        port: port.parse().unwrap(),
+        user: user.clone(),
+        password: password.clone(),
+        tls: hotline_email::imap::ImapTls::None,
+        folder: folder.clone(),
+    };
+    let mut admin = hotline_email::imap::MailboxReader::connect(&imap)
+        .await
+        .unwrap();
+    admin.create_folder(&folder).await.unwrap();
+    let smtp_port = std::env::var("HOTLINE_TEST_SMTP_PORT").unwrap_or_default();
+    let mut env: Vec<(String, String)> = vec![
+        ("HOTLINE_CHANNELS__EMAIL__ENABLED".into(), "true".into()),
+        (
+            "HOTLINE_CHANNELS__EMAIL__IMAP_HOST".into(),
+            "127.0.0.1".into(),
+        ),
+        ("HOTLINE_CHANNELS__EMAIL__IMAP_PORT".into(), port),
+        ("HOTLINE_CHANNELS__EMAIL__IMAP_USER".into(), user),
+        ("HOTLINE_CHANNELS__EMAIL__IMAP_PASSWORD".into(), password),
+        ("HOTLINE_CHANNELS__EMAIL__IMAP_TLS".into(), "none".into()),
+        ("HOTLINE_CHANNELS__EMAIL__IMAP_FOLDER".into(), folder),
+        (
+            "HOTLINE_CHANNELS__EMAIL__SMTP_HOST".into(),
+            "127.0.0.1".into(),
+        ),
+        ("HOTLINE_CHANNELS__EMAIL__SMTP_PORT".into(), smtp_port),
+        ("HOTLINE_CHANNELS__EMAIL__SMTP_TLS".into(), "none".into()),
+        (
+            "HOTLINE_CHANNELS__EMAIL__FROM".into(),
+            "hotline@hotline.example".into(),
+        ),
+        ("HOTLINE_CHANNELS__EMAIL__MAILER".into(), mailer.into()),
+        (
+            "HOTLINE_CHANNELS__EMAIL__FILE_DIR".into(),
+            outbox.display().to_string(),
+        ),
+    ];
+    env.extend(
+        extra_env
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned())),
+    );
+    let app = spawn_app_with(Options {
+        extra_env: env,
+        ..Options::default()
+    })
+    .await;
+    Some((
+        app,
+        EmailBox {
+            admin,
+            imap,
+            outbox,
+        },
+    ))
+}
+
+/// The test's mailbox folder (to put mail in, as the world would) and the file mailer's outbox.
+pub struct EmailBox {
+    pub admin: hotline_email::imap::MailboxReader,
+    pub imap: hotline_email::imap::ImapSettings,
+    pub outbox: std::path::PathBuf,
+}
+
+impl EmailBox {
+    /// Delivers a raw RFC 5322 message into the folder, unseen.
+    pub async fn arrives(&mut self, raw: &[u8]) {
+        let folder = self.imap.folder.clone();
+        self.admin.append(&folder, raw, &[]).await.unwrap();
+    }
+
+    pub async fn unseen(&mut self) -> Vec<u32> {
+        self.admin.select().await.unwrap();
+        self.admin.unseen_uids().await.unwrap()
+    }
+
+    /// What the file mailer wrote, oldest first.
+    pub fn sent(&self) -> Vec<String> {
+        let mut files: Vec<_> = std::fs::read_dir(&self.outbox)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+        files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect()
+    }
+}
+
+impl TestApp {
+    /// One round of the mailbox reader, as `hotline serve` runs it.
+    pub async fn read_mailbox(&self) -> usize {
+        let mut reader = hotline::channels::EmailReader::default();
+        let outcome = hotline::channels::read_mailbox_once(
+            &self.ctx,
+            &mut reader,
+            hotline::channels::EmailFailpoint::None,
+        )
+        .await
+        .unwrap();
+        reader.release().await;
+        match outcome {
+            hotline::channels::ReadOutcome::Read(n) => n,
+            hotline::channels::ReadOutcome::NotLeader => panic!("another reader holds the lock"),
+        }
+    }
+}

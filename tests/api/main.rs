@@ -10,6 +10,7 @@ mod bad_input;
 mod browser;
 mod concurrency;
 mod console;
+mod email;
 mod jobs;
 mod line;
 mod openapi;

@@ -154,6 +154,23 @@ pub struct OutboundMessage {
     /// Offer a button that shares the person's phone number (Telegram `request_contact`).
     #[serde(default)]
     pub request_contact: Option<String>,
+    /// For email: the thread this message continues.
+    #[serde(default)]
+    pub email: Option<EmailThread>,
+}
+
+/// What an email needs besides its text, so the reply lands in the sender's thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailThread {
+    pub subject: String,
+    /// This message's own Message-ID (without <>), fixed before the first attempt so every
+    /// retry sends the same one.
+    pub message_id: String,
+    pub in_reply_to: Option<String>,
+    pub references: Vec<String>,
+    /// Written by the hotline, not a person (an acknowledgement): marked `Auto-Submitted`.
+    pub automatic: bool,
+    pub date: DateTime<Utc>,
 }
 
 /// One button: what the person sees, and what comes back as [`InboundContent::Choice`].

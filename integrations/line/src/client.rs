@@ -333,6 +333,7 @@ mod tests {
                     .collect(),
             ],
             request_contact: None,
+            email: None,
         }
     }
 

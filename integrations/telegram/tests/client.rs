@@ -27,6 +27,7 @@ fn message(text: &str) -> OutboundMessage {
         text: text.into(),
         choices: Vec::new(),
         request_contact: None,
+        email: None,
     }
 }
 

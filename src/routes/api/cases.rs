@@ -253,3 +253,25 @@ pub async fn unlink(
     crate::cases::unlink_cases(&ctx.db, &ctx.settings.queue, who.actor(), id, other, now).await?;
     Ok(HttpResponse::Ok().json(load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await?))
 }
+
+/// A file a reporter sent, as a download (never shown inline), images without metadata.
+pub async fn attachment(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Counselor)?;
+    let id: uuid::Uuid = parse_id(&id, "attachment")?;
+    let file =
+        crate::cases::download_attachment(&ctx.db, &ctx.keys, who.user.id, id, ctx.now()).await?;
+    Ok(HttpResponse::Ok()
+        // The sender chose the type: the browser must not act on it.
+        .content_type("application/octet-stream")
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("X-Original-Content-Type", file.content_type))
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"attachment-{id}\""),
+        ))
+        .body(file.bytes))
+}

@@ -132,6 +132,15 @@ pub static ROUTES: &[ApiRoute] = &[
         route: || web::post().to(cases::change_status),
     },
     ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/attachments/{id}",
+        summary: "Download a file a reporter sent (images without their metadata; audited)",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "the file, as application/octet-stream")],
+        route: || web::get().to(cases::attachment),
+    },
+    ApiRoute {
         method: Method::POST,
         path: "/api/v1/cases/{id}/links",
         summary: "Link this case to another as the same person (never automatic; audited)",

@@ -1,0 +1,55 @@
+//! Downloading a file a reporter sent. Images lose their metadata (EXIF location, camera,
+//! time) on the way out: a counselor forwarding a photo must not forward where it was taken.
+//! The stored original is kept encrypted, unchanged, as evidence.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::CaseError;
+use crate::auth::audit;
+use crate::crypto::KeyRing;
+use crate::domain::{CaseId, UserId};
+
+/// A file ready to hand to a counselor.
+pub struct Download {
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+pub async fn download_attachment(
+    db: &PgPool,
+    keys: &KeyRing,
+    who: UserId,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Download, CaseError> {
+    let row: Option<(String, Option<Vec<u8>>, Option<CaseId>)> = sqlx::query_as(
+        "SELECT a.content_type, a.content_enc, m.case_id FROM attachments a
+         JOIN messages m ON m.id = a.message_id WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let Some((content_type, Some(sealed), case_id)) = row else {
+        return Err(CaseError::NotFound);
+    };
+    let original = keys
+        .open_bytes(&sealed)
+        .map_err(|_| CaseError::Undecryptable(case_id.unwrap_or_else(CaseId::new)))?;
+    let bytes = hotline_email::parse::strip_image_metadata(&content_type, &original);
+    audit::record(
+        db,
+        Some(who),
+        "attachment.downloaded",
+        case_id,
+        json!({ "attachment_id": id }),
+        now,
+    )
+    .await?;
+    Ok(Download {
+        content_type,
+        bytes,
+    })
+}

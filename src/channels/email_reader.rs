@@ -1,0 +1,207 @@
+//! Reading the hotline's mailbox: fetch new messages over IMAP (without marking them seen),
+//! record each in its own transaction, and only then mark it `\Seen` and remember its UID. A
+//! crash or a database outage between fetch and commit loses nothing (the message is fetched
+//! again); one between commit and `\Seen` duplicates nothing (the second recording is refused
+//! by the channel-event keys).
+//!
+//! With several nodes only one reads, by a PostgreSQL advisory lock held on a connection kept
+//! for as long as it reads. IDLE wakes the reader at once where the server has it;
+//! `channels.email.poll_seconds` is the fallback and the safety net.
+
+use std::time::Duration;
+
+use hotline_email::imap::{IdleOutcome, MailboxReader};
+use sqlx::Postgres;
+use sqlx::pool::PoolConnection;
+
+use crate::context::AppContext;
+use crate::intake::{EmailOutcome, MailboxPlace, record_email};
+
+/// `pg_try_advisory_lock` key for "this node reads the mailbox".
+const READING_LOCK: i64 = 0x6d61_696c_626f_7831; // "mailbox1"
+
+/// At most this many messages per round, so a full mailbox is read in steps.
+const BATCH: usize = 50;
+
+/// A deliberate stop inside a round, for tests that prove nothing is lost or duplicated when
+/// the process dies there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EmailFailpoint {
+    #[default]
+    None,
+    /// After fetching, before anything is recorded.
+    AfterFetch,
+    /// After the first message is committed, before it is marked seen.
+    AfterCommit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadOutcome {
+    /// Another node holds the reading lock.
+    NotLeader,
+    /// Messages fetched and handled (possibly none).
+    Read(usize),
+}
+
+/// The reader's state between rounds: the lock's connection and the IMAP session.
+#[derive(Default)]
+pub struct EmailReader {
+    lock: Option<PoolConnection<Postgres>>,
+    imap: Option<MailboxReader>,
+}
+
+impl EmailReader {
+    /// Drops the IMAP session and lets go of the lock.
+    pub async fn release(&mut self) {
+        if let Some(imap) = self.imap.take() {
+            let _ = imap.logout().await;
+        }
+        if let Some(mut conn) = self.lock.take() {
+            use sqlx::Connection as _;
+            let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(READING_LOCK)
+                .execute(&mut *conn)
+                .await;
+            let _ = conn.detach().close().await;
+        }
+    }
+}
+
+/// One round: take (or keep) the lock, connect, fetch what is new, record it.
+pub async fn read_mailbox_once(
+    ctx: &AppContext,
+    reader: &mut EmailReader,
+    failpoint: EmailFailpoint,
+) -> anyhow::Result<ReadOutcome> {
+    let Some(channel) = &ctx.channels.email else {
+        return Ok(ReadOutcome::NotLeader);
+    };
+    if reader.lock.is_none() {
+        let mut conn = ctx.db.acquire().await?;
+        let (locked,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
+            .bind(READING_LOCK)
+            .fetch_one(&mut *conn)
+            .await?;
+        if !locked {
+            return Ok(ReadOutcome::NotLeader);
+        }
+        reader.lock = Some(conn);
+    }
+    if reader.imap.is_none() {
+        reader.imap = Some(
+            MailboxReader::connect(&channel.imap)
+                .await
+                .map_err(|e| anyhow::anyhow!("imap: {e}"))?,
+        );
+    }
+    let Some(imap) = reader.imap.as_mut() else {
+        return Ok(ReadOutcome::Read(0));
+    };
+    let folder = channel.imap.folder.as_str();
+    let state = imap
+        .select()
+        .await
+        .map_err(|e| anyhow::anyhow!("imap select: {e}"))?;
+    let stored: Option<(i64, i64)> =
+        sqlx::query_as("SELECT uid_validity, last_uid FROM email_mailboxes WHERE mailbox = $1")
+            .bind(folder)
+            .fetch_optional(&ctx.db)
+            .await?;
+    let last_uid = match stored {
+        Some((validity, last)) if validity == i64::from(state.uid_validity) => {
+            u32::try_from(last).unwrap_or(0)
+        }
+        // First run, or the server renumbered the folder: start at the first unseen message
+        // (never the years of mail already read by people), else after the newest.
+        _ => {
+            let unseen = imap
+                .unseen_uids()
+                .await
+                .map_err(|e| anyhow::anyhow!("imap search: {e}"))?;
+            match unseen.iter().min() {
+                Some(first) => first.saturating_sub(1),
+                None => state.uid_next.unwrap_or(1).saturating_sub(1),
+            }
+        }
+    };
+    let mails = imap
+        .fetch_after(last_uid, BATCH)
+        .await
+        .map_err(|e| anyhow::anyhow!("imap fetch: {e}"))?;
+    if failpoint == EmailFailpoint::AfterFetch {
+        anyhow::bail!("failpoint: stopped after fetching");
+    }
+    let mut handled = 0;
+    for mail in &mails {
+        let place = MailboxPlace {
+            mailbox: folder,
+            uid_validity: state.uid_validity,
+            uid: mail.uid,
+        };
+        if let EmailOutcome::Unreadable(reason) = record_email(ctx, place, &mail.raw).await? {
+            let key = format!("{folder}:{}:{}", state.uid_validity, mail.uid);
+            super::unreadable::store_for_review(ctx, "email", &key, &reason, &mail.raw).await?;
+        }
+        if failpoint == EmailFailpoint::AfterCommit {
+            anyhow::bail!("failpoint: stopped after committing, before marking seen");
+        }
+        imap.mark_seen(mail.uid)
+            .await
+            .map_err(|e| anyhow::anyhow!("imap store: {e}"))?;
+        sqlx::query(
+            "INSERT INTO email_mailboxes (mailbox, uid_validity, last_uid, updated_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (mailbox) DO UPDATE SET uid_validity = $2, last_uid = $3, updated_at = $4",
+        )
+        .bind(folder)
+        .bind(i64::from(state.uid_validity))
+        .bind(i64::from(mail.uid))
+        .bind(ctx.now())
+        .execute(&ctx.db)
+        .await?;
+        handled += 1;
+    }
+    if mails.is_empty() && stored.is_none() {
+        // Remember where reading starts, so mail arriving later is not mistaken for old mail.
+        sqlx::query(
+            "INSERT INTO email_mailboxes (mailbox, uid_validity, last_uid, updated_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (mailbox) DO NOTHING",
+        )
+        .bind(folder)
+        .bind(i64::from(state.uid_validity))
+        .bind(i64::from(last_uid))
+        .bind(ctx.now())
+        .execute(&ctx.db)
+        .await?;
+    }
+    Ok(ReadOutcome::Read(handled))
+}
+
+/// The reading loop inside `hotline serve`.
+pub async fn run_email_reading(ctx: AppContext) {
+    let poll = Duration::from_secs(ctx.settings.channels.email.poll_seconds.max(5));
+    let mut reader = EmailReader::default();
+    loop {
+        match read_mailbox_once(&ctx, &mut reader, EmailFailpoint::None).await {
+            Ok(ReadOutcome::Read(n)) if n >= BATCH => continue,
+            Ok(ReadOutcome::Read(_)) => {
+                let idle = match reader.imap.as_mut() {
+                    Some(imap) if imap.supports_idle() => imap.idle_wait(poll).await,
+                    _ => {
+                        tokio::time::sleep(poll).await;
+                        Ok(IdleOutcome::Timeout)
+                    }
+                };
+                if let Err(e) = idle {
+                    tracing::warn!(error = %e, "mailbox IDLE failed; reconnecting");
+                    reader.release().await;
+                }
+            }
+            Ok(ReadOutcome::NotLeader) => tokio::time::sleep(poll).await,
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "reading the mailbox failed; trying again");
+                reader.release().await;
+                tokio::time::sleep(Duration::from_secs(10)).await;
+            }
+        }
+    }
+}
