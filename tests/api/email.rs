@@ -406,3 +406,36 @@ async fn a_counselor_reply_reaches_the_smtp_server_in_the_thread_even_after_an_o
     assert!(received[0].contains("smtp-1@example.la"));
     assert!(received[0].contains("ພວກເຮົາຢູ່ນີ້"));
 }
+
+#[tokio::test]
+async fn with_two_nodes_only_one_reads_the_mailbox_at_a_time() {
+    let Some((app, mut mailbox)) = setup("file", vec![]).await else {
+        return;
+    };
+    mailbox
+        .arrives(&email(
+            "C <c@example.org>",
+            "hi",
+            "lock-1@example.org",
+            "",
+            "help",
+        ))
+        .await;
+    let mut first = EmailReader::default();
+    let mut second = EmailReader::default();
+    let a = read_mailbox_once(&app.ctx, &mut first, EmailFailpoint::None)
+        .await
+        .unwrap();
+    let b = read_mailbox_once(&app.ctx, &mut second, EmailFailpoint::None)
+        .await
+        .unwrap();
+    assert_eq!((a, b), (ReadOutcome::Read(1), ReadOutcome::NotLeader));
+    // When the first lets go, the second takes over.
+    first.release().await;
+    let b = read_mailbox_once(&app.ctx, &mut second, EmailFailpoint::None)
+        .await
+        .unwrap();
+    assert_eq!(b, ReadOutcome::Read(0));
+    second.release().await;
+    assert_eq!(app.count("cases").await, 1);
+}

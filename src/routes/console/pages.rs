@@ -144,6 +144,39 @@ pub async fn case(
                     escape(&m.buttons.join(" | "))
                 )
             };
+            // What an email quoted or signed, folded; files as downloads (never shown inline).
+            let quoted = m
+                .quoted
+                .as_ref()
+                .map(|q| {
+                    format!(
+                        "<details><summary class=\"muted\">quoted text</summary>{}</details>",
+                        escape(q)
+                    )
+                })
+                .unwrap_or_default();
+            let files: String = m
+                .attachments
+                .iter()
+                .map(|a| {
+                    let label = format!(
+                        "{} ({}, {} bytes)",
+                        a.name.as_deref().unwrap_or("file"),
+                        a.content_type,
+                        a.byte_size.unwrap_or(0)
+                    );
+                    if a.stored {
+                        format!(
+                            "<br><a href=\"/api/v1/attachments/{}\" download>{}</a>",
+                            a.id,
+                            escape(&label)
+                        )
+                    } else {
+                        format!("<br><span class=\"muted\">{} (not stored)</span>", escape(&label))
+                    }
+                })
+                .collect();
+            let buttons = format!("{buttons}{quoted}{files}");
             format!(
                 "<tr class=\"msg-{author}\"><td>{at}</td><td>{author}</td><td>{kind}</td><td style=\"white-space:pre-wrap\">{text}{buttons}</td><td class=\"delivery\">{delivery}</td></tr>",
                 at = local_time(&ctx, &m.at),
