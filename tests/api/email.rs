@@ -439,3 +439,50 @@ async fn with_two_nodes_only_one_reads_the_mailbox_at_a_time() {
     second.release().await;
     assert_eq!(app.count("cases").await, 1);
 }
+
+#[tokio::test]
+async fn a_bounce_marks_the_returned_reply_as_failed_on_its_case() {
+    let Some((app, mut mailbox)) = setup("file", vec![]).await else {
+        return;
+    };
+    mailbox
+        .arrives(&email(
+            "D <d@example.org>",
+            "help",
+            "b-1@example.org",
+            "",
+            "they hold my passport",
+        ))
+        .await;
+    app.read_mailbox().await;
+    let case = cases(&app).await.remove(0);
+    let id = case["id"].as_str().unwrap().to_owned();
+    let counselor = app.staff(Role::Counselor).await;
+    app.post(&counselor, "/api/v1/queue/claim", &json!({ "case_id": id }))
+        .await;
+    app.post(
+        &counselor,
+        &format!("/api/v1/cases/{id}/messages"),
+        &json!({ "text": "We read your message." }),
+    )
+    .await;
+    app.run_jobs().await;
+    let sent = mailbox.sent();
+    let ours = header(&sent[0], "Message-ID").unwrap().to_owned();
+    let bounce = String::from_utf8(fixture("bounce"))
+        .unwrap()
+        .replace("<referral-H-1.0002@hotline.example>", &ours);
+    mailbox.arrives(bounce.as_bytes()).await;
+    app.read_mailbox().await;
+    assert_eq!(app.count("cases").await, 1, "a bounce opens no case");
+    let case = app.case(&counselor, &id).await;
+    let reply = case["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["direction"] == "outbound")
+        .unwrap()
+        .clone();
+    assert_eq!(reply["delivery"], "failed");
+    assert!(reply["delivery_error"].as_str().unwrap().contains("bounce"));
+}
