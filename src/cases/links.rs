@@ -88,17 +88,7 @@ pub async fn link_cases(
     .await?
     .rows_affected();
     if added > 0 {
-        for (this, that) in [(case_id, other), (other, case_id)] {
-            audit::record(
-                &mut *tx,
-                Some(actor.id),
-                "case.linked",
-                Some(this),
-                json!({ "linked_case_id": that }),
-                now,
-            )
-            .await?;
-        }
+        audit_both(&mut tx, actor, "case.linked", case_id, other, now).await?;
     }
     let _ = crate::queue::renew(&mut *tx, queue, actor.id, case_id, now).await;
     tx.commit().await?;
@@ -128,18 +118,31 @@ pub async fn unlink_cases(
     if removed == 0 {
         return Err(LinkError::NotLinked);
     }
+    audit_both(&mut tx, actor, "case.unlinked", case_id, other, now).await?;
+    let _ = crate::queue::renew(&mut *tx, queue, actor.id, case_id, now).await;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records the change in both cases' history, each naming the other.
+async fn audit_both(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    actor: Actor,
+    action: &str,
+    case_id: CaseId,
+    other: CaseId,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     for (this, that) in [(case_id, other), (other, case_id)] {
         audit::record(
-            &mut *tx,
+            &mut **tx,
             Some(actor.id),
-            "case.unlinked",
+            action,
             Some(this),
             json!({ "linked_case_id": that }),
             now,
         )
         .await?;
     }
-    let _ = crate::queue::renew(&mut *tx, queue, actor.id, case_id, now).await;
-    tx.commit().await?;
     Ok(())
 }

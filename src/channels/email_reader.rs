@@ -11,9 +11,8 @@
 use std::time::Duration;
 
 use hotline_email::imap::{IdleOutcome, MailboxReader};
-use sqlx::Postgres;
-use sqlx::pool::PoolConnection;
 
+use super::leader_lock::LeaderLock;
 use crate::context::AppContext;
 use crate::intake::{EmailOutcome, MailboxPlace, record_email};
 
@@ -46,7 +45,7 @@ pub enum ReadOutcome {
 /// The reader's state between rounds: the lock's connection and the IMAP session.
 #[derive(Default)]
 pub struct EmailReader {
-    lock: Option<PoolConnection<Postgres>>,
+    lock: Option<LeaderLock>,
     imap: Option<MailboxReader>,
 }
 
@@ -56,13 +55,8 @@ impl EmailReader {
         if let Some(imap) = self.imap.take() {
             let _ = imap.logout().await;
         }
-        if let Some(mut conn) = self.lock.take() {
-            use sqlx::Connection as _;
-            let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
-                .bind(READING_LOCK)
-                .execute(&mut *conn)
-                .await;
-            let _ = conn.detach().close().await;
+        if let Some(lock) = self.lock.take() {
+            lock.release().await;
         }
     }
 }
@@ -77,15 +71,10 @@ pub async fn read_mailbox_once(
         return Ok(ReadOutcome::NotLeader);
     };
     if reader.lock.is_none() {
-        let mut conn = ctx.db.acquire().await?;
-        let (locked,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
-            .bind(READING_LOCK)
-            .fetch_one(&mut *conn)
-            .await?;
-        if !locked {
-            return Ok(ReadOutcome::NotLeader);
+        match LeaderLock::try_take(&ctx.db, READING_LOCK).await? {
+            Some(lock) => reader.lock = Some(lock),
+            None => return Ok(ReadOutcome::NotLeader),
         }
-        reader.lock = Some(conn);
     }
     if reader.imap.is_none() {
         reader.imap = Some(

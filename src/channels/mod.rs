@@ -2,6 +2,7 @@
 //! from settings, and sending an outbound message on the right one.
 
 mod email_reader;
+mod leader_lock;
 mod line_events;
 mod telegram_polling;
 mod telegram_updates;

@@ -8,9 +8,7 @@
 
 use std::time::Duration;
 
-use sqlx::Postgres;
-use sqlx::pool::PoolConnection;
-
+use super::leader_lock::LeaderLock;
 use super::receive_telegram_update;
 use crate::context::AppContext;
 
@@ -28,7 +26,7 @@ pub enum PollOutcome {
 /// The poller's state between calls: the lock's connection and the next offset.
 #[derive(Default)]
 pub struct Poller {
-    lock: Option<PoolConnection<Postgres>>,
+    lock: Option<LeaderLock>,
     offset: Option<i64>,
 }
 
@@ -36,14 +34,8 @@ impl Poller {
     /// Lets go of the polling lock and closes its connection (returned to the pool, the session,
     /// and with it the lock, would stay alive).
     pub async fn release(&mut self) {
-        if let Some(mut conn) = self.lock.take() {
-            use sqlx::Connection as _;
-            // Unlock explicitly: a closing backend frees its locks only after it has gone.
-            let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
-                .bind(POLLING_LOCK)
-                .execute(&mut *conn)
-                .await;
-            let _ = conn.detach().close().await;
+        if let Some(lock) = self.lock.take() {
+            lock.release().await;
         }
     }
 }
@@ -59,15 +51,10 @@ pub async fn poll_telegram_once(
         return Ok(PollOutcome::NotLeader);
     };
     if poller.lock.is_none() {
-        let mut conn = ctx.db.acquire().await?;
-        let (locked,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
-            .bind(POLLING_LOCK)
-            .fetch_one(&mut *conn)
-            .await?;
-        if !locked {
-            return Ok(PollOutcome::NotLeader);
+        match LeaderLock::try_take(&ctx.db, POLLING_LOCK).await? {
+            Some(lock) => poller.lock = Some(lock),
+            None => return Ok(PollOutcome::NotLeader),
         }
-        poller.lock = Some(conn);
     }
     let updates = tg
         .client

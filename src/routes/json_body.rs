@@ -118,3 +118,22 @@ pub fn parse<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
         }
     })
 }
+
+/// A webhook's raw body: refused with 413 before reading when its declared length is over
+/// `limit`, and while reading when it grows past it. The bytes are returned exactly as sent,
+/// for signatures computed over them.
+pub async fn read_webhook_body(
+    req: &actix_web::HttpRequest,
+    payload: &mut web::Payload,
+    limit: usize,
+) -> Result<web::Bytes, ApiError> {
+    let declared = req
+        .headers()
+        .get("Content-Length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    read_limited(payload, limit).await
+}

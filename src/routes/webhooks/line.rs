@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::channels::{LineReceived, receive_line_webhook};
 use crate::context::AppContext;
 use crate::error::ApiError;
-use crate::routes::json_body::read_limited;
+use crate::routes::json_body::read_webhook_body;
 
 const SIGNATURE_HEADER: &str = "x-line-signature";
 
@@ -18,18 +18,14 @@ pub async fn receive(
     let Some(line) = &ctx.channels.line else {
         return Err(ApiError::NotFound("route"));
     };
-    let limit = ctx.settings.server.webhook_body_limit_bytes;
-    let declared = req
-        .headers()
-        .get("Content-Length")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        return Err(ApiError::PayloadTooLarge { limit });
-    }
     // The signature covers the exact bytes LINE sent, so they are checked before anything is
     // parsed, and never re-serialised.
-    let body = read_limited(&mut payload, limit).await?;
+    let body = read_webhook_body(
+        &req,
+        &mut payload,
+        ctx.settings.server.webhook_body_limit_bytes,
+    )
+    .await?;
     let signature = req.headers().get(SIGNATURE_HEADER).map(|v| v.as_bytes());
     if !hotline_line::signature_matches(&line.channel_secret, &body, signature) {
         crate::metrics::rejected_signature("line");

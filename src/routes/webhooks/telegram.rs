@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::channels::{Received, receive_telegram_update};
 use crate::context::AppContext;
 use crate::error::ApiError;
-use crate::routes::json_body::read_limited;
+use crate::routes::json_body::read_webhook_body;
 
 const SECRET_HEADER: &str = "X-Telegram-Bot-Api-Secret-Token";
 
@@ -23,16 +23,12 @@ pub async fn receive(
         crate::metrics::rejected_signature("telegram");
         return Err(ApiError::BadSignature);
     }
-    let limit = ctx.settings.server.webhook_body_limit_bytes;
-    let declared = req
-        .headers()
-        .get("Content-Length")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        return Err(ApiError::PayloadTooLarge { limit });
-    }
-    let body = read_limited(&mut payload, limit).await?;
+    let body = read_webhook_body(
+        &req,
+        &mut payload,
+        ctx.settings.server.webhook_body_limit_bytes,
+    )
+    .await?;
     match receive_telegram_update(&ctx, tg.bot_id, &body).await? {
         Received::NotJson => Err(ApiError::bad_request(
             "malformed_json",
