@@ -134,35 +134,13 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
 
 async fn telegram(settings: &Settings, action: TelegramAction) -> anyhow::Result<()> {
     let tg = &settings.channels.telegram;
-    if tg.bot_token.is_empty() {
-        bail!("channels.telegram.bot_token: required (HOTLINE_CHANNELS__TELEGRAM__BOT_TOKEN)");
-    }
-    let client = hotline_telegram::TelegramClient::new(&tg.bot_token, &tg.api_url)
-        .map_err(|e| anyhow::anyhow!("channels.telegram: {e}"))?;
     match action {
         TelegramAction::SetWebhook { url } => {
-            if tg.webhook_secret.is_empty() {
-                bail!(
-                    "channels.telegram.webhook_secret: required (HOTLINE_CHANNELS__TELEGRAM__WEBHOOK_SECRET; 1-256 of A-Z a-z 0-9 _ -)"
-                );
-            }
-            if !url.starts_with("https://")
-                && !url.starts_with("http://127.0.0.1")
-                && !url.starts_with("http://localhost")
-            {
-                bail!("--url must be an https:// address (Telegram calls only HTTPS webhooks)");
-            }
-            client
-                .set_webhook(&url, &tg.webhook_secret)
-                .await
-                .map_err(|e| anyhow::anyhow!("Telegram refused the webhook: {e}"))?;
+            crate::channels::telegram::set_webhook(tg, &url).await?;
             eprintln!("webhook set; Telegram will POST updates to the given URL with the secret");
         }
         TelegramAction::DeleteWebhook => {
-            client
-                .delete_webhook()
-                .await
-                .map_err(|e| anyhow::anyhow!("Telegram refused: {e}"))?;
+            crate::channels::telegram::delete_webhook(tg).await?;
             eprintln!("webhook removed");
         }
     }
@@ -197,10 +175,10 @@ async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     tokio::spawn(reload_rules_on_sighup(ctx.clone()));
     let tg = &ctx.settings.channels.telegram;
     if tg.enabled && tg.mode == crate::settings::TelegramMode::Polling {
-        tokio::spawn(crate::channels::run_telegram_polling(ctx.clone()));
+        tokio::spawn(crate::channels::telegram::run_telegram_polling(ctx.clone()));
     }
     if ctx.settings.channels.email.enabled {
-        tokio::spawn(crate::channels::run_email_reading(ctx.clone()));
+        tokio::spawn(crate::channels::email::run_email_reading(ctx.clone()));
     }
     if jobs.enabled {
         let registry = crate::messaging::job_registry();

@@ -148,3 +148,11 @@ impl ResponseError for ApiError {
         resp.json(json!({ "error": body }))
     }
 }
+
+impl From<crate::channels::Refusal> for ApiError {
+    fn from(r: crate::channels::Refusal) -> ApiError {
+        match r {
+            crate::channels::Refusal::BadSignature => ApiError::BadSignature,
+        }
+    }
+}

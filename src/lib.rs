@@ -23,6 +23,7 @@ pub mod domain;
 pub mod error;
 pub mod intake;
 pub mod jobs;
+pub mod media;
 pub mod messaging;
 pub mod metrics;
 pub mod queue;

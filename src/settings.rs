@@ -129,6 +129,19 @@ pub struct AnswerTargets {
     pub low: i64,
 }
 
+impl AnswerTargets {
+    /// The target, in seconds, for a case of this level.
+    pub fn for_level(&self, level: crate::domain::Level) -> i64 {
+        use crate::domain::Level;
+        match level {
+            Level::Critical => self.critical,
+            Level::High => self.high,
+            Level::Medium => self.medium,
+            Level::Low => self.low,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TriageSettings {

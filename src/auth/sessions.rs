@@ -19,10 +19,7 @@ pub struct Session {
 }
 
 fn key(session_id: &str) -> String {
-    let digest: String = sha256(session_id)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = hex::encode(sha256(session_id));
     format!("session:{digest}")
 }
 

@@ -38,7 +38,7 @@ pub async fn download_attachment(
     let original = keys
         .open_bytes(&sealed)
         .map_err(|_| CaseError::Undecryptable(case_id.unwrap_or_else(CaseId::new)))?;
-    let bytes = hotline_email::parse::strip_image_metadata(&content_type, &original);
+    let bytes = crate::media::strip_image_metadata(&content_type, &original);
     audit::record(
         db,
         Some(who),

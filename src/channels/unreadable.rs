@@ -16,11 +16,7 @@ pub async fn store_for_review(
     reason: &str,
     raw: &[u8],
 ) -> Result<(), sqlx::Error> {
-    let digest: String = crate::crypto::sha256(raw)
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = hex::encode(&crate::crypto::sha256(raw)[..8]);
     let event_key = format!("{key}:{digest}");
     let reason: String = reason.chars().take(300).collect();
     sqlx::query(

@@ -43,6 +43,18 @@ string_enum!(
     Channel { Phone = "phone", Telegram = "telegram", Line = "line", Email = "email" }
 );
 
+impl From<hotline_contract::ChannelKind> for Channel {
+    fn from(c: hotline_contract::ChannelKind) -> Channel {
+        use hotline_contract::ChannelKind;
+        match c {
+            ChannelKind::Telegram => Channel::Telegram,
+            ChannelKind::Line => Channel::Line,
+            ChannelKind::Email => Channel::Email,
+            ChannelKind::Phone => Channel::Phone,
+        }
+    }
+}
+
 string_enum!(
     /// Who is calling, relative to the person at risk.
     Caller {

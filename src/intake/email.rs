@@ -2,22 +2,26 @@
 //! once (by its place in the mailbox and by its Message-ID, or its content when it has none),
 //! joined to the case it answers (In-Reply-To / References, or the case reference in the
 //! subject) or opening a new one, triaged, and acknowledged when the hotline is set to. The
-//! reader marks the message seen only after this commits, so a crash loses nothing.
+//! reader (`channels::email`) parses the message and marks it seen only after this commits, so
+//! a crash loses nothing.
 //!
 //! Bounces, auto-replies and the hotline's own mail coming back never open a case: a bounce
 //! marks the message it returns as failed, an auto-reply joins the case it answers (nobody
 //! needs to answer it), a loop is dropped.
 
 use chrono::{DateTime, Utc};
-use hotline_contract::ChannelKind;
-use hotline_email::parse::{EmailKind, ParsedEmail, parse_email};
 use sqlx::{Postgres, Transaction};
-use uuid::Uuid;
 
-use super::chat::{Identity, enqueue_send, lock_identity};
-use super::chat_case::{self, OpenCase};
+use super::inbound_message::{
+    EmailParts, NewAttachment, NewInbound, store_attachment, store_inbound,
+};
+use super::open_case::{NewCase, OpenCase, open_case, open_case_by_id, open_case_of_identity};
+use super::reporter_identity::{ChannelIdentity, lock_channel_identity, record_presence};
+use super::retriage::retriage;
 use crate::context::AppContext;
-use crate::domain::{CaseId, MessageId};
+use crate::domain::{Answers, CaseId, Channel, MessageId};
+use crate::messaging::outbox::{self, Author, Outgoing, Recipient};
+use crate::triage::{assess_readings, read_message};
 
 /// Where a message sits in the mailbox.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +29,51 @@ pub struct MailboxPlace<'a> {
     pub mailbox: &'a str,
     pub uid_validity: u32,
     pub uid: u32,
+}
+
+/// What an email is, as the mail adapter classified it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncomingKind {
+    /// Written by a person (as far as the headers tell).
+    Normal,
+    /// A delivery failure report from a mail server.
+    Bounce,
+    /// Sent by a machine on a person's behalf (out of office, lists, receipts).
+    AutoReply,
+    /// The hotline's own message came back.
+    Loop,
+}
+
+/// An email as intake needs it, already parsed at the edge (`channels::email`).
+#[derive(Debug, Clone)]
+pub struct IncomingEmail {
+    pub kind: IncomingKind,
+    /// The Message-ID without `<>`.
+    pub message_id: Option<String>,
+    /// Ids from In-Reply-To and References, and, for a bounce, the returned message's id.
+    pub in_reply_to: Vec<String>,
+    pub references: Vec<String>,
+    pub bounced_message_id: Option<String>,
+    pub subject: Option<String>,
+    pub from_address: Option<String>,
+    /// What the sender newly wrote (quotes and signature cut off).
+    pub new_text: String,
+    /// What was cut.
+    pub quoted_text: String,
+    pub attachments: Vec<IncomingFile>,
+    /// A case reference from the subject, like `HL-8F3K2`.
+    pub case_reference: Option<String>,
+    /// A hash of the raw message: the dedup key when there is no Message-ID.
+    pub content_hash: String,
+}
+
+/// A file that came with an email.
+#[derive(Debug, Clone)]
+pub struct IncomingFile {
+    pub name: Option<String>,
+    pub content_type: String,
+    pub size: u64,
+    pub bytes: Vec<u8>,
 }
 
 /// What recording one email did.
@@ -38,8 +87,6 @@ pub enum EmailOutcome {
     Duplicate,
     /// Deliberately not a report ("bounce", "auto-reply", "loop", "no sender").
     Ignored(&'static str),
-    /// Not an email message at all: the caller keeps it for review.
-    Unreadable(String),
 }
 
 /// The acknowledgement sent for a new case when `channels.email.auto_acknowledge` is on.
@@ -48,20 +95,13 @@ const ACKNOWLEDGEMENT: &str = "Thank you for writing to us. Your message has rea
 pub async fn record_email(
     ctx: &AppContext,
     place: MailboxPlace<'_>,
-    raw: &[u8],
+    email: &IncomingEmail,
 ) -> Result<EmailOutcome, sqlx::Error> {
-    let Some(channel) = &ctx.channels.email else {
-        return Ok(EmailOutcome::Ignored("email is not enabled"));
-    };
-    let email = match parse_email(raw, &[channel.from.as_str()]) {
-        Ok(email) => email,
-        Err(e) => return Ok(EmailOutcome::Unreadable(e.to_string())),
-    };
     let now = ctx.now();
     let place_key = format!("{}:{}:{}", place.mailbox, place.uid_validity, place.uid);
     // The Message-ID is hashed: some clients build it from the sender's address.
     let message_key = match email.message_id.as_deref().filter(|id| !id.is_empty()) {
-        Some(id) => format!("id:{}", hex(&message_id_hash(ctx, id))),
+        Some(id) => format!("id:{}", hex::encode(message_id_hash(ctx, id))),
         None => format!("content:{}", email.content_hash),
     };
 
@@ -84,33 +124,41 @@ pub async fn record_email(
         crate::metrics::webhook_event("email", "duplicate");
         return Ok(EmailOutcome::Duplicate);
     }
-    let thread_case = thread_case(&mut tx, ctx, &email).await?;
+    let thread_case = thread_case(&mut tx, ctx, email).await?;
     let outcome = match email.kind {
-        EmailKind::Loop => EmailOutcome::Ignored("loop"),
-        EmailKind::Bounce => {
-            mark_bounced(&mut tx, ctx, &email).await?;
+        IncomingKind::Loop => EmailOutcome::Ignored("loop"),
+        IncomingKind::Bounce => {
+            mark_bounced(&mut tx, ctx, email).await?;
             EmailOutcome::Ignored("bounce")
         }
-        EmailKind::AutoReply => {
+        IncomingKind::AutoReply => {
             if let Some(case_id) = thread_case {
-                insert_email(
+                let text = text_with_subject(email);
+                let rules = ctx.rules();
+                let reading = read_message(&text, &rules);
+                store_email(
                     &mut tx,
                     ctx,
-                    case_id,
-                    None,
-                    &email,
-                    &place_key,
-                    "auto_reply",
+                    EmailRow {
+                        id: MessageId::new(),
+                        case_id,
+                        identity: None,
+                        email,
+                        text: &text,
+                        reading: &reading,
+                        place_key: &place_key,
+                        kind: "auto_reply",
+                    },
                     now,
                 )
                 .await?;
             }
             EmailOutcome::Ignored("auto-reply")
         }
-        EmailKind::Normal => match email.from_address.as_deref() {
+        IncomingKind::Normal => match email.from_address.as_deref() {
             None => EmailOutcome::Ignored("no sender"),
             Some(from) => {
-                record_report(&mut tx, ctx, &email, from, thread_case, &place_key, now).await?
+                record_report(&mut tx, ctx, email, from, thread_case, &place_key, now).await?
             }
         },
     };
@@ -125,61 +173,92 @@ pub async fn record_email(
     Ok(outcome)
 }
 
+/// The subject is part of what the person said: triage reads it with the text.
+fn text_with_subject(email: &IncomingEmail) -> String {
+    match email.subject.as_deref().map(str::trim) {
+        Some(subject) if !subject.is_empty() => format!("{subject}\n\n{}", email.new_text),
+        _ => email.new_text.clone(),
+    }
+}
+
 async fn record_report(
     tx: &mut Transaction<'_, Postgres>,
     ctx: &AppContext,
-    email: &ParsedEmail,
+    email: &IncomingEmail,
     from: &str,
     thread_case: Option<CaseId>,
     place_key: &str,
     now: DateTime<Utc>,
 ) -> Result<EmailOutcome, sqlx::Error> {
     let sender = from.to_lowercase();
-    let identity = lock_identity(tx, ctx, "email", &sender, now).await?;
-    sqlx::query(
-        "UPDATE channel_identities SET last_inbound_at = $2, unreachable_at = NULL WHERE id = $1",
-    )
-    .bind(identity.id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    let mut identity = lock_channel_identity(tx, ctx, "email", &sender, now).await?;
+    record_presence(tx, &mut identity, false, now).await?;
+    let text = text_with_subject(email);
+    let rules = ctx.rules();
+    let message_id = MessageId::new();
+    let reading = read_message(&text, &rules);
     // A reply joins its case while the case is open; otherwise the sender's open case, or a
     // new one.
     let open_thread = match thread_case {
         Some(id) => open_case_by_id(tx, id).await?,
         None => None,
     };
-    let (mut case, new_case) = match open_thread {
-        Some(case) => (case, false),
-        None => match chat_case::open_case_of(tx, identity.id).await? {
-            Some(case) => (case, false),
-            None => {
-                let text = format!(
-                    "{} {}",
-                    email.subject.as_deref().unwrap_or(""),
-                    email.new_text
-                );
-                let language = super::language::detect_script_language(&text);
-                let case =
-                    chat_case::open_case(tx, ctx, &identity, ChannelKind::Email, language, now)
-                        .await?;
-                (case, true)
-            }
-        },
+    let existing = match open_thread {
+        Some(case) => Some(case),
+        None => open_case_of_identity(tx, identity.id).await?,
     };
-    insert_email(
+    let (mut case, new_case): (OpenCase, bool) = match existing {
+        Some(case) => (case, false),
+        None => {
+            let language = super::language::detect_script_language(&format!(
+                "{} {}",
+                email.subject.as_deref().unwrap_or(""),
+                email.new_text
+            ));
+            let assessment =
+                assess_readings(&[(message_id, &reading)], &Answers::default(), &rules);
+            let case = open_case(
+                tx,
+                &ctx.keys,
+                &NewCase {
+                    reporter: identity.reporter_id,
+                    channel_identity: Some(identity.id),
+                    channel: Channel::Email,
+                    caller: "anonymous",
+                    language,
+                    country: None,
+                    area: None,
+                    answers: serde_json::json!({}),
+                    assessment: &assessment,
+                    opened_by: None,
+                    audit_details: serde_json::json!({}),
+                },
+                now,
+            )
+            .await?;
+            (case, true)
+        }
+    };
+    store_email(
         tx,
         ctx,
-        case.id,
-        Some(&identity),
-        email,
-        place_key,
-        "email",
+        EmailRow {
+            id: message_id,
+            case_id: case.id,
+            identity: Some(&identity),
+            email,
+            text: &text,
+            reading: &reading,
+            place_key,
+            kind: "email",
+        },
         now,
     )
     .await?;
-    chat_case::reassess(tx, ctx, &mut case, now).await?;
-    chat_case::mark_awaiting_reply(tx, case.id, now).await?;
+    if !new_case {
+        retriage(tx, ctx, &mut case, now).await?;
+    }
+    crate::queue::mark_awaiting_reply(tx, case.id, now).await?;
     if new_case && ctx.settings.channels.email.auto_acknowledge {
         acknowledge(tx, ctx, &identity, case.id, now).await?;
     }
@@ -194,7 +273,7 @@ async fn record_report(
 async fn thread_case(
     tx: &mut Transaction<'_, Postgres>,
     ctx: &AppContext,
-    email: &ParsedEmail,
+    email: &IncomingEmail,
 ) -> Result<Option<CaseId>, sqlx::Error> {
     let hashes: Vec<Vec<u8>> = email
         .in_reply_to
@@ -225,29 +304,12 @@ async fn thread_case(
     Ok(found.map(|(id,)| id))
 }
 
-async fn open_case_by_id(
-    tx: &mut Transaction<'_, Postgres>,
-    id: CaseId,
-) -> Result<Option<OpenCase>, sqlx::Error> {
-    let row: Option<(CaseId, i16, Option<String>)> = sqlx::query_as(
-        "SELECT id, urgency_rank, country FROM cases WHERE id = $1 AND status <> 'closed' FOR UPDATE",
-    )
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.map(|(id, rank, country)| OpenCase {
-        id,
-        level: crate::domain::Level::from_rank(rank),
-        country,
-    }))
-}
-
 /// A delivery failure: the message it returns is marked failed, so the counselor sees the
 /// reply did not arrive.
 async fn mark_bounced(
     tx: &mut Transaction<'_, Postgres>,
     ctx: &AppContext,
-    email: &ParsedEmail,
+    email: &IncomingEmail,
 ) -> Result<(), sqlx::Error> {
     let hashes: Vec<Vec<u8>> = email
         .bounced_message_id
@@ -266,68 +328,69 @@ async fn mark_bounced(
     Ok(())
 }
 
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one transaction's worth of context"
-)]
-async fn insert_email(
+/// One email about to be stored as a message on a case.
+struct EmailRow<'a> {
+    id: MessageId,
+    case_id: CaseId,
+    identity: Option<&'a ChannelIdentity>,
+    email: &'a IncomingEmail,
+    text: &'a str,
+    reading: &'a crate::triage::MessageReading,
+    place_key: &'a str,
+    kind: &'a str,
+}
+
+async fn store_email(
     tx: &mut Transaction<'_, Postgres>,
     ctx: &AppContext,
-    case_id: CaseId,
-    identity: Option<&Identity>,
-    email: &ParsedEmail,
-    place_key: &str,
-    kind: &str,
+    row: EmailRow<'_>,
     now: DateTime<Utc>,
 ) -> Result<MessageId, sqlx::Error> {
-    let id = MessageId::new();
-    // The subject is part of what the person said: triage reads it with the text.
-    let text = match email.subject.as_deref().map(str::trim) {
-        Some(subject) if !subject.is_empty() => format!("{subject}\n\n{}", email.new_text),
-        _ => email.new_text.clone(),
-    };
-    sqlx::query(
-        "INSERT INTO messages (id, case_id, channel_identity_id, direction, channel, external_event_id, text_enc,
-                               kind, author_kind, delivery, at, subject_enc, quoted_enc,
-                               email_message_id_enc, email_message_id_hash, text_converted_enc)
-         VALUES ($1, $2, $3, 'inbound', 'email', $4, $5, $6, 'reporter', 'received', $7, $8, $9, $10, $11, $12)",
+    let email = row.email;
+    let rules = ctx.rules();
+    let id = store_inbound(
+        tx,
+        &ctx.keys,
+        &rules,
+        &NewInbound {
+            id: row.id,
+            case_id: row.case_id,
+            channel: "email",
+            channel_identity: row.identity.map(|i| i.id),
+            external_event_id: Some(row.place_key),
+            text: row.text,
+            reading: row.reading,
+            kind: row.kind,
+            author: None,
+            version_of: None,
+            platform_message_id: None,
+            email: Some(EmailParts {
+                subject: email.subject.as_deref(),
+                quoted: Some(email.quoted_text.as_str()).filter(|q| !q.trim().is_empty()),
+                message_id: email.message_id.as_deref(),
+                message_id_hash: email.message_id.as_deref().map(|m| message_id_hash(ctx, m)),
+            }),
+        },
+        now,
     )
-    .bind(id)
-    .bind(case_id)
-    .bind(identity.map(|i| i.id))
-    .bind(place_key)
-    .bind(ctx.keys.seal(&text))
-    .bind(kind)
-    .bind(now)
-    .bind(ctx.keys.seal_opt(email.subject.as_deref()))
-    .bind(ctx.keys.seal_opt(
-        Some(email.quoted_text.as_str()).filter(|q| !q.trim().is_empty()),
-    ))
-    .bind(ctx.keys.seal_opt(email.message_id.as_deref()))
-    .bind(email.message_id.as_deref().map(|m| message_id_hash(ctx, m)))
-    .bind(
-        ctx.keys
-            .seal_opt(crate::triage::normalize::zawgyi_conversion(&text).as_deref()),
-    )
-    .execute(&mut **tx)
     .await?;
     let limit = ctx.settings.channels.email.attachment_max_bytes;
     for file in &email.attachments {
         // Kept as sent (encrypted); image metadata is stripped when a counselor downloads it.
-        let content = (file.bytes.len() <= limit).then(|| ctx.keys.seal_bytes(&file.bytes));
-        sqlx::query(
-            "INSERT INTO attachments (id, message_id, content_type, byte_size, sha256, file_name_enc, content_enc, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        store_attachment(
+            tx,
+            &ctx.keys,
+            id,
+            &NewAttachment {
+                content_type: &file.content_type,
+                byte_size: Some(i64::try_from(file.size).unwrap_or(i64::MAX)),
+                file_name: file.name.as_deref(),
+                content: (file.bytes.len() <= limit).then_some(file.bytes.as_slice()),
+                sha256: Some(crate::crypto::sha256(&file.bytes)),
+                external_ref: None,
+            },
+            now,
         )
-        .bind(Uuid::new_v4())
-        .bind(id)
-        .bind(&file.content_type)
-        .bind(i64::try_from(file.size).unwrap_or(i64::MAX))
-        .bind(crate::crypto::sha256(&file.bytes))
-        .bind(ctx.keys.seal_opt(file.name.as_deref()))
-        .bind(content)
-        .bind(now)
-        .execute(&mut **tx)
         .await?;
     }
     Ok(id)
@@ -337,7 +400,7 @@ async fn insert_email(
 async fn acknowledge(
     tx: &mut Transaction<'_, Postgres>,
     ctx: &AppContext,
-    identity: &Identity,
+    identity: &ChannelIdentity,
     case_id: CaseId,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
@@ -351,23 +414,22 @@ async fn acknowledge(
     if never_first {
         return Ok(());
     }
-    let id = MessageId::new();
-    sqlx::query(
-        "INSERT INTO messages (id, case_id, channel_identity_id, direction, channel, text_enc, kind,
-                              author_kind, delivery, at)
-         VALUES ($1, $2, $3, 'outbound', 'email', $4, 'text', 'bot', 'pending', $5)",
+    let text = ACKNOWLEDGEMENT.replace("{reference}", &reference);
+    outbox::queue_messages(
+        tx,
+        &ctx.keys,
+        Recipient {
+            case_id: Some(case_id),
+            channel_identity: identity.id,
+            channel: "email",
+        },
+        Author::Bot,
+        &[Outgoing::text(&text)],
+        None,
+        now,
     )
-    .bind(id)
-    .bind(case_id)
-    .bind(identity.id)
-    .bind(
-        ctx.keys
-            .seal(&ACKNOWLEDGEMENT.replace("{reference}", &reference)),
-    )
-    .bind(now)
-    .execute(&mut **tx)
     .await?;
-    enqueue_send(&mut **tx, &[id], now).await
+    Ok(())
 }
 
 /// The keyed hash under which a Message-ID is looked up (ids are compared without `<>`).
@@ -379,8 +441,4 @@ pub fn message_id_hash(ctx: &AppContext, message_id: &str) -> Vec<u8> {
             .trim_start_matches('<')
             .trim_end_matches('>'),
     )
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -5,10 +5,11 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{PgPool, Postgres, Transaction};
 
-use crate::auth::audit;
+use super::inbound_message::{NewInbound, store_inbound};
+use super::open_case::{NewCase, open_case};
 use crate::crypto::KeyRing;
-use crate::domain::{CaseId, Channel, MessageId, NewReport, Reference, ReporterId, UserId};
-use crate::triage::{Assessment, ReportForTriage, TriageRules, assess};
+use crate::domain::{CaseId, Channel, MessageId, NewReport, ReporterId, UserId};
+use crate::triage::{TriageRules, assess_readings, read_message};
 
 /// What a recorded report produced.
 #[derive(Debug, Clone, Copy)]
@@ -106,27 +107,48 @@ pub async fn record_phone_report(
 
     let reporter = insert_reporter(&mut tx, keys, report, now).await?;
     let message_id = MessageId::new();
-    let answers = &report.answers;
-    let assessment = assess(
-        &ReportForTriage {
-            messages: vec![(message_id, report.narrative.as_str())],
-            answers,
+    let reading = read_message(report.narrative.as_str(), rules);
+    let assessment = assess_readings(&[(message_id, &reading)], &report.answers, rules);
+    let case = open_case(
+        &mut tx,
+        keys,
+        &NewCase {
+            reporter,
+            channel_identity: None,
+            channel: Channel::Phone,
+            caller: report.caller.as_str(),
+            language: report.language.as_ref().map(|l| l.as_str()),
+            country: report.country.as_ref().map(|c| c.as_str()),
+            area: report.area.as_ref().map(|a| a.as_str()),
+            answers: answers_json(&report.answers),
+            assessment: &assessment,
+            opened_by: Some(counselor),
+            audit_details: json!({ "linked_cases": report.linked_cases }),
         },
-        rules,
         now,
-    );
-    let case_id = insert_case(&mut tx, keys, reporter, report, &assessment, now).await?;
-    sqlx::query(
-        "INSERT INTO messages (id, case_id, direction, channel, text_enc, author_id, delivery, at, text_converted_enc)
-         VALUES ($1, $2, 'inbound', 'phone', $3, $4, 'received', $5, $6)",
     )
-    .bind(message_id)
-    .bind(case_id)
-    .bind(keys.seal(report.narrative.as_str()))
-    .bind(counselor)
-    .bind(now)
-    .bind(keys.seal_opt(crate::triage::normalize::zawgyi_conversion(report.narrative.as_str()).as_deref()))
-    .execute(&mut *tx)
+    .await?;
+    let case_id = case.id;
+    store_inbound(
+        &mut tx,
+        keys,
+        rules,
+        &NewInbound {
+            id: message_id,
+            case_id,
+            channel: Channel::Phone.as_str(),
+            channel_identity: None,
+            external_event_id: None,
+            text: report.narrative.as_str(),
+            reading: &reading,
+            kind: "text",
+            author: Some(counselor),
+            version_of: None,
+            platform_message_id: None,
+            email: None,
+        },
+        now,
+    )
     .await?;
     for linked in &report.linked_cases {
         sqlx::query(
@@ -140,22 +162,6 @@ pub async fn record_phone_report(
         .execute(&mut *tx)
         .await?;
     }
-    let details = json!({
-        "channel": "phone",
-        "level": assessment.level,
-        "flags": assessment.flags,
-        "rules_version": assessment.rules_version,
-        "linked_cases": report.linked_cases,
-    });
-    audit::record(
-        &mut *tx,
-        Some(counselor),
-        "case.opened",
-        Some(case_id),
-        details,
-        now,
-    )
-    .await?;
     if let Some(idem) = &idempotency {
         sqlx::query("UPDATE idempotency_keys SET case_id = $3 WHERE user_id = $1 AND key = $2")
             .bind(counselor)
@@ -165,7 +171,7 @@ pub async fn record_phone_report(
             .await?;
     }
     tx.commit().await?;
-    crate::metrics::report_created(Channel::Phone.as_str(), assessment.level.as_str());
+    crate::metrics::report_created(Channel::Phone.as_str(), case.level.as_str());
     Ok(RecordedReport {
         case_id,
         replayed: false,
@@ -199,52 +205,6 @@ async fn insert_reporter(
     .execute(&mut **tx)
     .await?;
     Ok(id)
-}
-
-async fn insert_case(
-    tx: &mut Transaction<'_, Postgres>,
-    keys: &KeyRing,
-    reporter: ReporterId,
-    report: &NewReport,
-    assessment: &Assessment,
-    now: DateTime<Utc>,
-) -> Result<CaseId, sqlx::Error> {
-    let id = CaseId::new();
-    let reasons = serde_json::to_string(&crate::triage::without_quotes(&assessment.reasons))
-        .unwrap_or_else(|_| "[]".into());
-    // References are random; on the rare collision, draw again.
-    for _ in 0..5 {
-        let reference = Reference::random(&mut rand::thread_rng());
-        let res = sqlx::query(
-            "INSERT INTO cases (id, reference, reporter_id, status, channel, caller, language, country, area_enc,
-                                urgency_level, urgency_rank, urgency_flags, urgency_reasons_enc, rules_version,
-                                waiting_since, awaiting_reply, created_at, updated_at, answers)
-             VALUES ($1, $2, $3, 'new', 'phone', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, TRUE, $13, $13, $14)
-             ON CONFLICT (reference) DO NOTHING",
-        )
-        .bind(id)
-        .bind(&reference.0)
-        .bind(reporter)
-        .bind(report.caller.as_str())
-        .bind(report.language.as_ref().map(|l| l.as_str()))
-        .bind(report.country.as_ref().map(|c| c.as_str()))
-        .bind(keys.seal_opt(report.area.as_ref().map(|a| a.as_str())))
-        .bind(assessment.level.as_str())
-        .bind(assessment.level.rank())
-        .bind(&assessment.flags)
-        .bind(keys.seal(&reasons))
-        .bind(&assessment.rules_version)
-        .bind(now)
-        .bind(answers_json(&report.answers))
-        .execute(&mut **tx)
-        .await?;
-        if res.rows_affected() == 1 {
-            return Ok(id);
-        }
-    }
-    Err(sqlx::Error::Protocol(
-        "could not draw a unique case reference".into(),
-    ))
 }
 
 /// The quick answers as stored on the case: `{"minor": "yes", ...}`.

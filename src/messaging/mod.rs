@@ -4,6 +4,7 @@
 
 mod acknowledge;
 mod block;
+pub mod outbox;
 mod reply;
 mod send;
 
@@ -12,8 +13,8 @@ pub use block::{BlockError, set_blocked};
 pub use reply::{ContactFacts, ReplyError, forbidden_reason, send_counselor_reply};
 pub use send::SendMessages;
 
-use crate::intake::chat::{ACKNOWLEDGE_CHOICE_JOB, SEND_MESSAGES_JOB};
 use crate::jobs::Registry;
+use outbox::{ACKNOWLEDGE_CHOICE_JOB, SEND_MESSAGES_JOB};
 
 /// Every job kind this node runs.
 pub fn job_registry() -> Registry {

@@ -5,12 +5,12 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use super::outbox::{self, Author, Outgoing, Recipient};
 use crate::auth::audit;
 use crate::cases::{Actor, CaseError, ensure_may_change};
 use crate::context::AppContext;
 use crate::domain::report::FreeText;
 use crate::domain::{CaseId, MessageId};
-use crate::intake::chat::enqueue_send;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReplyError {
@@ -145,21 +145,21 @@ pub async fn send_counselor_reply(
     if let Some(why) = forbidden_reason(&facts, window, now) {
         return Err(ReplyError::SafeContactForbids(why));
     }
-    let id = MessageId::new();
-    sqlx::query(
-        "INSERT INTO messages (id, case_id, channel_identity_id, direction, channel, text_enc, kind,
-                               author_kind, author_id, delivery, at)
-         VALUES ($1, $2, $3, 'outbound', $4, $5, 'text', 'counselor', $6, 'pending', $7)",
+    let ids = outbox::queue_messages(
+        &mut tx,
+        &ctx.keys,
+        Recipient {
+            case_id: Some(case_id),
+            channel_identity: identity_id,
+            channel: &chat.channel,
+        },
+        Author::Counselor(actor.id),
+        &[Outgoing::text(text.as_str())],
+        None,
+        now,
     )
-    .bind(id)
-    .bind(case_id)
-    .bind(identity_id)
-    .bind(&chat.channel)
-    .bind(ctx.keys.seal(text.as_str()))
-    .bind(actor.id)
-    .bind(now)
-    .execute(&mut *tx)
     .await?;
+    let id = ids[0];
     // The counselor leads the chat from now on: the bot stays silent.
     sqlx::query(
         "UPDATE channel_identities SET conversation = jsonb_set(conversation, '{step}', '\"with_counselor\"')
@@ -187,7 +187,6 @@ pub async fn send_counselor_reply(
         now,
     )
     .await?;
-    enqueue_send(&mut *tx, &[id], now).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -18,10 +18,10 @@ use std::pin::Pin;
 use hotline_contract::{ChannelKind, Choice, EmailThread, OutboundMessage, SendError};
 use uuid::Uuid;
 
+use super::outbox::ReplyGrant;
 use crate::channels::ReplyToken;
 use crate::context::AppContext;
 use crate::domain::{CaseId, MessageId};
-use crate::intake::chat::ReplyGrant;
 use crate::jobs::{JobHandler, RetryAfter};
 
 pub struct SendMessages;

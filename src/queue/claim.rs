@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgPool;
 
-use super::{Claimed, EFFECTIVE_RANK, HELD, OPEN, QueueError, lease_duration, targets};
+use super::{Claimed, HELD, OPEN, QUEUE_ORDER, QueueError, lease_duration, targets};
 use crate::auth::audit;
 use crate::domain::{CaseId, UserId};
 use crate::settings::QueueSettings;
@@ -24,7 +24,7 @@ pub async fn claim_next(
          WHERE id = (
              SELECT c.id FROM cases c
              WHERE {OPEN} AND NOT {HELD}
-             ORDER BY {EFFECTIVE_RANK} DESC, c.waiting_since ASC, c.id
+             ORDER BY {QUEUE_ORDER}
              LIMIT 1 FOR UPDATE SKIP LOCKED)
          RETURNING id"
     );

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-use super::{EFFECTIVE_RANK, HELD, OPEN, targets};
+use super::{EFFECTIVE_RANK, HELD, OPEN, QUEUE_ORDER, targets};
 use crate::domain::{CaseId, Level};
 use crate::settings::QueueSettings;
 
@@ -58,7 +58,7 @@ pub async fn list_open(
                 CASE WHEN {HELD} THEN c.lease_expires_at END AS lease_expires_at
          FROM cases c LEFT JOIN users u ON u.id = c.holder_id
          WHERE {OPEN}
-         ORDER BY effective_rank DESC, c.waiting_since ASC, c.id
+         ORDER BY {QUEUE_ORDER}
          LIMIT $6"
     );
     sqlx::query_as(sqlx::AssertSqlSafe(sql))

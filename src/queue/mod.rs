@@ -12,10 +12,12 @@
 mod claim;
 mod lease;
 mod list;
+mod waiting;
 
 pub use claim::{claim_case, claim_next};
 pub use lease::{release, renew};
 pub use list::{QueueItem, depth_by_level, list_open};
+pub use waiting::mark_awaiting_reply;
 
 use chrono::{DateTime, Utc};
 
@@ -61,12 +63,23 @@ pub(crate) const OPEN: &str =
 /// SQL for "someone holds this case now", with `$now` bound as parameter 1.
 pub(crate) const HELD: &str = "(c.holder_id IS NOT NULL AND c.lease_expires_at > $1)";
 
+/// The effective level rank, as a literal so `QUEUE_ORDER` can be built from it at compile time.
+macro_rules! effective_rank {
+    () => {
+        "LEAST(3, c.urgency_rank + CASE WHEN c.waiting_since <
+    CASE c.urgency_rank WHEN 3 THEN $2 WHEN 2 THEN $3 WHEN 1 THEN $4 ELSE $5 END THEN 1 ELSE 0 END)"
+    };
+}
+
 /// SQL for the effective level rank: the level, raised one step (at most to critical) once the
 /// case has waited past its level's answer target. Parameters 2-5 are the moments before which
 /// a critical, high, medium or low case counts as overdue (`now - target`), so each row costs a
 /// comparison, not an interval computation.
-pub(crate) const EFFECTIVE_RANK: &str = "LEAST(3, c.urgency_rank + CASE WHEN c.waiting_since <
-    CASE c.urgency_rank WHEN 3 THEN $2 WHEN 2 THEN $3 WHEN 1 THEN $4 ELSE $5 END THEN 1 ELSE 0 END)";
+pub(crate) const EFFECTIVE_RANK: &str = effective_rank!();
+
+/// SQL for the queue's order: most urgent first (effective level), then longest waiting. The
+/// queue list and the claim both use it, so what a counselor sees on top is what they get.
+pub(crate) const QUEUE_ORDER: &str = concat!(effective_rank!(), " DESC, c.waiting_since ASC, c.id");
 
 /// The overdue thresholds in the order `EFFECTIVE_RANK` binds them.
 pub(crate) fn targets(settings: &QueueSettings, now: DateTime<Utc>) -> [DateTime<Utc>; 4] {

@@ -39,6 +39,66 @@ pub struct Assessment {
     pub rules_version: String,
 }
 
+/// What triage read in one message: the indicator phrases that count (negated and
+/// hypothetical ones already dropped) and the circumstances the text describes. A case keeps one
+/// reading per message (offsets only, never the words), so a new message costs one reading, not
+/// a reading of the whole conversation again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageReading {
+    pub hits: Vec<ReadPhrase>,
+    pub past: bool,
+    pub safe_now: bool,
+    pub danger_now: bool,
+    pub suspicion: bool,
+    pub not_a_case: bool,
+}
+
+/// One phrase that sets a flag, in Unicode scalar values of the analysed text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadPhrase {
+    pub flag: String,
+    pub start: usize,
+    pub end: usize,
+    /// The words themselves, for the explanation now; never stored (the API fills quotes from
+    /// the decrypted message when it shows the case).
+    #[serde(skip)]
+    pub quote: String,
+}
+
+/// The version a stored reading was made under: the rules' version and the shape of a reading.
+/// A reading under another version is read again from the message.
+pub fn reading_version(rules: &TriageRules) -> String {
+    format!("{}/reading-1", rules.version)
+}
+
+/// Reads one message. Pure.
+pub fn read_message(text: &str, rules: &TriageRules) -> MessageReading {
+    let prepared = prepare(text);
+    let findings = rules.lexicon.analyse(
+        &prepared,
+        rules.matching.negation_window,
+        rules.matching.gap_window,
+        &rules.matching.conditional_flags,
+    );
+    MessageReading {
+        hits: findings
+            .hits
+            .into_iter()
+            .map(|hit| ReadPhrase {
+                quote: prepared.chars[hit.start..hit.end].iter().collect(),
+                flag: hit.flag,
+                start: hit.start,
+                end: hit.end,
+            })
+            .collect(),
+        past: findings.past,
+        safe_now: findings.safe_now,
+        danger_now: findings.danger_now,
+        suspicion: findings.suspicion,
+        not_a_case: findings.not_a_case,
+    }
+}
+
 /// Scores a report. Pure: the same report, rules and time always give the same assessment.
 ///
 /// Flags come from the messages (the lexicon, with negation and hypotheticals dropped) and the
@@ -50,28 +110,38 @@ pub fn assess(
     rules: &TriageRules,
     _now: DateTime<Utc>,
 ) -> Assessment {
+    let readings: Vec<(MessageId, MessageReading)> = report
+        .messages
+        .iter()
+        .map(|(id, text)| (*id, read_message(text, rules)))
+        .collect();
+    let readings: Vec<(MessageId, &MessageReading)> =
+        readings.iter().map(|(id, r)| (*id, r)).collect();
+    assess_readings(&readings, report.answers, rules)
+}
+
+/// Scores a report from the readings of its messages (in the order they were written) and its
+/// quick answers: the same result as `assess` on the texts those readings came from.
+pub fn assess_readings(
+    readings: &[(MessageId, &MessageReading)],
+    answers: &Answers,
+    rules: &TriageRules,
+) -> Assessment {
     let mut found: Vec<(String, Reason)> = Vec::new();
     let (mut past, mut safe_now, mut danger_now, mut suspicion, mut not_a_case) =
         (false, false, false, false, false);
-    for (message_id, text) in &report.messages {
-        let prepared = prepare(text);
-        let findings = rules.lexicon.analyse(
-            &prepared,
-            rules.matching.negation_window,
-            rules.matching.gap_window,
-            &rules.matching.conditional_flags,
-        );
-        past |= findings.past;
-        safe_now |= findings.safe_now;
-        danger_now |= findings.danger_now;
-        suspicion |= findings.suspicion;
-        not_a_case |= findings.not_a_case;
-        for hit in findings.hits {
+    for (message_id, reading) in readings {
+        past |= reading.past;
+        safe_now |= reading.safe_now;
+        danger_now |= reading.danger_now;
+        suspicion |= reading.suspicion;
+        not_a_case |= reading.not_a_case;
+        for hit in &reading.hits {
             let evidence = Evidence {
                 message_id: *message_id,
                 start: hit.start,
                 end: hit.end,
-                quote: prepared.chars[hit.start..hit.end].iter().collect(),
+                quote: hit.quote.clone(),
             };
             let implied = rules.implies.get(&hit.flag).cloned().unwrap_or_default();
             for flag in std::iter::once(hit.flag.clone()).chain(implied) {
@@ -93,7 +163,7 @@ pub fn assess(
         }
     }
     let mut answered_yes = false;
-    for question in report.answers.yes() {
+    for question in answers.yes() {
         let Some(flag) = rules.answers.get(question) else {
             continue;
         };

@@ -15,7 +15,10 @@ mod reload;
 mod rules;
 pub mod zawgyi;
 
-pub use assess::{Assessment, Evidence, Reason, ReportForTriage, assess, without_quotes};
+pub use assess::{
+    Assessment, Evidence, MessageReading, ReadPhrase, Reason, ReportForTriage, assess,
+    assess_readings, read_message, reading_version, without_quotes,
+};
 pub use lexicon::{CharWindow, Cue, Findings, Hit, Lexicon};
 pub use reload::RulesCell;
 pub use rules::{FLAGS, RulesError, TriageRules};

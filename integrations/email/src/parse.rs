@@ -10,8 +10,6 @@
 //! Nothing here logs, and nothing here panics on any input: the mailbox is written to by
 //! strangers. [`ParseError`] names what was wrong, never what the message said.
 
-use std::fmt::Write as _;
-
 use chrono::{DateTime, Utc};
 use mail_parser::{Address, HeaderValue, Message, MessageParser, MimeHeaders, PartType};
 use serde::{Deserialize, Serialize};
@@ -182,13 +180,7 @@ pub fn parse_email(raw: &[u8], own_addresses: &[&str]) -> Result<ParsedEmail, Pa
 
 /// SHA-256 of the raw message, lowercase hex: the dedup key for messages without a Message-ID.
 pub fn content_hash(raw: &[u8]) -> String {
-    let digest = Sha256::digest(raw);
-    let mut hex = String::with_capacity(64);
-    for byte in digest {
-        // Writing to a String cannot fail.
-        let _ = write!(hex, "{byte:02x}");
-    }
-    hex
+    hex::encode(Sha256::digest(raw))
 }
 
 /// The first case reference in a subject: `[HL-` then 4 to 8 of `A-Z0-9` then `]`, returned
@@ -263,27 +255,6 @@ pub fn split_quoted(text: &str) -> (String, String) {
         i += 1;
     }
     (tidy(&new, true), tidy(&quoted, false))
-}
-
-/// Removes EXIF, XMP, comments and other metadata (a phone photo's GPS position, camera serial
-/// number, owner name) from a JPEG or PNG, keeping the image itself. Other types come back
-/// unchanged. The bytes decide what the file is, so a photo sent as
-/// `application/octet-stream` is cleaned too; `content_type` is only the sender's claim.
-///
-/// JPEG: keeps APP0 (JFIF/JFXX) and APP14 (Adobe colour transform), drops every other APPn
-/// segment and COM. PNG: drops eXIf, tEXt, iTXt, zTXt and tIME chunks. Anything after the end
-/// of the image is dropped. A damaged file is cut where it stops making sense (and closed
-/// with an end marker), so unvetted bytes never pass through.
-pub fn strip_image_metadata(content_type: &str, bytes: &[u8]) -> Vec<u8> {
-    // The declared type is not trusted either way; see the doc comment.
-    let _ = content_type;
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        strip_jpeg(bytes)
-    } else if bytes.starts_with(PNG_SIGNATURE) {
-        strip_png(bytes)
-    } else {
-        bytes.to_vec()
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -816,105 +787,6 @@ fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
 // ---------------------------------------------------------------------------------------------
 // Image metadata
 
-const PNG_SIGNATURE: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
-const PNG_IEND: &[u8] = &[0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82];
-const JPEG_EOI: [u8; 2] = [0xFF, 0xD9];
-
-fn strip_jpeg(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len());
-    out.extend_from_slice(&bytes[..2]); // SOI
-    let mut pos = 2;
-    loop {
-        // Every segment starts with 0xFF, possibly padded with more 0xFF fill bytes.
-        if bytes.get(pos) != Some(&0xFF) {
-            break;
-        }
-        while bytes.get(pos + 1) == Some(&0xFF) {
-            pos += 1;
-        }
-        let Some(&marker) = bytes.get(pos + 1) else {
-            break;
-        };
-        match marker {
-            0xD9 => {
-                out.extend_from_slice(&JPEG_EOI);
-                return out;
-            }
-            // Markers without a length.
-            0x01 | 0xD0..=0xD7 => {
-                out.extend_from_slice(&[0xFF, marker]);
-                pos += 2;
-                continue;
-            }
-            _ => {}
-        }
-        let Some(len) = bytes
-            .get(pos + 2..pos + 4)
-            .map(|l| usize::from(u16::from_be_bytes([l[0], l[1]])))
-        else {
-            break;
-        };
-        let end = pos + 2 + len;
-        if len < 2 || end > bytes.len() {
-            break;
-        }
-        let payload = &bytes[pos + 4..end];
-        let keep = match marker {
-            0xE0 => payload.starts_with(b"JFIF\0") || payload.starts_with(b"JFXX\0"),
-            0xEE => payload.starts_with(b"Adobe"),
-            0xE1..=0xEF | 0xFE => false,
-            _ => true,
-        };
-        if keep {
-            out.extend_from_slice(&bytes[pos..end]);
-        }
-        pos = end;
-        if marker == 0xDA {
-            // Entropy-coded data runs to the next marker that is not a stuffed 0xFF00 or a
-            // restart marker.
-            let start = pos;
-            while pos < bytes.len() {
-                if bytes[pos] == 0xFF {
-                    match bytes.get(pos + 1) {
-                        Some(0x00 | 0xD0..=0xD7) => pos += 2,
-                        Some(0xFF) => pos += 1,
-                        _ => break,
-                    }
-                } else {
-                    pos += 1;
-                }
-            }
-            let scan_end = pos.min(bytes.len());
-            out.extend_from_slice(&bytes[start..scan_end]);
-        }
-    }
-    out.extend_from_slice(&JPEG_EOI);
-    out
-}
-
-fn strip_png(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len());
-    out.extend_from_slice(PNG_SIGNATURE);
-    let mut pos = PNG_SIGNATURE.len();
-    while let Some(header) = bytes.get(pos..pos + 8) {
-        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
-        let kind = &header[4..8];
-        let Some(end) = len.checked_add(pos + 12).filter(|&end| end <= bytes.len()) else {
-            break;
-        };
-        let drop = matches!(kind, b"eXIf" | b"tEXt" | b"iTXt" | b"zTXt" | b"tIME");
-        if !drop {
-            out.extend_from_slice(&bytes[pos..end]);
-        }
-        if kind == b"IEND" {
-            return out;
-        }
-        pos = end;
-    }
-    out.extend_from_slice(PNG_IEND);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1037,48 +909,5 @@ mod tests {
         let (new, quoted) = split_quoted(&text);
         assert_eq!(new, "Hello there & you\nline two");
         assert!(quoted.contains("> older"));
-    }
-
-    #[test]
-    fn png_text_and_exif_chunks_are_dropped() {
-        fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
-            let mut c = (data.len() as u32).to_be_bytes().to_vec();
-            c.extend_from_slice(kind);
-            c.extend_from_slice(data);
-            c.extend_from_slice(&[0, 0, 0, 0]); // CRC is not checked here.
-            c
-        }
-        let mut png = PNG_SIGNATURE.to_vec();
-        png.extend(chunk(b"IHDR", &[0; 13]));
-        png.extend(chunk(b"tEXt", b"Author\0Someone"));
-        png.extend(chunk(b"eXIf", b"MM\0*GPS"));
-        png.extend(chunk(b"tIME", &[0; 7]));
-        png.extend(chunk(b"IDAT", b"pixels"));
-        png.extend(chunk(b"IEND", b""));
-        png.extend_from_slice(b"trailing secret");
-        let clean = strip_image_metadata("image/png", &png);
-        let mut expected = PNG_SIGNATURE.to_vec();
-        expected.extend(chunk(b"IHDR", &[0; 13]));
-        expected.extend(chunk(b"IDAT", b"pixels"));
-        expected.extend(chunk(b"IEND", b""));
-        assert_eq!(clean, expected);
-    }
-
-    #[test]
-    fn other_types_are_unchanged() {
-        assert_eq!(
-            strip_image_metadata("application/pdf", b"%PDF-1.4 Exif"),
-            b"%PDF-1.4 Exif"
-        );
-    }
-
-    #[test]
-    fn broken_jpegs_are_cut_and_closed() {
-        // An APP1 segment whose length runs past the end: nothing of it survives.
-        let broken = [0xFF, 0xD8, 0xFF, 0xE1, 0x40, 0x00, b'E', b'x', b'i', b'f'];
-        assert_eq!(
-            strip_image_metadata("image/jpeg", &broken),
-            vec![0xFF, 0xD8, 0xFF, 0xD9]
-        );
     }
 }

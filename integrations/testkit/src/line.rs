@@ -1022,11 +1022,7 @@ impl Ids {
 
     /// `count` (at most 32) fresh bytes as lowercase hex.
     fn hex(&mut self, count: usize) -> String {
-        self.bytes()
-            .iter()
-            .take(count)
-            .map(|byte| format!("{byte:02x}"))
-            .collect()
+        hex::encode(&self.bytes()[..count.min(32)])
     }
 
     /// A ULID: 48 bits of milliseconds and 80 fresh bits, in 26 Crockford base-32 digits.
@@ -1050,7 +1046,7 @@ impl Ids {
         bytes.copy_from_slice(&self.bytes()[..16]);
         bytes[6] = (bytes[6] & 0x0F) | 0x40;
         bytes[8] = (bytes[8] & 0x3F) | 0x80;
-        let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+        let hex = hex::encode(bytes);
         format!(
             "{}-{}-{}-{}-{}",
             &hex[..8],

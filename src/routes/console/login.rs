@@ -81,13 +81,7 @@ pub async fn submit(
     }
     let settings = &ctx.settings.auth;
     // Counters are keyed by hashes: Redis never sees an email or an address.
-    let hex = |v: &str| {
-        sha256(v)
-            .iter()
-            .take(12)
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let hex = |v: &str| hex::encode(&sha256(v)[..12]);
     let ip = req
         .peer_addr()
         .map(|a| a.ip().to_string())

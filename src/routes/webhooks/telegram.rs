@@ -1,14 +1,12 @@
-//! POST /webhooks/telegram.
+//! POST /webhooks/telegram: HTTP only; the channel verifies and receives.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde_json::json;
 
-use crate::channels::{Received, receive_telegram_update};
+use super::answer;
+use crate::channels::telegram::{self, verify::SECRET_HEADER};
 use crate::context::AppContext;
 use crate::error::ApiError;
 use crate::routes::json_body::read_webhook_body;
-
-const SECRET_HEADER: &str = "X-Telegram-Bot-Api-Secret-Token";
 
 pub async fn receive(
     ctx: web::Data<AppContext>,
@@ -18,24 +16,13 @@ pub async fn receive(
     let Some(tg) = &ctx.channels.telegram else {
         return Err(ApiError::NotFound("route"));
     };
-    let header = req.headers().get(SECRET_HEADER).map(|v| v.as_bytes());
-    if !hotline_telegram::secret_matches(header, &tg.webhook_secret) {
-        crate::metrics::rejected_signature("telegram");
-        return Err(ApiError::BadSignature);
-    }
+    // The secret is in a header: checked before the body is read.
+    telegram::verify(tg, req.headers().get(SECRET_HEADER).map(|v| v.as_bytes()))?;
     let body = read_webhook_body(
         &req,
         &mut payload,
         ctx.settings.server.webhook_body_limit_bytes,
     )
     .await?;
-    match receive_telegram_update(&ctx, tg.bot_id, &body).await? {
-        Received::NotJson => Err(ApiError::bad_request(
-            "malformed_json",
-            "the body is not a JSON Telegram update",
-        )),
-        Received::Recorded(_) | Received::Ignored(_) | Received::StoredForReview => {
-            Ok(HttpResponse::Ok().json(json!({ "ok": true })))
-        }
-    }
+    answer(telegram::receive(&ctx, tg, &body).await?, "malformed_json")
 }

@@ -1,5 +1,5 @@
 //! Long polling for hotlines without a public HTTPS address (`channels.telegram.mode:
-//! polling`). Every update goes through the same `receive_telegram_update` as the webhook.
+//! polling`). Every update goes through the same `receive` as the webhook.
 //!
 //! With several nodes only one polls: it holds a PostgreSQL advisory lock on a connection kept
 //! for as long as it polls; the others try again later. Telegram keeps unconfirmed updates, so
@@ -8,8 +8,7 @@
 
 use std::time::Duration;
 
-use super::leader_lock::LeaderLock;
-use super::receive_telegram_update;
+use crate::channels::leader_lock::LeaderLock;
 use crate::context::AppContext;
 
 /// `pg_try_advisory_lock` key for "this node polls Telegram".
@@ -63,7 +62,7 @@ pub async fn poll_telegram_once(
         .map_err(|e| anyhow::anyhow!("getUpdates: {e}"))?;
     let mut recorded = 0;
     for update in updates {
-        receive_telegram_update(ctx, tg.bot_id, &update.body).await?;
+        super::receive(ctx, tg, &update.body).await?;
         poller.offset = Some(update.update_id + 1);
         recorded += 1;
     }

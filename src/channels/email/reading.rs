@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use hotline_email::imap::{IdleOutcome, MailboxReader};
 
-use super::leader_lock::LeaderLock;
+use crate::channels::leader_lock::LeaderLock;
 use crate::context::AppContext;
-use crate::intake::{EmailOutcome, MailboxPlace, record_email};
+use crate::intake::MailboxPlace;
 
 /// `pg_try_advisory_lock` key for "this node reads the mailbox".
 const READING_LOCK: i64 = 0x6d61_696c_626f_7831; // "mailbox1"
@@ -127,10 +127,7 @@ pub async fn read_mailbox_once(
             uid_validity: state.uid_validity,
             uid: mail.uid,
         };
-        if let EmailOutcome::Unreadable(reason) = record_email(ctx, place, &mail.raw).await? {
-            let key = format!("{folder}:{}:{}", state.uid_validity, mail.uid);
-            super::unreadable::store_for_review(ctx, "email", &key, &reason, &mail.raw).await?;
-        }
+        super::receive(ctx, channel, place, &mail.raw).await?;
         if failpoint == EmailFailpoint::AfterCommit {
             anyhow::bail!("failpoint: stopped after committing, before marking seen");
         }

@@ -1,0 +1,70 @@
+//! Email: the hotline's mailbox read over IMAP, one node at a time (`reading`), each message
+//! parsed by the adapter and recorded by intake (`receive`), replies sent by SMTP in the
+//! sender's thread (`send`).
+
+mod reading;
+mod receive;
+mod send;
+
+pub use reading::{EmailFailpoint, EmailReader, ReadOutcome, read_mailbox_once, run_email_reading};
+pub use receive::receive;
+
+pub(crate) use send::send;
+
+use hotline_email::imap::{ImapSettings, ImapTls};
+use hotline_email::mailer::{Mailer, SmtpConfig, SmtpTls};
+
+use crate::settings::{EmailSettings, MailTls, MailerKind};
+
+/// The hotline's mailbox and how it sends mail.
+pub struct EmailChannel {
+    pub mailer: Mailer,
+    pub imap: ImapSettings,
+    /// The hotline's own address: the From of every reply, never a reporter.
+    pub from: String,
+    /// The part after '@', for the Message-IDs of what hotline sends.
+    pub domain: String,
+}
+
+impl EmailChannel {
+    pub fn from_settings(s: &EmailSettings) -> anyhow::Result<EmailChannel> {
+        let mailer = match s.mailer {
+            MailerKind::File => Mailer::file(&s.file_dir),
+            MailerKind::Smtp => Mailer::smtp(&SmtpConfig {
+                host: s.smtp_host.clone(),
+                port: s.smtp_port,
+                tls: match s.smtp_tls {
+                    MailTls::None => SmtpTls::None,
+                    MailTls::Starttls => SmtpTls::Starttls,
+                    MailTls::Tls => SmtpTls::Tls,
+                },
+                username: (!s.smtp_user.is_empty()).then(|| s.smtp_user.clone()),
+                password: (!s.smtp_password.is_empty()).then(|| s.smtp_password.clone()),
+                connect_timeout: std::time::Duration::from_secs(20),
+            })
+            .map_err(|e| anyhow::anyhow!("channels.email: {e}"))?,
+        };
+        let domain = s
+            .from
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_owned())
+            .unwrap_or_default();
+        Ok(EmailChannel {
+            mailer,
+            imap: ImapSettings {
+                host: s.imap_host.clone(),
+                port: s.imap_port,
+                user: s.imap_user.clone(),
+                password: s.imap_password.clone(),
+                tls: match s.imap_tls {
+                    MailTls::None => ImapTls::None,
+                    MailTls::Starttls => ImapTls::StartTls,
+                    MailTls::Tls => ImapTls::Tls,
+                },
+                folder: s.imap_folder.clone(),
+            },
+            from: s.from.clone(),
+            domain,
+        })
+    }
+}

@@ -1,0 +1,387 @@
+//! A message on a chat channel (Telegram, LINE) becomes part of a case, in one transaction, in
+//! four steps a reader can follow:
+//!
+//! 1. `record_event`: the platform's event is recorded once (a redelivery hits the
+//!    `channel_events` primary key and changes nothing), under the lock of the person's channel
+//!    identity, so two deliveries from one chat are serialised.
+//! 2. `attach_to_case`: what the person said is stored on their open case, or opens one at the
+//!    first message with content (triaged before the insert), and the case is triaged again.
+//! 3. `run_conversation`: the bot's script answers (unless a counselor, a block or standby
+//!    means it must not) and what it learned is stored.
+//! 4. `queue_replies`: the bot's replies go to the outbox, sent by a job after the commit.
+//!
+//! Nothing is answered 2xx before this commits.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use hotline_contract::{InboundContent, InboundMessage};
+
+use super::conversation::{self, Reply, Situation};
+use super::conversation_effects::store_effects;
+use super::inbound_content::{StoredContent, said, typed_text};
+use super::inbound_message::{NewAttachment, NewInbound, store_attachment, store_inbound};
+use super::open_case::{NewCase, OpenCase, open_case, open_case_of_identity};
+use super::reporter_identity::{ChannelIdentity, lock_channel_identity, record_presence};
+use super::retriage::retriage;
+use crate::context::AppContext;
+use crate::domain::{Answers, CaseId, Channel, Level, MessageId};
+use crate::messaging::outbox::{
+    self, Author, Outgoing, Recipient, ReplyGrant, enqueue_choice_acknowledgement,
+};
+use crate::triage::{assess_readings, read_message};
+
+/// What recording one channel event did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelOutcome {
+    /// The event was recorded before; nothing changed.
+    pub duplicate: bool,
+    pub case_id: Option<CaseId>,
+    /// Bot replies queued for sending.
+    pub replies: usize,
+}
+
+impl ChannelOutcome {
+    fn duplicate() -> ChannelOutcome {
+        ChannelOutcome {
+            duplicate: true,
+            case_id: None,
+            replies: 0,
+        }
+    }
+}
+
+/// Records one inbound channel event and runs the conversation. Safe to call twice with the
+/// same event: the second call is a duplicate and changes nothing.
+pub async fn record_channel_message(
+    ctx: &AppContext,
+    message: &InboundMessage,
+) -> Result<ChannelOutcome, sqlx::Error> {
+    let now = ctx.now();
+    let seen_key = format!("seen:{}:{}", message.channel.as_str(), message.event_id);
+    // Fast path only: the primary key below is the truth, and this key is set after commit.
+    if let Ok(Some(_)) = ctx.redis.get(&seen_key).await {
+        return Ok(ChannelOutcome::duplicate());
+    }
+
+    let mut tx = ctx.db.begin().await?;
+    let Some(mut identity) = record_event(&mut tx, ctx, message, now).await? else {
+        tx.rollback().await?;
+        let _ = ctx.redis.set_ex(&seen_key, "1", 86_400).await;
+        return Ok(ChannelOutcome::duplicate());
+    };
+    let mut case = attach_to_case(&mut tx, ctx, &mut identity, message, now).await?;
+    let replies =
+        run_conversation(&mut tx, ctx, &mut identity, case.as_mut(), message, now).await?;
+    let queued = queue_replies(
+        &mut tx,
+        ctx,
+        &identity,
+        case.as_ref().map(|c| c.id),
+        message,
+        &replies,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let _ = ctx.redis.set_ex(&seen_key, "1", 86_400).await;
+    crate::metrics::chat_message(
+        message.channel.as_str(),
+        if identity.blocked {
+            "blocked"
+        } else {
+            "recorded"
+        },
+    );
+    Ok(ChannelOutcome {
+        duplicate: false,
+        case_id: case.map(|c| c.id),
+        replies: queued,
+    })
+}
+
+/// Step 1: records the event once, under the person's locked identity. `None` when it was
+/// recorded before.
+async fn record_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    ctx: &AppContext,
+    message: &InboundMessage,
+    now: DateTime<Utc>,
+) -> Result<Option<ChannelIdentity>, sqlx::Error> {
+    let channel = message.channel.as_str();
+    let mut identity = lock_channel_identity(tx, ctx, channel, &message.sender, now).await?;
+    let inserted = sqlx::query(
+        "INSERT INTO channel_events (channel, event_id, identity_id, received_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(channel)
+    .bind(&message.event_id)
+    .bind(identity.id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(None);
+    }
+    let left = matches!(message.content, InboundContent::Left);
+    record_presence(tx, &mut identity, left, now).await?;
+    if let InboundContent::Start {
+        source: Some(source),
+    } = &message.content
+    {
+        sqlx::query("UPDATE channel_identities SET source = $2 WHERE id = $1")
+            .bind(identity.id)
+            .bind(source.chars().take(64).collect::<String>())
+            .execute(&mut **tx)
+            .await?;
+    }
+    if let InboundContent::Choice {
+        ack_id: Some(ack), ..
+    } = &message.content
+    {
+        enqueue_choice_acknowledgement(&mut **tx, channel, ack, now).await?;
+    }
+    Ok(Some(identity))
+}
+
+/// Step 2: stores what the person said on their open case (opening one at the first message
+/// with content), triages the case again and puts it back in the queue.
+async fn attach_to_case(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    ctx: &AppContext,
+    identity: &mut ChannelIdentity,
+    message: &InboundMessage,
+    now: DateTime<Utc>,
+) -> Result<Option<OpenCase>, sqlx::Error> {
+    let stored = StoredContent::of(&message.content, &identity.conversation);
+    let mut case = open_case_of_identity(tx, identity.id).await?;
+    let Some(text) = &stored.text else {
+        return Ok(case);
+    };
+    if case.is_none() && !stored.opens_case {
+        return Ok(None);
+    }
+    let rules = ctx.rules();
+    let message_id = MessageId::new();
+    let reading = read_message(text, &rules);
+    let opened_now = case.is_none();
+    if case.is_none() {
+        let language = identity.conversation.language.clone().or_else(|| {
+            typed_text(&message.content)
+                .and_then(super::language::detect_script_language)
+                .map(str::to_owned)
+        });
+        // A returning person whose earlier case was closed starts a new conversation round.
+        identity.conversation.start_new_round();
+        let assessment = assess_readings(&[(message_id, &reading)], &Answers::default(), &rules);
+        case = Some(
+            open_case(
+                tx,
+                &ctx.keys,
+                &NewCase {
+                    reporter: identity.reporter_id,
+                    channel_identity: Some(identity.id),
+                    channel: Channel::from(message.channel),
+                    caller: "anonymous",
+                    language: language.as_deref(),
+                    country: None,
+                    area: None,
+                    answers: serde_json::json!({}),
+                    assessment: &assessment,
+                    opened_by: None,
+                    audit_details: serde_json::json!({}),
+                },
+                now,
+            )
+            .await?,
+        );
+    }
+    let Some(open) = case.as_mut() else {
+        return Ok(None);
+    };
+    let version_of = edited_original(tx, identity, &message.content).await?;
+    store_inbound(
+        tx,
+        &ctx.keys,
+        &rules,
+        &NewInbound {
+            id: message_id,
+            case_id: open.id,
+            channel: message.channel.as_str(),
+            channel_identity: Some(identity.id),
+            external_event_id: Some(&message.event_id),
+            text,
+            reading: &reading,
+            kind: stored.kind,
+            author: None,
+            version_of,
+            platform_message_id: message.platform_message_id.as_deref(),
+            email: None,
+        },
+        now,
+    )
+    .await?;
+    if let InboundContent::Attachment(file) = &message.content {
+        let unknown_type = format!("{}/unknown", file.kind.as_str());
+        store_attachment(
+            tx,
+            &ctx.keys,
+            message_id,
+            &NewAttachment {
+                content_type: file.mime_type.as_deref().unwrap_or(&unknown_type),
+                byte_size: file.byte_size.map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
+                file_name: file.file_name.as_deref(),
+                content: None,
+                sha256: None,
+                external_ref: Some(&file.file_ref),
+            },
+            now,
+        )
+        .await?;
+    }
+    if !identity.unreachable {
+        if !opened_now {
+            retriage(tx, ctx, open, now).await?;
+        }
+        crate::queue::mark_awaiting_reply(tx, open.id, now).await?;
+    }
+    Ok(case)
+}
+
+/// The message an edit replaces, if this event is an edit of one we have.
+async fn edited_original(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    identity: &ChannelIdentity,
+    content: &InboundContent,
+) -> Result<Option<MessageId>, sqlx::Error> {
+    let InboundContent::Edited {
+        original_message_id,
+        ..
+    } = content
+    else {
+        return Ok(None);
+    };
+    let found: Option<(MessageId,)> = sqlx::query_as(
+        "SELECT id FROM messages WHERE channel_identity_id = $1 AND platform_message_id = $2
+         AND direction = 'inbound' AND version_of IS NULL ORDER BY at LIMIT 1",
+    )
+    .bind(identity.id)
+    .bind(original_message_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(found.map(|(id,)| id))
+}
+
+/// Step 3: the bot's script answers, unless it must stay silent (a blocked chat, standby, a
+/// person who left), and what it learned is stored. Returns the replies to send.
+async fn run_conversation(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    ctx: &AppContext,
+    identity: &mut ChannelIdentity,
+    case: Option<&mut OpenCase>,
+    message: &InboundMessage,
+    now: DateTime<Utc>,
+) -> Result<Vec<Reply>, sqlx::Error> {
+    // In standby another system answers the chat; after an unfollow nobody can.
+    if identity.blocked || !message.bot_may_answer || identity.unreachable {
+        return Ok(Vec::new());
+    }
+    // Danger words in this very message bring the emergency numbers at once.
+    let danger = typed_text(&message.content)
+        .map(|t| !ctx.rules().danger_in(t).is_empty())
+        .unwrap_or(false);
+    let level = case.as_ref().map_or(Level::Medium, |c| c.level);
+    let advance = conversation::advance(
+        &identity.conversation,
+        said(&message.content),
+        &Situation {
+            texts: &ctx.conversation,
+            language_hint: message.language_hint.as_deref(),
+            country: case.as_ref().and_then(|c| c.country.as_deref()),
+            danger,
+            expected_wait: answer_target(ctx, level),
+        },
+    );
+    let answered = store_effects(tx, ctx, identity, case.as_deref(), &advance.effects, now).await?;
+    if answered && let Some(case) = case {
+        retriage(tx, ctx, case, now).await?;
+    }
+    identity.conversation = advance.next;
+    sqlx::query(
+        "UPDATE channel_identities SET conversation = $2, language = COALESCE($3, language) WHERE id = $1",
+    )
+    .bind(identity.id)
+    .bind(serde_json::to_value(&identity.conversation).unwrap_or_default())
+    .bind(identity.conversation.language.as_deref())
+    .execute(&mut **tx)
+    .await?;
+    let mut replies = advance.replies;
+    if !replies.is_empty() && !within_reply_rate(ctx, identity).await {
+        crate::metrics::bot_replies_suppressed(message.channel.as_str());
+        replies.clear();
+    }
+    Ok(replies)
+}
+
+/// Step 4: the replies go to the outbox, with the event's reply token while it is fresh.
+async fn queue_replies(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    ctx: &AppContext,
+    identity: &ChannelIdentity,
+    case_id: Option<CaseId>,
+    message: &InboundMessage,
+    replies: &[Reply],
+    now: DateTime<Utc>,
+) -> Result<usize, sqlx::Error> {
+    if replies.is_empty() {
+        return Ok(0);
+    }
+    let reply_grant = message.reply_token.as_ref().map(|token| ReplyGrant {
+        token: token.clone(),
+        until: now + chrono::Duration::seconds(ctx.settings.channels.line.reply_token_seconds),
+    });
+    let outgoing: Vec<Outgoing<'_>> = replies
+        .iter()
+        .map(|r| Outgoing {
+            text: &r.text,
+            choices: &r.choices,
+            request_contact: r.request_contact.as_deref(),
+        })
+        .collect();
+    let ids = outbox::queue_messages(
+        tx,
+        &ctx.keys,
+        Recipient {
+            case_id,
+            channel_identity: identity.id,
+            channel: message.channel.as_str(),
+        },
+        Author::Bot,
+        &outgoing,
+        reply_grant.as_ref(),
+        now,
+    )
+    .await?;
+    Ok(ids.len())
+}
+
+/// Per-chat reply budget in Redis. Without Redis the bot still answers: a lost counter must
+/// not silence a person in danger.
+async fn within_reply_rate(ctx: &AppContext, identity: &ChannelIdentity) -> bool {
+    let limit = ctx.settings.conversation.bot_replies_per_minute;
+    match ctx
+        .redis
+        .incr_window(&format!("chat-replies:{}", identity.id), 60)
+        .await
+    {
+        Ok(count) => count <= limit,
+        Err(_) => true,
+    }
+}
+
+/// How long the person may wait for a counselor: the answer target of the case's level.
+fn answer_target(ctx: &AppContext, level: Level) -> Duration {
+    let seconds = ctx.settings.queue.answer_target_seconds.for_level(level);
+    Duration::from_secs(u64::try_from(seconds).unwrap_or(0))
+}

@@ -1,0 +1,208 @@
+//! The script, tried message by message.
+use super::*;
+use std::path::Path;
+
+fn texts() -> &'static ConversationTexts {
+    static TEXTS: std::sync::LazyLock<ConversationTexts> = std::sync::LazyLock::new(|| {
+        ConversationTexts::load(
+            Path::new("config/conversation"),
+            Path::new("config/emergency_numbers.yaml"),
+            "TH",
+        )
+        .unwrap()
+    });
+    &TEXTS
+}
+
+fn situation(danger: bool) -> Situation<'static> {
+    Situation {
+        texts: texts(),
+        language_hint: None,
+        country: None,
+        danger,
+        expected_wait: Duration::from_secs(600),
+    }
+}
+
+/// Runs a whole exchange and returns the final state and every reply.
+fn talk(said: &[Said<'_>]) -> (Conversation, Vec<Reply>, Vec<Effect>) {
+    let mut state = Conversation::default();
+    let (mut replies, mut effects) = (Vec::new(), Vec::new());
+    for s in said {
+        let a = advance(&state, *s, &situation(false));
+        state = a.next;
+        replies.extend(a.replies);
+        effects.extend(a.effects);
+    }
+    (state, replies, effects)
+}
+
+#[test]
+fn every_language_file_loads_with_every_key() {
+    assert_eq!(texts().packs().count(), CHAT_LANGUAGES.len());
+}
+
+#[test]
+fn a_clear_script_skips_the_language_question() {
+    let (state, replies, effects) = talk(&[Said::Text("ช่วยด้วย")]);
+    assert_eq!(state.language.as_deref(), Some("th"));
+    assert_eq!(state.step, Step::AskedSafeToTalk);
+    assert!(
+        replies[0].text.starts_with(
+            texts()
+                .pack("th")
+                .texts
+                .safety_notice
+                .split('{')
+                .next()
+                .unwrap()
+        )
+    );
+    assert!(effects.contains(&Effect::Language("th".into())));
+}
+
+#[test]
+fn every_question_offers_a_stop_button_and_stop_works_at_any_step() {
+    let (_, replies, _) = talk(&[
+        Said::Start,
+        Said::Choice("lang:en"),
+        Said::Choice("safe:yes"),
+    ]);
+    for reply in replies.iter().filter(|r| !r.choices.is_empty()) {
+        assert!(reply.choices.iter().flatten().any(|c| c.data == "stop"));
+    }
+    for stop in ["stop", "หยุด", "STOP"] {
+        let (state, replies, effects) =
+            talk(&[Said::Start, Said::Choice("lang:en"), Said::Text(stop)]);
+        assert_eq!(state.step, Step::Stopped, "{stop}");
+        assert_eq!(
+            replies.last().unwrap().text,
+            texts().pack("en").texts.stopped
+        );
+        assert!(effects.contains(&Effect::Stopped));
+    }
+}
+
+#[test]
+fn danger_brings_the_emergency_numbers_once_at_any_step() {
+    let first = advance(
+        &Conversation::default(),
+        Said::Text("help"),
+        &situation(true),
+    );
+    assert!(first.replies[0].text.contains("191"));
+    let again = advance(&first.next, Said::Text("help"), &situation(true));
+    assert!(
+        !again
+            .replies
+            .iter()
+            .any(|r| r.text.contains("191") && r.text == first.replies[0].text)
+    );
+}
+
+#[test]
+fn the_quick_questions_record_answers_and_cannot_leave_means_confinement() {
+    let (state, _, effects) = talk(&[
+        Said::Text("ช่วยด้วย"),
+        Said::Choice("safe:yes"),
+        Said::Choice("ans:yes"),
+        Said::Choice("ans:no"),
+        Said::Choice("ans:skip"),
+        Said::Choice("country:KH"),
+        Said::Text("Poipet"),
+        Said::Choice("contact:phone"),
+        Said::Contact {
+            phone: "+855 12 345 678",
+        },
+        Said::Choice("hours:morning"),
+    ]);
+    assert_eq!(state.step, Step::HandedOff);
+    for expected in [
+        Effect::Answer {
+            question: "minor",
+            value: "yes",
+        },
+        Effect::Answer {
+            question: "confinement",
+            value: "yes",
+        },
+        Effect::Country("KH".into()),
+        Effect::Area("Poipet".into()),
+        Effect::Phone("+85512345678".into()),
+        Effect::Contact(ContactPreference::Phone),
+        Effect::SafeHours("08:00-12:00".into()),
+    ] {
+        assert!(
+            effects.contains(&expected),
+            "missing {expected:?} in {effects:?}"
+        );
+    }
+    assert!(!effects.iter().any(|e| matches!(
+        e,
+        Effect::Answer {
+            question: "documents_seized",
+            ..
+        }
+    )));
+}
+
+#[test]
+fn not_safe_now_offers_a_way_and_a_time_then_ends_gently() {
+    let (state, replies, effects) = talk(&[
+        Said::Start,
+        Said::Choice("lang:en"),
+        Said::Choice("safe:no"),
+        Said::Choice("contact:here"),
+        Said::Choice("hours:evening"),
+    ]);
+    assert_eq!(state.step, Step::Paused);
+    let en = &texts().pack("en").texts;
+    assert!(
+        replies
+            .last()
+            .unwrap()
+            .text
+            .starts_with(en.not_safe_goodbye.split('{').next().unwrap())
+    );
+    assert!(
+        !replies
+            .iter()
+            .any(|r| r.text.starts_with(en.handoff.split('{').next().unwrap()))
+    );
+    assert!(effects.contains(&Effect::SafeHours("18:00-22:00".into())));
+    assert!(effects.contains(&Effect::Contact(ContactPreference::ThisChatOnly)));
+}
+
+#[test]
+fn a_person_talking_to_a_counselor_never_hears_the_bot() {
+    let state = Conversation {
+        step: Step::WithCounselor,
+        language: Some("en".into()),
+        ..Conversation::default()
+    };
+    for said in [
+        Said::Text("hello"),
+        Said::Start,
+        Said::Choice("safe:yes"),
+        Said::Unsupported,
+    ] {
+        let a = advance(&state, said, &situation(true));
+        assert!(a.replies.is_empty(), "{said:?}");
+        assert_eq!(a.next.step, Step::WithCounselor);
+    }
+}
+
+#[test]
+fn no_text_demands_details_of_harm() {
+    // Open questions only: no text asks who did what to whom.
+    for pack in texts().packs().filter(|p| p.language == "en") {
+        for text in [
+            &pack.texts.ask_what_happened,
+            &pack.texts.thanks_for_telling,
+        ] {
+            for word in ["who hurt", "describe the abuse", "what did they do to"] {
+                assert!(!text.to_lowercase().contains(word));
+            }
+        }
+    }
+}

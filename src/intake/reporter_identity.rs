@@ -1,0 +1,109 @@
+//! Who writes on a channel: a reporter's identity on one channel (a Telegram chat, a LINE user,
+//! an email address), found by keyed hash and locked for the transaction, so two deliveries from
+//! the same person are recorded one after the other. Not to be confused with `auth::Identity`,
+//! which is a staff member.
+
+use chrono::{DateTime, Utc};
+use sqlx::{Postgres, Transaction};
+use uuid::Uuid;
+
+use super::conversation::Conversation;
+use crate::context::AppContext;
+use crate::domain::ReporterId;
+
+/// A reporter's identity on one channel, locked for this transaction.
+pub struct ChannelIdentity {
+    pub id: Uuid,
+    pub reporter_id: ReporterId,
+    /// "telegram", "line" or "email".
+    pub channel: String,
+    pub conversation: Conversation,
+    /// A supervisor blocked this chat: its messages are stored, never answered.
+    pub blocked: bool,
+    /// The person blocked the bot or left: nothing can be sent.
+    pub unreachable: bool,
+}
+
+/// Finds or creates the identity (and its reporter) of whoever writes from `sender` on
+/// `channel` (a chat id, an email address) and locks it for this transaction.
+pub async fn lock_channel_identity(
+    tx: &mut Transaction<'_, Postgres>,
+    ctx: &AppContext,
+    channel: &str,
+    sender: &str,
+    now: DateTime<Utc>,
+) -> Result<ChannelIdentity, sqlx::Error> {
+    let hash = ctx.keys.index_hash(&format!("chat:{channel}"), sender);
+    for _ in 0..2 {
+        let row: Option<(Uuid, ReporterId, serde_json::Value, bool, bool)> = sqlx::query_as(
+            "SELECT id, reporter_id, conversation, blocked_at IS NOT NULL, unreachable_at IS NOT NULL
+             FROM channel_identities WHERE channel = $1 AND external_id_hash = $2 FOR UPDATE",
+        )
+        .bind(channel)
+        .bind(&hash)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some((id, reporter_id, conversation, blocked, unreachable)) = row {
+            return Ok(ChannelIdentity {
+                id,
+                reporter_id,
+                channel: channel.to_owned(),
+                conversation: serde_json::from_value(conversation).unwrap_or_default(),
+                blocked,
+                unreachable,
+            });
+        }
+        let reporter = ReporterId::new();
+        sqlx::query(
+            "INSERT INTO reporters (id, allowed_channels, created_at) VALUES ($1, ARRAY[$2], $3)",
+        )
+        .bind(reporter)
+        .bind(channel)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        let inserted = sqlx::query(
+            "INSERT INTO channel_identities (id, reporter_id, channel, external_id_hash, external_id_enc, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, external_id_hash) DO NOTHING",
+        )
+        .bind(Uuid::new_v4())
+        .bind(reporter)
+        .bind(channel)
+        .bind(&hash)
+        .bind(ctx.keys.seal(sender))
+        .bind(now)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            // Another delivery from this person created it first; use theirs.
+            sqlx::query("DELETE FROM reporters WHERE id = $1")
+                .bind(reporter)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Err(sqlx::Error::RowNotFound)
+}
+
+/// Records that the person wrote (so they can be reached again, after blocking the bot), or
+/// that they left (nothing more goes to them, from the bot or a counselor, until they return).
+pub async fn record_presence(
+    tx: &mut Transaction<'_, Postgres>,
+    identity: &mut ChannelIdentity,
+    left: bool,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let sql = if left {
+        "UPDATE channel_identities SET unreachable_at = $2 WHERE id = $1"
+    } else {
+        "UPDATE channel_identities SET last_inbound_at = $2, unreachable_at = NULL WHERE id = $1"
+    };
+    sqlx::query(sql)
+        .bind(identity.id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    identity.unreachable = left;
+    Ok(())
+}
