@@ -4,6 +4,10 @@
 use std::io::BufRead;
 use std::sync::Arc;
 
+use tokio_util::sync::CancellationToken;
+
+use crate::background::Supervisor;
+
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 
@@ -148,13 +152,18 @@ async fn telegram(settings: &Settings, action: TelegramAction) -> anyhow::Result
 }
 
 /// SIGHUP reloads the triage rules; invalid files are logged and the running rules stay.
-async fn reload_rules_on_sighup(ctx: crate::context::AppContext) {
+async fn reload_rules_on_sighup(ctx: crate::context::AppContext, stop: CancellationToken) {
     use tokio::signal::unix::{SignalKind, signal};
     let Ok(mut hangups) = signal(SignalKind::hangup()) else {
         tracing::warn!("cannot listen for SIGHUP; reload the rules through the API instead");
+        stop.cancelled().await;
         return;
     };
-    while hangups.recv().await.is_some() {
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            hangup = hangups.recv() => if hangup.is_none() { return },
+        }
         match ctx.rules_cell.reload() {
             Ok(rules) => tracing::info!(rules.version = %rules.version, "triage rules reloaded"),
             Err(e) => {
@@ -164,33 +173,56 @@ async fn reload_rules_on_sighup(ctx: crate::context::AppContext) {
     }
 }
 
+/// `hotline serve`: the HTTP server and the supervised background tasks. SIGTERM or SIGINT stop
+/// the server gracefully (requests in flight finish, `server.shutdown_timeout` at most), then the
+/// background tasks (the current job and mailbox round finish; leader locks are let go).
 async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
-    let jobs = settings.jobs.clone();
     // Keys and rules are checked before touching the database, so a bad setting is reported
     // as itself rather than as a connection error.
     let ctx = context(settings.clone(), pool(&settings.database)?, clock)?;
     migrate(&settings.database).await?;
     let app = Application::build(ctx.clone())?;
     tracing::info!(port = app.port(), "hotline is serving");
-    tokio::spawn(reload_rules_on_sighup(ctx.clone()));
+    let background = start_background(&ctx);
+    let served = app.run_until_stopped().await;
+    tracing::info!("the HTTP server stopped; stopping background tasks");
+    background
+        .shutdown(std::time::Duration::from_secs(30))
+        .await;
+    served.context("the HTTP server stopped with an error")
+}
+
+fn start_background(ctx: &crate::context::AppContext) -> Supervisor {
+    let mut tasks = Supervisor::default();
+    let c = ctx.clone();
+    tasks.spawn("rules_reload", move |stop| {
+        reload_rules_on_sighup(c.clone(), stop)
+    });
     let tg = &ctx.settings.channels.telegram;
     if tg.enabled && tg.mode == crate::settings::TelegramMode::Polling {
-        tokio::spawn(crate::channels::telegram::run_telegram_polling(ctx.clone()));
+        let c = ctx.clone();
+        tasks.spawn("telegram_polling", move |stop| {
+            crate::channels::telegram::run_telegram_polling(c.clone(), stop)
+        });
     }
     if ctx.settings.channels.email.enabled {
-        tokio::spawn(crate::channels::email::run_email_reading(ctx.clone()));
+        let c = ctx.clone();
+        tasks.spawn("mailbox_reading", move |stop| {
+            crate::channels::email::run_email_reading(c.clone(), stop)
+        });
     }
+    let jobs = ctx.settings.jobs.clone();
     if jobs.enabled {
-        let registry = crate::messaging::job_registry();
-        let poll = std::time::Duration::from_millis(jobs.poll_interval_ms);
-        tokio::spawn(crate::jobs::run_until_stopped(
-            ctx,
-            registry,
-            poll,
-            jobs.backoff_base_seconds,
-        ));
+        let c = ctx.clone();
+        tasks.spawn("jobs", move |stop| {
+            crate::jobs::run_until_stopped(
+                c.clone(),
+                crate::messaging::job_registry(),
+                std::time::Duration::from_millis(jobs.poll_interval_ms),
+                jobs.backoff_base_seconds,
+                stop,
+            )
+        });
     }
-    app.run_until_stopped()
-        .await
-        .context("the HTTP server stopped with an error")
+    tasks
 }

@@ -13,6 +13,7 @@
 //! - `settings`, `startup`, `context`, `clock`, `telemetry`, `metrics`, `error`: plumbing.
 
 pub mod auth;
+pub mod background;
 pub mod cases;
 pub mod channels;
 pub mod cli;

@@ -86,6 +86,11 @@ pub fn chat_message(channel: &str, outcome: &'static str) {
         .increment(1);
 }
 
+/// A supervised background task stopped or panicked and was started again.
+pub fn background_task_restarted(task: &'static str) {
+    metrics::counter!("hotline_background_task_restarts_total", "task" => task).increment(1);
+}
+
 /// Bot replies withheld because one chat sent more than its per-minute budget.
 pub fn bot_replies_suppressed(channel: &str) {
     metrics::counter!("hotline_bot_replies_suppressed_total", "channel" => channel.to_owned())

@@ -32,7 +32,7 @@ pub struct HistoryEntry {
     pub action: String,
     pub actor: Option<String>,
     pub details: serde_json::Value,
-    #[serde(with = "crate::routes::rfc3339")]
+    #[serde(with = "crate::domain::time")]
     pub at: DateTime<Utc>,
 }
 

@@ -7,12 +7,19 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::http::Method;
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use subtle::ConstantTimeEq;
 
 use super::{Role, User, sessions, tokens, users};
 use crate::context::AppContext;
 use crate::error::ApiError;
+
+/// A staff member acting on a case, and whether they may act on cases they do not hold.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub id: crate::domain::UserId,
+    pub is_supervisor: bool,
+}
 
 #[derive(Debug, Clone)]
 pub struct Identity {
@@ -34,8 +41,8 @@ impl Identity {
         self.user.role.includes(Role::Supervisor)
     }
 
-    pub fn actor(&self) -> crate::cases::Actor {
-        crate::cases::Actor {
+    pub fn actor(&self) -> Actor {
+        Actor {
             id: self.user.id,
             is_supervisor: self.is_supervisor(),
         }
@@ -99,6 +106,10 @@ impl FromRequest for Identity {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
+            // Behind the route guard the caller is already identified.
+            if let Some(who) = req.extensions().get::<Identity>() {
+                return Ok(who.clone());
+            }
             let ctx = req.app_data::<web::Data<AppContext>>().ok_or_else(|| {
                 ApiError::Internal(anyhow::anyhow!("AppContext missing from app data"))
             })?;

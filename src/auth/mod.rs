@@ -4,10 +4,11 @@ pub mod audit;
 pub mod identity;
 pub mod passwords;
 pub mod sessions;
+pub mod sign_in;
 pub mod tokens;
 pub mod users;
 
-pub use identity::Identity;
+pub use identity::{Actor, Identity};
 pub use users::{Role, User};
 
 #[derive(Debug, thiserror::Error)]

@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgPool;
 
-use super::{Actor, CaseError, ensure_may_change};
+use super::{CaseError, ensure_may_change};
+use crate::auth::Actor;
 use crate::auth::audit;
 use crate::domain::CaseId;
 use crate::settings::QueueSettings;

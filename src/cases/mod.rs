@@ -14,18 +14,12 @@ pub use links::{LinkError, case_with_reference, link_cases, unlink_cases};
 pub use list::{CaseFilter, list_cases};
 pub use notes::add_note;
 
-pub use status::{CLOSING_REASONS, change_status};
+pub use status::{CLOSING_REASONS, change_status, closing_reason};
 pub use urgency::{level_after_reassessment, override_urgency};
 pub use view::{CaseView, load_case};
 
-use crate::domain::{CaseId, UserId};
-
-/// Who is changing a case, and whether they may act on cases they do not hold.
-#[derive(Debug, Clone, Copy)]
-pub struct Actor {
-    pub id: UserId,
-    pub is_supervisor: bool,
-}
+use crate::auth::Actor;
+use crate::domain::CaseId;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaseError {
@@ -35,6 +29,8 @@ pub enum CaseError {
     NotHolder,
     #[error("a case cannot go from {from} to {to}")]
     InvalidTransition { from: String, to: String },
+    #[error("{0}")]
+    Invalid(crate::domain::FieldError),
     #[error("stored data could not be decrypted")]
     Undecryptable(CaseId),
     #[error(transparent)]
@@ -53,6 +49,7 @@ impl From<CaseError> for crate::error::ApiError {
             e @ CaseError::InvalidTransition { .. } => {
                 ApiError::conflict("invalid_transition", e.to_string())
             }
+            CaseError::Invalid(field) => ApiError::field(field),
             CaseError::Undecryptable(id) => ApiError::Internal(anyhow::anyhow!(
                 "case {id} holds data that the current keys cannot open"
             )),
@@ -79,7 +76,7 @@ pub(crate) async fn ensure_may_change(
     .fetch_optional(&mut **tx)
     .await?;
     let (status, holder, expires) = row.ok_or(CaseError::NotFound)?;
-    let holds = holder == Some(actor.id) && expires.is_some_and(|e| e > now);
+    let holds = crate::queue::live_holder(holder, expires, now) == Some(actor.id);
     if holds || actor.is_supervisor {
         Ok(status)
     } else {

@@ -5,7 +5,8 @@ use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{Actor, CaseError, ensure_may_change};
+use super::{CaseError, ensure_may_change};
+use crate::auth::Actor;
 use crate::auth::audit;
 use crate::crypto::KeyRing;
 use crate::domain::CaseId;

@@ -4,9 +4,10 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgPool;
 
-use super::{Actor, CaseError, ensure_may_change};
+use super::{CaseError, ensure_may_change};
+use crate::auth::Actor;
 use crate::auth::audit;
-use crate::domain::{CaseId, CaseStatus};
+use crate::domain::{CaseId, CaseStatus, FieldError};
 use crate::settings::QueueSettings;
 
 /// Why a case was closed: a closed vocabulary so statistics can count them.
@@ -20,6 +21,41 @@ pub const CLOSING_REASONS: &[&str] = &[
     "reporter_withdrew",
 ];
 
+/// The closing rule: closing needs a reason from `CLOSING_REASONS`, and only closing takes one.
+/// A blank reason counts as none.
+pub fn closing_reason(
+    next: CaseStatus,
+    raw: Option<&str>,
+) -> Result<Option<&'static str>, FieldError> {
+    let given = raw.map(str::trim).filter(|r| !r.is_empty());
+    match (next, given) {
+        (CaseStatus::Closed, None) => Err(FieldError::new(
+            "closing_reason",
+            format!(
+                "is required to close a case: one of {}",
+                CLOSING_REASONS.join(", ")
+            ),
+        )),
+        (CaseStatus::Closed, Some(r)) => CLOSING_REASONS
+            .iter()
+            .find(|known| **known == r)
+            .map(|known| Some(*known))
+            .ok_or_else(|| {
+                FieldError::new(
+                    "closing_reason",
+                    format!("must be one of {}", CLOSING_REASONS.join(", ")),
+                )
+            }),
+        (_, Some(_)) => Err(FieldError::new(
+            "closing_reason",
+            "is only for closing a case",
+        )),
+        (_, None) => Ok(None),
+    }
+}
+
+/// Moves a case along an allowed transition (see `CaseStatus::can_become`), under the closing
+/// rule. The holder (or a supervisor) may do it.
 pub async fn change_status(
     db: &PgPool,
     queue: &QueueSettings,
@@ -29,6 +65,7 @@ pub async fn change_status(
     closing_reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), CaseError> {
+    let closing_reason = self::closing_reason(next, closing_reason).map_err(CaseError::Invalid)?;
     let mut tx = db.begin().await?;
     let current = ensure_may_change(&mut tx, case_id, actor, now).await?;
     let from = CaseStatus::parse("status", &current).map_err(|_| CaseError::NotFound)?;

@@ -9,7 +9,6 @@ use super::CaseError;
 use crate::auth::audit::{self, HistoryEntry};
 use crate::crypto::KeyRing;
 use crate::domain::{CaseId, Level, MessageId};
-use crate::routes::rfc3339;
 use crate::triage::Reason;
 
 #[derive(Debug, Serialize)]
@@ -25,11 +24,11 @@ pub struct CaseView {
     pub urgency: Urgency,
     pub effective_level: Level,
     pub holder: Option<Holder>,
-    #[serde(with = "rfc3339::option")]
+    #[serde(with = "crate::domain::time::option")]
     pub lease_expires_at: Option<DateTime<Utc>>,
-    #[serde(with = "rfc3339")]
+    #[serde(with = "crate::domain::time")]
     pub waiting_since: DateTime<Utc>,
-    #[serde(with = "rfc3339")]
+    #[serde(with = "crate::domain::time")]
     pub created_at: DateTime<Utc>,
     pub callback: Callback,
     /// The chat the case talks on (absent for phone cases).
@@ -64,7 +63,7 @@ pub struct UrgencyOverride {
     pub level: Level,
     pub reason: String,
     pub by: Option<String>,
-    #[serde(with = "rfc3339::option")]
+    #[serde(with = "crate::domain::time::option")]
     pub at: Option<DateTime<Utc>>,
 }
 
@@ -92,7 +91,7 @@ pub struct ChatInfo {
     pub blocked: bool,
     /// The person blocked the bot or left.
     pub unreachable: bool,
-    #[serde(with = "rfc3339::option")]
+    #[serde(with = "crate::domain::time::option")]
     pub last_inbound_at: Option<DateTime<Utc>>,
 }
 
@@ -110,7 +109,7 @@ pub struct Message {
     pub text_converted: Option<String>,
     /// Buttons offered with a bot message (labels as the person saw them).
     pub buttons: Vec<String>,
-    #[serde(with = "rfc3339")]
+    #[serde(with = "crate::domain::time")]
     pub at: DateTime<Utc>,
     /// received (inbound); queued, sent or failed (outbound).
     pub delivery: String,
@@ -133,7 +132,7 @@ pub struct Note {
     pub id: Uuid,
     pub author: String,
     pub text: String,
-    #[serde(with = "rfc3339")]
+    #[serde(with = "crate::domain::time")]
     pub at: DateTime<Utc>,
 }
 

@@ -5,6 +5,7 @@ pub mod case;
 pub mod contact;
 pub mod ids;
 pub mod report;
+pub mod time;
 pub mod urgency;
 
 pub use case::{CaseStatus, Reference};

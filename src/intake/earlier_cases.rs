@@ -14,7 +14,7 @@ pub struct EarlierCase {
     pub reference: String,
     pub status: String,
     pub urgency_level: String,
-    #[serde(with = "crate::routes::rfc3339")]
+    #[serde(with = "crate::domain::time")]
     pub created_at: DateTime<Utc>,
 }
 

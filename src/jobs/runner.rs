@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
 use super::JobHandler;
 use crate::context::AppContext;
@@ -116,20 +117,29 @@ fn backoff(base_seconds: i64, attempts: i32) -> chrono::Duration {
 }
 
 /// The runner loop inside `hotline serve`: drain due jobs, then wait for the poll interval.
+/// Runs jobs until `stop` fires. A job under way is finished first: stopping never leaves one
+/// half done (and a job cut short by a crash is run again by the next node, after its lock
+/// lease).
 pub async fn run_until_stopped(
     ctx: AppContext,
     registry: Registry,
     poll: Duration,
     backoff_base_seconds: i64,
+    stop: CancellationToken,
 ) {
-    loop {
-        match run_pending_once(&ctx, &registry, backoff_base_seconds).await {
-            Ok(JobOutcome::Idle) => tokio::time::sleep(poll).await,
-            Ok(_) => {}
+    while !stop.is_cancelled() {
+        let outcome = run_pending_once(&ctx, &registry, backoff_base_seconds).await;
+        let pause = match outcome {
+            Ok(JobOutcome::Idle) => poll,
+            Ok(_) => continue,
             Err(e) => {
                 tracing::warn!(error = %format!("{e:#}"), "job runner could not reach the database");
-                tokio::time::sleep(poll).await;
+                poll
             }
+        };
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(pause) => {}
         }
     }
 }

@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::outbox::{self, Author, Outgoing, Recipient};
+use crate::auth::Actor;
 use crate::auth::audit;
-use crate::cases::{Actor, CaseError, ensure_may_change};
+use crate::cases::{CaseError, ensure_may_change};
 use crate::context::AppContext;
 use crate::domain::report::FreeText;
 use crate::domain::{CaseId, MessageId};

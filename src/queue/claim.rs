@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgPool;
 
-use super::{Claimed, HELD, OPEN, QUEUE_ORDER, QueueError, lease_duration, targets};
+use super::{Claimed, HELD, OPEN, QUEUE_ORDER, QueueError, lease_duration, live_holder, targets};
 use crate::auth::audit;
 use crate::domain::{CaseId, UserId};
 use crate::settings::QueueSettings;
@@ -77,7 +77,7 @@ pub async fn claim_case(
     if status == "closed" {
         return Err(QueueError::Closed);
     }
-    if holder.is_some_and(|h| h != counselor) && expires.is_some_and(|e| e > now) {
+    if live_holder(holder, expires, now).is_some_and(|h| h != counselor) {
         crate::metrics::claim("conflict");
         return Err(QueueError::HeldByAnother);
     }

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{PgExecutor, PgPool};
 
-use super::{QueueError, lease_duration};
+use super::{QueueError, lease_duration, live_holder};
+use crate::auth::Actor;
 use crate::auth::audit;
 use crate::domain::{CaseId, UserId};
 use crate::settings::QueueSettings;
@@ -38,8 +39,7 @@ pub async fn renew(
 /// Gives a case back to the queue. A supervisor may release a case someone else holds.
 pub async fn release(
     db: &PgPool,
-    actor: UserId,
-    may_release_others: bool,
+    actor: Actor,
     case_id: CaseId,
     now: DateTime<Utc>,
 ) -> Result<(), QueueError> {
@@ -50,9 +50,9 @@ pub async fn release(
             .fetch_optional(&mut *tx)
             .await?;
     let (holder, expires) = row.ok_or(QueueError::NotFound)?;
-    let held_by = holder.filter(|_| expires.is_some_and(|e| e > now));
+    let held_by = live_holder(holder, expires, now);
     match held_by {
-        Some(h) if h == actor || may_release_others => {}
+        Some(h) if h == actor.id || actor.is_supervisor => {}
         _ => return Err(QueueError::NotHolder),
     }
     sqlx::query(
@@ -65,7 +65,7 @@ pub async fn release(
     let details = json!({ "holder": held_by });
     audit::record(
         &mut *tx,
-        Some(actor),
+        Some(actor.id),
         "case.released",
         Some(case_id),
         details,

@@ -21,7 +21,7 @@ pub use waiting::mark_awaiting_reply;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::CaseId;
+use crate::domain::{CaseId, UserId};
 use crate::settings::QueueSettings;
 
 #[derive(Debug, thiserror::Error)]
@@ -89,6 +89,16 @@ pub(crate) fn targets(settings: &QueueSettings, now: DateTime<Utc>) -> [DateTime
 
 pub(crate) fn lease_duration(settings: &QueueSettings) -> chrono::Duration {
     chrono::Duration::seconds(settings.lease_seconds)
+}
+
+/// Who holds a case now: its holder while the lease lasts. An expired lease is no holder, so
+/// every check of a claim (claiming, releasing, changing a case) goes through here.
+pub fn live_holder(
+    holder: Option<UserId>,
+    lease_expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<UserId> {
+    holder.filter(|_| lease_expires_at.is_some_and(|until| until > now))
 }
 
 /// A claimed case, for the caller to load and return.

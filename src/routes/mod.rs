@@ -6,7 +6,6 @@ pub mod api;
 pub mod console;
 mod health;
 pub mod json_body;
-pub mod rfc3339;
 mod webhooks;
 
 use actix_web::{HttpResponse, web};

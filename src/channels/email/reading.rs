@@ -10,6 +10,8 @@
 
 use std::time::Duration;
 
+use tokio_util::sync::CancellationToken;
+
 use hotline_email::imap::{IdleOutcome, MailboxReader};
 
 use crate::channels::leader_lock::LeaderLock;
@@ -162,18 +164,26 @@ pub async fn read_mailbox_once(
     Ok(ReadOutcome::Read(handled))
 }
 
-/// The reading loop inside `hotline serve`.
-pub async fn run_email_reading(ctx: AppContext) {
+/// The reading loop inside `hotline serve`, until `stop` fires. A round under way is finished
+/// (each message it recorded is marked seen), then the session and the lock are let go so
+/// another node can take over at once.
+pub async fn run_email_reading(ctx: AppContext, stop: CancellationToken) {
     let poll = Duration::from_secs(ctx.settings.channels.email.poll_seconds.max(5));
     let mut reader = EmailReader::default();
-    loop {
-        match read_mailbox_once(&ctx, &mut reader, EmailFailpoint::None).await {
+    while !stop.is_cancelled() {
+        let pause = match read_mailbox_once(&ctx, &mut reader, EmailFailpoint::None).await {
             Ok(ReadOutcome::Read(n)) if n >= BATCH => continue,
             Ok(ReadOutcome::Read(_)) => {
                 let idle = match reader.imap.as_mut() {
-                    Some(imap) if imap.supports_idle() => imap.idle_wait(poll).await,
+                    Some(imap) if imap.supports_idle() => tokio::select! {
+                        () = stop.cancelled() => break,
+                        idle = imap.idle_wait(poll) => idle,
+                    },
                     _ => {
-                        tokio::time::sleep(poll).await;
+                        tokio::select! {
+                            () = stop.cancelled() => break,
+                            () = tokio::time::sleep(poll) => {}
+                        }
                         Ok(IdleOutcome::Timeout)
                     }
                 };
@@ -181,13 +191,19 @@ pub async fn run_email_reading(ctx: AppContext) {
                     tracing::warn!(error = %e, "mailbox IDLE failed; reconnecting");
                     reader.release().await;
                 }
+                continue;
             }
-            Ok(ReadOutcome::NotLeader) => tokio::time::sleep(poll).await,
+            Ok(ReadOutcome::NotLeader) => poll,
             Err(e) => {
                 tracing::warn!(error = %format!("{e:#}"), "reading the mailbox failed; trying again");
                 reader.release().await;
-                tokio::time::sleep(Duration::from_secs(10)).await;
+                Duration::from_secs(10)
             }
+        };
+        tokio::select! {
+            () = stop.cancelled() => break,
+            () = tokio::time::sleep(pause) => {}
         }
     }
+    reader.release().await;
 }

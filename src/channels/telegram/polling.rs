@@ -8,6 +8,8 @@
 
 use std::time::Duration;
 
+use tokio_util::sync::CancellationToken;
+
 use crate::channels::leader_lock::LeaderLock;
 use crate::context::AppContext;
 
@@ -69,20 +71,30 @@ pub async fn poll_telegram_once(
     Ok(PollOutcome::Received(recorded))
 }
 
-/// The polling loop inside `hotline serve`.
-pub async fn run_telegram_polling(ctx: AppContext) {
+/// The polling loop inside `hotline serve`, until `stop` fires. A round cut short by the stop
+/// loses nothing: updates not yet confirmed come again from Telegram.
+pub async fn run_telegram_polling(ctx: AppContext, stop: CancellationToken) {
     let timeout = ctx.settings.channels.telegram.poll_timeout_seconds;
     let mut poller = Poller::default();
-    loop {
-        match poll_telegram_once(&ctx, &mut poller, timeout).await {
-            Ok(PollOutcome::Received(_)) => {}
-            Ok(PollOutcome::NotLeader) => tokio::time::sleep(Duration::from_secs(10)).await,
-            Err(e) => {
-                tracing::warn!(error = %format!("{e:#}"), "telegram polling failed; trying again");
-                // Start over with a fresh lock connection next round.
-                poller.release().await;
-                tokio::time::sleep(Duration::from_secs(5)).await;
-            }
+    while !stop.is_cancelled() {
+        let pause = tokio::select! {
+            () = stop.cancelled() => break,
+            outcome = poll_telegram_once(&ctx, &mut poller, timeout) => match outcome {
+                Ok(PollOutcome::Received(_)) => continue,
+                Ok(PollOutcome::NotLeader) => Duration::from_secs(10),
+                Err(e) => {
+                    tracing::warn!(error = %format!("{e:#}"), "telegram polling failed; trying again");
+                    // Start over with a fresh lock connection next round.
+                    poller.release().await;
+                    Duration::from_secs(5)
+                }
+            },
+        };
+        tokio::select! {
+            () = stop.cancelled() => break,
+            () = tokio::time::sleep(pause) => {}
         }
     }
+    // Another node may take over at once.
+    poller.release().await;
 }

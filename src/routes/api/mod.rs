@@ -2,6 +2,7 @@
 //! them from it and the OpenAPI document is generated from it, so the two cannot drift.
 
 mod cases;
+mod guard;
 mod messages;
 pub mod openapi;
 mod queue;
@@ -10,7 +11,8 @@ mod triage;
 mod users;
 
 use actix_web::http::Method;
-use actix_web::{Route, guard, web};
+use actix_web::middleware::from_fn;
+use actix_web::{Route, guard as method, web};
 
 use crate::auth::Role;
 
@@ -18,7 +20,7 @@ pub struct ApiRoute {
     pub method: Method,
     pub path: &'static str,
     pub summary: &'static str,
-    /// The least role allowed (enforced in the handler by `Identity::require`).
+    /// The least role allowed, enforced for every route by `guard::require_role`.
     pub role: Role,
     /// Name of the request body schema in the OpenAPI document, if any.
     pub body: Option<&'static str>,
@@ -266,9 +268,13 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     for r in ROUTES {
         // The method guard on the resource lets two resources share a path (GET and POST
         // /users) without one answering 405 for the other.
+        let role = r.role;
         cfg.service(
             web::resource(r.path)
-                .guard(guard::Method(r.method.clone()))
+                .guard(method::Method(r.method.clone()))
+                .wrap(from_fn(move |req, next| {
+                    guard::require_role(role, req, next)
+                }))
                 .route((r.route)()),
         );
     }

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::auth::{Identity, Role, audit};
+use crate::auth::{Identity, audit};
 use crate::cases::load_case;
 use crate::context::AppContext;
 use crate::domain::report::FreeText;
@@ -25,7 +25,6 @@ pub async fn override_urgency(
     id: web::Path<String>,
     body: ApiJson<UrgencyChoice>,
 ) -> Result<HttpResponse, ApiError> {
-    who.require(Role::Counselor)?;
     let id: CaseId = parse_id(&id, "case")?;
     let form = body.value;
     let level = Level::parse(
@@ -43,7 +42,6 @@ pub async fn override_urgency(
 }
 
 pub async fn reload(ctx: web::Data<AppContext>, who: Identity) -> Result<HttpResponse, ApiError> {
-    who.require(Role::Supervisor)?;
     let before = ctx.rules().version.clone();
     match ctx.rules_cell.reload() {
         Ok(rules) => {

@@ -1,5 +1,5 @@
-//! Sign-in and sign-out. The login form is protected by a double-submit CSRF token; attempts
-//! are rate-limited per email and per client address in Redis.
+//! The sign-in page and sign-out. The login form is protected by a double-submit CSRF token;
+//! the sign-in itself (throttling, password, session) is `auth::sign_in`.
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::StatusCode;
@@ -8,9 +8,10 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
 use super::html::{escape, page_response};
-use crate::auth::{sessions, users};
+use crate::auth::sessions;
+use crate::auth::sign_in::{SignInError, sign_in};
 use crate::context::AppContext;
-use crate::crypto::{random_token, sha256};
+use crate::crypto::random_token;
 
 const LOGIN_CSRF_COOKIE: &str = "hotline_login_csrf";
 
@@ -79,80 +80,33 @@ pub async fn submit(
             "The form expired. Please sign in again.",
         );
     }
-    let settings = &ctx.settings.auth;
-    // Counters are keyed by hashes: Redis never sees an email or an address.
-    let hex = |v: &str| hex::encode(&sha256(v)[..12]);
-    let ip = req
+    let address = req
         .peer_addr()
         .map(|a| a.ip().to_string())
         .unwrap_or_default();
-    let window = settings.login_window_seconds;
-    let by_email = ctx
-        .redis
-        .incr_window(
-            &format!("login:email:{}", hex(&form.email.to_lowercase())),
-            window,
-        )
-        .await;
-    let by_ip = ctx
-        .redis
-        .incr_window(&format!("login:ip:{}", hex(&ip)), window)
-        .await;
-    let (Ok(by_email), Ok(by_ip)) = (by_email, by_ip) else {
-        crate::metrics::login("sessions_unavailable");
-        return again(
-            &ctx,
-            StatusCode::SERVICE_UNAVAILABLE,
-            &form.email,
-            "Console sign-in needs Redis, which is unavailable. Intake and the API keep working; ask an administrator.",
-        );
-    };
-    let limit = u64::from(settings.login_attempts_per_window);
-    if by_email > limit || by_ip > u64::from(settings.login_attempts_per_address_per_window) {
-        crate::metrics::login("rate_limited");
-        return again(
-            &ctx,
-            StatusCode::TOO_MANY_REQUESTS,
-            &form.email,
-            "Too many attempts. Wait a few minutes and try again.",
-        );
-    }
-    let user = match users::authenticate(&ctx.db, &form.email, &form.password).await {
-        Ok(Some(user)) => user,
-        Ok(None) => {
-            crate::metrics::login("failed");
-            return again(
-                &ctx,
-                StatusCode::UNAUTHORIZED,
-                &form.email,
-                "Email or password is not right.",
-            );
-        }
-        Err(_) => {
-            return again(
-                &ctx,
-                StatusCode::SERVICE_UNAVAILABLE,
-                &form.email,
-                "The database is unavailable. Please try again.",
-            );
+    let session_id = match sign_in(&ctx, &form.email, &form.password, &address).await {
+        Ok(signed_in) => signed_in.session_id,
+        Err(e) => {
+            let (status, message) = match e {
+                SignInError::RateLimited => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too many attempts. Wait a few minutes and try again.",
+                ),
+                SignInError::WrongCredentials => {
+                    (StatusCode::UNAUTHORIZED, "Email or password is not right.")
+                }
+                SignInError::SessionsUnavailable => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Console sign-in needs Redis, which is unavailable. Intake and the API keep working; ask an administrator.",
+                ),
+                SignInError::DatabaseUnavailable => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The database is unavailable. Please try again.",
+                ),
+            };
+            return again(&ctx, status, &form.email, message);
         }
     };
-    let Ok((session_id, _)) = sessions::start(
-        &ctx.redis,
-        &ctx.keys,
-        user.id,
-        ctx.settings.server.session_ttl_seconds,
-    )
-    .await
-    else {
-        return again(
-            &ctx,
-            StatusCode::SERVICE_UNAVAILABLE,
-            &form.email,
-            "Console sign-in needs Redis, which is unavailable.",
-        );
-    };
-    crate::metrics::login("succeeded");
     let ttl = i64::try_from(ctx.settings.server.session_ttl_seconds).unwrap_or(43200);
     let mut resp = super::super::see_other("/console/queue");
     let _ = resp.add_cookie(&cookie(&ctx, sessions::COOKIE, session_id, ttl));

@@ -1,4 +1,5 @@
-//! Timestamps in the API: RFC 3339, UTC, microseconds (PostgreSQL's precision).
+//! Timestamps as the API and the console write them: RFC 3339, UTC, microseconds (PostgreSQL's
+//! precision). Use with `#[serde(with = "crate::domain::time")]`.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serializer;
