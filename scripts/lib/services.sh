@@ -154,6 +154,22 @@ ensure_rust() {
   apt_install cargo rustc
 }
 
+# openapi-spec-validator (PyPI), in a virtualenv of the project's, for the test that validates
+# the served OpenAPI document. Exports HOTLINE_TEST_OPENAPI_VALIDATOR.
+ensure_openapi_validator() {
+  state_dir || return 1
+  local venv="$hotline_state/venv-openapi"
+  if [ ! -x "$venv/bin/openapi-spec-validator" ]; then
+    if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+      apt_install python3-venv || return 1
+    fi
+    say "installing openapi-spec-validator (PyPI) into $venv"
+    python3 -m venv "$venv" || return 1
+    "$venv/bin/pip" install --quiet --disable-pip-version-check 'openapi-spec-validator>=0.7,<0.8' || return 1
+  fi
+  export HOTLINE_TEST_OPENAPI_VALIDATOR="$venv/bin/openapi-spec-validator"
+}
+
 ensure_chromium_and_playwright() {
   # playwright-core drives Debian's chromium; no browser is ever downloaded.
   export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

@@ -7,18 +7,18 @@ use sqlx::PgPool;
 use super::{CaseError, ensure_may_change};
 use crate::auth::Actor;
 use crate::auth::audit;
-use crate::domain::{CaseId, CaseStatus, FieldError};
+use crate::domain::{CaseId, CaseStatus, ClosingReason, FieldError};
 use crate::settings::QueueSettings;
 
-/// Why a case was closed: a closed vocabulary so statistics can count them.
+/// Why a case was closed (`ClosingReason`), as the strings the API takes.
 pub const CLOSING_REASONS: &[&str] = &[
-    "resolved",
-    "referred_elsewhere",
-    "no_further_contact",
-    "not_trafficking",
-    "duplicate",
-    "test_or_prank",
-    "reporter_withdrew",
+    ClosingReason::Resolved.as_str(),
+    ClosingReason::ReferredElsewhere.as_str(),
+    ClosingReason::NoFurtherContact.as_str(),
+    ClosingReason::NotTrafficking.as_str(),
+    ClosingReason::Duplicate.as_str(),
+    ClosingReason::TestOrPrank.as_str(),
+    ClosingReason::ReporterWithdrew.as_str(),
 ];
 
 /// The closing rule: closing needs a reason from `CLOSING_REASONS`, and only closing takes one.

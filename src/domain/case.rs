@@ -16,6 +16,19 @@ string_enum!(
     }
 );
 
+string_enum!(
+    /// Why a case was closed: a closed vocabulary so statistics can count them.
+    ClosingReason {
+        Resolved = "resolved",
+        ReferredElsewhere = "referred_elsewhere",
+        NoFurtherContact = "no_further_contact",
+        NotTrafficking = "not_trafficking",
+        Duplicate = "duplicate",
+        TestOrPrank = "test_or_prank",
+        ReporterWithdrew = "reporter_withdrew",
+    }
+);
+
 impl CaseStatus {
     /// The transitions a counselor may make. Closed is final here; reopening is a supervisor's
     /// decision and comes with the supervision work.

@@ -8,7 +8,7 @@ pub mod report;
 pub mod time;
 pub mod urgency;
 
-pub use case::{CaseStatus, Reference};
+pub use case::{CaseStatus, ClosingReason, Reference};
 pub use contact::{PersonName, PhoneNumber, SafeContact};
 pub use ids::{CaseId, MessageId, ReporterId, UserId};
 pub use report::{Answer, Answers, Caller, Channel, CountryCode, LanguageTag, NewReport};

@@ -62,3 +62,33 @@ async fn the_openapi_document_lists_every_api_route_and_each_one_is_served() {
     }
     assert_eq!(listed, hotline::routes::api::ROUTES.len());
 }
+
+/// The served document passes a standard validator (openapi-spec-validator, installed by
+/// `scripts/test`, which exports its path). Without it the test says so and checks nothing.
+#[tokio::test]
+async fn the_served_document_passes_a_standard_openapi_validator() {
+    let Ok(validator) = std::env::var("HOTLINE_TEST_OPENAPI_VALIDATOR") else {
+        eprintln!("HOTLINE_TEST_OPENAPI_VALIDATOR is not set (scripts/test sets it): not validated");
+        return;
+    };
+    let app = spawn_app().await;
+    let body = app
+        .get_page("/api/openapi.json", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let file = std::env::temp_dir().join(format!("{}-openapi.json", app.db_name));
+    std::fs::write(&file, body).unwrap();
+    let out = std::process::Command::new(validator)
+        .arg(&file)
+        .output()
+        .expect("run openapi-spec-validator");
+    let _ = std::fs::remove_file(&file);
+    assert!(
+        out.status.success(),
+        "the OpenAPI document is not valid:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

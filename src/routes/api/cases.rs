@@ -12,7 +12,7 @@ use crate::cases::{CaseFilter, change_status as change_case_status, list_cases, 
 use crate::context::AppContext;
 use crate::domain::report::FreeText;
 use crate::domain::time as rfc3339;
-use crate::domain::{CaseId, CaseStatus, Channel, FieldError, Level, UserId};
+use crate::domain::{CaseId, CaseStatus, Channel, ClosingReason, FieldError, Level, UserId};
 use crate::error::ApiError;
 use crate::routes::api::queue::QueueEntry;
 use crate::routes::{ApiJson, parse_id};
@@ -109,9 +109,11 @@ pub async fn release(
     Ok(HttpResponse::Ok().json(load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Note)]
 pub struct NoteForm {
+    #[schema(value_type = String, max_length = 10000)]
     text: Option<String>,
 }
 
@@ -137,10 +139,14 @@ pub async fn add_note(
     Ok(HttpResponse::Created().json(json!({ "id": note })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = StatusChange)]
 pub struct StatusForm {
+    #[schema(value_type = CaseStatus)]
     status: Option<String>,
+    /// Required to close, and only then.
+    #[schema(value_type = Option<ClosingReason>)]
     closing_reason: Option<String>,
 }
 
@@ -172,9 +178,11 @@ pub async fn change_status(
     Ok(HttpResponse::Ok().json(load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Link)]
 pub struct LinkForm {
+    #[schema(format = Uuid)]
     case_id: Option<String>,
     /// The other case's reference, as counselors read it ("H-…"), instead of its id.
     reference: Option<String>,

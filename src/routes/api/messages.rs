@@ -14,9 +14,11 @@ use crate::routes::{ApiJson, parse_id};
 /// Telegram's limit for one message is 4096 characters; keep below it on every channel.
 const MESSAGE_MAX_CHARS: usize = 4000;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Message)]
 pub struct MessageForm {
+    #[schema(value_type = String, max_length = 4000)]
     text: Option<String>,
 }
 

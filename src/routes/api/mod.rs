@@ -22,8 +22,8 @@ pub struct ApiRoute {
     pub summary: &'static str,
     /// The least role allowed, enforced for every route by `guard::require_role`.
     pub role: Role,
-    /// Name of the request body schema in the OpenAPI document, if any.
-    pub body: Option<&'static str>,
+    /// The request body's type, whose schema the OpenAPI document derives (see `openapi.rs`).
+    pub body: Option<openapi::BodySchema>,
     /// Response statuses the route documents besides the common errors.
     pub responses: &'static [(u16, &'static str)],
     pub route: fn() -> Route,
@@ -35,7 +35,7 @@ pub static ROUTES: &[ApiRoute] = &[
         path: "/api/v1/reports",
         summary: "Record a phone-call report: creates a triaged, queued case",
         role: Role::Counselor,
-        body: Some("PhoneReport"),
+        body: Some(openapi::schema::<reports::PhoneReportForm>),
         responses: &[(
             201,
             "the new case (or, with a repeated Idempotency-Key, the first one)",
@@ -47,7 +47,7 @@ pub static ROUTES: &[ApiRoute] = &[
         path: "/api/v1/reports/matches",
         summary: "Earlier cases with the same call-back number (keyed-hash lookup)",
         role: Role::Counselor,
-        body: Some("PhoneLookup"),
+        body: Some(openapi::schema::<reports::PhoneLookup>),
         responses: &[(200, "matching cases, newest first")],
         route: || web::post().to(reports::matches),
     },
@@ -65,7 +65,7 @@ pub static ROUTES: &[ApiRoute] = &[
         path: "/api/v1/queue/claim",
         summary: "Claim the next case, or a specific one with {\"case_id\"}",
         role: Role::Counselor,
-        body: Some("Claim"),
+        body: Some(openapi::schema::<queue::ClaimRequest>),
         responses: &[
             (200, "the claimed case"),
             (204, "the queue is empty"),
@@ -117,7 +117,7 @@ pub static ROUTES: &[ApiRoute] = &[
         path: "/api/v1/cases/{id}/notes",
         summary: "Add a note to a case you hold",
         role: Role::Counselor,
-        body: Some("Note"),
+        body: Some(openapi::schema::<cases::NoteForm>),
         responses: &[(201, "the note id"), (409, "you do not hold the case")],
         route: || web::post().to(cases::add_note),
     },
@@ -126,7 +126,7 @@ pub static ROUTES: &[ApiRoute] = &[
         path: "/api/v1/cases/{id}/status",
         summary: "Change a case's status (closing needs a closing_reason)",
         role: Role::Counselor,
-        body: Some("StatusChange"),
+        body: Some(openapi::schema::<cases::StatusForm>),
         responses: &[
             (200, "the case"),
             (409, "invalid transition, or you do not hold the case"),
@@ -147,7 +147,7 @@ pub static ROUTES: &[ApiRoute] = &[
         path: "/api/v1/cases/{id}/links",
         summary: "Link this case to another as the same person (never automatic; audited)",
         role: Role::Counselor,
-        body: Some("Link"),
+        body: Some(openapi::schema::<cases::LinkForm>),
         responses: &[(200, "the case"), (409, "you do not hold the case")],
         route: || web::post().to(cases::link),
     },
@@ -168,7 +168,7 @@ pub static ROUTES: &[ApiRoute] = &[
         path: "/api/v1/cases/{id}/urgency",
         summary: "Raise or lower the case's urgency with a reason (audited; new evidence may raise it again)",
         role: Role::Counselor,
-        body: Some("UrgencyChoice"),
+        body: Some(openapi::schema::<triage::UrgencyChoice>),
         responses: &[(200, "the case"), (409, "you do not hold the case")],
         route: || web::post().to(triage::override_urgency),
     },
@@ -189,7 +189,7 @@ pub static ROUTES: &[ApiRoute] = &[
         path: "/api/v1/cases/{id}/messages",
         summary: "Write to the reporter on the case's chat (queued; delivery state on the case)",
         role: Role::Counselor,
-        body: Some("Message"),
+        body: Some(openapi::schema::<messages::MessageForm>),
         responses: &[
             (202, "the queued message"),
             (
@@ -249,7 +249,7 @@ pub static ROUTES: &[ApiRoute] = &[
         path: "/api/v1/users",
         summary: "Create a staff user",
         role: Role::Admin,
-        body: Some("NewUser"),
+        body: Some(openapi::schema::<users::NewUser>),
         responses: &[(201, "the user"), (409, "duplicate email")],
         route: || web::post().to(users::create),
     },
@@ -258,7 +258,7 @@ pub static ROUTES: &[ApiRoute] = &[
         path: "/api/v1/users/{id}",
         summary: "Change a user's role or deactivate them",
         role: Role::Admin,
-        body: Some("UserChange"),
+        body: Some(openapi::schema::<users::UserChange>),
         responses: &[(200, "the user")],
         route: || web::patch().to(users::update),
     },

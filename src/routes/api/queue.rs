@@ -71,8 +71,9 @@ pub async fn list(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiError> 
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Claim)]
 pub struct ClaimRequest {
     case_id: Option<Uuid>,
 }

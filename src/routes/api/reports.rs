@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::Identity;
@@ -12,42 +13,69 @@ use crate::context::AppContext;
 use crate::crypto::sha256;
 use crate::domain::report::FreeText;
 use crate::domain::{
-    Answers, Caller, CaseId, Channel, CountryCode, FieldError, LanguageTag, NewReport, PersonName,
-    PhoneNumber, SafeContact,
+    Answer, Answers, Caller, CaseId, Channel, CountryCode, FieldError, LanguageTag, NewReport,
+    PersonName, PhoneNumber, SafeContact,
 };
 use crate::error::ApiError;
 use crate::intake::phone_report::Idempotency;
 use crate::intake::{earlier_cases_for_phone, record_phone_report};
 use crate::routes::ApiJson;
 
-/// The phone-call form as JSON.
-#[derive(Deserialize)]
+/// The phone-call form as JSON. Fields are read leniently here and parsed into a `NewReport`,
+/// which names the field of any problem; the schema documents what the parse accepts.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = PhoneReport)]
 pub struct PhoneReportForm {
+    #[schema(value_type = Caller)]
     caller: Option<String>,
+    /// BCP 47 tag, e.g. th, lo, km, my, vi, zh, en.
     language: Option<String>,
     location: Option<LocationForm>,
+    #[schema(value_type = String, max_length = 20000)]
     narrative: Option<String>,
+    /// Quick indicator answers; missing ones count as not asked.
+    #[schema(value_type = Option<QuickAnswers>)]
     answers: Option<BTreeMap<String, String>>,
     callback: Option<CallbackForm>,
+    /// Earlier cases the counselor decided concern the same person.
     linked_cases: Option<Vec<Uuid>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Location)]
 struct LocationForm {
+    /// ISO 3166 alpha-2.
     country: Option<String>,
+    /// Province or city, free text.
     area: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CallbackRules)]
 struct CallbackForm {
     name: Option<String>,
     phone: Option<String>,
     safe_hours: Option<String>,
     never_contact_first: Option<bool>,
     no_voicemail: Option<bool>,
+}
+
+/// The quick answers by question (`ANSWER_KEYS`), for the document only: a test checks the two
+/// agree.
+#[derive(ToSchema)]
+#[allow(dead_code, reason = "describes the JSON; never built")]
+pub struct QuickAnswers {
+    minor: Option<Answer>,
+    confinement: Option<Answer>,
+    documents_seized: Option<Answer>,
+    debt_bondage: Option<Answer>,
+    injury_medical: Option<Answer>,
+    threat_violence: Option<Answer>,
+    abroad: Option<Answer>,
+    at_sea: Option<Answer>,
 }
 
 fn non_empty(v: &Option<String>) -> Option<&str> {
@@ -191,7 +219,7 @@ pub async fn create(
     Ok(resp.json(case))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PhoneLookup {
     phone: String,

@@ -12,10 +12,12 @@ use crate::domain::{CaseId, FieldError, Level};
 use crate::error::ApiError;
 use crate::routes::{ApiJson, parse_id};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UrgencyChoice {
+    #[schema(value_type = Level)]
     level: Option<String>,
+    #[schema(value_type = String, max_length = 2000)]
     reason: Option<String>,
 }
 

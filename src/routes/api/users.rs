@@ -18,11 +18,14 @@ pub async fn list(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiError> 
     Ok(HttpResponse::Ok().json(json!({ "items": users::list(&ctx.db).await? })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
+    #[schema(value_type = String)]
     email: Option<String>,
+    #[schema(value_type = Role)]
     role: Option<String>,
+    #[schema(value_type = String, min_length = 10)]
     password: Option<String>,
 }
 
@@ -58,9 +61,10 @@ pub async fn create(
     Ok(HttpResponse::Created().json(user))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserChange {
+    #[schema(value_type = Option<Role>)]
     role: Option<String>,
     active: Option<bool>,
 }
