@@ -1,5 +1,5 @@
 //! The `hotline` command line: serve | migrate | seed-demo | user add | user token |
-//! telegram set-webhook | telegram delete-webhook.
+//! telegram set-webhook | telegram delete-webhook | score (see `score_command`).
 
 use std::io::BufRead;
 use std::sync::Arc;

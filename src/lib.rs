@@ -1,16 +1,34 @@
 //! hotline: the 24-hour intake backend for anti-trafficking hotlines.
 //!
 //! # Layout
-//! - `domain`: pure value types, parsed once at the edge (ids, channel, contact, case, report).
-//! - `intake`: every inbound report becomes a triaged, queued case in one transaction.
-//! - `triage`: pure, explainable urgency scoring from rules in `config/triage/shared.yaml`.
-//! - `queue`: the one triage queue; claims are leases (`FOR UPDATE SKIP LOCKED`).
-//! - `cases`: the case as staff work with it: view, notes, status, supervisor list.
-//! - `auth`: users, roles, sessions (Redis), API tokens (PostgreSQL), the audit log.
+//! Features, each a folder whose files are actions:
+//! - `intake`: every inbound report becomes a triaged, queued case in one transaction: the phone
+//!   form, a chat message (record event → attach to case → run the conversation → queue the
+//!   replies), an email; `open_case` is the one way to open a case; `conversation/` is the bot's
+//!   script, pure.
+//! - `triage`: pure, explainable urgency scoring from the rules in `config/triage/`.
+//! - `queue`: the one triage queue (its order in `queue/mod.rs`); claims are leases
+//!   (`FOR UPDATE SKIP LOCKED`).
+//! - `cases`: the case as staff work with it: view, notes, status (and the closing rule),
+//!   urgency overrides, links, attachments, the supervisor's list.
+//! - `messaging`: the outbox (what will be sent, queued with its cause) and the send job;
+//!   counselor replies under the reporter's safe-contact rules; blocking a chat.
+//! - `channels`: the one caller of the adapter crates (`integrations/*`), one folder per channel
+//!   with verify → receive → send.
+//! - `media`: files people send, made safe to pass on (image metadata stripped).
+//! - `auth`: users, roles, sign-in (throttling), sessions (Redis), API tokens, who is calling,
+//!   the audit log.
 //! - `jobs`: PostgreSQL-backed background jobs with retries.
 //! - `crypto`: encryption at rest and keyed hashes for lookups.
-//! - `routes`: HTTP only: the JSON API, the console, health and metrics.
-//! - `settings`, `startup`, `context`, `clock`, `telemetry`, `metrics`, `error`: plumbing.
+//! - `domain`: pure value types, parsed once at the edge (ids, channel, contact, case, report,
+//!   time).
+//! - `routes`: HTTP only: the JSON API (the route table, its role guard, OpenAPI), the console,
+//!   webhooks, health and metrics.
+//!
+//! Plumbing: `settings`, `startup` (builds the app), `context` (pools and handles), `background`
+//! (the supervised tasks of `serve`), `cli` (the `hotline` command), `score_command`
+//! (`hotline score`), `seed` (demo data), `redis_store`, `clock`, `telemetry`, `metrics`,
+//! `error` (the one HTTP error type).
 
 pub mod auth;
 pub mod background;

@@ -4,7 +4,8 @@
 //! must be safe to run twice. The runner claims due jobs with `FOR UPDATE SKIP LOCKED` and a
 //! short lock lease, so two nodes never run the same job at once and a node that dies mid-job
 //! only delays it. Failures retry with exponential back-off until `max_attempts`, then the job
-//! is kept, marked failed, for a person to look at. Every outbound send will be a job.
+//! is kept, marked failed, for a person to look at. Every outbound send is a job
+//! (`messaging::outbox`).
 
 mod runner;
 

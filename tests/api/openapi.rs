@@ -68,7 +68,9 @@ async fn the_openapi_document_lists_every_api_route_and_each_one_is_served() {
 #[tokio::test]
 async fn the_served_document_passes_a_standard_openapi_validator() {
     let Ok(validator) = std::env::var("HOTLINE_TEST_OPENAPI_VALIDATOR") else {
-        eprintln!("HOTLINE_TEST_OPENAPI_VALIDATOR is not set (scripts/test sets it): not validated");
+        eprintln!(
+            "HOTLINE_TEST_OPENAPI_VALIDATOR is not set (scripts/test sets it): not validated"
+        );
         return;
     };
     let app = spawn_app().await;

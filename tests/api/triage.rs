@@ -221,3 +221,73 @@ async fn burmese_typed_in_zawgyi_is_converted_kept_beside_the_original_and_triag
         evidence["quote"].as_str().unwrap()
     );
 }
+
+/// A new message costs one reading: the earlier messages are scored from the readings stored
+/// beside them, not read again (here an earlier message's stored text is swapped for danger
+/// words, and the level does not move, because its reading is what counts).
+#[tokio::test]
+async fn a_new_chat_message_is_scored_from_the_stored_readings_of_the_earlier_ones() {
+    let (app, _tg) = spawn_app_with_telegram(vec![]).await;
+    let counselor = app.staff(Role::Counselor).await;
+    let chat = 5_550_301;
+    app.telegram_says(&[tg_text(1, chat, "hello, I have a question about a visa")])
+        .await;
+    let first = app.case_of_chat(&counselor).await;
+    assert_ne!(first["urgency"]["level"], "critical");
+    let (stored_version,): (Option<String>,) = sqlx::query_as(
+        "SELECT triage_reading_version FROM messages WHERE direction = 'inbound' AND external_event_id IS NOT NULL",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(
+        stored_version.is_some(),
+        "the reading is stored with the message"
+    );
+    sqlx::query("UPDATE messages SET text_enc = $1 WHERE direction = 'inbound'")
+        .bind(
+            app.ctx
+                .keys
+                .seal("they locked us in the room and beat my friend"),
+        )
+        .execute(&app.db)
+        .await
+        .unwrap();
+    app.telegram_says(&[tg_text(2, chat, "thank you")]).await;
+    let after = app.case_of_chat(&counselor).await;
+    assert_eq!(after["urgency"]["level"], first["urgency"]["level"]);
+}
+
+/// A reading made under other rules is made again from the message: a reload scores a case as
+/// reading every message afresh would.
+#[tokio::test]
+async fn a_reading_made_under_other_rules_is_read_again_from_the_message() {
+    let (app, _tg) = spawn_app_with_telegram(vec![]).await;
+    let counselor = app.staff(Role::Counselor).await;
+    let chat = 5_550_302;
+    app.telegram_says(&[tg_text(1, chat, "hello, I have a question about a visa")])
+        .await;
+    // As if the rules changed since: the stored reading is stale, and the text now says more.
+    sqlx::query(
+        "UPDATE messages SET text_enc = $1, triage_reading_version = 'older-rules'
+         WHERE direction = 'inbound'",
+    )
+    .bind(
+        app.ctx
+            .keys
+            .seal("they locked us in the room and beat my friend"),
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    app.telegram_says(&[tg_text(2, chat, "thank you")]).await;
+    let after = app.case_of_chat(&counselor).await;
+    assert_eq!(after["urgency"]["level"], "critical");
+    let stale: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM messages WHERE triage_reading_version = 'older-rules'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(stale, 0, "the fresh reading is stored");
+}

@@ -618,170 +618,35 @@ fn tidy(lines: &[&str], trim_line_ends: bool) -> String {
 // ---------------------------------------------------------------------------------------------
 // HTML to text
 
-/// Turns an HTML body into text: block elements become line breaks, `<blockquote>` content
-/// is prefixed with `> ` (so quoted replies are found like in plain text), and
-/// `head`/`style`/`script`/comments are dropped. Deliberately simple: this text is for
-/// counselors to read, not for rendering.
+/// Turns an HTML body into text with `html2text` (a real HTML parser): block elements become
+/// lines, `<blockquote>` content is prefixed with `> ` (so quoted replies are found as in plain
+/// text), `head`, `style` and `script` are dropped. Non-breaking spaces become spaces and blank
+/// lines are kept single, so the text reads like a plain-text mail.
 fn html_to_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len() / 2);
-    let mut quote_depth = 0usize;
-    let mut skip_until: Option<&'static str> = None;
-    let mut at_line_start = true;
-    let mut pending_space = false;
-    let mut rest = html;
-
-    /// Ends the current line, unless nothing was written on it yet.
-    fn newline(out: &mut String, at_line_start: &mut bool) {
-        if !*at_line_start {
+    // Wide enough that nothing a person wrote is wrapped.
+    const WIDTH: usize = 100_000;
+    let text = html2text::config::plain()
+        .string_from_read(html.as_bytes(), WIDTH)
+        .unwrap_or_default()
+        .replace('\u{a0}', " ");
+    let mut out = String::with_capacity(text.len());
+    let mut blank = true;
+    for line in text.lines().map(str::trim_end) {
+        if line.is_empty() {
+            blank = true;
+            continue;
+        }
+        if !out.is_empty() {
             out.push('\n');
-            *at_line_start = true;
         }
+        // A paragraph break stays, except before a quote (the attribution line leads into it).
+        if blank && !out.is_empty() && !line.starts_with('>') {
+            out.push('\n');
+        }
+        out.push_str(line);
+        blank = false;
     }
-
-    while !rest.is_empty() {
-        if let Some(end_tag) = skip_until {
-            match find_ignore_case(rest, end_tag) {
-                Some(pos) => {
-                    rest = &rest[pos..];
-                    skip_until = None;
-                }
-                None => break,
-            }
-            continue;
-        }
-        if let Some(comment) = rest.strip_prefix("<!--") {
-            rest = match comment.find("-->") {
-                Some(end) => &comment[end + 3..],
-                None => "",
-            };
-            continue;
-        }
-        if rest.starts_with('<') {
-            let Some(end) = rest.find('>') else {
-                break;
-            };
-            let tag = &rest[1..end];
-            rest = &rest[end + 1..];
-            let closing = tag.starts_with('/');
-            let name: String = tag
-                .trim_start_matches('/')
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect::<String>()
-                .to_ascii_lowercase();
-            match name.as_str() {
-                "head" | "style" | "script" | "title" | "template" if !closing => {
-                    skip_until = Some(match name.as_str() {
-                        "head" => "</head",
-                        "style" => "</style",
-                        "script" => "</script",
-                        "title" => "</title",
-                        _ => "</template",
-                    });
-                }
-                "blockquote" => {
-                    newline(&mut out, &mut at_line_start);
-                    if closing {
-                        quote_depth = quote_depth.saturating_sub(1);
-                    } else {
-                        quote_depth = (quote_depth + 1).min(16);
-                    }
-                }
-                "br" => {
-                    out.push('\n');
-                    at_line_start = true;
-                }
-                "p" | "div" | "li" | "tr" | "table" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4"
-                | "h5" | "h6" | "hr" | "pre" | "section" | "article" | "header" | "footer" => {
-                    newline(&mut out, &mut at_line_start);
-                }
-                "td" | "th" if closing => pending_space = true,
-                _ => {}
-            }
-            pending_space = pending_space && !at_line_start;
-            continue;
-        }
-        // Text up to the next tag.
-        let end = rest.find('<').unwrap_or(rest.len());
-        let text = &rest[..end];
-        rest = &rest[end..];
-        for word in text.split_whitespace() {
-            if at_line_start {
-                for _ in 0..quote_depth {
-                    out.push_str("> ");
-                }
-                at_line_start = false;
-            } else if pending_space || !out.ends_with(' ') {
-                out.push(' ');
-            }
-            pending_space = false;
-            push_decoded(&mut out, word);
-        }
-        if text.ends_with(char::is_whitespace) && !at_line_start {
-            pending_space = true;
-        }
-    }
-    out.trim().replace(" \n", "\n")
-}
-
-/// Appends `word` with HTML character references decoded.
-fn push_decoded(out: &mut String, word: &str) {
-    let mut rest = word;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let after = &rest[amp..];
-        match after.find(';').filter(|&semi| semi <= 32) {
-            Some(semi) => {
-                // '&' and ';' are ASCII, so this slice is on character boundaries.
-                let entity = &after[..=semi];
-                match decode_entity(&entity[1..semi]) {
-                    Some(c) => out.push(c),
-                    None => out.push_str(entity),
-                }
-                rest = &after[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &after[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-}
-
-fn decode_entity(name: &str) -> Option<char> {
-    if let Some(number) = name.strip_prefix('#') {
-        let code = match number.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => number.parse().ok()?,
-        };
-        return char::from_u32(code).filter(|c| *c != '\0');
-    }
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => ' ',
-        "ndash" => '–',
-        "mdash" => '—',
-        "hellip" => '…',
-        "lsquo" => '‘',
-        "rsquo" => '’',
-        "ldquo" => '“',
-        "rdquo" => '”',
-        "copy" => '©',
-        _ => return None,
-    })
-}
-
-fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
-    let needle = needle.as_bytes();
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
