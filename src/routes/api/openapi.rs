@@ -45,6 +45,9 @@ fn schemas() -> Value {
             "password": { "type": "string", "minLength": 10 } } },
         "UserChange": { "type": "object", "properties": {
             "role": { "type": "string", "enum": ["counselor", "supervisor", "admin"] }, "active": { "type": "boolean" } } },
+        "MyPreferences": { "type": "object", "additionalProperties": false, "properties": {
+            "console_language": { "type": "string", "enum": crate::i18n::CONSOLE_LANGUAGES.iter().map(|l| l.code).collect::<Vec<_>>() },
+            "languages": { "type": "array", "maxItems": 12, "items": { "type": "string", "description": "BCP 47 tag; kept as its primary subtag" } } } },
         "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object",
             "required": ["code", "message"], "properties": {
                 "code": { "type": "string" }, "message": { "type": "string" }, "field": { "type": "string" } } } } }

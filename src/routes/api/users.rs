@@ -15,6 +15,37 @@ pub async fn me(who: Identity) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(&who.user))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MyPreferences {
+    console_language: Option<String>,
+    languages: Option<Vec<String>>,
+}
+
+/// PATCH /api/v1/me: the signed-in person's console language and spoken languages.
+pub async fn update_me(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    body: ApiJson<MyPreferences>,
+) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Counselor)?;
+    let choice = users::parse_preferences(
+        body.value.console_language.as_deref(),
+        body.value.languages.as_deref(),
+    )?;
+    let user = users::set_preferences(&ctx.db, who.user.id, &choice).await?;
+    audit::record(
+        &ctx.db,
+        Some(who.user.id),
+        "user.preferences_changed",
+        None,
+        json!({ "console_language": user.console_language, "languages": user.languages }),
+        ctx.now(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
 pub async fn list(ctx: web::Data<AppContext>, who: Identity) -> Result<HttpResponse, ApiError> {
     who.require(Role::Admin)?;
     Ok(HttpResponse::Ok().json(json!({ "items": users::list(&ctx.db).await? })))
