@@ -242,12 +242,20 @@ pub fn parse_preferences(
     let languages = languages
         .map(|tags| {
             if tags.len() > 12 {
-                return Err(FieldError::new("languages", "must list at most 12 languages"));
+                return Err(FieldError::new(
+                    "languages",
+                    "must list at most 12 languages",
+                ));
             }
             let mut out: Vec<String> = Vec::new();
             for (i, tag) in tags.iter().enumerate() {
                 let tag = crate::domain::LanguageTag::parse(&format!("languages[{i}]"), tag)?;
-                let primary = tag.as_str().split('-').next().unwrap_or_default().to_owned();
+                let primary = tag
+                    .as_str()
+                    .split('-')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
                 if !out.contains(&primary) {
                     out.push(primary);
                 }

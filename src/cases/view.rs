@@ -356,7 +356,9 @@ pub async fn load_case(
             .zip(row.holder_email)
             .map(|(id, email)| Holder { id, email }),
         lease_expires_at: row.lease_expires_at,
-        lease_seconds_left: row.lease_expires_at.map(|at| (at - now).num_seconds().max(0)),
+        lease_seconds_left: row
+            .lease_expires_at
+            .map(|at| (at - now).num_seconds().max(0)),
         lease_ending_soon: row
             .lease_expires_at
             .is_some_and(|at| (at - now).num_seconds() <= queue.lease_warning_seconds),

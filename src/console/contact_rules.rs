@@ -51,11 +51,26 @@ mod tests {
             last_inbound_at: None,
         };
         let cases = [
-            ContactFacts { blocked: true, ..base },
-            ContactFacts { unreachable: true, ..base },
-            ContactFacts { stopped: true, ..base },
-            ContactFacts { allowed_channels: &phone_only, ..base },
-            ContactFacts { never_contact_first: true, ..base },
+            ContactFacts {
+                blocked: true,
+                ..base
+            },
+            ContactFacts {
+                unreachable: true,
+                ..base
+            },
+            ContactFacts {
+                stopped: true,
+                ..base
+            },
+            ContactFacts {
+                allowed_channels: &phone_only,
+                ..base
+            },
+            ContactFacts {
+                never_contact_first: true,
+                ..base
+            },
         ];
         for facts in cases {
             let reason = forbidden_reason(&facts, chrono::Duration::hours(24), now)

@@ -42,7 +42,10 @@ mod tests {
     fn every_thai_province_is_suggested_with_its_thai_name() {
         let th = &super::all()["TH"];
         assert_eq!(th.len(), 77);
-        assert!(th.iter().any(|p| p.english == "Songkhla" && p.native == "สงขลา"));
+        assert!(
+            th.iter()
+                .any(|p| p.english == "Songkhla" && p.native == "สงขลา")
+        );
         for country in ["LA", "KH", "MM"] {
             assert!(!super::all()[country].is_empty(), "{country}");
         }

@@ -103,9 +103,15 @@ mod tests {
 
     #[test]
     fn a_search_reads_as_a_reference_or_a_phone_number() {
-        assert_eq!(read_query(" hl-8f3k2 "), Query::Reference("HL-8F3K2".into()));
+        assert_eq!(
+            read_query(" hl-8f3k2 "),
+            Query::Reference("HL-8F3K2".into())
+        );
         assert_eq!(read_query("8F3K2"), Query::Reference("HL-8F3K2".into()));
-        assert_eq!(read_query("081 234 5678"), Query::Phone("081 234 5678".into()));
+        assert_eq!(
+            read_query("081 234 5678"),
+            Query::Phone("081 234 5678".into())
+        );
         assert_eq!(read_query("  "), Query::Nothing);
     }
 }

@@ -66,7 +66,11 @@ impl PhoneNumber {
             .filter(phonenumber::is_valid)
             .map_or_else(
                 || stored.to_owned(),
-                |n| n.format().mode(phonenumber::Mode::International).to_string(),
+                |n| {
+                    n.format()
+                        .mode(phonenumber::Mode::International)
+                        .to_string()
+                },
             )
     }
 

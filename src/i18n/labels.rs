@@ -15,8 +15,14 @@ pub fn dynamic_keys() -> Vec<String> {
     };
     let levels = ["critical", "high", "medium", "low"];
     let statuses = ["new", "in_progress", "waiting", "referred", "closed"];
-    let callers: Vec<&str> = crate::domain::Caller::ALL.iter().map(|c| c.as_str()).collect();
-    let channels: Vec<&str> = crate::domain::Channel::ALL.iter().map(|c| c.as_str()).collect();
+    let callers: Vec<&str> = crate::domain::Caller::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    let channels: Vec<&str> = crate::domain::Channel::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
     let roles: Vec<&str> = crate::auth::Role::ALL.iter().map(|r| r.as_str()).collect();
     let history = [
         "case.opened",

@@ -170,7 +170,11 @@ impl Tr {
             let bundle = &catalogue.bundles[i];
             let pattern = bundle.get_message(key)?.value()?;
             let mut errors = vec![];
-            Some(bundle.format_pattern(pattern, args, &mut errors).into_owned())
+            Some(
+                bundle
+                    .format_pattern(pattern, args, &mut errors)
+                    .into_owned(),
+            )
         })
     }
 
@@ -183,7 +187,8 @@ impl Tr {
     /// The text for `key`, or `fallback` when no file has the key (labels for codes added
     /// after the translations, such as a new history action).
     pub fn get_or(&self, key: &str, fallback: &str) -> String {
-        self.format(key, None).unwrap_or_else(|| fallback.to_owned())
+        self.format(key, None)
+            .unwrap_or_else(|| fallback.to_owned())
     }
 
     /// The text for `key` with one argument (`{ $name }` in the file).
@@ -233,7 +238,10 @@ impl Tr {
         self.get_or(&format!("role-{code}"), code)
     }
     pub fn history(&self, action: &str) -> String {
-        self.get_or(&format!("history-{}", action.replace(['.', '_'], "-")), action)
+        self.get_or(
+            &format!("history-{}", action.replace(['.', '_'], "-")),
+            action,
+        )
     }
 }
 

@@ -82,7 +82,10 @@ fn files_not_checked_by_a_native_speaker_say_so() {
 
 #[test]
 fn the_browser_language_picks_the_console_language() {
-    assert_eq!(Tr::for_accept_language("th-TH,th;q=0.9,en;q=0.8").code(), "th");
+    assert_eq!(
+        Tr::for_accept_language("th-TH,th;q=0.9,en;q=0.8").code(),
+        "th"
+    );
     assert_eq!(Tr::for_accept_language("km").code(), "km");
     assert_eq!(Tr::for_accept_language("de-DE,fr;q=0.5").code(), "en");
     assert_eq!(Tr::for_accept_language("").code(), "en");

@@ -28,7 +28,8 @@ impl Live {
         // `retry` tells the browser to reconnect after 5 s if the stream breaks.
         let hello = Bytes::from("retry: 5000\n\nevent: ready\ndata: {}\n\n");
         let first = futures_util::stream::once(async move { Ok::<_, Infallible>(hello) });
-        let heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
+        let heartbeat =
+            tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
         let rest = futures_util::stream::unfold((feed, heartbeat), next_event);
         futures_util::StreamExt::chain(first, rest)
     }

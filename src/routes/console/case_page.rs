@@ -124,7 +124,11 @@ fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> 
             // A quick answer: given by the person in the chat (their own tap), or by the
             // caller to the counselor who filled the phone form.
             quick_answers.push(flag.clone());
-            let source = if chat_case { "reason-tapped" } else { "reason-caller-said" };
+            let source = if chat_case {
+                "reason-tapped"
+            } else {
+                "reason-caller-said"
+            };
             reasons.push(ReasonLine {
                 flag: Some(flag.clone()),
                 text: t.get(source),
@@ -165,14 +169,11 @@ fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> 
     }));
     let callback = match (&cb.name, &cb.phone) {
         (None, None) => t.get("callback-none"),
-        (name, phone) => [
-            name.clone(),
-            phone.as_deref().map(PhoneNumber::display),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · "),
+        (name, phone) => [name.clone(), phone.as_deref().map(PhoneNumber::display)]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
     };
     let chat = c.chat.as_ref().map(|chat| {
         let window = chrono::Duration::hours(ctx.settings.conversation.reply_window_hours);
@@ -259,7 +260,11 @@ fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> 
             .language
             .as_deref()
             .map_or_else(|| "—".to_owned(), |l| language_name(l).into_owned()),
-        location: if location.is_empty() { "—".into() } else { location },
+        location: if location.is_empty() {
+            "—".into()
+        } else {
+            location
+        },
         quick_answers,
         contact_rules,
         callback,

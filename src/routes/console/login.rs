@@ -10,9 +10,9 @@ use subtle::ConstantTimeEq;
 
 use super::page::{Chrome, render, translator};
 use crate::auth::{sessions, users};
-use crate::i18n::Tr;
 use crate::context::AppContext;
 use crate::crypto::{random_token, sha256};
+use crate::i18n::Tr;
 
 const LOGIN_CSRF_COOKIE: &str = "hotline_login_csrf";
 
@@ -75,16 +75,23 @@ pub async fn submit(
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
     let form = form.into_inner();
-    let form_again = |ctx: &AppContext, req: &HttpRequest, status: StatusCode, email: &str, key: &str| {
-        self::form(ctx, req, status, email, Some(key))
-    };
+    let form_again =
+        |ctx: &AppContext, req: &HttpRequest, status: StatusCode, email: &str, key: &str| {
+            self::form(ctx, req, status, email, Some(key))
+        };
     let expected = req
         .cookie(LOGIN_CSRF_COOKIE)
         .map(|c| c.value().to_owned())
         .unwrap_or_default();
     if expected.is_empty() || !bool::from(expected.as_bytes().ct_eq(form.csrf.as_bytes())) {
         crate::metrics::rejected_signature("console_csrf");
-        return form_again(&ctx, &req, StatusCode::FORBIDDEN, &form.email, "login-expired");
+        return form_again(
+            &ctx,
+            &req,
+            StatusCode::FORBIDDEN,
+            &form.email,
+            "login-expired",
+        );
     }
     let settings = &ctx.settings.auth;
     // Counters are keyed by hashes: Redis never sees an email or an address.

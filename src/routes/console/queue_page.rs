@@ -69,7 +69,11 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
         .map(|i| {
             let level = i.level();
             let effective = i.effective_level();
-            let wait = waiting(i.waiting_since, answer_due(queue, level, i.waiting_since), now);
+            let wait = waiting(
+                i.waiting_since,
+                answer_due(queue, level, i.waiting_since),
+                now,
+            );
             let primary = i.language.as_deref().and_then(|l| l.split('-').next());
             Row {
                 id: i.id.to_string(),
@@ -109,11 +113,7 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
                 .as_deref()
                 .map_or_else(String::new, |l| language_name(l).into_owned()),
             unread: m.unread,
-            lease_text: t.with(
-                "held-until",
-                "time",
-                local_time(m.lease_expires_at, zone),
-            ),
+            lease_text: t.with("held-until", "time", local_time(m.lease_expires_at, zone)),
             reference: m.reference,
         })
         .collect();
