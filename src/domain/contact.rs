@@ -181,7 +181,7 @@ mod tests {
 
     #[test]
     fn a_number_that_cannot_exist_in_the_country_is_refused_with_a_clear_message() {
-        let err = PhoneNumber::for_country("callback.phone", "02 123", "TH").unwrap_err();
+        let err = PhoneNumber::for_country("callback.phone", "02 123 45", "TH").unwrap_err();
         assert_eq!(err.field, "callback.phone");
         assert!(err.message.contains("TH"), "{}", err.message);
         assert!(PhoneNumber::for_country("p", "+856 99", "LA").is_err());

@@ -19,10 +19,13 @@ pub async fn announce_changes(
     let path = req.path().to_owned();
     let res = next.call(req).await?;
     let changes_cases = path.starts_with("/api/v1/") || path.starts_with("/webhooks/");
-    if writes && changes_cases && res.status().is_success() && !path.ends_with("/matches") {
-        if let Some(ctx) = res.request().app_data::<web::Data<AppContext>>() {
-            ctx.live.announce(&ctx.redis, case_in_path(&path));
-        }
+    if writes
+        && changes_cases
+        && res.status().is_success()
+        && !path.ends_with("/matches")
+        && let Some(ctx) = res.request().app_data::<web::Data<AppContext>>()
+    {
+        ctx.live.announce(&ctx.redis, case_in_path(&path));
     }
     Ok(res)
 }

@@ -56,12 +56,11 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
     let now = ctx.now();
     let queue = &ctx.settings.queue;
     let languages = &who.user.languages;
-    let (items, mine) = match tokio::try_join!(
+    let Ok((items, mine)) = tokio::try_join!(
         list_open(&ctx.db, queue, languages, now, 500),
         held_by(&ctx.db, who.user.id, now)
-    ) {
-        Ok(found) => found,
-        Err(_) => return database_unavailable(t, &who),
+    ) else {
+        return database_unavailable(t, &who);
     };
     let zone = ctx.settings.time_zone();
     let rows = items

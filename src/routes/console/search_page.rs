@@ -35,7 +35,7 @@ pub async fn page(
     };
     let raw = params.get("q").cloned().unwrap_or_default();
     let query = read_query(&raw);
-    let found = match search(
+    let Ok(found) = search(
         &ctx.db,
         &ctx.keys,
         &ctx.settings.conversation.home_country,
@@ -44,9 +44,8 @@ pub async fn page(
         ctx.now(),
     )
     .await
-    {
-        Ok(found) => found,
-        Err(_) => return database_unavailable(t, &who),
+    else {
+        return database_unavailable(t, &who);
     };
     // One exact reference: go straight to the case.
     if let (Query::Reference(_), [only]) = (&query, found.as_slice()) {
