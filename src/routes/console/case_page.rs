@@ -56,6 +56,8 @@ struct CasePage {
     location: String,
     quick_answers: Vec<String>,
     contact_rules: Vec<String>,
+    /// "Never contact first" leads the rules and stands out.
+    never_contact_first: bool,
     callback: String,
     conversation_title: String,
     turns: Vec<Turn>,
@@ -267,6 +269,7 @@ fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> 
         },
         quick_answers,
         contact_rules,
+        never_contact_first: cb.never_contact_first,
         callback,
         conversation_title: match &c.chat {
             Some(chat) => t.with("conversation-title", "channel", t.channel(&chat.channel)),
