@@ -183,3 +183,60 @@ async fn a_double_submitted_phone_form_creates_one_case() {
     assert_eq!(a["id"], b["id"]);
     assert_eq!(app.count("cases").await, 1);
 }
+
+#[tokio::test]
+async fn new_messages_on_a_held_chat_case_show_as_unread_until_the_case_is_opened_and_taps_are_the_persons()
+ {
+    let (app, _tg) = crate::helpers::spawn_app_with_telegram(vec![]).await;
+    let chat = 5_550_077;
+    app.telegram_says(&[
+        crate::helpers::tg_text(1, chat, "ช่วยด้วย ฉันถูกขังอยู่ในโรงงาน"),
+        crate::helpers::tg_choice(2, chat, "safe:yes"),
+    ])
+    .await;
+    let c = app.staff(Role::Counselor).await;
+    let claimed: Value = app.claim_next(&c).await.json().await.unwrap();
+    let id = claimed["id"].as_str().unwrap().to_owned();
+    let reference = claimed["reference"].as_str().unwrap().to_owned();
+    let session = format!(
+        "hotline_session={}",
+        cookie_value(
+            &sign_in(&app, &c.email, &c.password).await,
+            "hotline_session"
+        )
+        .unwrap()
+    );
+    let page = |path: String| {
+        let session = session.clone();
+        let app = &app;
+        async move {
+            app.get_page(&path, Some(&session))
+                .await
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    // Opening the case reads it; the person writes again afterwards.
+    let case_page = page(format!("/console/cases/{id}")).await;
+    assert!(
+        !case_page.contains("⟦"),
+        "a key without a text on the case page"
+    );
+    assert!(
+        !case_page.contains("counselor's answer"),
+        "a tapped answer is the person's, not the counselor's"
+    );
+    app.advance(30);
+    app.telegram_says(&[crate::helpers::tg_text(3, chat, "เขากลับมาแล้ว")])
+        .await;
+    let queue = page("/console/queue".to_owned()).await;
+    assert!(
+        queue.contains(&format!("id=\"unread-{reference}\"")),
+        "the new message is marked unread in my cases"
+    );
+    app.advance(30);
+    page(format!("/console/cases/{id}")).await;
+    let queue = page("/console/queue".to_owned()).await;
+    assert!(!queue.contains(&format!("id=\"unread-{reference}\"")));
+}
