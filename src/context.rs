@@ -27,6 +27,8 @@ pub struct AppContext {
     pub conversation: Arc<ConversationTexts>,
     /// Clients of the enabled channels.
     pub channels: Arc<Channels>,
+    /// Live updates for open console pages (Redis pub/sub to server-sent events).
+    pub live: Arc<crate::live::Live>,
 }
 
 impl AppContext {

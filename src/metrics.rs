@@ -45,6 +45,11 @@ pub fn report_created(channel: &str, level: &str) {
         .increment(1);
 }
 
+/// Live-update events: `relayed` to this node's pages, or `unpublished` (Redis unavailable).
+pub fn live_event(outcome: &'static str) {
+    metrics::counter!("hotline_live_events_total", "outcome" => outcome).increment(1);
+}
+
 pub fn claim(outcome: &'static str) {
     metrics::counter!("hotline_queue_claims_total", "outcome" => outcome).increment(1);
 }

@@ -1,4 +1,5 @@
-//! Redis, used only for what may be lost: console sessions and rate-limit counters.
+//! Redis, used only for what may be lost: console sessions, rate-limit counters, and pub/sub
+//! nudges that tell other nodes' consoles to re-read.
 //!
 //! The connection is opened lazily and every call has a short timeout, so a Redis outage makes
 //! those calls fail fast (`RedisDown`) instead of hanging requests or failing intake.
@@ -106,5 +107,34 @@ impl RedisStore {
             Ok(count)
         })
         .await
+    }
+
+    /// Publishes a message on a channel (prefixed like keys).
+    pub async fn publish(&self, channel: &str, message: &str) -> Result<(), RedisDown> {
+        let (channel, message) = (self.key(channel), message.to_owned());
+        self.run(|mut c| async move { c.publish::<_, _, ()>(channel, message).await })
+            .await
+    }
+
+    /// Subscribes to a channel (prefixed like keys) on a connection of its own; the stream
+    /// yields each message's text and ends when the connection does.
+    pub async fn subscribe(
+        &self,
+        channel: &str,
+    ) -> Result<impl futures_util::Stream<Item = String> + use<>, RedisDown> {
+        let client = self.client.clone().ok_or(RedisDown)?;
+        let channel = self.key(channel);
+        let mut pubsub = tokio::time::timeout(self.timeout, client.get_async_pubsub())
+            .await
+            .map_err(|_| RedisDown)?
+            .map_err(|_| RedisDown)?;
+        tokio::time::timeout(self.timeout, pubsub.subscribe(channel))
+            .await
+            .map_err(|_| RedisDown)?
+            .map_err(|_| RedisDown)?;
+        Ok(futures_util::StreamExt::filter_map(
+            pubsub.into_on_message(),
+            |m| futures_util::future::ready(m.get_payload::<String>().ok()),
+        ))
     }
 }

@@ -117,6 +117,10 @@ pub struct AuthSettings {
 pub struct QueueSettings {
     pub lease_seconds: i64,
     pub answer_target_seconds: AnswerTargets,
+    /// The most cases one counselor may hold at once; claiming another is refused.
+    pub max_held: i64,
+    /// The case page warns its holder this long before the lease ends.
+    pub lease_warning_seconds: i64,
 }
 
 /// How long a case of each level may wait before it is raised one level.
@@ -353,6 +357,12 @@ impl Settings {
         }
         if self.queue.lease_seconds <= 0 {
             return fail("queue.lease_seconds", "must be positive");
+        }
+        if self.queue.max_held <= 0 {
+            return fail("queue.max_held", "must be positive");
+        }
+        if self.queue.lease_warning_seconds < 0 {
+            return fail("queue.lease_warning_seconds", "must be 0 or more");
         }
         let t = &self.queue.answer_target_seconds;
         for (key, v) in [

@@ -70,6 +70,8 @@ pub fn context(
         clock,
         conversation: Arc::new(conversation),
         channels: Arc::new(channels),
+        // The console's live updates (issue 12).
+        live: Arc::default(),
     })
 }
 
@@ -106,6 +108,8 @@ impl Application {
                 }))
                 .app_data(web::FormConfig::default().limit(16 * 1024))
                 .wrap(middleware::from_fn(observe))
+                // The console's live updates: announce every committed change (issue 12).
+                .wrap(middleware::from_fn(crate::live::announce_changes))
                 .configure(routes::config)
                 .default_service(web::to(routes::not_found))
         })

@@ -176,6 +176,10 @@ ensure_chromium_and_playwright() {
   if [ ! -x /usr/bin/chromium ]; then
     apt_install chromium || return 1
   fi
+  # Thai, Lao, Khmer, Burmese and Chinese glyphs for the console's screenshots (boxes without).
+  if [ ! -d /usr/share/fonts/truetype/noto ] || [ ! -d /usr/share/fonts/opentype/noto ]; then
+    apt_install fonts-noto-core fonts-noto-cjk || return 1
+  fi
   if ! command -v node >/dev/null; then
     apt_install nodejs npm || return 1
   elif ! command -v npm >/dev/null; then
@@ -187,8 +191,8 @@ ensure_chromium_and_playwright() {
     say "warning: node $(node --version) is older than playwright-core wants (20 or newer)"
   fi
   local dir="$hotline_root/tests/browser"
-  if [ ! -d "$dir/node_modules/playwright-core" ]; then
-    say "installing playwright-core for the browser test (npm)"
+  if [ ! -d "$dir/node_modules/playwright-core" ] || [ ! -d "$dir/node_modules/axe-core" ]; then
+    say "installing playwright-core and axe-core for the browser test (npm)"
     if [ -f "$dir/package-lock.json" ]; then
       (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || return 1
     else

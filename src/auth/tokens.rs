@@ -28,7 +28,7 @@ pub async fn issue(db: &PgPool, user: UserId, now: DateTime<Utc>) -> Result<Stri
 /// The active user a token belongs to, if the token is valid.
 pub async fn user_for(db: &PgPool, token: &str) -> Result<Option<User>, sqlx::Error> {
     let row: Option<UserRow> = sqlx::query_as(
-        "SELECT u.id, u.email, u.role, u.active, u.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id
+        "SELECT u.id, u.email, u.role, u.active, u.created_at, u.console_language, u.languages FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active",
     )
     .bind(sha256(token))

@@ -34,6 +34,11 @@ pub struct User {
     pub role: Role,
     pub active: bool,
     pub created_at: DateTime<Utc>,
+    /// The console's language for this person (`None`: follow the browser).
+    pub console_language: Option<String>,
+    /// Languages this person can talk to reporters in (primary subtags); claim-next prefers
+    /// cases in these.
+    pub languages: Vec<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -43,7 +48,11 @@ pub(super) struct UserRow {
     role: String,
     active: bool,
     created_at: DateTime<Utc>,
+    console_language: Option<String>,
+    languages: Vec<String>,
 }
+
+const USER_COLUMNS: &str = "id, email, role, active, created_at, console_language, languages";
 
 impl From<UserRow> for User {
     fn from(r: UserRow) -> User {
@@ -54,6 +63,8 @@ impl From<UserRow> for User {
             role: Role::parse("role", &r.role).unwrap_or(Role::Counselor),
             active: r.active,
             created_at: r.created_at,
+            console_language: r.console_language,
+            languages: r.languages,
         }
     }
 }
@@ -112,6 +123,8 @@ pub async fn create(
             role,
             active: true,
             created_at: now,
+            console_language: None,
+            languages: vec![],
         }),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AuthError::DuplicateEmail),
         Err(e) => Err(e.into()),
@@ -122,9 +135,9 @@ pub async fn find_by_email(
     db: impl PgExecutor<'_>,
     email: &str,
 ) -> Result<Option<User>, sqlx::Error> {
-    let row: Option<UserRow> = sqlx::query_as(
-        "SELECT id, email, role, active, created_at FROM users WHERE lower(email) = lower($1)",
-    )
+    let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE lower(email) = lower($1)"
+    )))
     .bind(email.trim())
     .fetch_optional(db)
     .await?;
@@ -132,18 +145,19 @@ pub async fn find_by_email(
 }
 
 pub async fn find(db: impl PgExecutor<'_>, id: UserId) -> Result<Option<User>, sqlx::Error> {
-    let row: Option<UserRow> =
-        sqlx::query_as("SELECT id, email, role, active, created_at FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
+    let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(User::from))
 }
 
 pub async fn list(db: &PgPool) -> Result<Vec<User>, sqlx::Error> {
-    let rows: Vec<UserRow> = sqlx::query_as(
-        "SELECT id, email, role, active, created_at FROM users ORDER BY lower(email)",
-    )
+    let rows: Vec<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLUMNS} FROM users ORDER BY lower(email)"
+    )))
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(User::from).collect())
@@ -179,13 +193,95 @@ pub async fn update(
     role: Option<Role>,
     active: Option<bool>,
 ) -> Result<User, AuthError> {
-    let row: Option<UserRow> = sqlx::query_as(
+    let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "UPDATE users SET role = COALESCE($2, role), active = COALESCE($3, active) WHERE id = $1
-         RETURNING id, email, role, active, created_at",
-    )
+         RETURNING {USER_COLUMNS}"
+    )))
     .bind(id)
     .bind(role.map(Role::as_str))
     .bind(active)
+    .fetch_optional(db)
+    .await?;
+    row.map(User::from).ok_or(AuthError::UnknownUser)
+}
+
+/// What a staff member chooses for themselves: the console's language and the languages they
+/// can talk in. `None` leaves a choice as it is.
+#[derive(Debug, Default)]
+pub struct Preferences {
+    pub console_language: Option<String>,
+    pub languages: Option<Vec<String>>,
+}
+
+/// Checks a staff member's choices: the console language must be one the console is translated
+/// into; spoken languages are language tags, kept as primary subtags, at most 12, no repeats.
+pub fn parse_preferences(
+    console_language: Option<&str>,
+    languages: Option<&[String]>,
+) -> Result<Preferences, FieldError> {
+    let console_language = console_language
+        .map(|l| {
+            let l = l.trim().to_ascii_lowercase();
+            if crate::i18n::CONSOLE_LANGUAGES.iter().any(|c| c.code == l) {
+                Ok(l)
+            } else {
+                Err(FieldError::new(
+                    "console_language",
+                    format!(
+                        "must be one of: {}",
+                        crate::i18n::CONSOLE_LANGUAGES
+                            .iter()
+                            .map(|c| c.code)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ))
+            }
+        })
+        .transpose()?;
+    let languages = languages
+        .map(|tags| {
+            if tags.len() > 12 {
+                return Err(FieldError::new(
+                    "languages",
+                    "must list at most 12 languages",
+                ));
+            }
+            let mut out: Vec<String> = Vec::new();
+            for (i, tag) in tags.iter().enumerate() {
+                let tag = crate::domain::LanguageTag::parse(&format!("languages[{i}]"), tag)?;
+                let primary = tag
+                    .as_str()
+                    .split('-')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                if !out.contains(&primary) {
+                    out.push(primary);
+                }
+            }
+            Ok(out)
+        })
+        .transpose()?;
+    Ok(Preferences {
+        console_language,
+        languages,
+    })
+}
+
+pub async fn set_preferences(
+    db: &PgPool,
+    id: UserId,
+    choice: &Preferences,
+) -> Result<User, AuthError> {
+    let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE users SET console_language = COALESCE($2, console_language),
+                          languages = COALESCE($3, languages)
+         WHERE id = $1 RETURNING {USER_COLUMNS}"
+    )))
+    .bind(id)
+    .bind(choice.console_language.as_deref())
+    .bind(choice.languages.as_deref())
     .fetch_optional(db)
     .await?;
     row.map(User::from).ok_or(AuthError::UnknownUser)

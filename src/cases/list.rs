@@ -29,7 +29,7 @@ pub async fn list_cases(
     let [t3, t2, t1, t0] = targets(queue, now);
     // Every filter is a nullable parameter at a fixed position: one plan, no string building.
     let sql = format!(
-        "SELECT c.id, c.reference, c.channel, c.status, c.urgency_level, c.urgency_flags,
+        "SELECT c.id, c.reference, c.channel, c.status, c.urgency_level, c.urgency_flags, c.language,
                 ({EFFECTIVE_RANK})::int2 AS effective_rank, c.waiting_since, c.created_at,
                 CASE WHEN {HELD} THEN c.holder_id END AS holder_id,
                 CASE WHEN {HELD} THEN u.email END AS holder_email,

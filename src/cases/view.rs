@@ -26,6 +26,10 @@ pub struct CaseView {
     pub holder: Option<Holder>,
     #[serde(with = "crate::domain::time::option")]
     pub lease_expires_at: Option<DateTime<Utc>>,
+    /// Seconds until the lease ends, by the server's clock (pages count down from it).
+    pub lease_seconds_left: Option<i64>,
+    /// The lease ends within `queue.lease_warning_seconds`: the holder is warned.
+    pub lease_ending_soon: bool,
     #[serde(with = "crate::domain::time")]
     pub waiting_since: DateTime<Utc>,
     #[serde(with = "crate::domain::time")]
@@ -351,6 +355,12 @@ pub async fn load_case(
             .zip(row.holder_email)
             .map(|(id, email)| Holder { id, email }),
         lease_expires_at: row.lease_expires_at,
+        lease_seconds_left: row
+            .lease_expires_at
+            .map(|at| (at - now).num_seconds().max(0)),
+        lease_ending_soon: row
+            .lease_expires_at
+            .is_some_and(|at| (at - now).num_seconds() <= queue.lease_warning_seconds),
         waiting_since: row.waiting_since,
         created_at: row.created_at,
         callback: Callback {

@@ -36,6 +36,44 @@ impl PhoneNumber {
         }))
     }
 
+    /// A number checked against the numbering plan of `country` (the person's country, or the
+    /// hotline's home country) with libphonenumber's data, and stored in E.164 (`+66812345678`)
+    /// so the keyed hash matches however it was typed (`081-234-5678`, `+66 81 234 5678`).
+    pub fn for_country(field: &str, raw: &str, country: &str) -> Result<PhoneNumber, FieldError> {
+        // Letters and other symbols get the plain message first.
+        PhoneNumber::parse(field, raw)?;
+        let region = country.parse::<phonenumber::country::Id>().ok();
+        let valid = phonenumber::parse(region, raw.trim())
+            .ok()
+            .filter(phonenumber::is_valid);
+        match valid {
+            Some(number) => Ok(PhoneNumber(
+                number.format().mode(phonenumber::Mode::E164).to_string(),
+            )),
+            None => Err(FieldError::new(
+                field,
+                format!(
+                    "is not a phone number that can be dialled in {country} (check the digits, or start with + and the country code)"
+                ),
+            )),
+        }
+    }
+
+    /// The number as people read it (`+66 81 234 5678`), when libphonenumber knows its plan.
+    pub fn display(stored: &str) -> String {
+        phonenumber::parse(None, stored)
+            .ok()
+            .filter(phonenumber::is_valid)
+            .map_or_else(
+                || stored.to_owned(),
+                |n| {
+                    n.format()
+                        .mode(phonenumber::Mode::International)
+                        .to_string()
+                },
+            )
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -108,6 +146,46 @@ mod tests {
         let a = PhoneNumber::parse("p", "+66 81-234-5678").unwrap();
         let b = PhoneNumber::parse("p", "+66812345678").unwrap();
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn thai_lao_and_khmer_numbers_are_checked_against_their_country_and_stored_in_e164() {
+        let th = PhoneNumber::for_country("p", "081-234-5678", "TH").unwrap();
+        assert_eq!(th.as_str(), "+66812345678");
+        assert_eq!(
+            PhoneNumber::for_country("p", "+66 81 234 5678", "TH").unwrap(),
+            th
+        );
+        // Lao mobile numbers are 020 plus eight digits; Cambodian ones 0 plus eight or nine.
+        assert_eq!(
+            PhoneNumber::for_country("p", "020 5555 1234", "LA")
+                .unwrap()
+                .as_str(),
+            "+8562055551234"
+        );
+        assert_eq!(
+            PhoneNumber::for_country("p", "012 345 678", "KH")
+                .unwrap()
+                .as_str(),
+            "+85512345678"
+        );
+        // A number with its own country code is read as that country's, whatever the form says.
+        assert_eq!(
+            PhoneNumber::for_country("p", "+855 12 345 678", "TH")
+                .unwrap()
+                .as_str(),
+            "+85512345678"
+        );
+        assert_eq!(PhoneNumber::display("+66812345678"), "+66 81 234 5678");
+    }
+
+    #[test]
+    fn a_number_that_cannot_exist_in_the_country_is_refused_with_a_clear_message() {
+        let err = PhoneNumber::for_country("callback.phone", "02 123 45", "TH").unwrap_err();
+        assert_eq!(err.field, "callback.phone");
+        assert!(err.message.contains("TH"), "{}", err.message);
+        assert!(PhoneNumber::for_country("p", "+856 99", "LA").is_err());
+        assert!(PhoneNumber::for_country("p", "call me", "TH").is_err());
     }
 
     #[test]

@@ -74,6 +74,7 @@ pub async fn run_pending_once(
                 .execute(&ctx.db)
                 .await?;
             crate::metrics::job(&kind, "succeeded");
+            ctx.live.announce(&ctx.redis, None); // a delivery state changed: pages re-read
             Ok(JobOutcome::Succeeded)
         }
         Err(e) => {
@@ -88,6 +89,7 @@ pub async fn run_pending_once(
                     .execute(&ctx.db)
                     .await?;
                 crate::metrics::job(&kind, "gave_up");
+                ctx.live.announce(&ctx.redis, None);
                 Ok(JobOutcome::GaveUp)
             } else {
                 let delay = match e.downcast_ref::<super::RetryAfter>() {

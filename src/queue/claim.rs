@@ -1,32 +1,36 @@
-//! Claiming: the next case, or a specific one.
+//! Claiming: the next case, or a specific one, within the counselor's held-case cap.
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sqlx::PgPool;
+use sqlx::{PgPool, Postgres, Transaction};
 
-use super::{Claimed, HELD, OPEN, QUEUE_ORDER, QueueError, lease_duration, live_holder, targets};
+use super::{Claimed, HELD, OPEN, QueueError, lease_duration, live_holder, order_by, targets};
 use crate::auth::audit;
 use crate::domain::{CaseId, UserId};
 use crate::settings::QueueSettings;
 
-/// Claims the most urgent open case nobody holds. `None` when there is none.
+/// Claims the most urgent open case nobody holds, preferring (within the queue order) cases in
+/// one of `languages`. `None` when there is none.
 pub async fn claim_next(
     db: &PgPool,
     settings: &QueueSettings,
     counselor: UserId,
+    languages: &[String],
     now: DateTime<Utc>,
 ) -> Result<Option<Claimed>, QueueError> {
     let [t3, t2, t1, t0] = targets(settings, now);
     let mut tx = db.begin().await?;
+    ensure_below_cap(&mut tx, settings, counselor, None, now).await?;
     // SKIP LOCKED: concurrent claimers each take a different row instead of queueing on one.
     let sql = format!(
-        "UPDATE cases SET holder_id = $6, lease_expires_at = $7, updated_at = $1
+        "UPDATE cases SET holder_id = $7, lease_expires_at = $8, updated_at = $1
          WHERE id = (
              SELECT c.id FROM cases c
              WHERE {OPEN} AND NOT {HELD}
-             ORDER BY {QUEUE_ORDER}
+             ORDER BY {order}
              LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING id"
+         RETURNING id",
+        order = order_by(),
     );
     let claimed: Option<(CaseId,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(now)
@@ -34,6 +38,7 @@ pub async fn claim_next(
         .bind(t2)
         .bind(t1)
         .bind(t0)
+        .bind(super::primary_languages(languages))
         .bind(counselor)
         .bind(now + lease_duration(settings))
         .fetch_optional(&mut *tx)
@@ -67,6 +72,7 @@ pub async fn claim_case(
     now: DateTime<Utc>,
 ) -> Result<Claimed, QueueError> {
     let mut tx = db.begin().await?;
+    ensure_below_cap(&mut tx, settings, counselor, Some(case_id), now).await?;
     let row: Option<(String, Option<UserId>, Option<DateTime<Utc>>)> = sqlx::query_as(
         "SELECT status, holder_id, lease_expires_at FROM cases WHERE id = $1 FOR UPDATE",
     )
@@ -102,6 +108,38 @@ pub async fn claim_case(
     tx.commit().await?;
     crate::metrics::claim("claimed");
     Ok(Claimed(case_id))
+}
+
+/// Refuses a claim that would make the counselor hold more than `queue.max_held` cases. The
+/// counselor's user row is locked first, so two claims by the same person (two tabs, a double
+/// click) are counted one after the other and cannot both slip under the cap. `renewing` is a
+/// case they may already hold: claiming it again only renews the lease.
+async fn ensure_below_cap(
+    tx: &mut Transaction<'_, Postgres>,
+    settings: &QueueSettings,
+    counselor: UserId,
+    renewing: Option<CaseId>,
+    now: DateTime<Utc>,
+) -> Result<(), QueueError> {
+    sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE")
+        .bind(counselor)
+        .execute(&mut **tx)
+        .await?;
+    let (held,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM cases
+         WHERE holder_id = $1 AND lease_expires_at > $2 AND status <> 'closed'
+           AND id IS DISTINCT FROM $3",
+    )
+    .bind(counselor)
+    .bind(now)
+    .bind(renewing)
+    .fetch_one(&mut **tx)
+    .await?;
+    if held >= settings.max_held {
+        crate::metrics::claim("too_many_held");
+        return Err(QueueError::TooManyHeld(settings.max_held));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

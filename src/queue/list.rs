@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-use super::{EFFECTIVE_RANK, HELD, OPEN, QUEUE_ORDER, targets};
+use super::{EFFECTIVE_RANK, HELD, OPEN, order_by, targets};
 use crate::domain::{CaseId, Level};
 use crate::settings::QueueSettings;
 
@@ -15,6 +15,8 @@ pub struct QueueItem {
     pub status: String,
     pub urgency_level: String,
     pub urgency_flags: Vec<String>,
+    /// The case's language tag (`th`, `my-MM`), when known.
+    pub language: Option<String>,
     pub effective_rank: i16,
     pub waiting_since: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
@@ -26,6 +28,11 @@ pub struct QueueItem {
 impl QueueItem {
     pub fn effective_level(&self) -> Level {
         Level::from_rank(self.effective_rank)
+    }
+
+    /// The level triage (or a counselor) gave, before any raise for waiting.
+    pub fn level(&self) -> Level {
+        Level::parse("urgency_level", &self.urgency_level).unwrap_or(Level::Medium)
     }
 }
 
@@ -43,23 +50,26 @@ pub async fn depth_by_level(
         .await
 }
 
+/// Open cases in the order claim-next would offer them to a counselor speaking `languages`.
 pub async fn list_open(
     db: &PgPool,
     settings: &QueueSettings,
+    languages: &[String],
     now: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<QueueItem>, sqlx::Error> {
     let [t3, t2, t1, t0] = targets(settings, now);
     let sql = format!(
-        "SELECT c.id, c.reference, c.channel, c.status, c.urgency_level, c.urgency_flags,
+        "SELECT c.id, c.reference, c.channel, c.status, c.urgency_level, c.urgency_flags, c.language,
                 ({EFFECTIVE_RANK})::int2 AS effective_rank, c.waiting_since, c.created_at,
                 CASE WHEN {HELD} THEN c.holder_id END AS holder_id,
                 CASE WHEN {HELD} THEN u.email END AS holder_email,
                 CASE WHEN {HELD} THEN c.lease_expires_at END AS lease_expires_at
          FROM cases c LEFT JOIN users u ON u.id = c.holder_id
          WHERE {OPEN}
-         ORDER BY {QUEUE_ORDER}
-         LIMIT $6"
+         ORDER BY {order}
+         LIMIT $7",
+        order = order_by(),
     );
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(now)
@@ -67,6 +77,7 @@ pub async fn list_open(
         .bind(t2)
         .bind(t1)
         .bind(t0)
+        .bind(super::primary_languages(languages))
         .bind(limit)
         .fetch_all(db)
         .await

@@ -1,7 +1,8 @@
 //! The one triage queue. A case is *open* while its status is `new` or `in_progress`, or
 //! `waiting` with an unanswered inbound message. Open cases sort by effective level (the urgency
 //! level, raised one step once the case has waited past its level's answer target), then by
-//! waiting time, oldest first.
+//! waiting time, oldest first. The whole order is one SQL fragment, `ORDER`, used by the
+//! list, by claim-next and by the case view, so what counselors see is what they get.
 //!
 //! Claims are leases stored on the case row: `holder_id` plus `lease_expires_at`. An expired
 //! lease is the same as no holder, so expiry needs no background sweeper and cannot be missed;
@@ -12,11 +13,13 @@
 mod claim;
 mod lease;
 mod list;
+mod mine;
 mod waiting;
 
 pub use claim::{claim_case, claim_next};
 pub use lease::{release, renew};
 pub use list::{QueueItem, depth_by_level, list_open};
+pub use mine::{HeldCase, held_by, mark_read};
 pub use waiting::mark_awaiting_reply;
 
 use chrono::{DateTime, Utc};
@@ -34,6 +37,8 @@ pub enum QueueError {
     NotHolder,
     #[error("the case is closed")]
     Closed,
+    #[error("you already hold {0} cases")]
+    TooManyHeld(i64),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -51,6 +56,12 @@ impl From<QueueError> for crate::error::ApiError {
                 "you do not hold this case (the lease may have expired)",
             ),
             QueueError::Closed => ApiError::conflict("case_closed", "the case is closed"),
+            QueueError::TooManyHeld(max) => ApiError::conflict(
+                "too_many_held",
+                format!(
+                    "you already hold {max} cases (queue.max_held): close or release one before claiming another"
+                ),
+            ),
             QueueError::Database(db) => db.into(),
         }
     }
@@ -63,28 +74,65 @@ pub(crate) const OPEN: &str =
 /// SQL for "someone holds this case now", with `$now` bound as parameter 1.
 pub(crate) const HELD: &str = "(c.holder_id IS NOT NULL AND c.lease_expires_at > $1)";
 
-/// The effective level rank, as a literal so `QUEUE_ORDER` can be built from it at compile time.
-macro_rules! effective_rank {
-    () => {
-        "LEAST(3, c.urgency_rank + CASE WHEN c.waiting_since <
-    CASE c.urgency_rank WHEN 3 THEN $2 WHEN 2 THEN $3 WHEN 1 THEN $4 ELSE $5 END THEN 1 ELSE 0 END)"
-    };
-}
+/// SQL for "this case has waited past its own level's answer target". Parameters 2-5 are the
+/// moments before which a critical, high, medium or low case counts as overdue (`now -
+/// target`), so each row costs a comparison, not an interval computation.
+pub(crate) const OVERDUE: &str = "(c.waiting_since <
+    CASE c.urgency_rank WHEN 3 THEN $2 WHEN 2 THEN $3 WHEN 1 THEN $4 ELSE $5 END)";
 
 /// SQL for the effective level rank: the level, raised one step (at most to critical) once the
-/// case has waited past its level's answer target. Parameters 2-5 are the moments before which
-/// a critical, high, medium or low case counts as overdue (`now - target`), so each row costs a
-/// comparison, not an interval computation.
-pub(crate) const EFFECTIVE_RANK: &str = effective_rank!();
+/// case has waited past its level's answer target (parameters 2-5, see `OVERDUE`).
+pub(crate) const EFFECTIVE_RANK: &str = "LEAST(3, c.urgency_rank + CASE WHEN c.waiting_since <
+    CASE c.urgency_rank WHEN 3 THEN $2 WHEN 2 THEN $3 WHEN 1 THEN $4 ELSE $5 END THEN 1 ELSE 0 END)";
 
-/// SQL for the queue's order: most urgent first (effective level), then longest waiting. The
-/// queue list and the claim both use it, so what a counselor sees on top is what they get.
-pub(crate) const QUEUE_ORDER: &str = concat!(effective_rank!(), " DESC, c.waiting_since ASC, c.id");
+/// The queue order, the one place it is written (list, claim-next and the supervisor's list
+/// use it):
+/// 1. effective level, most urgent first;
+/// 2. the level triage gave, so a true critical is never pushed below an older high case that
+///    aged into critical;
+/// 3. a case past its own answer target before one that is not, in any language: nobody is left
+///    waiting past the target because nobody on shift speaks their language;
+/// 4. then a case in one of the counselor's languages (parameter 6, a `text[]` of primary
+///    language subtags; empty for no preference);
+/// 5. waiting time, oldest first; the id only makes the order total.
+pub(crate) fn order_by() -> String {
+    format!(
+        "{EFFECTIVE_RANK} DESC, c.urgency_rank DESC,
+         CASE WHEN {OVERDUE} THEN 0
+              WHEN split_part(c.language, '-', 1) = ANY($6::text[]) THEN 1
+              ELSE 2 END,
+         c.waiting_since ASC, c.id"
+    )
+}
 
 /// The overdue thresholds in the order `EFFECTIVE_RANK` binds them.
 pub(crate) fn targets(settings: &QueueSettings, now: DateTime<Utc>) -> [DateTime<Utc>; 4] {
     let t = &settings.answer_target_seconds;
     [t.critical, t.high, t.medium, t.low].map(|s| now - chrono::Duration::seconds(s))
+}
+
+/// When a case of `level` that has waited since `waiting_since` passes its answer target.
+pub fn answer_due(
+    settings: &QueueSettings,
+    level: crate::domain::Level,
+    waiting_since: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let t = &settings.answer_target_seconds;
+    let seconds = match level {
+        crate::domain::Level::Critical => t.critical,
+        crate::domain::Level::High => t.high,
+        crate::domain::Level::Medium => t.medium,
+        crate::domain::Level::Low => t.low,
+    };
+    waiting_since + chrono::Duration::seconds(seconds)
+}
+
+/// Primary language subtags (`my` of `my-MM`), the form the queue order compares.
+pub fn primary_languages(tags: &[String]) -> Vec<String> {
+    tags.iter()
+        .filter_map(|t| t.split('-').next())
+        .map(str::to_ascii_lowercase)
+        .collect()
 }
 
 pub(crate) fn lease_duration(settings: &QueueSettings) -> chrono::Duration {

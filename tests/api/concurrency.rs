@@ -8,12 +8,18 @@ use hotline::intake::record_phone_report;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{spawn_app, spawn_second_node};
+use crate::helpers::{Options, spawn_app_with, spawn_second_node_with};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_counselors_on_two_nodes_claim_two_hundred_cases_each_exactly_once() {
-    let first = spawn_app().await;
-    let second = spawn_second_node(&first).await;
+    // Each counselor ends up holding about ten cases: lift the held-case cap for this test.
+    let many = vec![("HOTLINE_QUEUE__MAX_HELD".to_owned(), "1000".to_owned())];
+    let first = spawn_app_with(Options {
+        extra_env: many.clone(),
+        ..Options::default()
+    })
+    .await;
+    let second = spawn_second_node_with(&first, many).await;
     let filer = first.staff(Role::Counselor).await;
     let report = NewReport {
         caller: Caller::Anonymous,

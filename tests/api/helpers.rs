@@ -136,10 +136,16 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
 
 /// A second node on the same database and keys, as in a two-node deployment.
 pub async fn spawn_second_node(first: &TestApp) -> TestApp {
+    spawn_second_node_with(first, vec![]).await
+}
+
+/// A second node with extra settings (the same ones the first node was given).
+pub async fn spawn_second_node_with(first: &TestApp, extra_env: Vec<(String, String)>) -> TestApp {
     let mut second = spawn_app_with(Options {
         database: Some(first.db_name.clone()),
         crypto_key: Some(first.crypto_key.clone()),
         migrate: false,
+        extra_env,
         ..Options::default()
     })
     .await;

@@ -45,13 +45,14 @@ async fn a_case_waiting_past_its_answer_target_is_raised_one_level() {
         "high outranks medium within targets"
     );
 
-    // Medium's answer target is one hour: past it, it ranks as high, and being older wins.
+    // Medium's answer target is one hour: past it, it ranks as high. A tie on the effective
+    // level goes to the level triage gave (issue 12), so the true high case stays first.
     app.advance(101);
     let queue = app.queue(&c).await;
-    assert_eq!(queue[0]["id"], medium["id"]);
-    assert_eq!(queue[0]["urgency"]["level"], "medium");
-    assert_eq!(queue[0]["effective_level"], "high");
+    assert_eq!(queue[1]["id"], medium["id"]);
+    assert_eq!(queue[1]["urgency"]["level"], "medium");
     assert_eq!(queue[1]["effective_level"], "high");
+    assert_eq!(queue[0]["effective_level"], "high");
 
     // High's target is ten minutes: past it, the high case is raised to critical and leads.
     app.advance(600);

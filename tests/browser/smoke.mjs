@@ -1,18 +1,25 @@
-// Console smoke test in a real headless browser (Debian's /usr/bin/chromium; playwright-core
-// never downloads one): sign in, file a phone report, see it in the queue, claim it.
-// Usage: node tests/browser/smoke.mjs <base_url> <email> <password>
-// Env: SMOKE_SCREENSHOT_DIR saves a screenshot of the page at a failure; SMOKE_HEADFUL is
-// accepted and ignored (the test always runs headless).
+// The console in a real headless browser (Debian's /usr/bin/chromium; playwright-core never
+// downloads one), as a Thai-speaking counselor works: sign in (the page follows the browser's
+// Thai), choose the languages they speak, file a phone report in Thai (double-clicking Save),
+// claim it, add a note, change its status, and see a critical case filed by someone else
+// appear without reloading, with a notification that names only its reference. axe-core
+// checks every page and fails on serious violations. Screenshots (Thai and English, desktop
+// and phone width) go to SMOKE_SCREENSHOT_DIR for the README.
+// Usage: node tests/browser/smoke.mjs <base_url> <email> <password> <api_token>
 // Stops at the first failing step with a message and exit code 1.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
 const STEP_TIMEOUT_MS = 15_000;
-const [base, email, password] = process.argv.slice(2);
-if (!base || !email || !password) {
-  console.error("usage: node tests/browser/smoke.mjs <base_url> <email> <password>");
+const [base, email, password, token] = process.argv.slice(2);
+if (!base || !email || !password || !token) {
+  console.error("usage: node tests/browser/smoke.mjs <base_url> <email> <password> <api_token>");
   process.exit(2);
 }
+const shots = process.env.SMOKE_SCREENSHOT_DIR || "";
+if (shots) mkdirSync(shots, { recursive: true });
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let browser;
 try {
@@ -26,20 +33,29 @@ try {
   console.error(`browser smoke: FAIL launching /usr/bin/chromium: ${e.message}`);
   process.exit(1);
 }
-const page = await browser.newPage();
+
+// A Thai browser; axe is injected past the page's Content-Security-Policy.
+const context = await browser.newContext({ locale: "th-TH", bypassCSP: true, viewport: { width: 1280, height: 900 } });
+// Notifications are recorded instead of shown, so the test can read exactly what they say.
+await context.addInitScript(() => {
+  window.__notifications = [];
+  window.Notification = class {
+    static permission = "granted";
+    static requestPermission() { return Promise.resolve("granted"); }
+    constructor(title, options) { window.__notifications.push({ title, body: (options && options.body) || "" }); }
+  };
+});
+const page = await context.newPage();
 page.setDefaultTimeout(STEP_TIMEOUT_MS);
 
-// Runs one step; every wait inside it times out after 15 s.
 async function step(name, fn) {
   try {
     await fn();
     console.log(`ok   ${name}`);
   } catch (e) {
     console.error(`browser smoke: FAIL ${name} (at ${page.url()}): ${e.message}`);
-    const dir = process.env.SMOKE_SCREENSHOT_DIR;
-    if (dir) {
-      const path = `${dir}/smoke-failure.png`;
-      mkdirSync(dir, { recursive: true });
+    if (shots) {
+      const path = `${shots}/smoke-failure.png`;
       await page.screenshot({ path, fullPage: true }).then(() => console.error(`screenshot: ${path}`), () => {});
     }
     await browser.close();
@@ -47,30 +63,82 @@ async function step(name, fn) {
   }
 }
 
+async function shoot(name, target = page, fullPage = false) {
+  if (shots) await target.screenshot({ path: `${shots}/${name}.png`, fullPage });
+}
+
+// axe-core on the page as it is now: serious and critical violations fail the test.
+async function accessible(what, target = page) {
+  await target.evaluate(axeSource);
+  const violations = await target.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations);
+  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (bad.length) {
+    const detail = bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`).join("; ");
+    throw new Error(`axe on ${what}: ${detail}`);
+  }
+}
+
+async function textOf(selector) {
+  return (await page.locator(selector).first().textContent()).trim();
+}
+
+async function apiReport(body) {
+  const res = await fetch(`${base}/api/v1/reports`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`the API refused the report: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
 const marker = `smoke-${Date.now()}`;
 let reference = "";
 
-await step("sign in", async () => {
+await step("the sign-in page follows the browser's Thai", async () => {
   await page.goto(`${base}/console/login`);
+  if ((await page.getAttribute("html", "lang")) !== "th") throw new Error("the page is not in Thai");
+  await page.getByRole("button", { name: "เข้าสู่ระบบ" }).waitFor();
+  await accessible("the sign-in page");
+  await shoot("th-login");
+});
+
+await step("sign in", async () => {
   await page.fill("input[name=email]", email);
   await page.fill("input[name=password]", password);
   await page.click("button[type=submit]");
   await page.waitForURL(/\/console\/queue$/);
+  await page.getByRole("heading", { name: "คิวเคส" }).waitFor();
+  await accessible("the empty queue");
 });
 
-await step("file a phone report", async () => {
+await step("choose Thai for the console and the languages spoken", async () => {
+  await page.goto(`${base}/console/me`);
+  await page.selectOption("#console-language", "th");
+  await page.check('input[name="languages"][value="th"]');
+  await page.check('input[name="languages"][value="my"]');
+  await accessible("my settings");
+  await page.click("#settings-form button[type=submit]");
+  await page.waitForLoadState("load");
+  if (!(await page.isChecked('input[name="languages"][value="my"]'))) throw new Error("languages were not saved");
+});
+
+await step("file a phone report in Thai, double-clicking Save", async () => {
   await page.goto(`${base}/console/intake/phone`);
+  await page.getByRole("heading", { name: "บันทึกสายโทรเข้า" }).waitFor();
   const form = page.locator("form#phone-form");
   await form.locator("select[name=caller]").selectOption("relative");
-  await form.locator("input[name=language]").fill("th");
-  await form.locator("input[name=country]").fill("TH");
-  await form.locator("input[name=area]").fill("Songkhla");
-  await form.locator("textarea[name=narrative]").fill(`My niece is 15 and works at a karaoke bar (${marker})`);
+  await form.locator("select[name=language]").selectOption("th");
+  await form.locator("select[name=country]").selectOption("TH");
+  await form.locator("input[name=area]").fill("สงขลา");
+  await form.locator("textarea[name=narrative]").fill(`หลานสาวอายุ 15 ทำงานร้านคาราโอเกะ ถูกขังไว้ ออกไปไหนไม่ได้ (${marker})`);
   await form.locator('select[name="answers.minor"]').selectOption("yes");
-  await form.locator("input[name=callback_phone]").fill("+66812345678");
+  await form.locator('select[name="answers.confinement"]').selectOption("yes");
+  await form.locator("input[name=callback_phone]").fill("081 234 5678");
   await form.locator("input[name=safe_hours]").fill("18:00-20:00");
-  await page.click("button#save-report");
-  // Saved (the reference shows) or refused (the form shows an error), whichever comes first.
+  await accessible("the phone form");
+  await shoot("th-phone-form", page, true);
+  await page.dblclick("button#save-report");
   const error = page.locator("#form-error:not(:empty)");
   await page.locator("#saved-reference").or(error).first().waitFor({ state: "visible" });
   if (await error.isVisible()) throw new Error(`the form says: ${(await error.textContent()).trim()}`);
@@ -78,19 +146,113 @@ await step("file a phone report", async () => {
   if (!/^HL-[0-9A-Z]{5}$/.test(reference)) throw new Error(`unexpected reference "${reference}"`);
 });
 
-await step(`see ${reference || "it"} in the queue`, async () => {
-  await page.goto(`${base}/console/queue`);
-  await page.locator(`table#queue tr[data-reference="${reference}"]`).waitFor();
+await step("a wrong phone number is named beside its field", async () => {
+  await page.locator("textarea[name=narrative]").fill("ทดสอบเบอร์ผิด");
+  await page.locator("input[name=callback_phone]").fill("081 23");
+  await page.click("button#save-report");
+  const spot = page.locator('[data-field="callback.phone"]:not(:empty)');
+  await spot.waitFor();
+  await page.locator("textarea[name=narrative]").fill("");
+  await page.locator("input[name=callback_phone]").fill("");
 });
 
-await step("claim the next case", async () => {
-  await page.click("button#claim-next");
-  await page.waitForURL(/\/console\/cases\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-  const shown = (await page.locator("#case-reference").textContent()).trim();
-  if (shown !== reference) throw new Error(`claimed ${shown}, expected ${reference}`);
-  const holder = await page.locator("#case-holder").textContent();
-  if (!holder.includes(email)) throw new Error(`held by "${holder.trim()}", expected ${email}`);
+await step(`the double click made one case, ${reference || "it"}, shown in Thai in the queue`, async () => {
+  await page.goto(`${base}/console/queue`);
+  const rows = page.locator(`table#queue tr[data-reference="${reference}"]`);
+  await rows.first().waitFor();
+  const withMarker = await page.locator("table#queue tbody tr").count();
+  if (withMarker !== 1) throw new Error(`the queue has ${withMarker} cases, expected exactly 1`);
+  const level = (await rows.locator(".badge").first().textContent()).trim();
+  if (level !== "วิกฤต") throw new Error(`the level reads "${level}", expected วิกฤต`);
+  await accessible("the queue");
+});
+
+await step("claim the next case, add a note and change its status, in Thai", async () => {
+  await page.getByRole("button", { name: "รับเคสถัดไป" }).click();
+  await page.waitForURL(/\/console\/cases\/[0-9a-f-]{36}$/);
+  if ((await textOf("#case-reference")) !== reference) throw new Error("claimed another case");
+  if (!(await textOf("#case-holder")).includes(email)) throw new Error("not held by me");
   if (!(await page.content()).includes(marker)) throw new Error("the narrative is not on the case page");
+  await page.getByRole("heading", { name: "บันทึกของเจ้าหน้าที่" }).waitFor();
+  await page.locator("#lease-countdown").filter({ hasText: "สิทธิ์ดูแลเหลืออีก" }).waitFor();
+  await page.fill("#note-text", "โทรกลับแล้ว ผู้แจ้งปลอดภัยดี");
+  await page.getByRole("button", { name: "เพิ่มบันทึก" }).click();
+  await page.locator("#notes").filter({ hasText: "โทรกลับแล้ว" }).waitFor();
+  // Closing without a reason is refused, and the refusal shows beside the status form.
+  await page.selectOption("#status-select", "closed");
+  await page.getByRole("button", { name: "เปลี่ยนสถานะ" }).click();
+  const refusal = page.locator("#status-form .form-error:not(:empty)");
+  await refusal.waitFor();
+  if (!(await refusal.isVisible())) throw new Error("the refusal is not beside the status form");
+  await page.selectOption("#status-select", "in_progress");
+  await page.getByRole("button", { name: "เปลี่ยนสถานะ" }).click();
+  await page.locator("#case-status").filter({ hasText: "กำลังดำเนินการ" }).waitFor();
+  await accessible("the case page");
+  await shoot("th-case", page, true);
+});
+
+await step("a critical case filed elsewhere appears without a reload, with a notification free of personal data", async () => {
+  await page.goto(`${base}/console/queue`);
+  await page.waitForFunction(() => sessionStorage.getItem("hotline-critical-seen") !== null);
+  const secret = "Somchai Secretname";
+  const other = await apiReport({
+    caller: "victim", language: "my", location: { country: "TH", area: "Mae Sot" },
+    narrative: `${secret} is locked in a factory and bleeding (${marker})`,
+    answers: { confinement: "yes", injury_medical: "yes" },
+    callback: { name: secret, phone: "+66 99 123 4567" },
+  });
+  await page.locator(`table#queue tr[data-reference="${other.reference}"]`).waitFor();
+  await page.waitForFunction(() => window.__notifications.length > 0);
+  const notes = await page.evaluate(() => window.__notifications);
+  const text = JSON.stringify(notes);
+  if (!text.includes(other.reference)) throw new Error(`the notification does not name ${other.reference}: ${text}`);
+  for (const privateBit of ["Somchai", "Secretname", "factory", "Mae Sot", "99 123"]) {
+    if (text.includes(privateBit)) throw new Error(`the notification shows "${privateBit}": ${text}`);
+  }
+  if (!text.includes("เคสวิกฤตใหม่")) throw new Error(`the notification is not in Thai: ${text}`);
+  await accessible("the queue with live rows");
+  await shoot("th-queue");
+});
+
+await step("search finds a case by reference and the help overlay lists the shortcuts", async () => {
+  await page.goto(`${base}/console/search?q=nothing-like-this`);
+  await page.locator("#search-none").waitFor();
+  await accessible("search");
+  await page.keyboard.press("?");
+  await page.locator("dialog#help[open]").waitFor();
+  await accessible("the shortcuts overlay");
+  await page.keyboard.press("Escape");
+  await page.fill("#search-q", reference);
+  await page.press("#search-q", "Enter");
+  await page.waitForURL(/\/console\/cases\//);
+});
+
+await step("the queue and a case at phone width", async () => {
+  const phone = await context.newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(`${base}/console/queue`);
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  if (width > 400) throw new Error(`the queue is ${width} px wide at a 390 px screen`);
+  await accessible("the queue at phone width", phone);
+  await shoot("th-queue-phone", phone, true);
+  await phone.close();
+});
+
+await step("the same pages in English", async () => {
+  const res = await fetch(`${base}/api/v1/me`, {
+    method: "PATCH",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ console_language: "en" }),
+  });
+  if (res.status !== 200) throw new Error(`PATCH /api/v1/me: ${res.status}`);
+  await page.goto(`${base}/console/queue`);
+  await page.getByRole("heading", { name: "Queue" }).waitFor();
+  await accessible("the queue in English");
+  await shoot("en-queue");
+  await page.locator(`table#queue tr[data-reference="${reference}"] a`).click();
+  await page.getByRole("heading", { name: "Why this urgency" }).waitFor();
+  await accessible("the case page in English");
+  await shoot("en-case", page, true);
 });
 
 await browser.close();

@@ -130,6 +130,8 @@ pub async fn read_mailbox_once(
             uid: mail.uid,
         };
         super::receive(ctx, channel, place, &mail.raw).await?;
+        // Committed: open consoles re-read.
+        ctx.live.announce(&ctx.redis, None);
         if failpoint == EmailFailpoint::AfterCommit {
             anyhow::bail!("failpoint: stopped after committing, before marking seen");
         }

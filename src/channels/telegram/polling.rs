@@ -65,6 +65,8 @@ pub async fn poll_telegram_once(
     let mut recorded = 0;
     for update in updates {
         super::receive(ctx, tg, &update.body).await?;
+        // Committed: open consoles re-read (the webhook's middleware does this for webhooks).
+        ctx.live.announce(&ctx.redis, None);
         poller.offset = Some(update.update_id + 1);
         recorded += 1;
     }

@@ -74,7 +74,11 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let filter = parse_filter(&query)?;
     let items = list_cases(&ctx.db, &ctx.settings.queue, &filter, ctx.now()).await?;
-    let items: Vec<QueueEntry> = items.into_iter().map(QueueEntry::from).collect();
+    let queue = &ctx.settings.queue;
+    let items: Vec<QueueEntry> = items
+        .into_iter()
+        .map(|i| QueueEntry::from_item(i, queue))
+        .collect();
     Ok(HttpResponse::Ok().json(json!({ "items": items })))
 }
 

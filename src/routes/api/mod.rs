@@ -69,9 +69,21 @@ pub static ROUTES: &[ApiRoute] = &[
         responses: &[
             (200, "the claimed case"),
             (204, "the queue is empty"),
-            (409, "the case is held by another counselor"),
+            (
+                409,
+                "the case is held by another counselor (case_held), or you already hold queue.max_held cases (too_many_held)",
+            ),
         ],
         route: || web::post().to(queue::claim),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/queue/events",
+        summary: "Server-sent events: one on every queue or case change (ids only, no personal data); re-read the queue or case on each",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "text/event-stream")],
+        route: || web::get().to(queue::events),
     },
     ApiRoute {
         method: Method::GET,
@@ -229,11 +241,20 @@ pub static ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: Method::GET,
         path: "/api/v1/me",
-        summary: "The signed-in user",
+        summary: "The signed-in user, with their console language and the languages they speak",
         role: Role::Counselor,
         body: None,
         responses: &[(200, "the user")],
         route: || web::get().to(users::me),
+    },
+    ApiRoute {
+        method: Method::PATCH,
+        path: "/api/v1/me",
+        summary: "Choose your console language and the languages you can talk in (claim-next prefers cases in them)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<users::MyPreferences>),
+        responses: &[(200, "the user")],
+        route: || web::patch().to(users::update_me),
     },
     ApiRoute {
         method: Method::GET,

@@ -21,6 +21,11 @@ pub struct QueueEntry {
     status: String,
     urgency: UrgencySummary,
     effective_level: Level,
+    /// The case's language tag, when known (`th`, `my-MM`).
+    language: Option<String>,
+    /// When the case passes its level's answer target (in the past: overdue).
+    #[serde(with = "crate::domain::time")]
+    answer_due_at: chrono::DateTime<chrono::Utc>,
     #[serde(with = "crate::domain::time")]
     waiting_since: chrono::DateTime<chrono::Utc>,
     #[serde(with = "crate::domain::time")]
@@ -42,9 +47,11 @@ struct HolderSummary {
     email: String,
 }
 
-impl From<QueueItem> for QueueEntry {
-    fn from(i: QueueItem) -> QueueEntry {
+impl QueueEntry {
+    pub fn from_item(i: QueueItem, queue: &crate::settings::QueueSettings) -> QueueEntry {
         QueueEntry {
+            answer_due_at: crate::queue::answer_due(queue, i.level(), i.waiting_since),
+            language: i.language.clone(),
             effective_level: i.effective_level(),
             id: i.id,
             reference: i.reference,
@@ -65,9 +72,13 @@ impl From<QueueItem> for QueueEntry {
     }
 }
 
-pub async fn list(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiError> {
-    let items = list_open(&ctx.db, &ctx.settings.queue, ctx.now(), 500).await?;
-    let items: Vec<QueueEntry> = items.into_iter().map(QueueEntry::from).collect();
+pub async fn list(ctx: web::Data<AppContext>, who: Identity) -> Result<HttpResponse, ApiError> {
+    let queue = &ctx.settings.queue;
+    let items = list_open(&ctx.db, queue, &who.user.languages, ctx.now(), 500).await?;
+    let items: Vec<QueueEntry> = items
+        .into_iter()
+        .map(|i| QueueEntry::from_item(i, queue))
+        .collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
 }
 
@@ -97,11 +108,32 @@ pub async fn claim(
         Some(id) => {
             Some(claim_case(&ctx.db, &ctx.settings.queue, who.user.id, CaseId(id), now).await?)
         }
-        None => claim_next(&ctx.db, &ctx.settings.queue, who.user.id, now).await?,
+        None => {
+            claim_next(
+                &ctx.db,
+                &ctx.settings.queue,
+                who.user.id,
+                &who.user.languages,
+                now,
+            )
+            .await?
+        }
     };
     match claimed {
         Some(c) => Ok(HttpResponse::Ok()
             .json(load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, c.0, now).await?)),
         None => Ok(HttpResponse::NoContent().finish()),
     }
+}
+
+/// GET /api/v1/queue/events: a server-sent event on every change to a case, on any node (Redis
+/// pub/sub). Events carry ids only; the page re-reads the queue or case from PostgreSQL.
+pub async fn events(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiError> {
+    let stream = ctx.live.subscribe(&ctx.redis).await;
+    Ok(HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header(("Cache-Control", "no-store"))
+        // Tell a buffering proxy (nginx) to pass events on at once.
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(stream))
 }

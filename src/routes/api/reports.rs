@@ -82,10 +82,11 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-impl TryFrom<PhoneReportForm> for NewReport {
-    type Error = FieldError;
-
-    fn try_from(f: PhoneReportForm) -> Result<NewReport, FieldError> {
+impl PhoneReportForm {
+    /// The report, parsed; `home_country` is the numbering plan for a call-back number when
+    /// the form names no country.
+    fn into_report(self, home_country: &str) -> Result<NewReport, FieldError> {
+        let f = self;
         let caller =
             non_empty(&f.caller).ok_or_else(|| FieldError::new("caller", "is required"))?;
         let caller = Caller::parse("caller", caller)?;
@@ -115,9 +116,13 @@ impl TryFrom<PhoneReportForm> for NewReport {
                 .map(|(k, v)| (k.as_str(), v.as_str())),
         )?;
         let cb = f.callback.as_ref();
+        // Checked against the person's country, or the hotline's home country (TH).
+        let dial_country = country
+            .as_ref()
+            .map_or(home_country, |c: &CountryCode| c.as_str());
         let callback_phone = cb
             .and_then(|c| non_empty(&c.phone))
-            .map(|p| PhoneNumber::parse("callback.phone", p))
+            .map(|p| PhoneNumber::for_country("callback.phone", p, dial_country))
             .transpose()?;
         let callback_name = match cb.and_then(|c| c.name.as_deref()) {
             Some(n) => PersonName::parse("callback.name", n)?,
@@ -187,7 +192,9 @@ pub async fn create(
     body: ApiJson<PhoneReportForm>,
 ) -> Result<HttpResponse, ApiError> {
     let key = idempotency_key(&req)?;
-    let report = NewReport::try_from(body.value)?;
+    let report = body
+        .value
+        .into_report(&ctx.settings.conversation.home_country)?;
     let idempotency = key.as_deref().map(|key| Idempotency {
         key,
         request_hash: sha256(&body.raw),

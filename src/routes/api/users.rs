@@ -14,6 +14,39 @@ pub async fn me(who: Identity) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(&who.user))
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MyPreferences {
+    /// The console's language: one of the catalogue's (en, th, lo, km, my, vi, zh).
+    console_language: Option<String>,
+    /// The languages the counselor speaks (BCP 47 tags; kept as their primary subtag).
+    #[schema(max_items = 12)]
+    languages: Option<Vec<String>>,
+}
+
+/// PATCH /api/v1/me: the signed-in person's console language and spoken languages.
+pub async fn update_me(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    body: ApiJson<MyPreferences>,
+) -> Result<HttpResponse, ApiError> {
+    let choice = users::parse_preferences(
+        body.value.console_language.as_deref(),
+        body.value.languages.as_deref(),
+    )?;
+    let user = users::set_preferences(&ctx.db, who.user.id, &choice).await?;
+    audit::record(
+        &ctx.db,
+        Some(who.user.id),
+        "user.preferences_changed",
+        None,
+        json!({ "console_language": user.console_language, "languages": user.languages }),
+        ctx.now(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
 pub async fn list(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(json!({ "items": users::list(&ctx.db).await? })))
 }

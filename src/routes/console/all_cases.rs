@@ -4,28 +4,56 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
 
-use super::html::{escape, page_response};
-use super::signed_in;
+use super::page::{Chrome, notice, render};
+use super::{database_unavailable, signed_in};
 use crate::cases::{CaseFilter, list_cases};
+use crate::console::clock_text::local_time;
 use crate::context::AppContext;
 use crate::domain::{CaseStatus, Level};
+use crate::i18n::{Tr, language_name};
+
+struct Row {
+    id: String,
+    reference: String,
+    level_code: String,
+    level_label: String,
+    flags: Vec<String>,
+    status: String,
+    language: String,
+    channel: String,
+    opened: String,
+    holder: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "all_cases.html")]
+struct AllCasesPage {
+    t: Tr,
+    chrome: Chrome,
+    /// (code, label, chosen)
+    statuses: Vec<(&'static str, String, bool)>,
+    levels: Vec<(&'static str, String, bool)>,
+    rows: Vec<Row>,
+}
 
 pub async fn page(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
     query: web::Query<HashMap<String, String>>,
 ) -> HttpResponse {
-    let who = match signed_in(&ctx, &req).await {
+    let (who, t) = match signed_in(&ctx, &req).await {
         Ok(w) => w,
         Err(resp) => return resp,
     };
     if !who.is_supervisor() {
-        return page_response(
+        return notice(
             StatusCode::FORBIDDEN,
-            "All cases",
+            t,
             Some(&who),
-            "<p>Only supervisors see all cases.</p>",
+            "all-cases-title",
+            "supervisors-only",
         );
     }
     let pick = |key: &str| query.get(key).map(String::as_str).filter(|v| !v.is_empty());
@@ -36,51 +64,39 @@ pub async fn page(
         ..CaseFilter::default()
     };
     let Ok(items) = list_cases(&ctx.db, &ctx.settings.queue, &filter, ctx.now()).await else {
-        return page_response(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "All cases",
-            Some(&who),
-            "<p class=\"error\">The database is unavailable.</p>",
-        );
+        return database_unavailable(t, &who);
     };
-    let options = |all: &[&str], chosen: Option<&str>| -> String {
-        all.iter()
-            .map(|v| {
-                format!(
-                    "<option{}>{v}</option>",
-                    if Some(*v) == chosen { " selected" } else { "" }
-                )
-            })
-            .collect()
-    };
-    let tz = ctx.settings.time_zone();
-    let rows: String = items
-        .iter()
-        .map(|i| {
-            format!(
-                "<tr data-case-id=\"{id}\"><td><a href=\"/console/cases/{id}\">{reference}</a></td><td class=\"{level}\">{level}</td>\
-                 <td>{flags}</td><td>{status}</td><td>{channel}</td><td>{created}</td><td>{holder}</td></tr>",
-                id = i.id,
-                reference = escape(&i.reference),
-                level = escape(&i.urgency_level),
-                flags = escape(&i.urgency_flags.join(", ")),
-                status = escape(&i.status),
-                channel = escape(&i.channel),
-                created = i.created_at.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
-                holder = escape(i.holder_email.as_deref().unwrap_or("—")),
-            )
+    let zone = ctx.settings.time_zone();
+    let rows = items
+        .into_iter()
+        .map(|i| Row {
+            id: i.id.to_string(),
+            reference: i.reference,
+            level_label: t.level(&i.urgency_level),
+            level_code: i.urgency_level,
+            flags: i.urgency_flags.iter().map(|f| t.flag(f)).collect(),
+            status: t.status(&i.status),
+            language: i
+                .language
+                .as_deref()
+                .map_or_else(|| "—".to_owned(), |l| language_name(l).into_owned()),
+            channel: t.channel(&i.channel),
+            opened: local_time(i.created_at, zone),
+            holder: i.holder_email,
         })
         .collect();
-    let body = format!(
-        "<form method=\"get\">status <select name=\"status\"><option value=\"\">any</option>{statuses}</select> \
-         level <select name=\"level\"><option value=\"\">any</option>{levels}</select> <button>Filter</button></form>\
-         <table id=\"all-cases\"><thead><tr><th>Case</th><th>Level</th><th>Indicators</th><th>Status</th><th>Channel</th>\
-         <th>Opened</th><th>Held by</th></tr></thead><tbody>{rows}</tbody></table>",
-        statuses = options(
-            &["new", "in_progress", "waiting", "referred", "closed"],
-            pick("status")
-        ),
-        levels = options(&["critical", "high", "medium", "low"], pick("level")),
-    );
-    page_response(StatusCode::OK, "All cases", Some(&who), &body)
+    let page = AllCasesPage {
+        chrome: Chrome::new(&t, "all-cases", t.get("all-cases-title"), Some(&who)),
+        statuses: ["new", "in_progress", "waiting", "referred", "closed"]
+            .into_iter()
+            .map(|s| (s, t.status(s), pick("status") == Some(s)))
+            .collect(),
+        levels: ["critical", "high", "medium", "low"]
+            .into_iter()
+            .map(|l| (l, t.level(l), pick("level") == Some(l)))
+            .collect(),
+        rows,
+        t,
+    };
+    render(StatusCode::OK, &page)
 }

@@ -4,14 +4,16 @@
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
-use super::html::{escape, page_response};
+use super::page::{Chrome, render, translator};
 use crate::auth::sessions;
 use crate::auth::sign_in::{SignInError, sign_in};
 use crate::context::AppContext;
 use crate::crypto::random_token;
+use crate::i18n::Tr;
 
 const LOGIN_CSRF_COOKIE: &str = "hotline_login_csrf";
 
@@ -25,26 +27,40 @@ fn cookie<'a>(ctx: &AppContext, name: &'a str, value: String, max_age: i64) -> C
         .finish()
 }
 
-fn form(token: &str, email: &str, error: Option<&str>) -> String {
-    let error = error
-        .map(|e| format!("<p class=\"error\" id=\"login-error\">{}</p>", escape(e)))
-        .unwrap_or_default();
-    format!(
-        "{error}<form method=\"post\" action=\"/console/login\" id=\"login-form\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{token}\">\
-         <label>Email <input name=\"email\" type=\"email\" autocomplete=\"username\" required value=\"{email}\"></label>\
-         <label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>\
-         <button type=\"submit\">Sign in</button></form>",
-        token = escape(token),
-        email = escape(email),
-    )
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    t: Tr,
+    chrome: Chrome,
+    token: String,
+    email: String,
+    error: Option<String>,
 }
 
-pub async fn page(ctx: web::Data<AppContext>) -> HttpResponse {
+/// The sign-in page in the browser's language, with a fresh CSRF token (and its cookie).
+fn form(
+    ctx: &AppContext,
+    req: &HttpRequest,
+    status: StatusCode,
+    email: &str,
+    error_key: Option<&str>,
+) -> HttpResponse {
+    let t = translator(req, None);
     let token = random_token(24);
-    let mut resp = page_response(StatusCode::OK, "Sign in", None, &form(&token, "", None));
-    let _ = resp.add_cookie(&cookie(&ctx, LOGIN_CSRF_COOKIE, token, 3600));
+    let page = LoginPage {
+        chrome: Chrome::new(&t, "login", t.get("login-title"), None),
+        token: token.clone(),
+        email: email.to_owned(),
+        error: error_key.map(|k| t.get(k)),
+        t,
+    };
+    let mut resp = render(status, &page);
+    let _ = resp.add_cookie(&cookie(ctx, LOGIN_CSRF_COOKIE, token, 3600));
     resp
+}
+
+pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse {
+    form(&ctx, &req, StatusCode::OK, "", None)
 }
 
 #[derive(Deserialize)]
@@ -54,30 +70,28 @@ pub struct LoginForm {
     password: String,
 }
 
-fn again(ctx: &AppContext, status: StatusCode, email: &str, error: &str) -> HttpResponse {
-    let token = random_token(24);
-    let mut resp = page_response(status, "Sign in", None, &form(&token, email, Some(error)));
-    let _ = resp.add_cookie(&cookie(ctx, LOGIN_CSRF_COOKIE, token, 3600));
-    resp
-}
-
 pub async fn submit(
     ctx: web::Data<AppContext>,
     req: HttpRequest,
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
     let form = form.into_inner();
+    let form_again =
+        |ctx: &AppContext, req: &HttpRequest, status: StatusCode, email: &str, key: &str| {
+            self::form(ctx, req, status, email, Some(key))
+        };
     let expected = req
         .cookie(LOGIN_CSRF_COOKIE)
         .map(|c| c.value().to_owned())
         .unwrap_or_default();
     if expected.is_empty() || !bool::from(expected.as_bytes().ct_eq(form.csrf.as_bytes())) {
         crate::metrics::rejected_signature("console_csrf");
-        return again(
+        return form_again(
             &ctx,
+            &req,
             StatusCode::FORBIDDEN,
             &form.email,
-            "The form expired. Please sign in again.",
+            "login-expired",
         );
     }
     let address = req
@@ -88,23 +102,16 @@ pub async fn submit(
         Ok(signed_in) => signed_in.session_id,
         Err(e) => {
             let (status, message) = match e {
-                SignInError::RateLimited => (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "Too many attempts. Wait a few minutes and try again.",
-                ),
-                SignInError::WrongCredentials => {
-                    (StatusCode::UNAUTHORIZED, "Email or password is not right.")
+                SignInError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "login-rate-limited"),
+                SignInError::WrongCredentials => (StatusCode::UNAUTHORIZED, "login-wrong"),
+                SignInError::SessionsUnavailable => {
+                    (StatusCode::SERVICE_UNAVAILABLE, "sessions-unavailable")
                 }
-                SignInError::SessionsUnavailable => (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Console sign-in needs Redis, which is unavailable. Intake and the API keep working; ask an administrator.",
-                ),
-                SignInError::DatabaseUnavailable => (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "The database is unavailable. Please try again.",
-                ),
+                SignInError::DatabaseUnavailable => {
+                    (StatusCode::SERVICE_UNAVAILABLE, "database-unavailable")
+                }
             };
-            return again(&ctx, status, &form.email, message);
+            return form_again(&ctx, &req, status, &form.email, message);
         }
     };
     let ttl = i64::try_from(ctx.settings.server.session_ttl_seconds).unwrap_or(43200);

@@ -1,0 +1,308 @@
+# hotline console — English (the source language).
+# Every other language file has exactly these keys (the catalogue test checks).
+
+## Layout and navigation
+skip-to-content = Skip to the page content
+nav-label = Main
+nav-queue = Queue
+nav-phone-report = Phone report
+nav-all-cases = All cases
+nav-settings = My settings
+search-label = Find a case by reference or phone number
+search-placeholder = HL-… or phone number
+search-button = Find
+sign-out = Sign out
+shortcuts-button = Shortcuts
+shortcuts-title = Keyboard shortcuts
+shortcut-claim-next = Claim the next case
+shortcut-reply = Write a reply (case page)
+shortcut-note = Add a note (case page)
+shortcut-search = Find a case
+shortcut-queue = Go to the queue
+shortcut-help = Show this list
+close = Close
+none = none
+actor-system = system
+bytes = { $count } bytes
+
+## Notices
+unavailable-title = Unavailable
+database-unavailable = The database is unavailable. Nothing is lost; please try again in a moment.
+sessions-unavailable = Console sign-in needs Redis, which is unavailable. Intake and the API keep working; ask an administrator.
+not-found-title = Not found
+case-not-found = There is no such case.
+supervisors-only = Only supervisors see all cases.
+
+## Sign-in
+login-title = Sign in
+login-email = Email
+login-password = Password
+login-submit = Sign in
+login-expired = The form expired. Please sign in again.
+login-rate-limited = Too many attempts. Wait a few minutes and try again.
+login-wrong = Email or password is not right.
+
+## Queue
+queue-title = Queue
+queue-caption = Open cases, most urgent first
+queue-empty = The queue is empty.
+claim-next = Claim next case
+claim-prefers = Cases in { $languages } come first when nobody is overdue.
+mine-title = Cases you hold ({ $count })
+unread = { $count ->
+    [one] 1 new message
+   *[other] { $count } new messages
+}
+held-until = held until { $time }
+col-case = Case
+col-level = Level
+col-indicators = Indicators
+col-language = Language
+col-channel = Channel
+col-status = Status
+col-waiting = Waiting
+col-held-by = Held by
+col-opened = Opened
+raised-from = raised from { $level } after waiting
+waiting-minutes = waiting { $minutes } min
+waiting-overdue = waiting { $minutes } min · { $over } min overdue
+
+## Levels
+level-critical = Critical
+level-high = High
+level-medium = Medium
+level-low = Low
+
+## Indicators
+flag-minor = Under 18
+flag-confinement = Held or locked in
+flag-threat_violence = Threats or violence
+flag-weapon = Weapon
+flag-injury_medical = Injured or ill
+flag-self_harm = Thoughts of self-harm
+flag-pregnancy = Pregnant
+flag-abroad = Abroad
+flag-at_sea = At sea
+flag-scam_compound = Scam compound
+flag-documents_seized = Documents taken
+flag-debt_bondage = Debt bondage
+flag-unpaid_wages = Unpaid wages
+flag-sexual_exploitation = Sexual exploitation
+flag-forced_labour = Forced labour
+flag-forced_marriage = Forced marriage
+flag-missing_person = Missing person
+flag-official_involvement = Officials involved
+flag-deceptive_recruitment = Deceptive recruitment
+flag-in_transit = Being moved now
+
+## Statuses
+status-new = New
+status-in_progress = In progress
+status-waiting = Waiting for the reporter
+status-referred = Referred
+status-closed = Closed
+
+## Who is calling
+caller-victim = The person at risk
+caller-relative = A relative
+caller-friend = A friend
+caller-coworker = A co-worker
+caller-professional = A professional (NGO, police, health)
+caller-anonymous = Anonymous
+
+## Closing reasons
+closing-resolved = Resolved
+closing-referred_elsewhere = Referred elsewhere
+closing-no_further_contact = No further contact possible
+closing-not_trafficking = Not trafficking
+closing-duplicate = Duplicate of another case
+closing-test_or_prank = Test or prank
+closing-reporter_withdrew = The reporter withdrew
+
+## Channels
+channel-phone = Phone
+channel-telegram = Telegram
+channel-line = LINE
+channel-email = Email
+
+## Roles
+role-counselor = counselor
+role-supervisor = supervisor
+role-admin = administrator
+
+## Countries
+country-TH = Thailand
+country-LA = Laos
+country-KH = Cambodia
+country-MM = Myanmar
+country-VN = Vietnam
+country-CN = China
+country-MY = Malaysia
+country-SG = Singapore
+country-ID = Indonesia
+country-PH = Philippines
+country-JP = Japan
+country-KR = South Korea
+country-TW = Taiwan
+country-AE = United Arab Emirates
+
+## Case page
+case-title = Case { $reference }
+summary-title = Summary
+status-label = Status
+held-by-label = Held by
+held-by-nobody = nobody
+raised-to = in the queue as { $level } (waited past its target)
+lease-warning = Your hold on this case is about to end. Keep holding it, or it goes back to the queue.
+lease-keep = Keep holding
+action-claim = Claim this case
+action-renew = Renew my hold
+action-release = Release to the queue
+fact-caller = Who called
+fact-language = Language
+fact-where = Where
+fact-quick-answers = Quick answers (yes)
+fact-contact-rules = Contact rules
+fact-callback = Call back
+callback-none = no number given
+rule-never-first = Never contact first
+rule-may-contact = May be contacted first
+rule-channels = only by { $channels }
+rule-safe-hours = safe hours { $hours }
+rule-no-voicemail = no voicemail
+rule-voicemail-ok = voicemail allowed
+conversation-title = Conversation on { $channel }
+report-title = The report
+bot-messages = { $count ->
+    [one] 1 message from the bot
+   *[other] { $count } messages from the bot
+}
+tapped-answer = tapped by the person
+quoted-text = quoted text
+file-not-stored = not stored
+author-reporter = Reporter
+author-bot = Bot
+author-counselor = Counselor
+delivery-received = received
+delivery-queued = sending…
+delivery-sent = sent
+delivery-failed = not delivered
+scripts-label = Safety scripts ({ $language })
+scripts-need-review = these texts still need a native speaker's review
+script-introduce = Introduce yourself
+script-check-safety = Check they are safe
+script-delete-chat = Suggest deleting the chat
+script-callback-ok = Ask if a call is all right
+script-closing = Close the conversation
+reply-label = Reply on { $channel }
+reply-send = Send
+reply-forbidden = Cannot write now: { $reason }
+reply-forbidden-blocked = a supervisor blocked this chat; its messages are stored and not answered.
+reply-forbidden-unreachable = the person blocked the bot or left the chat; nothing can be sent.
+reply-forbidden-stopped = the person asked us to stop; wait until they write again.
+reply-forbidden-channel = the person did not allow contact on this channel.
+reply-forbidden-never-first = the person asked never to be contacted first and has not written recently; wait until they write.
+chat-block = Block this chat
+chat-unblock = Unblock this chat
+phone-case-callback = This case came by phone: call back within the contact rules.
+why-title = Why this urgency
+reason-in-words = in the reporter's words:
+reason-tapped = the person answered yes in the chat
+reason-caller-said = the caller answered yes
+override-by = { $who } set the level to { $level }
+override-rules-said = the rules said { $level }
+urgency-change = Change the level
+urgency-reason = Reason
+urgency-set = Set level
+notes-title = Notes
+note-label = New note
+note-add = Add note
+status-title = Status
+status-new-label = New status
+closing-reason-label = Closing reason
+status-change = Change status
+links-title = Linked cases (the same person; never automatic)
+links-none = No linked cases.
+link-label = Same person as case
+link-add = Link
+unlink = Unlink { $reference }
+history-title = History
+history-case-opened = Case opened
+history-case-claimed = Claimed
+history-case-released = Released to the queue
+history-case-note-added = Note added
+history-case-status-changed = Status changed
+history-case-message-sent = Message sent to the reporter
+history-case-linked = Linked to another case
+history-case-unlinked = Link removed
+history-case-urgency-overridden = Level changed by a counselor
+history-case-reassessed = Level reassessed from new messages
+history-chat-blocked = Chat blocked
+history-chat-unblocked = Chat unblocked
+history-chat-stopped = The person asked the bot to stop
+history-attachment-downloaded = File downloaded
+
+## Phone report form
+phone-title = Phone report
+phone-who = The call
+phone-caller = Who is calling
+phone-language = Language of the call
+phone-where = Where the person at risk is
+phone-country = Country
+phone-country-unknown = Not known
+phone-area = Province or city
+phone-area-hint = Pick a suggestion or type any place.
+phone-what = What is happening
+phone-narrative = In the caller's words
+phone-quick = Quick questions
+question-minor = Is anyone involved under 18?
+question-confinement = Is the person held or locked in?
+question-documents_seized = Were their documents taken?
+question-debt_bondage = Do they owe a debt to the employer?
+question-injury_medical = Are they injured or ill?
+question-threat_violence = Are they threatened?
+question-abroad = Are they abroad?
+question-at_sea = Are they at sea?
+answer-unknown = Not known
+answer-yes = Yes
+answer-no = No
+phone-callback = Calling back
+phone-callback-name = Name they want to be called
+phone-callback-phone = Phone number
+phone-safe-hours = When it is safe to call
+phone-never-first = Never contact first
+phone-no-voicemail = No voicemail
+phone-save = Save report
+phone-saved = Saved as
+
+## Supervisor's list
+all-cases-title = All cases
+all-cases-caption = Every case, newest first
+filter-any = any
+filter-apply = Filter
+
+## Search
+search-title = Find a case
+search-explain = Search by a case reference (HL-8F3K2) or a call-back phone number. Every search is recorded in the audit log.
+search-none = No case matches.
+
+## My settings
+settings-title = My settings
+settings-console-language = Language of the console
+settings-languages = Languages I can talk in
+settings-languages-hint = "Claim next case" gives you cases in these languages first, unless another case has waited past its target.
+settings-save = Save
+
+## Words the page script uses
+js-request-failed = The request failed ({ $status }). Please try again.
+js-nothing-waiting = Nothing is waiting.
+js-saving = Saving…
+js-saved = Saved.
+js-new-critical = New critical case { $reference }
+js-lease-left = Your hold ends in { $time }
+js-lease-ending = Your hold ends in { $time }. Keep holding?
+js-lease-lost = Your hold on this case ended; it is back in the queue. Claim it again to go on.
+js-earlier-cases = Earlier cases with this number (tick to link; nothing is linked automatically):
+js-live-on = Live updates on.
+js-live-off = Live updates paused; the page refreshes when you come back to it.
+js-updated = Updated.

@@ -1,0 +1,60 @@
+//! Codes the console shows with a human label from the catalogue (`flag-documents_seized`,
+//! `level-critical`, …). The API keeps the codes; only pages translate them.
+
+/// Countries offered in the phone form's picker: the Mekong region first, then where people
+/// from it are most often taken. The API accepts any ISO 3166 code.
+pub static COUNTRIES: &[&str] = &[
+    "TH", "LA", "KH", "MM", "VN", "CN", "MY", "SG", "ID", "PH", "JP", "KR", "TW", "AE",
+];
+
+/// Every catalogue key the console builds from a code at run time, so the catalogue test
+/// can tell a used key from an unused one.
+pub fn dynamic_keys() -> Vec<String> {
+    let family = |prefix: &str, codes: &[&str]| -> Vec<String> {
+        codes.iter().map(|c| format!("{prefix}-{c}")).collect()
+    };
+    let levels = ["critical", "high", "medium", "low"];
+    let statuses = ["new", "in_progress", "waiting", "referred", "closed"];
+    let callers: Vec<&str> = crate::domain::Caller::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    let channels: Vec<&str> = crate::domain::Channel::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    let roles: Vec<&str> = crate::auth::Role::ALL.iter().map(|r| r.as_str()).collect();
+    let history = [
+        "case.opened",
+        "case.claimed",
+        "case.released",
+        "case.note_added",
+        "case.status_changed",
+        "case.message_sent",
+        "case.linked",
+        "case.unlinked",
+        "case.urgency_overridden",
+        "case.reassessed",
+        "chat.blocked",
+        "chat.unblocked",
+        "chat.stopped",
+        "attachment.downloaded",
+    ];
+    let mut keys = Vec::new();
+    keys.extend(family("level", &levels));
+    keys.extend(family("flag", crate::triage::FLAGS));
+    keys.extend(family("status", &statuses));
+    keys.extend(family("caller", &callers));
+    keys.extend(family("closing", crate::cases::CLOSING_REASONS));
+    keys.extend(family("channel", &channels));
+    keys.extend(family("country", COUNTRIES));
+    keys.extend(family("role", &roles));
+    keys.extend(family("question", crate::domain::report::ANSWER_KEYS));
+    keys.extend(
+        history
+            .iter()
+            .map(|a| format!("history-{}", a.replace(['.', '_'], "-"))),
+    );
+    keys.extend(crate::console::dynamic_keys());
+    keys
+}

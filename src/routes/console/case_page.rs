@@ -1,0 +1,314 @@
+//! The case page: a summary card (level, quick answers, contact rules, lease), the
+//! conversation with a reply box that stays in view, why this urgency, notes, status, links and
+//! history.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::page::{Chrome, notice, render};
+use super::{database_unavailable, signed_in};
+use crate::cases::{CLOSING_REASONS, CaseView, load_case};
+use crate::console::clock_text::local_time;
+use crate::console::contact_rules::reason_key;
+use crate::console::conversation::{Turn, turns};
+use crate::console::scripts::{ContactRules, ordered};
+use crate::context::AppContext;
+use crate::domain::{CaseId, PhoneNumber};
+use crate::i18n::{Tr, language_name};
+
+struct ReasonLine {
+    flag: Option<String>,
+    text: String,
+    quotes: Vec<String>,
+}
+
+struct ChatBox {
+    channel: String,
+    language: String,
+    forbidden: Option<String>,
+    needs_review: bool,
+    /// (name, text) in the order that fits the person's contact rules.
+    scripts: Vec<(String, String)>,
+    blocked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    t: Tr,
+    chrome: Chrome,
+    id: String,
+    reference: String,
+    level_code: &'static str,
+    level_label: String,
+    raised_to: Option<String>,
+    status_label: String,
+    holder: Option<String>,
+    held_by_me: bool,
+    is_supervisor: bool,
+    lease_seconds_left: i64,
+    lease_warning_seconds: i64,
+    lease_ending_soon: bool,
+    lease_text: String,
+    caller_label: String,
+    language: String,
+    location: String,
+    quick_answers: Vec<String>,
+    contact_rules: Vec<String>,
+    /// "Never contact first" leads the rules and stands out.
+    never_contact_first: bool,
+    callback: String,
+    conversation_title: String,
+    turns: Vec<Turn>,
+    chat: Option<ChatBox>,
+    reasons: Vec<ReasonLine>,
+    override_note: Option<String>,
+    levels: Vec<(&'static str, String)>,
+    notes: Vec<(String, String, String)>,
+    statuses: Vec<(&'static str, String)>,
+    closing_reasons: Vec<(&'static str, String)>,
+    links: Vec<(String, String)>,
+    history: Vec<(String, String, String)>,
+}
+
+pub async fn page(
+    ctx: web::Data<AppContext>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let (who, t) = match signed_in(&ctx, &req).await {
+        Ok(w) => w,
+        Err(resp) => return resp,
+    };
+    let not_found = |t: Tr| {
+        notice(
+            StatusCode::NOT_FOUND,
+            t,
+            Some(&who),
+            "not-found-title",
+            "case-not-found",
+        )
+    };
+    let Ok(id) = id.parse::<uuid::Uuid>().map(CaseId) else {
+        return not_found(t);
+    };
+    let now = ctx.now();
+    let c = match load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await {
+        Ok(c) => c,
+        Err(crate::cases::CaseError::NotFound) => return not_found(t),
+        Err(_) => return database_unavailable(t, &who),
+    };
+    // Opening the case is reading it: its messages stop counting as unread for this person.
+    if crate::queue::mark_read(&ctx.db, who.user.id, id, now)
+        .await
+        .is_err()
+    {
+        return database_unavailable(t, &who);
+    }
+    let page = build(&ctx, &t, &who, c);
+    render(StatusCode::OK, &page)
+}
+
+fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> CasePage {
+    let zone = ctx.settings.time_zone();
+    let held_by_me = c.holder.as_ref().is_some_and(|h| h.id == who.user.id.0);
+    let level = c.urgency.level;
+    let cb = &c.callback;
+    let chat_case = c.chat.is_some();
+    let mut quick_answers = vec![];
+    let mut reasons = vec![];
+    for r in &c.urgency.reasons {
+        let flag = r.flag.as_deref().map(|f| t.flag(f));
+        if let Some(flag) = &flag
+            && r.evidence.is_empty()
+        {
+            // A quick answer: given by the person in the chat (their own tap), or by the
+            // caller to the counselor who filled the phone form.
+            quick_answers.push(flag.clone());
+            let source = if chat_case {
+                "reason-tapped"
+            } else {
+                "reason-caller-said"
+            };
+            reasons.push(ReasonLine {
+                flag: Some(flag.clone()),
+                text: t.get(source),
+                quotes: vec![],
+            });
+        } else if flag.is_some() {
+            reasons.push(ReasonLine {
+                flag,
+                text: t.get("reason-in-words"),
+                quotes: r.evidence.iter().map(|e| e.quote.clone()).collect(),
+            });
+        } else {
+            // The rules' own notes (why the level), in the rules' language.
+            reasons.push(ReasonLine {
+                flag: None,
+                text: r.text.clone(),
+                quotes: vec![],
+            });
+        }
+    }
+    let mut contact_rules = vec![];
+    contact_rules.push(t.get(if cb.never_contact_first {
+        "rule-never-first"
+    } else {
+        "rule-may-contact"
+    }));
+    if !cb.allowed_channels.is_empty() {
+        let channels: Vec<String> = cb.allowed_channels.iter().map(|ch| t.channel(ch)).collect();
+        contact_rules.push(t.with("rule-channels", "channels", channels.join(", ")));
+    }
+    if let Some(hours) = &cb.safe_hours {
+        contact_rules.push(t.with("rule-safe-hours", "hours", hours.as_str()));
+    }
+    contact_rules.push(t.get(if cb.no_voicemail {
+        "rule-no-voicemail"
+    } else {
+        "rule-voicemail-ok"
+    }));
+    let callback = match (&cb.name, &cb.phone) {
+        (None, None) => t.get("callback-none"),
+        (name, phone) => [name.clone(), phone.as_deref().map(PhoneNumber::display)]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
+    };
+    let chat = c.chat.as_ref().map(|chat| {
+        let window = chrono::Duration::hours(ctx.settings.conversation.reply_window_hours);
+        let facts = crate::messaging::ContactFacts {
+            chat_channel: &chat.channel,
+            blocked: chat.blocked,
+            unreachable: chat.unreachable,
+            stopped: chat.step == "stopped",
+            never_contact_first: cb.never_contact_first,
+            allowed_channels: &cb.allowed_channels,
+            last_inbound_at: chat.last_inbound_at,
+        };
+        let forbidden = crate::messaging::forbidden_reason(&facts, window, ctx.now())
+            .map(|why| reason_key(why).map_or_else(|| why.to_owned(), |k| t.get(k)));
+        let pack = ctx.conversation.pack(c.language.as_deref().unwrap_or("en"));
+        let rules = ContactRules {
+            never_contact_first: cb.never_contact_first,
+            has_phone: cb.phone.is_some(),
+        };
+        let scripts = ordered(pack.scripts.keys().map(String::as_str), &rules)
+            .into_iter()
+            .map(|key| {
+                let name = t.get_or(&format!("script-{}", key.replace('_', "-")), key);
+                (name, pack.scripts[key].clone())
+            })
+            .collect();
+        ChatBox {
+            channel: t.channel(&chat.channel),
+            language: pack.language_name.clone(),
+            forbidden,
+            needs_review: pack.needs_native_review,
+            scripts,
+            blocked: chat.blocked,
+        }
+    });
+    let override_note = c.urgency.counselor_override.as_ref().map(|o| {
+        let rules_said = c
+            .urgency
+            .automatic_level
+            .map_or_else(|| t.level(o.level.as_str()), |l| t.level(l.as_str()));
+        format!(
+            "{} — {} ({})",
+            t.with2(
+                "override-by",
+                ("who", o.by.clone().unwrap_or_default().into()),
+                ("level", t.level(o.level.as_str()).into()),
+            ),
+            o.reason,
+            t.with("override-rules-said", "level", rules_said),
+        )
+    });
+    let location = [
+        c.location.country.as_deref().map(|code| t.country(code)),
+        c.location.area.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    CasePage {
+        chrome: Chrome::new(
+            t,
+            "case",
+            t.with("case-title", "reference", c.reference.as_str()),
+            Some(who),
+        ),
+        id: c.id.to_string(),
+        reference: c.reference.clone(),
+        level_code: level.as_str(),
+        level_label: t.level(level.as_str()),
+        raised_to: (c.effective_level != level).then(|| t.level(c.effective_level.as_str())),
+        status_label: t.status(&c.status),
+        holder: c.holder.as_ref().map(|h| h.email.clone()),
+        held_by_me,
+        is_supervisor: who.is_supervisor(),
+        lease_seconds_left: c.lease_seconds_left.unwrap_or(0),
+        lease_warning_seconds: ctx.settings.queue.lease_warning_seconds,
+        lease_ending_soon: c.lease_ending_soon,
+        lease_text: c.lease_expires_at.map_or_else(String::new, |at| {
+            t.with("held-until", "time", local_time(at, zone))
+        }),
+        caller_label: t.caller(&c.caller),
+        language: c
+            .language
+            .as_deref()
+            .map_or_else(|| "—".to_owned(), |l| language_name(l).into_owned()),
+        location: if location.is_empty() {
+            "—".into()
+        } else {
+            location
+        },
+        quick_answers,
+        contact_rules,
+        never_contact_first: cb.never_contact_first,
+        callback,
+        conversation_title: match &c.chat {
+            Some(chat) => t.with("conversation-title", "channel", t.channel(&chat.channel)),
+            None => t.get("report-title"),
+        },
+        turns: turns(&c, t, zone),
+        chat,
+        reasons,
+        override_note,
+        levels: ["critical", "high", "medium", "low"]
+            .into_iter()
+            .map(|l| (l, t.level(l)))
+            .collect(),
+        notes: c
+            .notes
+            .iter()
+            .map(|n| (local_time(n.at, zone), n.author.clone(), n.text.clone()))
+            .collect(),
+        statuses: ["in_progress", "waiting", "referred", "closed"]
+            .into_iter()
+            .map(|s| (s, t.status(s)))
+            .collect(),
+        closing_reasons: CLOSING_REASONS.iter().map(|r| (*r, t.closing(r))).collect(),
+        links: c
+            .linked_cases
+            .iter()
+            .map(|l| (l.id.to_string(), l.reference.clone()))
+            .collect(),
+        history: c
+            .history
+            .iter()
+            .map(|h| {
+                (
+                    local_time(h.at, zone),
+                    t.history(&h.action),
+                    h.actor.clone().unwrap_or_else(|| t.get("actor-system")),
+                )
+            })
+            .collect(),
+        t: *t,
+    }
+}
