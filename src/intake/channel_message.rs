@@ -179,19 +179,12 @@ async fn attach_to_case(
             open_case(
                 tx,
                 &ctx.keys,
-                &NewCase {
-                    reporter: identity.reporter_id,
-                    channel_identity: Some(identity.id),
-                    channel: Channel::from(message.channel),
-                    caller: "anonymous",
-                    language: language.as_deref(),
-                    country: None,
-                    area: None,
-                    answers: serde_json::json!({}),
-                    assessment: &assessment,
-                    opened_by: None,
-                    audit_details: serde_json::json!({}),
-                },
+                &NewCase::written(
+                    identity,
+                    Channel::from(message.channel),
+                    language.as_deref(),
+                    &assessment,
+                ),
                 now,
             )
             .await?,

@@ -220,19 +220,7 @@ async fn record_report(
             let case = open_case(
                 tx,
                 &ctx.keys,
-                &NewCase {
-                    reporter: identity.reporter_id,
-                    channel_identity: Some(identity.id),
-                    channel: Channel::Email,
-                    caller: "anonymous",
-                    language,
-                    country: None,
-                    area: None,
-                    answers: serde_json::json!({}),
-                    assessment: &assessment,
-                    opened_by: None,
-                    audit_details: serde_json::json!({}),
-                },
+                &NewCase::written(&identity, Channel::Email, language, &assessment),
                 now,
             )
             .await?;

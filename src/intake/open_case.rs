@@ -7,6 +7,7 @@ use serde_json::json;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
+use super::reporter_identity::ChannelIdentity;
 use super::retriage::StoredUrgency;
 use crate::auth::audit;
 use crate::crypto::KeyRing;
@@ -39,6 +40,31 @@ pub struct NewCase<'a> {
     pub opened_by: Option<UserId>,
     /// Extra facts for the `case.opened` audit entry (ids and codes only).
     pub audit_details: serde_json::Value,
+}
+
+impl<'a> NewCase<'a> {
+    /// A case opened by a person writing on a channel (a chat or an email): anonymous, with
+    /// nothing known yet but the first message and perhaps its language.
+    pub fn written(
+        identity: &ChannelIdentity,
+        channel: Channel,
+        language: Option<&'a str>,
+        assessment: &'a Assessment,
+    ) -> NewCase<'a> {
+        NewCase {
+            reporter: identity.reporter_id,
+            channel_identity: Some(identity.id),
+            channel,
+            caller: "anonymous",
+            language,
+            country: None,
+            area: None,
+            answers: serde_json::json!({}),
+            assessment,
+            opened_by: None,
+            audit_details: serde_json::json!({}),
+        }
+    }
 }
 
 /// Opens a case, queued at once. A chat's earlier messages (the bot's greeting before the person
