@@ -21,6 +21,9 @@ pub struct CaseView {
     pub caller: String,
     pub language: Option<String>,
     pub location: Location,
+    /// The quick answers as given (`{"minor": "yes", ...}`): by the caller on the phone form,
+    /// or by the person's own taps in the chat.
+    pub answers: serde_json::Value,
     pub urgency: Urgency,
     pub effective_level: Level,
     pub holder: Option<Holder>,
@@ -223,6 +226,7 @@ struct CaseRow {
     urgency_override_reason_enc: Option<Vec<u8>>,
     override_by_email: Option<String>,
     urgency_override_at: Option<DateTime<Utc>>,
+    answers: serde_json::Value,
 }
 
 pub async fn load_case(
@@ -247,7 +251,7 @@ pub async fn load_case(
                 (i.blocked_at IS NOT NULL) AS chat_blocked, (i.unreachable_at IS NOT NULL) AS chat_unreachable,
                 i.last_inbound_at AS chat_last_inbound_at,
                 c.urgency_auto_level, c.urgency_override_level, c.urgency_override_reason_enc,
-                ou.email AS override_by_email, c.urgency_override_at
+                ou.email AS override_by_email, c.urgency_override_at, c.answers
          FROM cases c JOIN reporters r ON r.id = c.reporter_id LEFT JOIN users u ON u.id = c.holder_id
          LEFT JOIN users ou ON ou.id = c.urgency_override_by
          LEFT JOIN channel_identities i ON i.id = c.channel_identity_id
@@ -341,6 +345,7 @@ pub async fn load_case(
             country: row.country,
             area: open_opt(row.area_enc)?,
         },
+        answers: row.answers,
         urgency: Urgency {
             level,
             flags: row.urgency_flags,

@@ -202,3 +202,18 @@ async fn every_state_change_writes_an_audit_row() {
             .all(|h| h["actor"] == counselor.email.as_str())
     );
 }
+
+#[tokio::test]
+async fn the_case_shows_the_quick_answers_as_the_caller_gave_them() {
+    let app = spawn_app().await;
+    let counselor = app.staff(Role::Counselor).await;
+    let case = app
+        .report_with_answers(
+            &counselor,
+            json!({ "minor": "yes", "confinement": "no", "documents_seized": "unknown" }),
+        )
+        .await;
+    assert_eq!(case["answers"]["minor"], "yes");
+    assert_eq!(case["answers"]["confinement"], "no");
+    assert_eq!(case["answers"]["documents_seized"], "unknown");
+}

@@ -116,7 +116,18 @@ fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> 
     let level = c.urgency.level;
     let cb = &c.callback;
     let chat_case = c.chat.is_some();
-    let mut quick_answers = vec![];
+    // Every question answered yes, whether or not the words also said it.
+    let quick_answers: Vec<String> = c
+        .answers
+        .as_object()
+        .map(|answers| {
+            crate::domain::report::ANSWER_KEYS
+                .iter()
+                .filter(|key| answers.get(**key).and_then(|v| v.as_str()) == Some("yes"))
+                .map(|key| t.flag(key))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut reasons = vec![];
     for r in &c.urgency.reasons {
         let flag = r.flag.as_deref().map(|f| t.flag(f));
@@ -125,7 +136,6 @@ fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> 
         {
             // A quick answer: given by the person in the chat (their own tap), or by the
             // caller to the counselor who filled the phone form.
-            quick_answers.push(flag.clone());
             let source = if chat_case {
                 "reason-tapped"
             } else {
