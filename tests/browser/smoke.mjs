@@ -118,7 +118,11 @@ await step("choose Thai for the console and the languages spoken", async () => {
   await page.check('input[name="languages"][value="th"]');
   await page.check('input[name="languages"][value="my"]');
   await accessible("my settings");
-  await page.click("#settings-form button[type=submit]");
+  // Saving reloads the page; wait for that reload itself, or the next goto races with it.
+  await Promise.all([
+    page.waitForEvent("framenavigated", { predicate: (frame) => frame === page.mainFrame() }),
+    page.click("#settings-form button[type=submit]"),
+  ]);
   await page.waitForLoadState("load");
   if (!(await page.isChecked('input[name="languages"][value="my"]'))) throw new Error("languages were not saved");
 });
