@@ -18,6 +18,8 @@
 //! - `media`: files people send, made safe to pass on (image metadata stripped).
 //! - `auth`: users, roles, sign-in (throttling), sessions (Redis), API tokens, who is calling,
 //!   the audit log.
+//! - `supervisor`: the answer clock of each case, response-time percentiles against the
+//!   targets, the live dashboard's figures and the suppressed statistics export.
 //! - `jobs`: PostgreSQL-backed background jobs with retries.
 //! - `crypto`: encryption at rest and keyed hashes for lookups.
 //! - `domain`: pure value types, parsed once at the edge (ids, channel, contact, case, report,
@@ -55,5 +57,6 @@ pub mod score_command;
 pub mod seed;
 pub mod settings;
 pub mod startup;
+pub mod supervisor;
 pub mod telemetry;
 pub mod triage;

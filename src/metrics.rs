@@ -15,6 +15,11 @@ pub fn install() {
                 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
             ])
             .ok()?
+            .set_buckets_for_metric(
+                metrics_exporter_prometheus::Matcher::Full("hotline_answer_time_seconds".into()),
+                ANSWER_BUCKETS,
+            )
+            .ok()?
             .build_recorder();
         let handle = recorder.handle();
         metrics::set_global_recorder(recorder).ok()?;
@@ -112,4 +117,42 @@ pub fn webhook_event(channel: &'static str, outcome: &'static str) {
 pub fn outbound(channel: &str, outcome: &'static str) {
     metrics::counter!("hotline_outbound_messages_total", "channel" => channel.to_owned(), "outcome" => outcome)
         .increment(1);
+}
+
+/// Answer-time buckets, in seconds: from the critical target's scale (seconds to minutes) to
+/// the low target's (a day), so each level's target falls on a bucket edge.
+pub const ANSWER_BUCKETS: &[f64] = &[
+    15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0, 21600.0, 43200.0, 86400.0,
+    172800.0,
+];
+
+/// A person reached a human after `seconds`; a late answer also counts as a breach.
+pub fn answer_time(channel: &str, level: &str, seconds: i64, within_target: bool) {
+    metrics::histogram!("hotline_answer_time_seconds", "channel" => channel.to_owned(), "level" => level.to_owned())
+        .record(seconds as f64);
+    if !within_target {
+        answer_breach(level);
+    }
+}
+
+/// An answer target broken (answered late, or closed unanswered after the target passed).
+pub fn answer_breach(level: &str) {
+    metrics::counter!("hotline_answer_breaches_total", "level" => level.to_owned()).increment(1);
+}
+
+/// Open cases waiting past their answer target now, by level, in the exposition format.
+pub fn breaching_now(counts: &[(String, i64)]) -> String {
+    let mut out = String::from(
+        "# HELP hotline_answer_breaching_cases Open cases nobody holds that are past their answer target now.\n# TYPE hotline_answer_breaching_cases gauge\n",
+    );
+    for level in ["critical", "high", "medium", "low"] {
+        let n = counts
+            .iter()
+            .find(|(l, _)| l == level)
+            .map_or(0, |(_, n)| *n);
+        out.push_str(&format!(
+            "hotline_answer_breaching_cases{{level=\"{level}\"}} {n}\n"
+        ));
+    }
+    out
 }

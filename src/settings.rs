@@ -35,6 +35,30 @@ pub struct Settings {
     pub channels: ChannelSettings,
     pub conversation: ConversationSettings,
     pub log: LogSettings,
+    pub targets: TargetSettings,
+    pub stats: StatsSettings,
+}
+
+/// Targets of the supervisor's clocks besides the answer targets (those are the queue's,
+/// `queue.answer_target_seconds`, one source of truth for aging and for the answer clock).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetSettings {
+    pub action_seconds: ActionTargets,
+}
+
+/// The action clock: from a case becoming critical to the first referral requested.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionTargets {
+    pub critical: i64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatsSettings {
+    /// Counts from 1 to `suppress_below - 1` are shown as "<suppress_below" in exports.
+    pub suppress_below: i64,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -377,6 +401,12 @@ impl Settings {
                     "must be positive",
                 );
             }
+        }
+        if self.targets.action_seconds.critical <= 0 {
+            return fail("targets.action_seconds.critical", "must be positive");
+        }
+        if !(1..=1000).contains(&self.stats.suppress_below) {
+            return fail("stats.suppress_below", "must be between 1 and 1000");
         }
         if self.conversation.home_country.len() != 2 {
             return fail(

@@ -92,7 +92,16 @@ pub async fn change_status(
     .bind(releases)
     .execute(&mut *tx)
     .await?;
-    if !releases {
+    if releases {
+        // Closed or referred before anyone answered: no answer time, perhaps a breach.
+        crate::supervisor::answer_clock::end_unanswered(
+            &mut tx,
+            case_id,
+            &queue.answer_target_seconds,
+            now,
+        )
+        .await?;
+    } else {
         let _ = crate::queue::renew(&mut *tx, queue, actor.id, case_id, now).await;
     }
     let details = json!({ "from": from, "to": next, "closing_reason": closing_reason });

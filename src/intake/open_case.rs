@@ -131,6 +131,30 @@ pub async fn open_case(
         {
             details.extend(extra.clone());
         }
+        // The answer clock: a person who wrote waits for a human from now; a counselor who
+        // files a phone call is that human already.
+        match new.opened_by {
+            Some(counselor) => {
+                crate::supervisor::answer_clock::answered_by_phone(
+                    tx,
+                    id,
+                    counselor,
+                    urgency.level,
+                    now,
+                )
+                .await?
+            }
+            None => {
+                crate::supervisor::answer_clock::start(
+                    tx,
+                    id,
+                    new.channel.as_str(),
+                    crate::supervisor::Start::FirstContact,
+                    now,
+                )
+                .await?
+            }
+        }
         audit::record(
             &mut **tx,
             new.opened_by,

@@ -178,6 +178,16 @@ pub async fn send_counselor_reply(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    // The first human response stops the person's answer clock.
+    crate::supervisor::answer_clock::stop(
+        &mut tx,
+        case_id,
+        actor.id,
+        crate::supervisor::AnsweredBy::Message,
+        &ctx.settings.queue.answer_target_seconds,
+        now,
+    )
+    .await?;
     let _ = crate::queue::renew(&mut *tx, &ctx.settings.queue, actor.id, case_id, now).await;
     audit::record(
         &mut *tx,

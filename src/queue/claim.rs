@@ -48,6 +48,7 @@ pub async fn claim_next(
         crate::metrics::claim("empty");
         return Ok(None);
     };
+    crate::supervisor::answer_clock::note_claim(&mut tx, case_id, now).await?;
     audit::record(
         &mut *tx,
         Some(counselor),
@@ -96,6 +97,7 @@ pub async fn claim_case(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    crate::supervisor::answer_clock::note_claim(&mut tx, case_id, now).await?;
     audit::record(
         &mut *tx,
         Some(counselor),

@@ -12,6 +12,8 @@ pub async fn mark_awaiting_reply(
     case_id: CaseId,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
+    // A case that waited on the person is open again: the person waits for a human anew.
+    crate::supervisor::answer_clock::start_if_reopened(tx, case_id, now).await?;
     sqlx::query(
         "UPDATE cases SET waiting_since = CASE WHEN awaiting_reply THEN waiting_since ELSE $2 END,
                           awaiting_reply = TRUE, updated_at = $2

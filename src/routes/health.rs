@@ -32,6 +32,10 @@ pub async fn metrics(ctx: web::Data<AppContext>) -> HttpResponse {
     if let Ok(depth) = crate::queue::depth_by_level(&ctx.db, ctx.now()).await {
         body.push_str(&crate::metrics::queue_depth(&depth));
     }
+    let targets = &ctx.settings.queue.answer_target_seconds;
+    if let Ok(breaching) = crate::supervisor::breaches::breaching_now(&ctx.db, targets, ctx.now()).await {
+        body.push_str(&crate::metrics::breaching_now(&breaching));
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(body)

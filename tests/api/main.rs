@@ -22,6 +22,7 @@ mod queue;
 mod resilience;
 mod roles;
 mod settings;
+mod supervision;
 mod telegram;
 mod triage;
 mod webhook_properties;

@@ -7,6 +7,7 @@ mod messages;
 pub mod openapi;
 mod queue;
 mod reports;
+mod supervisor;
 mod triage;
 mod users;
 
@@ -282,6 +283,34 @@ pub static ROUTES: &[ApiRoute] = &[
         body: Some(openapi::schema::<users::UserChange>),
         responses: &[(200, "the user")],
         route: || web::patch().to(users::update),
+    },
+    // ---- Supervision (issue 15): response times, the live dashboard, statistics exports ----
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/stats/response-times",
+        summary: "Answer times (first contact or reopening to the first human response) for a period (from, to: RFC 3339 or YYYY-MM-DD; default the last 24 h), grouped by channel, urgency or hour (group_by): count, p50, p90, p95, max in seconds and the share within target",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "{\"groups\": [{\"key\", \"count\", \"p50\", \"p90\", \"p95\", \"max\", \"within_target\"}]}")],
+        route: || web::get().to(supervisor::response_times_report),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/dashboard",
+        summary: "The live dashboard's figures: queue depth by urgency and channel, the oldest wait per level and whether it breaches, staff on shift and what they hold, breaches, arrivals against the same hour last week, callbacks and referrals, 24-hour series",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "the dashboard")],
+        route: || web::get().to(supervisor::dashboard),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/dashboard/events",
+        summary: "Server-sent events for the dashboard: one on every committed change to a case on any node (ids only); re-read /api/v1/dashboard on each",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "text/event-stream")],
+        route: || web::get().to(supervisor::dashboard_events),
     },
 ];
 

@@ -145,7 +145,8 @@ document.addEventListener("click", () => {
 let events = null;
 function connectLive() {
   if (!document.querySelector("#signed-in-as") || !window.EventSource) return;
-  events = new EventSource("/api/v1/queue/events");
+  // The dashboard has its own feed (supervisors only); every other page the queue's.
+  events = new EventSource(pageKind === "dashboard" ? "/api/v1/dashboard/events" : "/api/v1/queue/events");
   events.addEventListener("ready", () => { if (liveStatus) liveStatus.dataset.live = "on"; });
   events.addEventListener("change", (ev) => {
     let caseId = null;
@@ -162,6 +163,11 @@ document.addEventListener("visibilitychange", () => { if (!document.hidden) refr
 setInterval(() => {
   if (!document.hidden && events && events.readyState !== EventSource.OPEN) refreshPage();
 }, 60000);
+// Waits grow past their targets without any event: the dashboard and the queue re-read every
+// 30 s while shown, live stream or not.
+if (pageKind === "dashboard" || pageKind === "queue") {
+  setInterval(() => { if (!document.hidden) refreshPage(); }, 30000);
+}
 
 // ---- Claiming -----------------------------------------------------------------------------
 async function claimNext(button) {

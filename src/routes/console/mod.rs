@@ -6,6 +6,7 @@
 mod all_cases;
 mod assets;
 mod case_page;
+mod dashboard_page;
 mod login;
 mod page;
 mod phone_page;
@@ -31,6 +32,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     .route("/console/logout", web::post().to(login::logout))
     .route("/console/queue", web::get().to(queue_page::page))
     .route("/console/cases", web::get().to(all_cases::page))
+    .route("/console/dashboard", web::get().to(dashboard_page::page))
     .route("/console/cases/{id}", web::get().to(case_page::page))
     .route("/console/intake/phone", web::get().to(phone_page::page))
     .route("/console/search", web::get().to(search_page::page))

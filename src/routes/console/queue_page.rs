@@ -46,6 +46,8 @@ struct QueuePage {
     rows: Vec<Row>,
     /// The languages claim-next prefers for me, by name.
     speaks: String,
+    /// "2 critical cases waiting past the answer target", when any is (every counselor sees it).
+    critical_breach: Option<String>,
 }
 
 pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse {
@@ -56,9 +58,10 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
     let now = ctx.now();
     let queue = &ctx.settings.queue;
     let languages = &who.user.languages;
-    let Ok((items, mine)) = tokio::try_join!(
+    let Ok((items, mine, breaching)) = tokio::try_join!(
         list_open(&ctx.db, queue, languages, now, 500),
-        held_by(&ctx.db, who.user.id, now)
+        held_by(&ctx.db, who.user.id, now),
+        crate::supervisor::breaches::breaching_now(&ctx.db, &queue.answer_target_seconds, now)
     ) else {
         return database_unavailable(t, &who);
     };
@@ -121,7 +124,21 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
         .map(|l| language_name(l).into_owned())
         .collect::<Vec<_>>()
         .join(", ");
+    let critical_breach = breaching
+        .iter()
+        .find(|(level, n)| level == "critical" && *n > 0)
+        .map(|(_, n)| {
+            t.with2(
+                "queue-critical-breach",
+                ("count", (*n).into()),
+                (
+                    "minutes",
+                    (queue.answer_target_seconds.critical / 60).max(1).into(),
+                ),
+            )
+        });
     let page = QueuePage {
+        critical_breach,
         chrome: Chrome::new(&t, "queue", t.get("queue-title"), Some(&who)),
         mine,
         rows,

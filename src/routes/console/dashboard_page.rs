@@ -1,0 +1,224 @@
+//! The supervisor's live dashboard: the figures of `supervisor::dashboard` in the staff
+//! member's language, with the two charts drawn on the server. The page re-reads itself on
+//! every change any node announces (`/api/v1/dashboard/events`) and on a timer, because waits
+//! grow past their targets without any event.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::page::{Chrome, notice, render};
+use super::{database_unavailable, signed_in};
+use crate::console::clock_text::local_time;
+use crate::context::AppContext;
+use crate::i18n::Tr;
+use crate::supervisor::charts::{ChartText, answer_chart, depth_chart, duration_label};
+
+struct Tile {
+    id: &'static str,
+    label: String,
+    value: String,
+    alarm: bool,
+}
+
+struct Oldest {
+    case_id: String,
+    reference: String,
+    level_code: &'static str,
+    level_label: String,
+    waited: String,
+    target: String,
+    breaching: bool,
+    held: bool,
+}
+
+struct Person {
+    email: String,
+    role: String,
+    holds: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    t: Tr,
+    chrome: Chrome,
+    updated: String,
+    tiles: Vec<Tile>,
+    /// (label, count) rows.
+    by_level: Vec<(String, &'static str, i64)>,
+    by_channel: Vec<(String, i64)>,
+    oldest: Vec<Oldest>,
+    people: Vec<Person>,
+    callbacks_wired: bool,
+    callbacks_due: i64,
+    callbacks_overdue: i64,
+    referrals_past: i64,
+    /// Server-drawn SVG (every word escaped by `charts`).
+    charts: Vec<String>,
+}
+
+pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse {
+    let (who, t) = match signed_in(&ctx, &req).await {
+        Ok(w) => w,
+        Err(resp) => return resp,
+    };
+    if !who.is_supervisor() {
+        return notice(
+            StatusCode::FORBIDDEN,
+            t,
+            Some(&who),
+            "dashboard-title",
+            "dashboard-supervisors-only",
+        );
+    }
+    let now = ctx.now();
+    let zone = ctx.settings.time_zone();
+    let Ok(d) = crate::supervisor::dashboard(
+        &ctx.db,
+        &ctx.settings.queue.answer_target_seconds,
+        zone,
+        now,
+    )
+    .await
+    else {
+        return database_unavailable(t, &who);
+    };
+    let sum = |m: &std::collections::BTreeMap<&'static str, i64>| m.values().sum::<i64>();
+    let surge = d.arrivals.last_hour >= 3
+        && d.arrivals.last_hour >= 2 * d.arrivals.same_hour_last_week.max(1);
+    let tiles = vec![
+        Tile {
+            id: "tile-waiting",
+            label: t.get("dash-waiting-total"),
+            value: d.queue_depth.total.to_string(),
+            alarm: false,
+        },
+        Tile {
+            id: "tile-breaching",
+            label: t.get("dash-breaching-now"),
+            value: sum(&d.breaching_now).to_string(),
+            alarm: d.breaching_now.get("critical").is_some_and(|n| *n > 0),
+        },
+        Tile {
+            id: "tile-breaches-hour",
+            label: t.get("dash-breaches-hour"),
+            value: sum(&d.breaches_last_hour).to_string(),
+            alarm: false,
+        },
+        Tile {
+            id: "tile-arrivals",
+            label: t.get("dash-arrivals"),
+            value: t.with2(
+                "dash-arrivals-compare",
+                ("now", d.arrivals.last_hour.into()),
+                ("week", d.arrivals.same_hour_last_week.into()),
+            ) + &if surge {
+                format!(" · {}", t.get("dash-surge"))
+            } else {
+                String::new()
+            },
+            alarm: surge,
+        },
+    ];
+    let by_level = d
+        .queue_depth
+        .by_level
+        .iter()
+        .rev()
+        .map(|(code, n)| (t.level(code), *code, *n))
+        .collect::<Vec<_>>();
+    let mut by_level = by_level;
+    by_level.sort_by_key(|(_, code, _)| match *code {
+        "critical" => 0,
+        "high" => 1,
+        "medium" => 2,
+        _ => 3,
+    });
+    let by_channel = d
+        .queue_depth
+        .by_channel
+        .iter()
+        .map(|(code, n)| (t.channel(code), *n))
+        .collect();
+    let oldest = d
+        .oldest_waiting
+        .iter()
+        .map(|o| Oldest {
+            case_id: o.case_id.to_string(),
+            reference: o.reference.clone(),
+            level_code: o.level.as_str(),
+            level_label: t.level(o.level.as_str()),
+            waited: duration_label(o.waited_seconds),
+            target: duration_label(o.target_seconds),
+            breaching: o.breaching,
+            held: o.held,
+        })
+        .collect();
+    let people = d
+        .counselors
+        .iter()
+        .map(|p| Person {
+            email: p.email.clone(),
+            role: t.role(&p.role),
+            holds: p
+                .holds
+                .iter()
+                .map(|h| {
+                    t.with2(
+                        "dash-held-for",
+                        ("reference", h.reference.as_str().into()),
+                        ("minutes", (h.held_seconds / 60).into()),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let mut charts: Vec<String> = d
+        .answer_times_24h
+        .iter()
+        .map(|series| {
+            let title = t.with2(
+                "dash-chart-answer",
+                ("level", t.level(series.level.as_str()).into()),
+                ("target", duration_label(series.target_seconds).into()),
+            );
+            answer_chart(
+                &format!("chart-answer-{}", series.level.as_str()),
+                &series.hours,
+                series.target_seconds,
+                &ChartText {
+                    title: &title,
+                    target: &t.get("dash-legend-target"),
+                },
+            )
+        })
+        .collect();
+    let labels: Vec<String> = d
+        .waiting_24h
+        .iter()
+        .map(|p| p.at.with_timezone(&zone).format("%H").to_string())
+        .collect();
+    charts.push(depth_chart(
+        "chart-waiting",
+        &d.waiting_24h,
+        &labels,
+        &t.get("dash-chart-depth"),
+    ));
+    let page = DashboardPage {
+        chrome: Chrome::new(&t, "dashboard", t.get("dashboard-title"), Some(&who)),
+        updated: t.with("dash-updated", "time", local_time(now, zone)),
+        tiles,
+        by_level,
+        by_channel,
+        oldest,
+        people,
+        callbacks_wired: d.callbacks.wired,
+        callbacks_due: d.callbacks.due,
+        callbacks_overdue: d.callbacks.overdue,
+        referrals_past: d.referrals.past_acknowledgement_target,
+        charts,
+        t,
+    };
+    render(StatusCode::OK, &page)
+}

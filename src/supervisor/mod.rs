@@ -1,0 +1,40 @@
+//! What supervisors see: how long people wait for a human (the answer clock of each case,
+//! reported as percentiles against the targets), the live state of the hotline (the
+//! dashboard), and the statistics agencies publish, with small cells suppressed.
+//!
+//! The answer targets are the queue's (`queue.answer_target_seconds`): one source of truth for
+//! when a case ages up the queue and when its answer is late.
+
+pub mod answer_clock;
+pub mod breaches;
+pub mod charts;
+pub mod dashboard;
+pub mod not_yet_wired;
+pub mod percentiles;
+pub mod period;
+pub mod response_times;
+
+pub use answer_clock::{AnsweredBy, Start};
+pub use percentiles::Summary;
+pub use period::Period;
+pub use dashboard::{Dashboard, dashboard};
+pub use response_times::{GroupBy, response_times, response_times_for};
+
+use crate::domain::FieldError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SupervisorError {
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<SupervisorError> for crate::error::ApiError {
+    fn from(e: SupervisorError) -> crate::error::ApiError {
+        match e {
+            SupervisorError::Invalid(f) => crate::error::ApiError::field(f),
+            SupervisorError::Database(db) => db.into(),
+        }
+    }
+}
