@@ -1,5 +1,6 @@
 //! The `hotline` command line: serve | migrate | seed-demo | user add | user token |
-//! telegram set-webhook | telegram delete-webhook | score (see `score_command`).
+//! telegram set-webhook | telegram delete-webhook | score (see `score_command`) | stats export
+//! (see `supervisor::export_command`).
 
 use std::io::BufRead;
 use std::sync::Arc;
@@ -42,11 +43,22 @@ pub enum Command {
     },
     /// Score reports with the triage rules: JSON lines on stdin, or --eval FILE, or --check.
     Score(crate::score_command::ScoreArgs),
+    /// Statistics for agencies (counts with small cells suppressed).
+    Stats {
+        #[command(subcommand)]
+        action: StatsAction,
+    },
     /// Connect the Telegram bot (uses channels.telegram.* settings).
     Telegram {
         #[command(subcommand)]
         action: TelegramAction,
     },
+}
+
+#[derive(Subcommand)]
+pub enum StatsAction {
+    /// Cases opened in a period, counted by breakdowns, as CSV (Excel) or JSON on stdout.
+    Export(crate::supervisor::export_command::ExportArgs),
 }
 
 #[derive(Subcommand)]
@@ -90,6 +102,9 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             crate::seed::seed_demo(&ctx).await
         }
         Command::Telegram { action } => telegram(&settings, action).await,
+        Command::Stats {
+            action: StatsAction::Export(args),
+        } => crate::supervisor::export_command::run(&settings, &args, clock.now()).await,
         Command::Score(args) => crate::score_command::run(&args, &settings.triage.rules_path),
         Command::User {
             action: UserAction::Add { email, role },

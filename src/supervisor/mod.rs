@@ -5,14 +5,19 @@
 //! The answer targets are the queue's (`queue.answer_target_seconds`): one source of truth for
 //! when a case ages up the queue and when its answer is late.
 
+pub mod activity;
 pub mod answer_clock;
 pub mod breaches;
 pub mod charts;
 pub mod dashboard;
+pub mod dimensions;
+pub mod export;
+pub mod export_command;
 pub mod not_yet_wired;
 pub mod percentiles;
 pub mod period;
 pub mod response_times;
+pub mod suppression;
 
 pub use answer_clock::{AnsweredBy, Start};
 pub use percentiles::Summary;

@@ -2,6 +2,7 @@
 //! by axe-core): a Thai-speaking counselor files a phone report, claims it, writes a note,
 //! changes its status, and sees a critical case filed elsewhere arrive live. Screenshots go to
 //! `target/screenshots/` (`HOTLINE_SCREENSHOTS=docs/screenshots` refreshes the README's).
+//! A second test walks a supervisor through the live dashboard (`tests/browser/dashboard.mjs`).
 
 use hotline::auth::Role;
 
@@ -53,4 +54,104 @@ async fn a_thai_counselor_files_claims_and_works_a_case_and_sees_a_critical_case
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("browser smoke: ok"));
+}
+
+/// A day of answers (critical and high, some late) and long low-level waits, so the charts
+/// have something to draw; one critical person still waiting past the target.
+async fn a_day_of_answers(app: &crate::helpers::TestApp, case_id: uuid::Uuid) {
+    let now = app.clock_now();
+    for h in 0..24_i64 {
+        let started = now - chrono::Duration::minutes(h * 60 + 50);
+        for (channel, level, seconds, target) in [
+            ("telegram", "critical", 40 + (h * 37) % 150, 120),
+            ("line", "critical", 30 + (h * 53) % 90, 120),
+            ("line", "high", 200 + (h * 113) % 600, 600),
+            ("email", "low", 3600 * (1 + h % 4), 86400),
+        ] {
+            sqlx::query(
+                "INSERT INTO answer_clocks (case_id, channel, started_by, started_at, stopped_by,
+                        stopped_at, level, answer_seconds, target_seconds, within_target)
+                 VALUES ($1, $2, 'first_contact', $3, 'message', $3 + make_interval(secs => $5),
+                         $4, $5, $6, $5 <= $6)",
+            )
+            .bind(case_id)
+            .bind(channel)
+            .bind(started)
+            .bind(level)
+            .bind(seconds as i32)
+            .bind(target)
+            .execute(&app.db)
+            .await
+            .unwrap();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_sees_the_dashboard_update_live_with_its_charts() {
+    let script = std::path::Path::new("tests/browser/dashboard.mjs");
+    let ready = std::path::Path::new("/usr/bin/chromium").exists()
+        && std::path::Path::new("tests/browser/node_modules/playwright-core").exists()
+        && std::path::Path::new("tests/browser/node_modules/axe-core").exists();
+    if !ready {
+        assert!(
+            std::env::var("HOTLINE_REQUIRE_BROWSER").is_err(),
+            "chromium, playwright-core or axe-core is missing; scripts/test installs them"
+        );
+        eprintln!("skipping the dashboard browser test: run scripts/test to install chromium and playwright-core");
+        return;
+    }
+    let app = spawn_app().await;
+    let counselor = app.staff(Role::Counselor).await;
+    let supervisor = app.staff(Role::Supervisor).await;
+    let mut body = crate::helpers::phone_report("a call about a fishing boat");
+    body["answers"] = serde_json::json!({ "confinement": "yes", "threat_violence": "yes", "at_sea": "yes" });
+    let case = app.report(&counselor, &body).await;
+    let case_id = uuid::Uuid::parse_str(case["id"].as_str().unwrap()).unwrap();
+    a_day_of_answers(&app, case_id).await;
+    // One person on a chat still waiting, five minutes, past the critical target.
+    sqlx::query(
+        "INSERT INTO answer_clocks (case_id, channel, started_by, started_at)
+         SELECT id, 'telegram', 'first_contact', $2 FROM cases WHERE id = $1
+           AND NOT EXISTS (SELECT 1 FROM answer_clocks WHERE case_id = $1 AND stopped_at IS NULL)",
+    )
+    .bind(case_id)
+    .bind(app.clock_now() - chrono::Duration::minutes(5))
+    .execute(&app.db)
+    .await
+    .unwrap();
+    app.report(&counselor, &crate::helpers::phone_report("a second call"))
+        .await;
+    app.post(&counselor, "/api/v1/queue/claim", &serde_json::json!({}))
+        .await;
+    app.advance(240);
+
+    let (address, email, password, token) = (
+        app.address.clone(),
+        supervisor.email.clone(),
+        supervisor.password.clone(),
+        counselor.token.clone(),
+    );
+    let shots =
+        std::env::var("HOTLINE_SCREENSHOTS").unwrap_or_else(|_| "target/screenshots".to_owned());
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(script)
+            .arg(address)
+            .arg(email)
+            .arg(password)
+            .arg(token)
+            .env("SMOKE_SCREENSHOT_DIR", shots)
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "dashboard browser test failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("dashboard browser test: ok"));
 }

@@ -312,6 +312,24 @@ pub static ROUTES: &[ApiRoute] = &[
         responses: &[(200, "text/event-stream")],
         route: || web::get().to(supervisor::dashboard_events),
     },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/stats/export",
+        summary: "Statistics export: cases opened in a period (from, to) counted by breakdowns (by=channel,case_status or by=a*b for a cross-table), small cells suppressed (stats.suppress_below) with complementary suppression, percentages on the suppressed table; format=csv (UTF-8 with BOM) or json. No ids, personal data or free text",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "the tables, as JSON or CSV")],
+        route: || web::get().to(supervisor::export),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/stats/activity",
+        summary: "Counselor activity in a period (from, to): cases handled, first answers and their median time, callbacks done, referrals made; supervisors see everyone, a counselor only themselves",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "one row per staff member")],
+        route: || web::get().to(supervisor::activity),
+    },
 ];
 
 pub fn config(cfg: &mut web::ServiceConfig) {

@@ -89,3 +89,56 @@ pub async fn dashboard_events(ctx: web::Data<AppContext>) -> Result<HttpResponse
         .insert_header(("X-Accel-Buffering", "no"))
         .streaming(stream))
 }
+
+/// GET /api/v1/stats/export?from&to&by=...&format=csv|json
+pub async fn export(
+    ctx: web::Data<AppContext>,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::supervisor::export::{Format, export, parse_by, to_csv, to_json};
+    only_keys(&query, &["from", "to", "by", "format"])?;
+    let period = period(&ctx, &query)?;
+    let specs = parse_by(query.get("by").map(String::as_str))?;
+    let format = Format::parse(query.get("format").map(String::as_str))?;
+    let below = ctx.settings.stats.suppress_below;
+    let tables = export(&ctx.db, period, &specs, below).await?;
+    Ok(match format {
+        Format::Json => HttpResponse::Ok()
+            .insert_header(("Cache-Control", "no-store"))
+            .json(to_json(period, &tables, below)),
+        Format::Csv => {
+            let zone = ctx.settings.time_zone();
+            let name = format!(
+                "hotline-statistics-{}-{}.csv",
+                period.from.with_timezone(&zone).format("%Y%m%d"),
+                period.to.with_timezone(&zone).format("%Y%m%d")
+            );
+            HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .insert_header(("Cache-Control", "no-store"))
+                .insert_header((
+                    "Content-Disposition",
+                    format!("attachment; filename=\"{name}\""),
+                ))
+                .body(to_csv(period, &tables, below))
+        }
+    })
+}
+
+/// GET /api/v1/stats/activity?from&to: every staff member's activity for supervisors, a
+/// counselor's own for a counselor.
+pub async fn activity(
+    ctx: web::Data<AppContext>,
+    who: crate::auth::Identity,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
+    only_keys(&query, &["from", "to"])?;
+    let period = period(&ctx, &query)?;
+    let only = (!who.is_supervisor()).then_some(who.user.id);
+    let rows = crate::supervisor::activity::activity(&ctx.db, period, only).await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "from": crate::domain::time::format(&period.from),
+        "to": crate::domain::time::format(&period.to),
+        "counselors": rows,
+    })))
+}

@@ -1,0 +1,346 @@
+//! The statistics export: cases opened in a period, counted by the breakdowns agencies publish
+//! (`dimensions.rs`), with small cells suppressed (`suppression.rs`), as CSV that opens in
+//! Excel with Thai intact (UTF-8 with a byte-order mark, CRLF) or as JSON. Only counts of codes
+//! leave: no ids, no personal data, no free text (`dimensions::publishable`).
+//!
+//! `by` names tables: `by=channel,case_status` is one table per breakdown; `by=sex*age_band`
+//! is one cross-table (rows × columns).
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+use super::dimensions::{DIMENSIONS, Dimension, find, publishable};
+use super::period::Period;
+use super::suppression::{Shown, Suppressed, suppress};
+use crate::domain::FieldError;
+
+/// At most this many tables in one export.
+const MOST_TABLES: usize = 12;
+
+/// One table asked for: a breakdown, or two crossed.
+#[derive(Debug, Clone, Copy)]
+pub struct TableSpec {
+    pub rows: &'static Dimension,
+    pub columns: Option<&'static Dimension>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+impl Format {
+    pub fn parse(raw: Option<&str>) -> Result<Format, FieldError> {
+        match raw.map(str::trim).unwrap_or("json") {
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            _ => Err(FieldError::new("format", "must be csv or json")),
+        }
+    }
+}
+
+fn dimension(name: &str) -> Result<&'static Dimension, FieldError> {
+    let d = find(name.trim()).ok_or_else(|| {
+        let names: Vec<&str> = DIMENSIONS.iter().map(|d| d.name).collect();
+        FieldError::new(
+            "by",
+            format!("{name:?} is not a breakdown; one of: {}", names.join(", ")),
+        )
+    })?;
+    if d.sql.is_none() {
+        return Err(FieldError::new(
+            "by",
+            format!(
+                "{} is not recorded on cases yet (it comes with the case record of the referrals feature)",
+                d.name
+            ),
+        ));
+    }
+    Ok(d)
+}
+
+/// Parses `by` (`a,b` one table each; `a*b` a cross-table).
+pub fn parse_by(raw: Option<&str>) -> Result<Vec<TableSpec>, FieldError> {
+    let raw = raw.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| {
+        let names: Vec<&str> = DIMENSIONS
+            .iter()
+            .filter(|d| d.sql.is_some())
+            .map(|d| d.name)
+            .collect();
+        FieldError::new(
+            "by",
+            format!("is required: one or more of {}", names.join(", ")),
+        )
+    })?;
+    let specs = raw
+        .split(',')
+        .map(|part| {
+            let mut names = part.split('*');
+            let rows = dimension(names.next().unwrap_or_default())?;
+            let columns = names.next().map(dimension).transpose()?;
+            if names.next().is_some() {
+                return Err(FieldError::new("by", "a table crosses at most two breakdowns"));
+            }
+            Ok(TableSpec { rows, columns })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if specs.len() > MOST_TABLES {
+        return Err(FieldError::new(
+            "by",
+            format!("at most {MOST_TABLES} tables in one export"),
+        ));
+    }
+    Ok(specs)
+}
+
+/// One published table.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub rows_by: &'static str,
+    pub columns_by: Option<&'static str>,
+    pub rows: Vec<String>,
+    pub columns: Vec<String>,
+    pub shown: Suppressed,
+}
+
+/// Counts the cases opened in `period` for each table, suppressed below `suppress_below`.
+pub async fn export(
+    db: &PgPool,
+    period: Period,
+    specs: &[TableSpec],
+    suppress_below: i64,
+) -> Result<Vec<Table>, sqlx::Error> {
+    let mut tables = vec![];
+    for spec in specs {
+        let rows_sql = spec.rows.sql.unwrap_or("'unknown'");
+        let columns_sql = spec.columns.and_then(|d| d.sql).unwrap_or("'count'");
+        let sql = format!(
+            "SELECT ({rows_sql})::text, ({columns_sql})::text, count(*) FROM cases c
+             WHERE c.created_at >= $1 AND c.created_at < $2 GROUP BY 1, 2"
+        );
+        let found: Vec<(Option<String>, Option<String>, i64)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(period.from)
+                .bind(period.to)
+                .fetch_all(db)
+                .await?;
+        tables.push(tabulate(spec, &found, suppress_below));
+    }
+    Ok(tables)
+}
+
+fn keys(listed: &[&str], found: impl Iterator<Item = String>) -> Vec<String> {
+    let mut keys: Vec<String> = listed.iter().map(|v| (*v).to_owned()).collect();
+    let mut extra: Vec<String> = found.filter(|k| !keys.contains(k)).collect();
+    extra.sort();
+    extra.dedup();
+    keys.extend(extra);
+    keys
+}
+
+/// The counts as a suppressed table. Pure.
+pub fn tabulate(
+    spec: &TableSpec,
+    found: &[(Option<String>, Option<String>, i64)],
+    suppress_below: i64,
+) -> Table {
+    let clean = |v: &Option<String>| publishable(v.as_deref().unwrap_or("unknown")).to_owned();
+    let rows = keys(spec.rows.values, found.iter().map(|(r, ..)| clean(r)));
+    let columns = match spec.columns {
+        Some(d) => keys(d.values, found.iter().map(|(_, c, _)| clean(c))),
+        None => vec!["count".to_owned()],
+    };
+    let mut counts = vec![vec![0_i64; columns.len()]; rows.len()];
+    for (r, c, n) in found {
+        let (r, c) = (clean(r), clean(c));
+        let ri = rows.iter().position(|k| *k == r).unwrap_or(0);
+        let ci = if spec.columns.is_some() {
+            columns.iter().position(|k| *k == c).unwrap_or(0)
+        } else {
+            0
+        };
+        if let Some(cell) = counts.get_mut(ri).and_then(|row| row.get_mut(ci)) {
+            *cell += n;
+        }
+    }
+    Table {
+        rows_by: spec.rows.name,
+        columns_by: spec.columns.map(|d| d.name),
+        rows,
+        columns,
+        shown: suppress(&counts, suppress_below),
+    }
+}
+
+fn shown_json(s: Shown, below: i64) -> Value {
+    match s {
+        Shown::Count(n) => json!(n),
+        Shown::Hidden => json!(format!("<{below}")),
+    }
+}
+
+fn shown_text(s: Shown, below: i64) -> String {
+    match s {
+        Shown::Count(n) => n.to_string(),
+        Shown::Hidden => format!("<{below}"),
+    }
+}
+
+fn percent_text(p: Option<f64>) -> String {
+    p.map(|p| format!("{p:.1}")).unwrap_or_default()
+}
+
+pub fn to_json(period: Period, tables: &[Table], below: i64) -> Value {
+    let tables: Vec<Value> = tables
+        .iter()
+        .map(|t| {
+            let rows: Vec<Value> = t
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(r, key)| {
+                    json!({
+                        "value": key,
+                        "counts": t.shown.cells[r].iter().map(|s| shown_json(*s, below)).collect::<Vec<_>>(),
+                        "percents": t.shown.percents[r],
+                        "total": shown_json(t.shown.row_totals[r], below),
+                        "percent": t.shown.row_percents[r],
+                    })
+                })
+                .collect();
+            json!({
+                "rows_by": t.rows_by,
+                "columns_by": t.columns_by,
+                "columns": t.columns,
+                "rows": rows,
+                "column_totals": t.shown.column_totals.iter().map(|s| shown_json(*s, below)).collect::<Vec<_>>(),
+                "total": shown_json(t.shown.total, below),
+            })
+        })
+        .collect();
+    json!({
+        "from": crate::domain::time::format(&period.from),
+        "to": crate::domain::time::format(&period.to),
+        "counted": "cases opened in the period",
+        "suppress_below": below,
+        "percent_of": "the table's total",
+        "tables": tables,
+    })
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+fn csv_line(out: &mut String, fields: &[String]) {
+    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    let _ = write!(out, "{}\r\n", line.join(","));
+}
+
+/// CSV for Excel: a byte-order mark so Thai (and every other script) opens intact, CRLF line
+/// ends, one block per table with a title line and a blank line between blocks.
+pub fn to_csv(period: Period, tables: &[Table], below: i64) -> String {
+    let mut out = String::from("\u{feff}");
+    for (i, t) in tables.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\r\n");
+        }
+        let title = match t.columns_by {
+            Some(c) => format!("cases by {} and {}", t.rows_by, c),
+            None => format!("cases by {}", t.rows_by),
+        };
+        csv_line(
+            &mut out,
+            &[
+                title,
+                format!(
+                    "opened from {} to {}",
+                    crate::domain::time::format(&period.from),
+                    crate::domain::time::format(&period.to)
+                ),
+                format!("counts from 1 to {} shown as <{below}", below - 1),
+            ],
+        );
+        let corner = match t.columns_by {
+            Some(c) => format!("{} / {c}", t.rows_by),
+            None => t.rows_by.to_owned(),
+        };
+        let mut header = vec![corner];
+        if t.columns_by.is_some() {
+            header.extend(t.columns.iter().cloned());
+            header.push("total".into());
+        } else {
+            header.push("count".into());
+        }
+        header.push("percent".into());
+        csv_line(&mut out, &header);
+        for (r, key) in t.rows.iter().enumerate() {
+            let mut line = vec![key.clone()];
+            if t.columns_by.is_some() {
+                line.extend(t.shown.cells[r].iter().map(|s| shown_text(*s, below)));
+            }
+            line.push(shown_text(t.shown.row_totals[r], below));
+            line.push(percent_text(t.shown.row_percents[r]));
+            csv_line(&mut out, &line);
+        }
+        let mut total = vec!["total".to_owned()];
+        if t.columns_by.is_some() {
+            total.extend(t.shown.column_totals.iter().map(|s| shown_text(*s, below)));
+        }
+        total.push(shown_text(t.shown.total, below));
+        total.push(match t.shown.total {
+            Shown::Count(n) if n > 0 => "100.0".to_owned(),
+            _ => String::new(),
+        });
+        csv_line(&mut out, &total);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(by: &str) -> TableSpec {
+        parse_by(Some(by))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .remove(0)
+    }
+
+    #[test]
+    fn unknown_and_unrecorded_breakdowns_are_refused_by_name() {
+        let e = parse_by(Some("channel,colour")).map(|_| ()).unwrap_err();
+        assert_eq!(e.field, "by");
+        assert!(e.message.contains("colour"));
+        let e = parse_by(Some("sex")).map(|_| ()).unwrap_err();
+        assert!(e.message.contains("not recorded"), "{}", e.message);
+        assert!(parse_by(None).is_err());
+        assert_eq!(parse_by(Some("channel*urgency,caller")).map(|s| s.len()), Ok(2));
+    }
+
+    #[test]
+    fn free_text_in_a_value_is_published_as_other_and_listed_values_show_zero() {
+        let found = vec![
+            (Some("phone".to_owned()), Some("count".to_owned()), 7),
+            (Some("Somchai Secretname".to_owned()), Some("count".to_owned()), 9),
+        ];
+        let t = tabulate(&spec("channel"), &found, 5);
+        assert_eq!(t.rows, ["phone", "telegram", "line", "email", "other"]);
+        assert_eq!(t.shown.cells[1][0], Shown::Count(0));
+        let csv = to_csv(
+            Period::last_hours(chrono::DateTime::UNIX_EPOCH, 1),
+            &[t],
+            5,
+        );
+        assert!(csv.starts_with('\u{feff}'));
+        assert!(!csv.contains("Somchai"));
+        assert!(csv.contains("\r\nother,9,56.3\r\n"), "{csv}");
+    }
+}
