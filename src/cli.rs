@@ -1,4 +1,4 @@
-//! The `hotline` command line: serve | migrate | seed-demo | user add | user token |
+//! The `hotline` command line: serve | migrate | seed-demo | seed-synthetic | user add | user token |
 //! telegram set-webhook | telegram delete-webhook | score (see `score_command`) | stats export
 //! (see `supervisor::export_command`).
 
@@ -36,6 +36,15 @@ pub enum Command {
     Migrate,
     /// Create demo staff and example cases (safe to re-run; prints the demo logins).
     SeedDemo,
+    /// Add a year of synthetic cases and messages (for benchmarks; never on a real hotline).
+    SeedSynthetic {
+        /// Inbound messages in all (at least one per case).
+        #[arg(long)]
+        contacts: i64,
+        /// Cases (each with its reporter and answer clock).
+        #[arg(long)]
+        cases: i64,
+    },
     /// Manage staff users.
     User {
         #[command(subcommand)]
@@ -100,6 +109,24 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             let db = pool(&settings.database)?;
             let ctx = context(settings, db, clock)?;
             crate::seed::seed_demo(&ctx).await
+        }
+        Command::SeedSynthetic { contacts, cases } => {
+            migrate(&settings.database).await?;
+            let db = pool(&settings.database)?;
+            let ctx = context(settings, db, clock.clone())?;
+            let seeded = crate::seed_synthetic::seed_synthetic(
+                &ctx.db,
+                &ctx.keys,
+                contacts,
+                cases,
+                clock.now(),
+            )
+            .await?;
+            eprintln!(
+                "added {} synthetic cases and {} messages in {:.1} s",
+                seeded.cases, seeded.messages, seeded.seconds
+            );
+            Ok(())
         }
         Command::Telegram { action } => telegram(&settings, action).await,
         Command::Stats {

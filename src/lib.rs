@@ -55,6 +55,7 @@ pub mod redis_store;
 pub mod routes;
 pub mod score_command;
 pub mod seed;
+pub mod seed_synthetic;
 pub mod settings;
 pub mod startup;
 pub mod supervisor;

@@ -15,6 +15,7 @@ const NOT_SETTINGS: &[&str] = &[
     "HOTLINE_PROFILE",
     "HOTLINE_CONFIG_DIR",
     "HOTLINE_REQUIRE_BROWSER",
+    "HOTLINE_SCREENSHOTS",
 ];
 
 #[derive(Debug, thiserror::Error)]

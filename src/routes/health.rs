@@ -33,7 +33,9 @@ pub async fn metrics(ctx: web::Data<AppContext>) -> HttpResponse {
         body.push_str(&crate::metrics::queue_depth(&depth));
     }
     let targets = &ctx.settings.queue.answer_target_seconds;
-    if let Ok(breaching) = crate::supervisor::breaches::breaching_now(&ctx.db, targets, ctx.now()).await {
+    if let Ok(breaching) =
+        crate::supervisor::breaches::breaching_now(&ctx.db, targets, ctx.now()).await
+    {
         body.push_str(&crate::metrics::breaching_now(&breaching));
     }
     HttpResponse::Ok()

@@ -167,10 +167,7 @@ struct Running {
     urgency_rank: i16,
 }
 
-async fn running(
-    conn: &mut PgConnection,
-    case_id: CaseId,
-) -> Result<Option<Running>, sqlx::Error> {
+async fn running(conn: &mut PgConnection, case_id: CaseId) -> Result<Option<Running>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id, a.channel, a.started_at, a.paused_seconds, a.paused_since, c.urgency_rank
          FROM answer_clocks a JOIN cases c ON c.id = a.case_id

@@ -64,17 +64,20 @@ fn dimension(name: &str) -> Result<&'static Dimension, FieldError> {
 
 /// Parses `by` (`a,b` one table each; `a*b` a cross-table).
 pub fn parse_by(raw: Option<&str>) -> Result<Vec<TableSpec>, FieldError> {
-    let raw = raw.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| {
-        let names: Vec<&str> = DIMENSIONS
-            .iter()
-            .filter(|d| d.sql.is_some())
-            .map(|d| d.name)
-            .collect();
-        FieldError::new(
-            "by",
-            format!("is required: one or more of {}", names.join(", ")),
-        )
-    })?;
+    let raw = raw
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            let names: Vec<&str> = DIMENSIONS
+                .iter()
+                .filter(|d| d.sql.is_some())
+                .map(|d| d.name)
+                .collect();
+            FieldError::new(
+                "by",
+                format!("is required: one or more of {}", names.join(", ")),
+            )
+        })?;
     let specs = raw
         .split(',')
         .map(|part| {
@@ -82,7 +85,10 @@ pub fn parse_by(raw: Option<&str>) -> Result<Vec<TableSpec>, FieldError> {
             let rows = dimension(names.next().unwrap_or_default())?;
             let columns = names.next().map(dimension).transpose()?;
             if names.next().is_some() {
-                return Err(FieldError::new("by", "a table crosses at most two breakdowns"));
+                return Err(FieldError::new(
+                    "by",
+                    "a table crosses at most two breakdowns",
+                ));
             }
             Ok(TableSpec { rows, columns })
         })
@@ -322,23 +328,26 @@ mod tests {
         let e = parse_by(Some("sex")).map(|_| ()).unwrap_err();
         assert!(e.message.contains("not recorded"), "{}", e.message);
         assert!(parse_by(None).is_err());
-        assert_eq!(parse_by(Some("channel*urgency,caller")).map(|s| s.len()), Ok(2));
+        assert_eq!(
+            parse_by(Some("channel*urgency,caller")).map(|s| s.len()),
+            Ok(2)
+        );
     }
 
     #[test]
     fn free_text_in_a_value_is_published_as_other_and_listed_values_show_zero() {
         let found = vec![
             (Some("phone".to_owned()), Some("count".to_owned()), 7),
-            (Some("Somchai Secretname".to_owned()), Some("count".to_owned()), 9),
+            (
+                Some("Somchai Secretname".to_owned()),
+                Some("count".to_owned()),
+                9,
+            ),
         ];
         let t = tabulate(&spec("channel"), &found, 5);
         assert_eq!(t.rows, ["phone", "telegram", "line", "email", "other"]);
         assert_eq!(t.shown.cells[1][0], Shown::Count(0));
-        let csv = to_csv(
-            Period::last_hours(chrono::DateTime::UNIX_EPOCH, 1),
-            &[t],
-            5,
-        );
+        let csv = to_csv(Period::last_hours(chrono::DateTime::UNIX_EPOCH, 1), &[t], 5);
         assert!(csv.starts_with('\u{feff}'));
         assert!(!csv.contains("Somchai"));
         assert!(csv.contains("\r\nother,9,56.3\r\n"), "{csv}");

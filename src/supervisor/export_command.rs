@@ -31,8 +31,8 @@ pub async fn run(
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<()> {
     let field = |e: crate::domain::FieldError| anyhow::anyhow!("--{}: {}", e.field, e.message);
-    let period =
-        Period::parse(Some(&args.from), Some(&args.to), settings.time_zone(), now).map_err(field)?;
+    let period = Period::parse(Some(&args.from), Some(&args.to), settings.time_zone(), now)
+        .map_err(field)?;
     let specs = parse_by(Some(&args.by)).map_err(field)?;
     let format = Format::parse(Some(&args.format)).map_err(field)?;
     let db = crate::startup::pool(&settings.database)?;

@@ -20,9 +20,9 @@ pub mod response_times;
 pub mod suppression;
 
 pub use answer_clock::{AnsweredBy, Start};
+pub use dashboard::{Dashboard, dashboard};
 pub use percentiles::Summary;
 pub use period::Period;
-pub use dashboard::{Dashboard, dashboard};
 pub use response_times::{GroupBy, response_times, response_times_for};
 
 use crate::domain::FieldError;

@@ -27,7 +27,10 @@ pub struct CallbackFigures {
 /// Callbacks due and overdue at `now`.
 /// Integrator: count the callbacks table's scheduled, unattempted rows by window
 /// (`window_start <= now < window_end` → due, `window_end <= now` → overdue).
-pub async fn callbacks_due(_db: &PgPool, _now: DateTime<Utc>) -> Result<CallbackFigures, sqlx::Error> {
+pub async fn callbacks_due(
+    _db: &PgPool,
+    _now: DateTime<Utc>,
+) -> Result<CallbackFigures, sqlx::Error> {
     Ok(CallbackFigures::default())
 }
 

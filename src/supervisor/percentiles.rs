@@ -71,13 +71,19 @@ mod tests {
     #[test]
     fn no_answers_have_no_percentiles_and_no_share() {
         let s = summarize("chat".into(), &[], 0, 0);
-        assert_eq!((s.count, s.p50, s.p90, s.max, s.within_target), (0, None, None, None, None));
+        assert_eq!(
+            (s.count, s.p50, s.p90, s.max, s.within_target),
+            (0, None, None, None, None)
+        );
     }
 
     #[test]
     fn one_answer_is_every_percentile() {
         let s = summarize("x".into(), &[42], 1, 0);
-        assert_eq!((s.p50, s.p90, s.p95, s.max), (Some(42), Some(42), Some(42), Some(42)));
+        assert_eq!(
+            (s.p50, s.p90, s.p95, s.max),
+            (Some(42), Some(42), Some(42), Some(42))
+        );
         assert_eq!(s.within_target, Some(1.0));
     }
 

@@ -25,7 +25,8 @@ impl Period {
         }
     }
 
-    /// Parses `from` and `to`; a missing `to` is `now`, a missing `from` 24 hours before `to`.
+    /// Parses `from` and `to`; a missing `to` is `now` (included), a missing `from` 24 hours
+    /// before it.
     pub fn parse(
         from: Option<&str>,
         to: Option<&str>,
@@ -34,7 +35,8 @@ impl Period {
     ) -> Result<Period, FieldError> {
         let to = match to.map(str::trim).filter(|s| !s.is_empty()) {
             Some(raw) => moment("to", raw, zone, true)?,
-            None => now,
+            // `to` is exclusive: one second on, so what happened at `now` itself is counted.
+            None => now + Duration::seconds(1),
         };
         let from = match from.map(str::trim).filter(|s| !s.is_empty()) {
             Some(raw) => moment("from", raw, zone, false)?,
@@ -104,12 +106,18 @@ mod tests {
     #[test]
     fn no_period_means_the_last_day() {
         let p = Period::parse(None, None, chrono_tz::UTC, now()).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(p, Period::last_hours(now(), 24));
+        assert_eq!(p.to, now() + Duration::seconds(1));
+        assert_eq!(p.to - p.from, Duration::hours(24));
     }
 
     #[test]
     fn a_backwards_or_garbled_period_names_the_field() {
-        let e = Period::parse(Some("2026-11-02"), Some("2026-11-01"), chrono_tz::UTC, now());
+        let e = Period::parse(
+            Some("2026-11-02"),
+            Some("2026-11-01"),
+            chrono_tz::UTC,
+            now(),
+        );
         assert_eq!(e.map_err(|e| e.field), Err("to".to_owned()));
         let e = Period::parse(Some("yesterday"), None, chrono_tz::UTC, now());
         assert_eq!(e.map_err(|e| e.field), Err("from".to_owned()));

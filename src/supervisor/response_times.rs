@@ -159,7 +159,12 @@ fn assemble(
     let mut rows: Vec<(String, Vec<i64>, usize, usize)> = vec![];
     for g in stopped {
         let key = g.key.unwrap_or_else(|| "unknown".to_owned());
-        let seconds = g.answered.unwrap_or_default().into_iter().map(i64::from).collect();
+        let seconds = g
+            .answered
+            .unwrap_or_default()
+            .into_iter()
+            .map(i64::from)
+            .collect();
         rows.push((
             key,
             seconds,
@@ -217,7 +222,10 @@ mod tests {
 
     #[test]
     fn every_level_is_listed_in_order_even_without_answers() {
-        let now = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).single().unwrap_or_default();
+        let now = Utc
+            .with_ymd_and_hms(2026, 12, 1, 8, 0, 0)
+            .single()
+            .unwrap_or_default();
         let stopped = vec![StoppedGroup {
             key: Some("high".into()),
             answered: Some(vec![60, 700]),
@@ -244,7 +252,10 @@ mod tests {
 
     #[test]
     fn a_wait_still_within_its_target_is_not_counted_yet() {
-        let now = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).single().unwrap_or_default();
+        let now = Utc
+            .with_ymd_and_hms(2026, 12, 1, 8, 0, 0)
+            .single()
+            .unwrap_or_default();
         let running = vec![RunningClock {
             key: Some("critical".into()),
             started_at: now - chrono::Duration::seconds(120),

@@ -92,7 +92,10 @@ impl Grid {
             lines.push(((0..nc).map(|c| At::Cell(r, c)).collect(), At::RowTotal(r)));
         }
         for c in 0..nc {
-            lines.push(((0..nr).map(|r| At::Cell(r, c)).collect(), At::ColumnTotal(c)));
+            lines.push((
+                (0..nr).map(|r| At::Cell(r, c)).collect(),
+                At::ColumnTotal(c),
+            ));
         }
         lines.push(((0..nr).map(At::RowTotal).collect(), At::Total));
         lines.push(((0..nc).map(At::ColumnTotal).collect(), At::Total));
@@ -164,7 +167,13 @@ pub fn suppress(counts: &[Vec<i64>], below: i64) -> Suppressed {
             g.hidden_rows[r] = h;
         }
     }
-    let shown = |n: i64, hidden: bool| if hidden { Shown::Hidden } else { Shown::Count(n) };
+    let shown = |n: i64, hidden: bool| {
+        if hidden {
+            Shown::Hidden
+        } else {
+            Shown::Count(n)
+        }
+    };
     let percent = |n: i64, hidden: bool| {
         (!hidden && !g.hidden_total && g.total > 0)
             .then(|| (n as f64 * 1000.0 / g.total as f64).round() / 10.0)
@@ -184,8 +193,12 @@ pub fn suppress(counts: &[Vec<i64>], below: i64) -> Suppressed {
                     .collect()
             })
             .collect(),
-        row_percents: (0..nr).map(|r| percent(g.rows[r], g.hidden_rows[r])).collect(),
-        row_totals: (0..nr).map(|r| shown(g.rows[r], g.hidden_rows[r])).collect(),
+        row_percents: (0..nr)
+            .map(|r| percent(g.rows[r], g.hidden_rows[r]))
+            .collect(),
+        row_totals: (0..nr)
+            .map(|r| shown(g.rows[r], g.hidden_rows[r]))
+            .collect(),
         column_totals: (0..nc)
             .map(|c| shown(g.columns[c], g.hidden_columns[c]))
             .collect(),

@@ -98,14 +98,17 @@ async fn a_supervisor_sees_the_dashboard_update_live_with_its_charts() {
             std::env::var("HOTLINE_REQUIRE_BROWSER").is_err(),
             "chromium, playwright-core or axe-core is missing; scripts/test installs them"
         );
-        eprintln!("skipping the dashboard browser test: run scripts/test to install chromium and playwright-core");
+        eprintln!(
+            "skipping the dashboard browser test: run scripts/test to install chromium and playwright-core"
+        );
         return;
     }
     let app = spawn_app().await;
     let counselor = app.staff(Role::Counselor).await;
     let supervisor = app.staff(Role::Supervisor).await;
     let mut body = crate::helpers::phone_report("a call about a fishing boat");
-    body["answers"] = serde_json::json!({ "confinement": "yes", "threat_violence": "yes", "at_sea": "yes" });
+    body["answers"] =
+        serde_json::json!({ "confinement": "yes", "threat_violence": "yes", "at_sea": "yes" });
     let case = app.report(&counselor, &body).await;
     let case_id = uuid::Uuid::parse_str(case["id"].as_str().unwrap()).unwrap();
     a_day_of_answers(&app, case_id).await;

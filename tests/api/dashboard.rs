@@ -162,7 +162,10 @@ async fn the_dashboard_page_draws_its_charts_for_supervisors_and_refuses_counsel
     ] {
         assert!(html.contains(&format!("id=\"{id}\"")), "{id} missing");
     }
-    assert!(html.contains("class=\"target\""), "the target line is drawn");
+    assert!(
+        html.contains("class=\"target\""),
+        "the target line is drawn"
+    );
 
     let cookie = session(&app, &counselor).await;
     let resp = app.get_page("/console/dashboard", Some(&cookie)).await;

@@ -90,8 +90,7 @@ async fn the_export_holds_no_personal_data_ids_or_free_text() {
         references.push(case["reference"].as_str().unwrap().to_owned());
         references.push(case["id"].as_str().unwrap().to_owned());
     }
-    let every =
-        "channel,case_status,closing_reason,urgency,caller,language,country,age_band,channel*urgency";
+    let every = "channel,case_status,closing_reason,urgency,caller,language,country,age_band,channel*urgency";
     for format in ["csv", "json"] {
         let resp = app
             .get(
@@ -134,7 +133,10 @@ async fn the_csv_opens_in_excel_with_thai_intact_and_names_itself() {
     let bytes = resp.bytes().await.unwrap();
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "a UTF-8 byte-order mark");
     let text = std::str::from_utf8(&bytes).unwrap();
-    assert!(text.contains("\r\nlanguage,count,percent\r\nth,5,100.0\r\n"), "{text}");
+    assert!(
+        text.contains("\r\nlanguage,count,percent\r\nth,5,100.0\r\n"),
+        "{text}"
+    );
 }
 
 #[tokio::test]

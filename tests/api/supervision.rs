@@ -98,7 +98,8 @@ async fn a_chat_is_measured_from_the_first_message_to_the_counselors_first_reply
 
     let metrics = app.metrics_text().await;
     assert!(
-        metrics.contains("hotline_answer_time_seconds_bucket{channel=\"telegram\",level=\"critical\""),
+        metrics
+            .contains("hotline_answer_time_seconds_bucket{channel=\"telegram\",level=\"critical\""),
         "{metrics}"
     );
     assert!(metrics.contains("hotline_answer_breaches_total{level=\"critical\"}"));
@@ -121,7 +122,8 @@ async fn a_message_to_a_case_waiting_on_the_person_starts_a_new_clock_but_a_conv
 
     // The person answers while the counselor is talking with them: no new wait.
     app.advance(20);
-    app.telegram_says(&[tg_text(2, chat, "yes I can write")]).await;
+    app.telegram_says(&[tg_text(2, chat, "yes I can write")])
+        .await;
     assert_eq!(clocks(&app).await.len(), 1);
 
     // The counselor waits on the person; when they write again the case is open again.
@@ -134,7 +136,8 @@ async fn a_message_to_a_case_waiting_on_the_person_starts_a_new_clock_but_a_conv
         .await;
     assert_eq!(resp.status(), StatusCode::OK);
     app.advance(3600);
-    app.telegram_says(&[tg_text(3, chat, "they are back, help")]).await;
+    app.telegram_says(&[tg_text(3, chat, "they are back, help")])
+        .await;
     app.advance(45);
     claim_and_reply(&app, &counselor, id, "We are still here.").await;
 
@@ -249,7 +252,13 @@ async fn percentiles_and_the_share_within_target_come_out_at_their_exact_ranks()
             &critical["p95"],
             &critical["max"]
         ),
-        (&json!(20), &json!(100), &json!(180), &json!(190), &json!(200))
+        (
+            &json!(20),
+            &json!(100),
+            &json!(180),
+            &json!(190),
+            &json!(200)
+        )
     );
     assert_eq!(critical["within_target"], 0.6);
     // The period is honoured: the day before holds nothing.
@@ -279,7 +288,10 @@ async fn a_bad_report_query_is_refused_naming_the_field() {
         ("gruop_by=hour", "gruop_by"),
     ] {
         let resp = app
-            .get(&supervisor, &format!("/api/v1/stats/response-times?{query}"))
+            .get(
+                &supervisor,
+                &format!("/api/v1/stats/response-times?{query}"),
+            )
             .await;
         assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "{query}");
         let body: Value = resp.json().await.unwrap();

@@ -291,7 +291,10 @@ pub static ROUTES: &[ApiRoute] = &[
         summary: "Answer times (first contact or reopening to the first human response) for a period (from, to: RFC 3339 or YYYY-MM-DD; default the last 24 h), grouped by channel, urgency or hour (group_by): count, p50, p90, p95, max in seconds and the share within target",
         role: Role::Supervisor,
         body: None,
-        responses: &[(200, "{\"groups\": [{\"key\", \"count\", \"p50\", \"p90\", \"p95\", \"max\", \"within_target\"}]}")],
+        responses: &[(
+            200,
+            "{\"groups\": [{\"key\", \"count\", \"p50\", \"p90\", \"p95\", \"max\", \"within_target\"}]}",
+        )],
         route: || web::get().to(supervisor::response_times_report),
     },
     ApiRoute {

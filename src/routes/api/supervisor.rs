@@ -13,10 +13,7 @@ use crate::supervisor::{GroupBy, Period, response_times};
 
 /// Refuses query keys the route does not know, naming the first (a typo must not silently
 /// give a different report).
-pub(crate) fn only_keys(
-    query: &HashMap<String, String>,
-    known: &[&str],
-) -> Result<(), FieldError> {
+pub(crate) fn only_keys(query: &HashMap<String, String>, known: &[&str]) -> Result<(), FieldError> {
     match query.keys().find(|k| !known.contains(&k.as_str())) {
         Some(k) => Err(FieldError::new(k.as_str(), "is not a known parameter")),
         None => Ok(()),

@@ -54,8 +54,8 @@ struct DashboardPage {
     callbacks_due: i64,
     callbacks_overdue: i64,
     referrals_past: i64,
-    /// Server-drawn SVG (every word escaped by `charts`).
-    charts: Vec<String>,
+    /// (caption, server-drawn SVG with every word escaped by `charts`).
+    charts: Vec<(String, String)>,
 }
 
 pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse {
@@ -121,14 +121,12 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
             alarm: surge,
         },
     ];
-    let by_level = d
+    let mut by_level: Vec<(String, &'static str, i64)> = d
         .queue_depth
         .by_level
         .iter()
-        .rev()
         .map(|(code, n)| (t.level(code), *code, *n))
-        .collect::<Vec<_>>();
-    let mut by_level = by_level;
+        .collect();
     by_level.sort_by_key(|(_, code, _)| match *code {
         "critical" => 0,
         "high" => 1,
@@ -174,7 +172,7 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
                 .collect(),
         })
         .collect();
-    let mut charts: Vec<String> = d
+    let mut charts: Vec<(String, String)> = d
         .answer_times_24h
         .iter()
         .map(|series| {
@@ -183,7 +181,7 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
                 ("level", t.level(series.level.as_str()).into()),
                 ("target", duration_label(series.target_seconds).into()),
             );
-            answer_chart(
+            let svg = answer_chart(
                 &format!("chart-answer-{}", series.level.as_str()),
                 &series.hours,
                 series.target_seconds,
@@ -191,7 +189,8 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
                     title: &title,
                     target: &t.get("dash-legend-target"),
                 },
-            )
+            );
+            (title, svg)
         })
         .collect();
     let labels: Vec<String> = d
@@ -199,12 +198,9 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
         .iter()
         .map(|p| p.at.with_timezone(&zone).format("%H").to_string())
         .collect();
-    charts.push(depth_chart(
-        "chart-waiting",
-        &d.waiting_24h,
-        &labels,
-        &t.get("dash-chart-depth"),
-    ));
+    let depth_title = t.get("dash-chart-depth");
+    let depth_svg = depth_chart("chart-waiting", &d.waiting_24h, &labels, &depth_title);
+    charts.push((depth_title, depth_svg));
     let page = DashboardPage {
         chrome: Chrome::new(&t, "dashboard", t.get("dashboard-title"), Some(&who)),
         updated: t.with("dash-updated", "time", local_time(now, zone)),
