@@ -157,11 +157,13 @@ pub async fn export(
         columns = columns.join(", "),
         sets = sets.join(", "),
     );
+    let mut tx = super::report_transaction(db).await?;
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(period.from)
         .bind(period.to)
-        .fetch_all(db)
+        .fetch_all(&mut *tx)
         .await?;
+    tx.commit().await?;
     let width = names.len();
     let mut found: Vec<(Vec<Option<String>>, i32, i64)> = Vec::with_capacity(rows.len());
     for row in rows {

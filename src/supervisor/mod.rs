@@ -27,6 +27,21 @@ pub use response_times::{GroupBy, response_times, response_times_for};
 
 use crate::domain::FieldError;
 
+/// A read-only transaction for a period report, with room to sort a year of rows in memory
+/// (PostgreSQL's default 4 MB spills a year's answer times to disk).
+pub(crate) async fn report_transaction(
+    db: &sqlx::PgPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("SET TRANSACTION READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("SET LOCAL work_mem = '64MB'")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SupervisorError {
     #[error(transparent)]

@@ -111,6 +111,7 @@ pub async fn response_times_for(
     now: DateTime<Utc>,
 ) -> Result<Vec<Summary>, sqlx::Error> {
     let level = level.map(Level::as_str);
+    let mut tx = super::report_transaction(db).await?;
     let stopped_sql = format!(
         "SELECT {key} AS key,
                 array_agg(a.answer_seconds ORDER BY a.answer_seconds)
@@ -129,7 +130,7 @@ pub async fn response_times_for(
         .bind(period.to)
         .bind(zone.name())
         .bind(level)
-        .fetch_all(db)
+        .fetch_all(&mut *tx)
         .await?;
     let running_sql = format!(
         "SELECT {key} AS key, a.started_at, a.paused_seconds, a.paused_since, c.urgency_rank
@@ -143,8 +144,9 @@ pub async fn response_times_for(
         .bind(period.to)
         .bind(zone.name())
         .bind(level)
-        .fetch_all(db)
+        .fetch_all(&mut *tx)
         .await?;
+    tx.commit().await?;
     Ok(assemble(group_by, stopped, &running, targets, now))
 }
 
