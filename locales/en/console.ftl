@@ -343,3 +343,6 @@ dash-chart-answer = Answer times over the last 24 hours: { $level } (target { $t
 dash-chart-depth = People waiting for a first answer over the last 24 hours
 dash-legend-target = target
 queue-critical-breach = { $count } critical case(s) waiting past the { $minutes }-minute answer target: claim next now.
+dash-seconds = { $n } s
+dash-minutes = { $n } min
+dash-hours = { $n } h

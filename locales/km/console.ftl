@@ -337,3 +337,6 @@ dash-chart-answer = ពេលវេលាឆ្លើយក្នុង 24 ម�
 dash-chart-depth = ចំនួនមនុស្សរង់ចាំចម្លើយដំបូងក្នុង 24 ម៉ោងចុងក្រោយ
 dash-legend-target = គោលដៅ
 queue-critical-breach = ករណីបន្ទាន់បំផុត { $count } កំពុងរង់ចាំហួសគោលដៅ { $minutes } នាទី៖ ទទួលករណីបន្ទាប់ឥឡូវនេះ។
+dash-seconds = { $n } វិនាទី
+dash-minutes = { $n } នាទី
+dash-hours = { $n } ម៉ោង

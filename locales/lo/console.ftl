@@ -337,3 +337,6 @@ dash-chart-answer = ເວລາຕອບໃນ 24 ຊົ່ວໂມງທີ�
 dash-chart-depth = ຈຳນວນຄົນທີ່ລໍຖ້າຄຳຕອບທຳອິດໃນ 24 ຊົ່ວໂມງທີ່ຜ່ານມາ
 dash-legend-target = ເປົ້າໝາຍ
 queue-critical-breach = ມີກໍລະນີວິກິດ { $count } ກໍລະນີລໍຖ້າເກີນເປົ້າໝາຍ { $minutes } ນາທີ: ຮັບກໍລະນີຖັດໄປດຽວນີ້.
+dash-seconds = { $n } ວິນາທີ
+dash-minutes = { $n } ນາທີ
+dash-hours = { $n } ຊມ.

@@ -337,3 +337,6 @@ dash-chart-answer = နောက်ဆုံး 24 နာရီ ဖြေကြ�
 dash-chart-depth = နောက်ဆုံး 24 နာရီ ပထမအဖြေ စောင့်နေသူ အရေအတွက်
 dash-legend-target = ပန်းတိုင်
 queue-critical-breach = အလွန်အရေးပေါ်ကိစ္စ { $count } ခု { $minutes } မိနစ် ပန်းတိုင်ကျော်၍ စောင့်နေသည်: နောက်ကိစ္စကို ယခုလက်ခံပါ။
+dash-seconds = { $n } စက္ကန့်
+dash-minutes = { $n } မိနစ်
+dash-hours = { $n } နာရီ

@@ -337,3 +337,6 @@ dash-chart-answer = เวลาตอบใน 24 ชั่วโมงที�
 dash-chart-depth = จำนวนคนที่รอคำตอบแรกใน 24 ชั่วโมงที่ผ่านมา
 dash-legend-target = เป้าหมาย
 queue-critical-breach = มีเคสวิกฤต { $count } เคสรอเกินเป้าหมาย { $minutes } นาที: รับเคสถัดไปทันที
+dash-seconds = { $n } วินาที
+dash-minutes = { $n } นาที
+dash-hours = { $n } ชม.

@@ -337,3 +337,6 @@ dash-chart-answer = Thời gian trả lời trong 24 giờ qua: { $level } (mụ
 dash-chart-depth = Số người chờ câu trả lời đầu tiên trong 24 giờ qua
 dash-legend-target = mục tiêu
 queue-critical-breach = { $count } ca nguy cấp đang chờ quá mục tiêu { $minutes } phút: hãy nhận ca tiếp theo ngay.
+dash-seconds = { $n } giây
+dash-minutes = { $n } phút
+dash-hours = { $n } giờ

@@ -337,3 +337,6 @@ dash-chart-answer = 过去 24 小时的应答时间：{ $level }（目标 { $tar
 dash-chart-depth = 过去 24 小时等待首次回复的人数
 dash-legend-target = 目标
 queue-critical-breach = { $count } 个危急个案等待已超过 { $minutes } 分钟应答目标：请立即认领下一个。
+dash-seconds = { $n } 秒
+dash-minutes = { $n } 分钟
+dash-hours = { $n } 小时

@@ -18,6 +18,8 @@ const BOTTOM: f64 = 24.0;
 pub struct ChartText<'a> {
     pub title: &'a str,
     pub target: &'a str,
+    /// A duration in the reader's language (axis labels).
+    pub duration: &'a dyn Fn(i64) -> String,
 }
 
 pub fn escape(text: &str) -> String {
@@ -27,19 +29,37 @@ pub fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Seconds as a short axis label: "90 s", "2 min", "1.5 h".
-pub fn duration_label(seconds: i64) -> String {
+/// The unit a duration reads best in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Seconds,
+    Minutes,
+    Hours,
+}
+
+/// Seconds as a number and a unit: 90 s, 2 min, 1.5 h.
+pub fn duration_parts(seconds: i64) -> (String, Unit) {
     if seconds < 120 {
-        format!("{seconds} s")
+        (seconds.to_string(), Unit::Seconds)
     } else if seconds < 7200 {
-        format!("{} min", seconds / 60)
+        ((seconds / 60).to_string(), Unit::Minutes)
     } else {
         let hours = seconds as f64 / 3600.0;
         if hours.fract() == 0.0 {
-            format!("{hours:.0} h")
+            (format!("{hours:.0}"), Unit::Hours)
         } else {
-            format!("{hours:.1} h")
+            (format!("{hours:.1}"), Unit::Hours)
         }
+    }
+}
+
+/// Seconds as a short label with English unit symbols: "90 s", "2 min", "1.5 h".
+pub fn duration_label(seconds: i64) -> String {
+    let (n, unit) = duration_parts(seconds);
+    match unit {
+        Unit::Seconds => format!("{n} s"),
+        Unit::Minutes => format!("{n} min"),
+        Unit::Hours => format!("{n} h"),
     }
 }
 
@@ -101,7 +121,7 @@ pub fn answer_chart(id: &str, hours: &[Summary], target: i64, text: &ChartText<'
             "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             LEFT - 4.0,
             y_at(value as f64, top_value) + 4.0,
-            escape(&duration_label(value))
+            escape(&(text.duration)(value))
         );
     }
     let ty = y_at(target as f64, top_value);
@@ -212,6 +232,7 @@ mod tests {
             &ChartText {
                 title: "Critical <answers>",
                 target: "target",
+                duration: &duration_label,
             },
         );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));

@@ -12,7 +12,7 @@ use super::{database_unavailable, signed_in};
 use crate::console::clock_text::local_time;
 use crate::context::AppContext;
 use crate::i18n::Tr;
-use crate::supervisor::charts::{ChartText, answer_chart, depth_chart, duration_label};
+use crate::supervisor::charts::{ChartText, Unit, answer_chart, depth_chart, duration_parts};
 
 struct Tile {
     id: &'static str,
@@ -85,6 +85,15 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
         return database_unavailable(t, &who);
     };
     let sum = |m: &std::collections::BTreeMap<&'static str, i64>| m.values().sum::<i64>();
+    let duration = |seconds: i64| {
+        let (n, unit) = duration_parts(seconds);
+        let key = match unit {
+            Unit::Seconds => "dash-seconds",
+            Unit::Minutes => "dash-minutes",
+            Unit::Hours => "dash-hours",
+        };
+        t.with(key, "n", n)
+    };
     let surge = d.arrivals.last_hour >= 3
         && d.arrivals.last_hour >= 2 * d.arrivals.same_hour_last_week.max(1);
     let tiles = vec![
@@ -147,8 +156,8 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
             reference: o.reference.clone(),
             level_code: o.level.as_str(),
             level_label: t.level(o.level.as_str()),
-            waited: duration_label(o.waited_seconds),
-            target: duration_label(o.target_seconds),
+            waited: duration(o.waited_seconds),
+            target: duration(o.target_seconds),
             breaching: o.breaching,
             held: o.held,
         })
@@ -179,7 +188,7 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
             let title = t.with2(
                 "dash-chart-answer",
                 ("level", t.level(series.level.as_str()).into()),
-                ("target", duration_label(series.target_seconds).into()),
+                ("target", duration(series.target_seconds).into()),
             );
             let svg = answer_chart(
                 &format!("chart-answer-{}", series.level.as_str()),
@@ -188,6 +197,7 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
                 &ChartText {
                     title: &title,
                     target: &t.get("dash-legend-target"),
+                    duration: &duration,
                 },
             );
             (title, svg)
