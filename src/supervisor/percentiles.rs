@@ -22,8 +22,9 @@ pub struct Summary {
     /// was answered plus those still waiting past their target (a breach is a breach before
     /// anyone answers). `None` when there is nobody to count.
     pub within_target: Option<f64>,
-    /// Still unanswered and already past their target at the end of the period (in the
-    /// `within_target` denominator, not in the percentiles: their wait is not over).
+    /// People not answered and past their target: still waiting now, or whose case was closed
+    /// or referred without an answer after the target passed. In the `within_target`
+    /// denominator, not in the percentiles (there is no answer time to rank).
     pub waiting_past_target: usize,
 }
 

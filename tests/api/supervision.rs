@@ -302,3 +302,46 @@ async fn a_bad_report_query_is_refused_naming_the_field() {
 fn urlencode(s: &str) -> String {
     s.replace('+', "%2B").replace(':', "%3A")
 }
+
+#[tokio::test]
+async fn a_case_closed_unanswered_after_its_target_is_a_breach_without_an_answer_time() {
+    let (app, _tg) = spawn_app_with_telegram(vec![]).await;
+    let counselor = app.staff(Role::Counselor).await;
+    let supervisor = app.staff(Role::Supervisor).await;
+    app.telegram_says(&[tg_text(1, 5_560_004, DANGER)]).await;
+    let case = app.case_of_chat(&counselor).await;
+    let id = case["id"].as_str().unwrap();
+    app.advance(200);
+    let metrics = app.metrics_text().await;
+    assert!(
+        metrics.contains("hotline_answer_breaching_cases{level=\"critical\"} 1"),
+        "{metrics}"
+    );
+    app.post(&counselor, "/api/v1/queue/claim", &json!({ "case_id": id }))
+        .await;
+    let resp = app
+        .post(
+            &counselor,
+            &format!("/api/v1/cases/{id}/status"),
+            &json!({ "status": "closed", "closing_reason": "test_or_prank" }),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    assert_eq!(
+        clocks(&app).await[0],
+        (
+            "first_contact".into(),
+            Some("closed".into()),
+            None,
+            Some(false)
+        )
+    );
+    let report = response_times(&app, &supervisor, "group_by=urgency").await;
+    let critical = group(&report, "critical");
+    assert_eq!(critical["count"], 0);
+    assert_eq!(critical["waiting_past_target"], 1);
+    assert_eq!(critical["within_target"], 0.0);
+    let metrics = app.metrics_text().await;
+    assert!(metrics.contains("hotline_answer_breaching_cases{level=\"critical\"} 0"));
+}
