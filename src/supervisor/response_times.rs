@@ -116,6 +116,9 @@ pub async fn response_times_for(
 ) -> Result<Vec<Summary>, sqlx::Error> {
     let level = level.map(Level::as_str);
     let mut tx = super::report_transaction(db).await?;
+    // Both statements bind the same four parameters whatever the grouping; `$3::text IS NOT
+    // NULL` only names the time zone where the key does not use it, so PostgreSQL knows its
+    // type.
     let stopped_sql = format!(
         "SELECT {key} AS key,
                 array_agg(a.answer_seconds ORDER BY a.answer_seconds)
