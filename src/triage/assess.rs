@@ -51,6 +51,16 @@ pub struct MessageReading {
     pub danger_now: bool,
     pub suspicion: bool,
     pub not_a_case: bool,
+    /// The frame cues found (what the text is: news, an offer, a third party's report...), each
+    /// named in `flag` by its cue name, for the frame step and its evidence.
+    #[serde(default)]
+    pub cues: Vec<ReadPhrase>,
+}
+
+impl MessageReading {
+    fn has(&self, cue: &str) -> bool {
+        self.cues.iter().any(|c| c.flag == cue)
+    }
 }
 
 /// One phrase that sets a flag, in Unicode scalar values of the analysed text.
@@ -68,7 +78,7 @@ pub struct ReadPhrase {
 /// The version a stored reading was made under: the rules' version and the shape of a reading.
 /// A reading under another version is read again from the message.
 pub fn reading_version(rules: &TriageRules) -> String {
-    format!("{}/reading-1", rules.version)
+    format!("{}/reading-2", rules.version)
 }
 
 /// Reads one message. Pure.
@@ -96,6 +106,16 @@ pub fn read_message(text: &str, rules: &TriageRules) -> MessageReading {
         danger_now: findings.danger_now,
         suspicion: findings.suspicion,
         not_a_case: findings.not_a_case,
+        cues: findings
+            .cues
+            .into_iter()
+            .map(|(cue, start, end)| ReadPhrase {
+                flag: cue.name().to_owned(),
+                start,
+                end,
+                quote: prepared.chars[start..end].iter().collect(),
+            })
+            .collect(),
     }
 }
 
@@ -180,10 +200,32 @@ pub fn assess_readings(
             },
         ));
     }
+    let ctx = &rules.context;
+    // The frame: what the text is, before what its words say. Each frame that changes the level
+    // or the flags says so in a reason, with the words that show it.
+    let frame = Frame::of(readings, answered_yes, danger_now, past || safe_now);
+    let mut frame_notes: Vec<Reason> = Vec::new();
+    if frame.fiction {
+        // Nothing is flagged for fiction, films, news or rumours (rubric, flag rule 2).
+        found.clear();
+        frame_notes.push(frame_reason(readings, "fiction", &rules.texts.fiction));
+    } else if frame.offer {
+        // An offer not yet taken: only the offer's red flags and the person's age count, not
+        // the flags of the work offered (no `at_sea` for a boat job still on offer).
+        let before = found.len();
+        found.retain(|(f, _)| ctx.offer_keeps.contains(f));
+        if found.len() < before || found.is_empty() {
+            frame_notes.push(frame_reason(readings, "offer", &rules.texts.offer_frame));
+        }
+    }
     found.sort_by_key(|(f, _)| FLAGS.iter().position(|x| x == f));
     let flags: Vec<String> = found.iter().map(|(f, _)| f.clone()).collect();
     let has = |f: &String| flags.contains(f);
     let mut reasons: Vec<Reason> = found.into_iter().map(|(_, r)| r).collect();
+    reasons.extend(frame_notes);
+    if frame.third_party && !frame.fiction {
+        reasons.push(frame_reason(readings, "third_party", &rules.texts.third_party));
+    }
     let mut note = |text: &str| {
         reasons.push(Reason {
             flag: None,
@@ -192,11 +234,12 @@ pub fn assess_readings(
         })
     };
 
-    let ctx = &rules.context;
     let minor = flags.iter().any(|f| f == "minor");
     let only_context = flags.iter().all(|f| ctx.not_enough_alone.contains(f));
-    let level = if flags.is_empty() || (only_context && !answered_yes) {
-        if not_a_case {
+    let level = if frame.fiction {
+        ctx.fiction_level
+    } else if flags.is_empty() || (only_context && !answered_yes) {
+        if not_a_case && !frame.offer {
             note(&rules.texts.not_a_case);
             ctx.not_a_case_level
         } else {
@@ -231,11 +274,81 @@ pub fn assess_readings(
             by_flags
         }
     };
+    // When unsure, lean up: a distressed writer, trafficking words or a survivor asking for
+    // help is never `low`, even without an indicator.
+    let level = if level < ctx.lean_up_level && !frame.fiction {
+        let lean = ctx
+            .lean_up_cues
+            .iter()
+            .find(|cue| readings.iter().any(|(_, r)| r.has(cue)));
+        match lean {
+            Some(cue) => {
+                reasons.push(frame_reason(readings, cue, &rules.texts.lean_up));
+                ctx.lean_up_level
+            }
+            None => level,
+        }
+    } else {
+        level
+    };
     Assessment {
         level,
         flags,
         reasons,
         rules_version: rules.version.clone(),
+    }
+}
+
+/// What the text is, as its frame cues say.
+struct Frame {
+    /// Fiction, a film, news or a rumour, with no sign of danger now.
+    fiction: bool,
+    /// An offer not yet taken, with nothing over or ongoing.
+    offer: bool,
+    /// A third party reports what they saw or heard.
+    third_party: bool,
+}
+
+impl Frame {
+    fn of(
+        readings: &[(MessageId, &MessageReading)],
+        answered_yes: bool,
+        danger_now: bool,
+        over: bool,
+    ) -> Frame {
+        let any = |cue: &str| readings.iter().any(|(_, r)| r.has(cue));
+        // A counselor's yes answer, or danger said to be now, is about a real person.
+        let real = answered_yes || danger_now;
+        Frame {
+            fiction: any("fiction") && !real,
+            offer: any("offer") && !real && !over,
+            third_party: any("third_party"),
+        }
+    }
+}
+
+/// A reason for a frame, with the words that show it (the first few places its cues occur).
+fn frame_reason(readings: &[(MessageId, &MessageReading)], cue: &str, text: &str) -> Reason {
+    let evidence: Vec<Evidence> = readings
+        .iter()
+        .flat_map(|(id, r)| {
+            r.cues
+                .iter()
+                .filter(|c| c.flag == cue)
+                .map(move |c| Evidence {
+                    message_id: *id,
+                    start: c.start,
+                    end: c.end,
+                    quote: c.quote.clone(),
+                })
+        })
+        .take(3)
+        .collect();
+    // The words are in the evidence, not the text: stored readings keep offsets only.
+    Reason {
+        flag: None,
+        text: text.to_owned(),
+        evidence,
     }
 }
 

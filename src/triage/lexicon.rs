@@ -55,6 +55,16 @@ struct CueLists {
     not_a_case: Vec<String>,
     #[serde(default)]
     consequence: Vec<String>,
+    #[serde(default)]
+    fiction: Vec<String>,
+    #[serde(default)]
+    offer: Vec<String>,
+    #[serde(default)]
+    third_party: Vec<String>,
+    #[serde(default)]
+    distress: Vec<String>,
+    #[serde(default)]
+    context: Vec<String>,
 }
 
 /// A cue phrase's meaning.
@@ -77,6 +87,37 @@ pub enum Cue {
     /// "then", "thì", "就": what follows a condition happens ("if we miss the quota, then they
     /// beat us"), so a hypothetical cue's reach ends here.
     Consequence,
+    /// The text is fiction, a film, news or a forwarded rumour: no concrete person.
+    Fiction,
+    /// A job or marriage offer not taken yet ("should I go?", "haven't decided").
+    Offer,
+    /// Someone reports what they saw or heard about another person (a teacher, a driver).
+    ThirdParty,
+    /// The writer is distressed or begs for help ("please help", "I'm scared").
+    Distress,
+    /// Words of trafficking without an indicator ("trafficked", "the broker", "sold").
+    Context,
+}
+
+impl Cue {
+    /// The cue's name in the rules files and in stored readings.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cue::Negation => "negation",
+            Cue::Hypothetical => "hypothetical",
+            Cue::Past => "past",
+            Cue::SafeNow => "safe_now",
+            Cue::DangerNow => "danger_now",
+            Cue::Suspicion => "suspicion",
+            Cue::NotACase => "not_a_case",
+            Cue::Consequence => "consequence",
+            Cue::Fiction => "fiction",
+            Cue::Offer => "offer",
+            Cue::ThirdParty => "third_party",
+            Cue::Distress => "distress",
+            Cue::Context => "context",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +169,15 @@ pub struct Findings {
     pub danger_now: bool,
     pub suspicion: bool,
     pub not_a_case: bool,
+    /// Every frame cue that counts (not denied), with its span in the text: what the text is
+    /// (fiction or news, an offer, a third party's report...) and the words that say so.
+    pub cues: Vec<(Cue, usize, usize)>,
+}
+
+impl Findings {
+    pub fn has(&self, cue: Cue) -> bool {
+        self.cues.iter().any(|(c, _, _)| *c == cue)
+    }
 }
 
 /// A distance in characters, for scripts with and without spaces between words: how far
@@ -186,6 +236,11 @@ impl Lexicon {
             (Cue::Suspicion, "suspicion", &c.suspicion),
             (Cue::NotACase, "not_a_case", &c.not_a_case),
             (Cue::Consequence, "consequence", &c.consequence),
+            (Cue::Fiction, "fiction", &c.fiction),
+            (Cue::Offer, "offer", &c.offer),
+            (Cue::ThirdParty, "third_party", &c.third_party),
+            (Cue::Distress, "distress", &c.distress),
+            (Cue::Context, "context", &c.context),
         ] {
             for phrase in list {
                 self.push(Kind::Cue(cue), language, phrase)
@@ -349,7 +404,7 @@ impl Lexicon {
             })
         };
         let mut findings = Findings::default();
-        for (cue, start, _, unspaced, language) in &cues {
+        for (cue, start, end, unspaced, language) in &cues {
             if *cue == Cue::Negation
                 || *cue == Cue::Hypothetical
                 || *cue == Cue::Consequence
@@ -363,9 +418,14 @@ impl Lexicon {
                 Cue::DangerNow => findings.danger_now = true,
                 Cue::Suspicion => findings.suspicion = true,
                 Cue::NotACase => findings.not_a_case = true,
-                Cue::Negation | Cue::Hypothetical | Cue::Consequence => {}
+                _ => {}
+            }
+            if !findings.cues.iter().any(|(c, s, _)| c == cue && s == start) {
+                let (s, e) = text.span(*start, *end);
+                findings.cues.push((*cue, s, e));
             }
         }
+        findings.cues.sort_by_key(|(_, s, e)| (*s, *e));
         flags.sort_by_key(|(_, s, e, _, _)| (*s, std::cmp::Reverse(*e)));
         for (flag, start, end, unspaced, language) in flags {
             // Only cues that end before the phrase can deny it, so a phrase that carries its
@@ -394,6 +454,10 @@ impl Lexicon {
                 continue;
             }
             findings.hits.push(Hit { flag, start, end });
+        }
+        // Offsets of the text, not of its folded view (which may have dropped characters).
+        for hit in &mut findings.hits {
+            (hit.start, hit.end) = text.span(hit.start, hit.end);
         }
         findings.hits.sort_by_key(|h| (h.start, h.end));
         findings

@@ -86,6 +86,15 @@ pub struct ContextRules {
     /// Flags that say nothing about exploitation on their own (being abroad, being a minor):
     /// with no other flag the report is treated as if it had none.
     pub not_enough_alone: Vec<String>,
+    /// Fiction, a film, news or a rumour with no sign of danger now: this level, no flags.
+    pub fiction_level: Level,
+    /// An offer not yet taken keeps only these flags (not those of the work offered).
+    pub offer_keeps: Vec<String>,
+    /// When unsure, lean up: distress, trafficking words or a survivor asking for help lift a
+    /// lower level to this one.
+    pub lean_up_level: Level,
+    /// The cues that lean up (cue names: distress, context, past, safe_now, third_party...).
+    pub lean_up_cues: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -132,6 +141,14 @@ pub struct Texts {
     pub suspicion: String,
     pub offer_only: String,
     pub not_a_case: String,
+    /// The frame: fiction, news or rumour.
+    pub fiction: String,
+    /// The frame: an offer not taken, whose work's flags do not count.
+    pub offer_frame: String,
+    /// The frame: a third party's report.
+    pub third_party: String,
+    /// When unsure, lean up.
+    pub lean_up: String,
 }
 
 impl TriageRules {
@@ -215,6 +232,7 @@ impl TriageRules {
             ("context.present_flags", &c.present_flags),
             ("context.offer_only_flags", &c.offer_only_flags),
             ("context.not_enough_alone", &c.not_enough_alone),
+            ("context.offer_keeps", &c.offer_keeps),
         ] {
             if let Some(bad) = list.iter().find(|f| !known(f)) {
                 return Err(format!("{key}: unknown flag {bad}"));
