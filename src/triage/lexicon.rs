@@ -34,6 +34,9 @@ struct LexiconFile {
     flags: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     cues: CueLists,
+    /// Word groups that set a flag only together (see `Signal`): "tonight" and "in a van".
+    #[serde(default)]
+    groups: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -124,6 +127,21 @@ impl Cue {
 enum Kind {
     Flag(String),
     Cue(Cue),
+    Group(String),
+}
+
+/// A flag set by words that say little alone but much together, in one sentence and close
+/// to each other: a time that is soon ("tonight", "5am") with a vehicle or a move ("the van",
+/// "transferred") is `in_transit`; a guard with a door is `confinement`. From `signals` in
+/// `shared.yaml`; the groups' words are in each language file under `groups`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signal {
+    pub flag: String,
+    /// Group names: a word of each must occur.
+    pub all: Vec<String>,
+    /// At most this many characters from the first word's start to the last word's end.
+    pub window: CharWindow,
 }
 
 #[derive(Debug, Clone)]
@@ -149,6 +167,10 @@ pub struct Lexicon {
     by_start: std::collections::HashMap<(char, Option<char>, Option<char>), Vec<usize>>,
     /// Languages loaded, and whether each still needs a native speaker's review.
     pub languages: Vec<(String, bool)>,
+    /// Flags set by word groups together (from the shared rules).
+    pub signals: Vec<Signal>,
+    /// Every group name some language file defines.
+    pub group_names: std::collections::BTreeSet<String>,
 }
 
 /// A flag phrase found in a text. Offsets count Unicode scalar values of the prepared text.
@@ -226,6 +248,13 @@ impl Lexicon {
                     .map_err(|e| format!("flags.{flag}: {e}"))?;
             }
         }
+        for (group, phrases) in &file.groups {
+            for phrase in phrases {
+                self.push(Kind::Group(group.clone()), language, phrase)
+                    .map_err(|e| format!("groups.{group}: {e}"))?;
+            }
+            self.group_names.insert(group.clone());
+        }
         let c = &file.cues;
         for (cue, name, list) in [
             (Cue::Negation, "negation", &c.negation),
@@ -262,7 +291,7 @@ impl Lexicon {
         if parts.iter().any(Vec::is_empty) {
             return Err(format!("an empty phrase or gap part in {phrase:?}"));
         }
-        if parts.len() > 1 && matches!(kind, Kind::Cue(_)) {
+        if parts.len() > 1 && !matches!(kind, Kind::Flag(_)) {
             return Err(format!("cues cannot have gaps: {phrase:?}"));
         }
         let mut parts = parts.into_iter();
@@ -299,11 +328,15 @@ impl Lexicon {
         let t = &text.folded;
         // Clause breaks counted up to each position (one count for every script, one that also
         // counts spaces for unspaced scripts), so "is there a break between a and b" is O(1).
-        let mut breaks = vec![(0usize, 0usize); t.len() + 1];
+        let mut breaks = vec![(0usize, 0usize, 0usize); t.len() + 1];
         for (i, c) in t.iter().enumerate() {
-            let (p, s) = breaks[i];
+            let (p, s, e) = breaks[i];
             let punct = is_clause_break(*c);
-            breaks[i + 1] = (p + usize::from(punct), s + usize::from(punct || *c == ' '));
+            breaks[i + 1] = (
+                p + usize::from(punct),
+                s + usize::from(punct || *c == ' '),
+                e + usize::from(is_sentence_end(*c)),
+            );
         }
         let at_word_bounds = |start: usize, end: usize| {
             let before = start.checked_sub(1).map(|i| t[i]);
@@ -339,6 +372,7 @@ impl Lexicon {
         // The gaps of gap phrases that matched: (start of the phrase, gap start, gap end).
         let mut gap_spans: Vec<(usize, usize, usize)> = Vec::new();
         let mut cues: Vec<(Cue, usize, usize, bool, usize)> = Vec::new();
+        let mut groups: Vec<(&str, usize, usize, bool, usize)> = Vec::new();
         for (start, c) in t.iter().enumerate() {
             let (c1, c2) = (t.get(start + 1).copied(), t.get(start + 2).copied());
             let three = c2.and_then(|_| self.by_start.get(&(*c, c1, c2)));
@@ -361,6 +395,7 @@ impl Lexicon {
                 match &phrase.kind {
                     Kind::Flag(f) => flags.push((f.clone(), start, end, unspaced, language)),
                     Kind::Cue(c) => cues.push((*c, start, end, unspaced, language)),
+                    Kind::Group(g) => groups.push((g.as_str(), start, end, unspaced, language)),
                 }
             }
         }
@@ -403,6 +438,43 @@ impl Lexicon {
                     })
             })
         };
+        // Signals: a word of every group, close together in one sentence, none denied.
+        groups.retain(|(_, start, _, unspaced, language)| !denied(*start, *unspaced, *language));
+        for signal in &self.signals {
+            let Some(first) = signal.all.first() else {
+                continue;
+            };
+            for (_, s0, e0, u0, l0) in groups.iter().filter(|g| g.0 == first.as_str()) {
+                let (mut from, mut to, mut unspaced) = (*s0, *e0, *u0);
+                let all = signal.all[1..].iter().all(|name| {
+                    let best = groups
+                        .iter()
+                        .filter(|(g, s, e, _, _)| {
+                            *g == name.as_str() && (*e <= *s0 || *s >= *e0)
+                        })
+                        .map(|(_, s, e, u, _)| (*s.min(&from), *e.max(&to), *u || unspaced))
+                        .filter(|(a, b, u)| {
+                            let limit = if *u {
+                                signal.window.unspaced
+                            } else {
+                                signal.window.spaced
+                            };
+                            b - a <= limit && breaks[*b].2 == breaks[*a].2
+                        })
+                        .min_by_key(|(a, b, _)| b - a);
+                    match best {
+                        Some((a, b, u)) => {
+                            (from, to, unspaced) = (a, b, u);
+                            true
+                        }
+                        None => false,
+                    }
+                });
+                if all {
+                    flags.push((signal.flag.clone(), from, to, unspaced, *l0));
+                }
+            }
+        }
         let mut findings = Findings::default();
         for (cue, start, end, unspaced, language) in &cues {
             if *cue == Cue::Negation
@@ -487,6 +559,14 @@ fn with_line(text: &str, error: &str) -> String {
 /// Letters and digits; an apostrophe is not, so a phrase in quotes ('extra service') matches.
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
+}
+
+/// Sentence ends (a signal's words must be in one sentence; a comma does not end it).
+fn is_sentence_end(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!' | '?' | '\n' | '。' | '！' | '？' | '။' | '។'
+    )
 }
 
 /// Sentence and clause ends: punctuation in every script and a line break. Between words of

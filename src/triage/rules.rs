@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::lexicon::{CharWindow, Lexicon};
+use super::lexicon::{CharWindow, Lexicon, Signal};
 use crate::domain::Level;
 use crate::domain::report::ANSWER_KEYS;
 
@@ -54,6 +54,9 @@ pub struct TriageRules {
     pub implies: BTreeMap<String, Vec<String>>,
     pub context: ContextRules,
     pub matching: MatchingRules,
+    /// Flags set by word groups together ("tonight" with "in a van" is `in_transit`).
+    #[serde(default)]
+    pub signals: Vec<Signal>,
     /// Phrases found in free text, from `config/triage/<language>.yaml` beside the rules file.
     #[serde(skip)]
     pub lexicon: Lexicon,
@@ -165,6 +168,18 @@ impl TriageRules {
             path: dir.display().to_string(),
             why,
         })?;
+        for signal in &rules.signals {
+            if let Some(missing) = signal
+                .all
+                .iter()
+                .find(|g| !rules.lexicon.group_names.contains(*g))
+            {
+                return Err(invalid(format!(
+                    "signals: group {missing} is in no language file"
+                )));
+            }
+        }
+        rules.lexicon.signals = rules.signals.clone();
         Ok(rules)
     }
 
@@ -225,6 +240,14 @@ impl TriageRules {
         for (flag, implied) in &self.implies {
             if let Some(bad) = std::iter::once(flag).chain(implied).find(|f| !known(f)) {
                 return Err(format!("implies.{flag}: unknown flag {bad}"));
+            }
+        }
+        for signal in &self.signals {
+            if !known(&signal.flag) {
+                return Err(format!("signals: unknown flag {}", signal.flag));
+            }
+            if signal.all.is_empty() {
+                return Err(format!("signals: {} names no group", signal.flag));
             }
         }
         let c = &self.context;
