@@ -55,6 +55,10 @@ pub struct MessageReading {
     /// named in `flag` by its cue name, for the frame step and its evidence.
     #[serde(default)]
     pub cues: Vec<ReadPhrase>,
+    /// The message's length in characters (a short question reads otherwise than a long
+    /// account).
+    #[serde(default)]
+    pub chars: usize,
 }
 
 impl MessageReading {
@@ -84,6 +88,7 @@ pub fn reading_version(rules: &TriageRules) -> String {
 /// Reads one message. Pure.
 pub fn read_message(text: &str, rules: &TriageRules) -> MessageReading {
     let prepared = prepare(text);
+    let chars = prepared.chars.len();
     let findings = rules.lexicon.analyse(
         &prepared,
         rules.matching.negation_window,
@@ -116,6 +121,7 @@ pub fn read_message(text: &str, rules: &TriageRules) -> MessageReading {
                 quote: prepared.chars[start..end].iter().collect(),
             })
             .collect(),
+        chars,
     }
 }
 
@@ -203,7 +209,7 @@ pub fn assess_readings(
     let ctx = &rules.context;
     // The frame: what the text is, before what its words say. Each frame that changes the level
     // or the flags says so in a reason, with the words that show it.
-    let frame = Frame::of(readings, answered_yes, danger_now, past || safe_now);
+    let frame = Frame::of(readings, answered_yes, danger_now, past || safe_now, ctx);
     let mut frame_notes: Vec<Reason> = Vec::new();
     if frame.fiction {
         // Nothing is flagged for fiction, films, news or rumours (rubric, flag rule 2).
@@ -241,6 +247,9 @@ pub fn assess_readings(
     } else if flags.is_empty() || (only_context && !answered_yes) {
         if not_a_case && !frame.offer {
             note(&rules.texts.not_a_case);
+            ctx.not_a_case_level
+        } else if frame.short_question && !danger_now {
+            reasons.push(frame_reason(readings, "question", &rules.texts.short_question));
             ctx.not_a_case_level
         } else {
             note(&rules.texts.no_flags);
@@ -307,6 +316,8 @@ struct Frame {
     offer: bool,
     /// A third party reports what they saw or heard.
     third_party: bool,
+    /// A short question, with nothing that leans up (distress, trafficking words).
+    short_question: bool,
 }
 
 impl Frame {
@@ -315,6 +326,7 @@ impl Frame {
         answered_yes: bool,
         danger_now: bool,
         over: bool,
+        ctx: &super::rules::ContextRules,
     ) -> Frame {
         let any = |cue: &str| readings.iter().any(|(_, r)| r.has(cue));
         // A counselor's yes answer, or danger said to be now, is about a real person.
@@ -323,6 +335,9 @@ impl Frame {
             fiction: any("fiction") && !real,
             offer: any("offer") && !real && !over,
             third_party: any("third_party"),
+            short_question: any("question")
+                && readings.iter().map(|(_, r)| r.chars).sum::<usize>() <= ctx.short_question_chars
+                && !ctx.lean_up_cues.iter().any(|c| any(c)),
         }
     }
 }

@@ -68,6 +68,8 @@ struct CueLists {
     distress: Vec<String>,
     #[serde(default)]
     context: Vec<String>,
+    #[serde(default)]
+    question: Vec<String>,
 }
 
 /// A cue phrase's meaning.
@@ -100,6 +102,8 @@ pub enum Cue {
     Distress,
     /// Words of trafficking without an indicator ("trafficked", "the broker", "sold").
     Context,
+    /// The text asks something ("?", "ไหม", "吗", "လား").
+    Question,
 }
 
 impl Cue {
@@ -119,6 +123,7 @@ impl Cue {
             Cue::ThirdParty => "third_party",
             Cue::Distress => "distress",
             Cue::Context => "context",
+            Cue::Question => "question",
         }
     }
 }
@@ -270,6 +275,7 @@ impl Lexicon {
             (Cue::ThirdParty, "third_party", &c.third_party),
             (Cue::Distress, "distress", &c.distress),
             (Cue::Context, "context", &c.context),
+            (Cue::Question, "question", &c.question),
         ] {
             for phrase in list {
                 self.push(Kind::Cue(cue), language, phrase)

@@ -98,6 +98,9 @@ pub struct ContextRules {
     pub lean_up_level: Level,
     /// The cues that lean up (cue names: distress, context, past, safe_now, third_party...).
     pub lean_up_cues: Vec<String>,
+    /// A question this short (in characters, every message together) with no indicator and
+    /// nothing that leans up is `not_a_case_level`: "is a border pass ok for Mae Sot?".
+    pub short_question_chars: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -152,6 +155,8 @@ pub struct Texts {
     pub third_party: String,
     /// When unsure, lean up.
     pub lean_up: String,
+    /// A short question with no indicator.
+    pub short_question: String,
 }
 
 impl TriageRules {
