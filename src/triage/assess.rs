@@ -214,14 +214,14 @@ pub fn assess_readings(
     if frame.fiction {
         // Nothing is flagged for fiction, films, news or rumours (rubric, flag rule 2).
         found.clear();
-        frame_notes.push(frame_reason(readings, "fiction", &rules.texts.fiction));
+        frame_notes.push(frame_reason(readings, &["fiction"], &rules.texts.fiction));
     } else if frame.offer {
         // An offer not yet taken: only the offer's red flags and the person's age count, not
         // the flags of the work offered (no `at_sea` for a boat job still on offer).
         let before = found.len();
         found.retain(|(f, _)| ctx.offer_keeps.contains(f));
         if found.len() < before || found.is_empty() {
-            frame_notes.push(frame_reason(readings, "offer", &rules.texts.offer_frame));
+            frame_notes.push(frame_reason(readings, &["offer"], &rules.texts.offer_frame));
         }
     }
     found.sort_by_key(|(f, _)| FLAGS.iter().position(|x| x == f));
@@ -230,7 +230,7 @@ pub fn assess_readings(
     let mut reasons: Vec<Reason> = found.into_iter().map(|(_, r)| r).collect();
     reasons.extend(frame_notes);
     if frame.third_party && !frame.fiction {
-        reasons.push(frame_reason(readings, "third_party", &rules.texts.third_party));
+        reasons.push(frame_reason(readings, &["third_party"], &rules.texts.third_party));
     }
     let mut note = |text: &str| {
         reasons.push(Reason {
@@ -249,7 +249,7 @@ pub fn assess_readings(
             note(&rules.texts.not_a_case);
             ctx.not_a_case_level
         } else if frame.short_question && !danger_now {
-            reasons.push(frame_reason(readings, "question", &rules.texts.short_question));
+            reasons.push(frame_reason(readings, &["question"], &rules.texts.short_question));
             ctx.not_a_case_level
         } else {
             note(&rules.texts.no_flags);
@@ -271,13 +271,13 @@ pub fn assess_readings(
         let offer_only = flags.iter().any(|f| f == "deceptive_recruitment")
             && flags.iter().all(|f| ctx.offer_only_flags.contains(f));
         if (past || safe_now) && !present && by_flags > ctx.past_level {
-            note(&rules.texts.past);
+            reasons.push(frame_reason(readings, &["past", "safe_now"], &rules.texts.past));
             ctx.past_level
         } else if offer_only && !answered_yes && by_flags > ctx.offer_level {
             note(&rules.texts.offer_only);
             ctx.offer_level
         } else if suspicion && by_flags == Level::High && !answered_yes {
-            note(&rules.texts.suspicion);
+            reasons.push(frame_reason(readings, &["suspicion"], &rules.texts.suspicion));
             ctx.suspicion_level
         } else {
             by_flags
@@ -292,7 +292,7 @@ pub fn assess_readings(
             .find(|cue| readings.iter().any(|(_, r)| r.has(cue)));
         match lean {
             Some(cue) => {
-                reasons.push(frame_reason(readings, cue, &rules.texts.lean_up));
+                reasons.push(frame_reason(readings, &[cue.as_str()], &rules.texts.lean_up));
                 ctx.lean_up_level
             }
             None => level,
@@ -343,13 +343,13 @@ impl Frame {
 }
 
 /// A reason for a frame, with the words that show it (the first few places its cues occur).
-fn frame_reason(readings: &[(MessageId, &MessageReading)], cue: &str, text: &str) -> Reason {
+fn frame_reason(readings: &[(MessageId, &MessageReading)], cues: &[&str], text: &str) -> Reason {
     let evidence: Vec<Evidence> = readings
         .iter()
         .flat_map(|(id, r)| {
             r.cues
                 .iter()
-                .filter(|c| c.flag == cue)
+                .filter(|c| cues.contains(&c.flag.as_str()))
                 .map(move |c| Evidence {
                     message_id: *id,
                     start: c.start,
