@@ -232,7 +232,7 @@ pub fn assess_readings(
     if frame.third_party && !frame.fiction {
         reasons.push(frame_reason(readings, &["third_party"], &rules.texts.third_party));
     }
-    let mut note = |text: &str| {
+    let note = |reasons: &mut Vec<Reason>, text: &str| {
         reasons.push(Reason {
             flag: None,
             text: text.to_owned(),
@@ -246,20 +246,20 @@ pub fn assess_readings(
         ctx.fiction_level
     } else if flags.is_empty() || (only_context && !answered_yes) {
         if not_a_case && !frame.offer {
-            note(&rules.texts.not_a_case);
+            note(&mut reasons, &rules.texts.not_a_case);
             ctx.not_a_case_level
         } else if frame.short_question && !danger_now {
             reasons.push(frame_reason(readings, &["question"], &rules.texts.short_question));
             ctx.not_a_case_level
         } else {
-            note(&rules.texts.no_flags);
+            note(&mut reasons, &rules.texts.no_flags);
             rules.levels.no_flags
         }
     } else {
         let by_flags = if rules.levels.critical.any.iter().any(has) {
             Level::Critical
         } else if minor && rules.levels.critical.with_minor.iter().any(has) {
-            note(&rules.texts.critical_with_minor);
+            note(&mut reasons, &rules.texts.critical_with_minor);
             Level::Critical
         } else if rules.levels.high.any.iter().any(has) {
             Level::High
@@ -274,7 +274,7 @@ pub fn assess_readings(
             reasons.push(frame_reason(readings, &["past", "safe_now"], &rules.texts.past));
             ctx.past_level
         } else if offer_only && !answered_yes && by_flags > ctx.offer_level {
-            note(&rules.texts.offer_only);
+            note(&mut reasons, &rules.texts.offer_only);
             ctx.offer_level
         } else if suspicion && by_flags == Level::High && !answered_yes {
             reasons.push(frame_reason(readings, &["suspicion"], &rules.texts.suspicion));
@@ -290,9 +290,14 @@ pub fn assess_readings(
             .lean_up_cues
             .iter()
             .find(|cue| readings.iter().any(|(_, r)| r.has(cue)));
+        let length: usize = readings.iter().map(|(_, r)| r.chars).sum();
         match lean {
             Some(cue) => {
                 reasons.push(frame_reason(readings, &[cue.as_str()], &rules.texts.lean_up));
+                ctx.lean_up_level
+            }
+            None if length > ctx.long_message_chars => {
+                note(&mut reasons, &rules.texts.long_message);
                 ctx.lean_up_level
             }
             None => level,
@@ -332,7 +337,13 @@ impl Frame {
         // A counselor's yes answer, or danger said to be now, is about a real person.
         let real = answered_yes || danger_now;
         Frame {
-            fiction: any("fiction") && !real,
+            // Words of a real person (distress, "my sister", "I saw") outweigh a "share" or a
+            // "news" in the same text.
+            // Fiction narrates danger in the present tense, so a danger-now cue does not count
+            // against it; a counselor's answer does.
+            fiction: any("fiction")
+                && !answered_yes
+                && !ctx.real_person_cues.iter().any(|c| any(c)),
             offer: any("offer") && !real && !over,
             third_party: any("third_party"),
             short_question: any("question")

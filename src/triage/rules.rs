@@ -101,6 +101,11 @@ pub struct ContextRules {
     /// A question this short (in characters, every message together) with no indicator and
     /// nothing that leans up is `not_a_case_level`: "is a border pass ok for Mae Sot?".
     pub short_question_chars: usize,
+    /// A message longer than this (every message together) is never below `lean_up_level`
+    /// unless it reads as fiction or news: a long account is about someone.
+    pub long_message_chars: usize,
+    /// Cues that show a real person, so the text is not fiction or news (distress, a relative).
+    pub real_person_cues: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -157,6 +162,8 @@ pub struct Texts {
     pub lean_up: String,
     /// A short question with no indicator.
     pub short_question: String,
+    /// A long message is not low.
+    pub long_message: String,
 }
 
 impl TriageRules {
