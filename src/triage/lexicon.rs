@@ -451,13 +451,12 @@ impl Lexicon {
                 continue;
             };
             for (_, s0, e0, u0, l0) in groups.iter().filter(|g| g.0 == first.as_str()) {
+                // A phrase of one group may hold a word of another ("sit with guests").
                 let (mut from, mut to, mut unspaced) = (*s0, *e0, *u0);
                 let all = signal.all[1..].iter().all(|name| {
                     let best = groups
                         .iter()
-                        .filter(|(g, s, e, _, _)| {
-                            *g == name.as_str() && (*e <= *s0 || *s >= *e0)
-                        })
+                        .filter(|(g, _, _, _, _)| *g == name.as_str())
                         .map(|(_, s, e, u, _)| (*s.min(&from), *e.max(&to), *u || unspaced))
                         .filter(|(a, b, u)| {
                             let limit = if *u {
