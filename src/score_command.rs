@@ -288,9 +288,7 @@ fn gate_failures(args: &ScoreArgs, e: &crate::triage::evaluate::Evaluation) -> V
         && let Some((share, _)) = e.parallel_consistency
         && share < min
     {
-        failures.push(format!(
-            "parallel consistency {share:.3} is below {min}"
-        ));
+        failures.push(format!("parallel consistency {share:.3} is below {min}"));
     }
     failures
 }

@@ -230,7 +230,11 @@ pub fn assess_readings(
     let mut reasons: Vec<Reason> = found.into_iter().map(|(_, r)| r).collect();
     reasons.extend(frame_notes);
     if frame.third_party && !frame.fiction {
-        reasons.push(frame_reason(readings, &["third_party"], &rules.texts.third_party));
+        reasons.push(frame_reason(
+            readings,
+            &["third_party"],
+            &rules.texts.third_party,
+        ));
     }
     let note = |reasons: &mut Vec<Reason>, text: &str| {
         reasons.push(Reason {
@@ -249,7 +253,11 @@ pub fn assess_readings(
             note(&mut reasons, &rules.texts.not_a_case);
             ctx.not_a_case_level
         } else if frame.short_question && !danger_now {
-            reasons.push(frame_reason(readings, &["question"], &rules.texts.short_question));
+            reasons.push(frame_reason(
+                readings,
+                &["question"],
+                &rules.texts.short_question,
+            ));
             ctx.not_a_case_level
         } else {
             note(&mut reasons, &rules.texts.no_flags);
@@ -271,13 +279,21 @@ pub fn assess_readings(
         let offer_only = flags.iter().any(|f| f == "deceptive_recruitment")
             && flags.iter().all(|f| ctx.offer_only_flags.contains(f));
         if (past || safe_now) && !present && by_flags > ctx.past_level {
-            reasons.push(frame_reason(readings, &["past", "safe_now"], &rules.texts.past));
+            reasons.push(frame_reason(
+                readings,
+                &["past", "safe_now"],
+                &rules.texts.past,
+            ));
             ctx.past_level
         } else if offer_only && !answered_yes && by_flags > ctx.offer_level {
             note(&mut reasons, &rules.texts.offer_only);
             ctx.offer_level
         } else if suspicion && by_flags == Level::High && !answered_yes {
-            reasons.push(frame_reason(readings, &["suspicion"], &rules.texts.suspicion));
+            reasons.push(frame_reason(
+                readings,
+                &["suspicion"],
+                &rules.texts.suspicion,
+            ));
             ctx.suspicion_level
         } else {
             by_flags
@@ -293,7 +309,11 @@ pub fn assess_readings(
         let length: usize = readings.iter().map(|(_, r)| r.chars).sum();
         match lean {
             Some(cue) => {
-                reasons.push(frame_reason(readings, &[cue.as_str()], &rules.texts.lean_up));
+                reasons.push(frame_reason(
+                    readings,
+                    &[cue.as_str()],
+                    &rules.texts.lean_up,
+                ));
                 ctx.lean_up_level
             }
             None if length > ctx.long_message_chars => {

@@ -22,7 +22,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::normalize::{Prepared, is_unspaced_script, prepare_phrase};
+use super::normalize::{Prepared, is_unspaced_script, prepare_phrase, prepare_phrase_marked};
 use super::rules::FLAGS;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -156,6 +156,9 @@ struct Phrase {
     /// language (Vietnamese "ko" must not deny a romanized Thai phrase).
     language: usize,
     chars: Vec<char>,
+    /// The first part with its Latin marks, when it has any: where the text has marks too,
+    /// they must agree (see `Prepared::marked`).
+    marked: Option<Vec<char>>,
     /// Further parts of a phrase written with gaps ("护照 … 扣"): each must follow the part
     /// before it within the gap window, in the same clause.
     rest: Vec<Vec<char>>,
@@ -289,11 +292,12 @@ impl Lexicon {
 
     fn push(&mut self, kind: Kind, language: usize, phrase: &str) -> Result<(), String> {
         // "A … B" (or "A ... B"): B follows A with a few other words between.
-        let parts: Vec<Vec<char>> = phrase
-            .replace("...", "…")
+        let phrase_text = phrase.replace("...", "…");
+        let parts: Vec<Vec<char>> = phrase_text.split('…').map(prepare_phrase).collect();
+        let marked = phrase_text
             .split('…')
-            .map(prepare_phrase)
-            .collect();
+            .next()
+            .and_then(|first| prepare_phrase_marked(first).1);
         if parts.iter().any(Vec::is_empty) {
             return Err(format!("an empty phrase or gap part in {phrase:?}"));
         }
@@ -313,6 +317,7 @@ impl Lexicon {
             kind,
             language,
             chars,
+            marked,
             rest,
             bounded,
         });
@@ -388,6 +393,13 @@ impl Lexicon {
                 let phrase = &self.phrases[i];
                 let n = phrase.chars.len();
                 if start + n > t.len() || t[start..start + n] != phrase.chars[..] {
+                    continue;
+                }
+                let span_marked = &text.marked[start..start + n];
+                if let Some(marked) = &phrase.marked
+                    && span_marked != &t[start..start + n]
+                    && span_marked != &marked[..]
+                {
                     continue;
                 }
                 if phrase.bounded && !at_word_bounds(start, start + n) {
@@ -568,10 +580,7 @@ fn is_word_char(c: char) -> bool {
 
 /// Sentence ends (a signal's words must be in one sentence; a comma does not end it).
 fn is_sentence_end(c: char) -> bool {
-    matches!(
-        c,
-        '.' | '!' | '?' | '\n' | '。' | '！' | '？' | '။' | '។'
-    )
+    matches!(c, '.' | '!' | '?' | '\n' | '。' | '！' | '？' | '။' | '។')
 }
 
 /// Sentence and clause ends: punctuation in every script and a line break. Between words of

@@ -26,6 +26,10 @@ pub struct Prepared {
     pub folded: Vec<char>,
     /// For each folded character, the index in `chars` of the character it came from.
     pub origin: Vec<usize>,
+    /// The folded view with Latin marks kept ("tư vấn", not "tu van"), of the same length: a
+    /// phrase with marks matched where the text has marks must agree on them, so "tư vấn"
+    /// (counselling) is not "tự vẫn" (suicide); typed without marks, it matches either.
+    pub marked: Vec<char>,
     /// The text was Burmese in Zawgyi and was converted.
     pub converted_from_zawgyi: bool,
 }
@@ -49,19 +53,21 @@ pub fn prepare(text: &str) -> Prepared {
     let unicode = super::zawgyi::normalize_burmese(text);
     let converted_from_zawgyi = matches!(unicode, std::borrow::Cow::Owned(_));
     let chars: Vec<char> = unicode.nfc().collect();
-    let (folded, origin) = fold_all(&chars);
+    let (folded, origin, marked) = fold_all(&chars);
     Prepared {
         chars,
         folded,
         origin,
+        marked,
         converted_from_zawgyi,
     }
 }
 
 /// Folds a text for matching; returns the folded characters and where each came from.
-fn fold_all(chars: &[char]) -> (Vec<char>, Vec<usize>) {
+fn fold_all(chars: &[char]) -> (Vec<char>, Vec<usize>, Vec<char>) {
     let mut folded: Vec<char> = Vec::with_capacity(chars.len());
     let mut origin: Vec<usize> = Vec::with_capacity(chars.len());
+    let mut marked: Vec<char> = Vec::with_capacity(chars.len());
     // How many times the last folded letter has been typed in a row.
     let mut run = 0usize;
     for (i, c) in chars.iter().enumerate() {
@@ -79,6 +85,9 @@ fn fold_all(chars: &[char]) -> (Vec<char>, Vec<usize>) {
             if let Some(last) = folded.last_mut() {
                 *last = am;
             }
+            if let Some(last) = marked.last_mut() {
+                *last = am;
+            }
             run = 1;
             continue;
         }
@@ -88,6 +97,7 @@ fn fold_all(chars: &[char]) -> (Vec<char>, Vec<usize>) {
                 // A third time in a row: an elongation, read once.
                 folded.pop();
                 origin.pop();
+                marked.pop();
             }
             if run >= 3 {
                 continue;
@@ -97,8 +107,19 @@ fn fold_all(chars: &[char]) -> (Vec<char>, Vec<usize>) {
         }
         folded.push(f);
         origin.push(i);
+        marked.push(keep_marks(*c, f));
     }
-    (folded, origin)
+    (folded, origin, marked)
+}
+
+/// A character folded like `fold` but keeping its Latin marks (lowercase, width folded).
+fn keep_marks(c: char, folded: char) -> char {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    if lower != folded && (matches!(lower, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')) {
+        lower
+    } else {
+        folded
+    }
 }
 
 /// Characters that carry no meaning for matching, or whose use varies between writers.
@@ -121,8 +142,15 @@ pub fn zawgyi_conversion(text: &str) -> Option<String> {
 
 /// A lexicon phrase, prepared the same way as texts.
 pub fn prepare_phrase(phrase: &str) -> Vec<char> {
+    prepare_phrase_marked(phrase).0
+}
+
+/// A lexicon phrase folded, and with its Latin marks kept when it has any.
+pub fn prepare_phrase_marked(phrase: &str) -> (Vec<char>, Option<Vec<char>>) {
     let chars: Vec<char> = phrase.trim().nfc().collect();
-    fold_all(&chars).0
+    let (folded, _, marked) = fold_all(&chars);
+    let marked = (marked != folded).then_some(marked);
+    (folded, marked)
 }
 
 fn fold(c: char) -> char {
@@ -193,6 +221,18 @@ mod tests {
         assert_eq!(folded("ขัง\u{200B}ไว้"), folded("ขังไว้"));
         // Digits and doubled letters stay.
         assert_eq!(folded("10000 too"), "10000 too");
+    }
+
+    #[test]
+    fn marks_typed_must_agree_but_marks_left_out_match_either() {
+        let p = prepare("Tư vấn");
+        assert_eq!(p.folded.iter().collect::<String>(), "tu van");
+        assert_eq!(p.marked.iter().collect::<String>(), "tư vấn");
+        assert_eq!(
+            prepare_phrase_marked("tự vẫn"),
+            ("tu van".chars().collect(), Some("tự vẫn".chars().collect()))
+        );
+        assert_eq!(prepare_phrase_marked("help").1, None);
     }
 
     #[test]
