@@ -489,6 +489,95 @@ mod tests {
         assert_eq!(assess_answers(&[("minor", "yes")]).level, Level::High);
     }
 
+    fn assess_text(text: &str) -> Assessment {
+        let answers = Answers::default();
+        let report = ReportForTriage {
+            messages: vec![(MessageId(uuid::Uuid::nil()), text)],
+            answers: &answers,
+        };
+        assess(
+            &report,
+            rules(),
+            Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap(),
+        )
+    }
+
+    fn frame_evidence(a: &Assessment, text_part: &str) -> Vec<String> {
+        a.reasons
+            .iter()
+            .filter(|r| r.flag.is_none() && r.text.contains(text_part))
+            .flat_map(|r| r.evidence.iter().map(|e| e.quote.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_film_with_violent_words_is_low_with_nothing_flagged_and_says_why() {
+        let a = assess_text(
+            "watched the movie last night, the boss locks the girl in a room and beats her with a gun",
+        );
+        assert_eq!(a.level, Level::Low);
+        assert!(a.flags.is_empty());
+        assert_eq!(frame_evidence(&a, "fiction"), ["movie"]);
+    }
+
+    #[test]
+    fn a_film_mentioned_by_someone_begging_for_help_is_not_fiction() {
+        let a = assess_text("like in the movie, they lock me in a room. please help me");
+        assert_eq!(a.level, Level::Critical);
+    }
+
+    #[test]
+    fn a_boat_job_still_on_offer_sets_no_at_sea_flag() {
+        let a = assess_text(
+            "An agent offered my brother a job on a fishing boat, he must pay a placement fee first. He haven't decided yet.",
+        );
+        assert!(!a.flags.iter().any(|f| f == "at_sea"), "{:?}", a.flags);
+        assert!(a.level <= Level::Medium);
+    }
+
+    #[test]
+    fn a_soon_time_with_a_vehicle_in_one_sentence_is_in_transit_and_critical() {
+        let a = assess_text("new boss came. we leave at 3am in two vans.");
+        assert_eq!(a.level, Level::Critical);
+        assert!(a.flags.iter().any(|f| f == "in_transit"));
+        let evidence = &a.reasons[0].evidence[0];
+        assert_eq!(evidence.quote, "3am in two vans");
+        // In two sentences the words say nothing together.
+        assert!(
+            !assess_text("we leave at 3am. the van is blue.")
+                .flags
+                .iter()
+                .any(|f| f == "in_transit")
+        );
+    }
+
+    #[test]
+    fn a_minor_sitting_with_guests_is_critical() {
+        let a = assess_text("she's sitting with guests at the karaoke again. she's 15");
+        assert_eq!(a.level, Level::Critical);
+        assert!(a.flags.iter().any(|f| f == "sexual_exploitation"));
+    }
+
+    #[test]
+    fn a_short_question_without_an_indicator_is_low_but_distress_is_never_low() {
+        assert_eq!(
+            assess_text("is border pass ok for working in mae sot?").level,
+            Level::Low
+        );
+        assert_eq!(
+            assess_text("what do i do? i'm scared").level,
+            Level::Medium
+        );
+    }
+
+    #[test]
+    fn a_thai_tone_mark_variant_matches_the_listed_spelling() {
+        let listed = assess_text("น้องอายุ 15 ต้องนั่งดริ้งค์กับแขก");
+        let variant = assess_text("น้องอายุ 15 ต้องนั่งดริ๊งค์กับแขก");
+        assert_eq!(listed.flags, variant.flags);
+        assert_eq!(listed.level, variant.level);
+    }
+
     #[test]
     fn adding_a_yes_answer_never_lowers_the_level() {
         let keys = crate::domain::report::ANSWER_KEYS;
