@@ -366,7 +366,9 @@ impl Frame {
                 && !ctx.real_person_cues.iter().any(|c| any(c)),
             offer: any("offer") && !real && !over,
             third_party: any("third_party"),
+            // An offer is a possible case: asking about one is not a general question.
             short_question: any("question")
+                && !any("offer")
                 && readings.iter().map(|(_, r)| r.chars).sum::<usize>() <= ctx.short_question_chars
                 && !ctx.lean_up_cues.iter().any(|c| any(c)),
         }
