@@ -568,10 +568,7 @@ mod tests {
             assess_text("is border pass ok for working in mae sot?").level,
             Level::Low
         );
-        assert_eq!(
-            assess_text("what do i do? i'm scared").level,
-            Level::Medium
-        );
+        assert_eq!(assess_text("what do i do? i'm scared").level, Level::Medium);
     }
 
     #[test]

@@ -151,7 +151,10 @@ fn our_own_examples_score_well_in_every_language() {
 #[test]
 fn the_tuning_part_scores_no_worse_than_the_rules_did() {
     let tuning = rows_in("tests/triage/tuning", |_| true);
-    assert!(tuning.len() > 600, "tests/triage/tuning holds the tuning part");
+    assert!(
+        tuning.len() > 600,
+        "tests/triage/tuning holds the tuning part"
+    );
     let scored: Vec<(Level, Vec<String>)> = tuning.iter().map(|r| level_of(&r.text)).collect();
     let items: Vec<Scored<'_>> = tuning
         .iter()
