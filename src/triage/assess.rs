@@ -335,7 +335,8 @@ pub fn assess_readings(
 
 /// What the text is, as its frame cues say.
 struct Frame {
-    /// Fiction, a film, news or a rumour, with no sign of danger now.
+    /// Fiction, a film, news or a rumour, with no real person shown (no yes answer, no words
+    /// of distress, a relative or a witness).
     fiction: bool,
     /// An offer not yet taken, with nothing over or ongoing.
     offer: bool,
@@ -357,10 +358,9 @@ impl Frame {
         // A counselor's yes answer, or danger said to be now, is about a real person.
         let real = answered_yes || danger_now;
         Frame {
-            // Words of a real person (distress, "my sister", "I saw") outweigh a "share" or a
-            // "news" in the same text.
-            // Fiction narrates danger in the present tense, so a danger-now cue does not count
-            // against it; a counselor's answer does.
+            // Words of a real person (distress, "my sister", "I saw") outweigh a "movie" or a
+            // "news alert" in the same text. Fiction narrates danger in the present tense, so a
+            // danger-now cue does not count against it; a counselor's answer does.
             fiction: any("fiction")
                 && !answered_yes
                 && !ctx.real_person_cues.iter().any(|c| any(c)),
