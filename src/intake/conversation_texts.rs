@@ -47,6 +47,9 @@ pub struct Texts {
     pub ask_phone: String,
     pub ask_safe_hours: String,
     pub handoff: String,
+    /// The hand-off for someone who asked never to be contacted first: it promises only an
+    /// answer when they write.
+    pub handoff_never_first: String,
     pub wait_minutes: String,
     pub wait_hours: String,
     pub danger_now: String,

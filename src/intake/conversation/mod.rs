@@ -54,6 +54,14 @@ pub struct Conversation {
     /// of handing off.
     #[serde(default)]
     pub not_safe_now: bool,
+    /// The emergency numbers were shown (in the notice or on danger words): the notice does
+    /// not repeat them; only danger words bring them again.
+    #[serde(default)]
+    pub numbers_shown: bool,
+    /// The person asked never to be contacted first: the hand-off promises only an answer when
+    /// they write.
+    #[serde(default)]
+    pub never_first: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,6 +203,7 @@ impl Conversation {
             self.step = Step::Paused;
             self.told = false;
             self.danger_shown = false;
+            self.numbers_shown = false;
         }
     }
 }
@@ -245,6 +254,7 @@ impl Turn<'_> {
         }
         if self.situation.danger && !self.next.danger_shown {
             self.next.danger_shown = true;
+            self.next.numbers_shown = true;
             let pack = self.pack();
             let text = pack
                 .texts
