@@ -182,7 +182,8 @@ pub async fn schedule(
 }
 
 /// Follow-up callbacks `months` after now (default `callbacks.follow_up_months`), each moved
-/// into the person's safe windows at that time. Only for a case referred or closed.
+/// into the person's safe windows at that time. Only for a case referred or closed (which
+/// nobody holds any more).
 pub async fn plan_follow_ups(
     ctx: &AppContext,
     actor: Actor,
@@ -195,7 +196,14 @@ pub async fn plan_follow_ups(
         return Err(FieldError::new("months", "must list 1 to 60 months each").into());
     }
     let mut tx = ctx.db.begin().await?;
-    let status = ensure_may_change(&mut tx, case_id, actor, now).await?;
+    // Referring or closing a case lets go of it, so no hold is needed here: any counselor may
+    // plan the follow-ups of a case that was referred or closed.
+    let status: Option<(String,)> =
+        sqlx::query_as("SELECT status FROM cases WHERE id = $1 FOR UPDATE")
+            .bind(case_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (status,) = status.ok_or(CallbackError::Case(crate::cases::CaseError::NotFound))?;
     if !matches!(status.as_str(), "referred" | "closed") {
         return Err(CallbackError::SafeContactForbids(
             "a follow-up plan is for a case that was referred or closed as assisted",

@@ -294,6 +294,10 @@ async fn plaintext_safe_hours_from_before_are_sealed_at_start() {
     .execute(&app.db)
     .await
     .unwrap();
+    sqlx::query("DELETE FROM safe_contact_versions")
+        .execute(&app.db)
+        .await
+        .unwrap();
     let sealed = hotline::safe_contact::seal_plaintext_safe_hours(
         &app.ctx.db,
         &app.ctx.keys,
@@ -414,8 +418,9 @@ async fn a_follow_up_plan_after_a_referral_lands_in_the_safe_windows() {
             &json!({}),
         )
         .await;
-    assert_eq!(resp.status(), StatusCode::CREATED);
+    let status = resp.status();
     let plan: Value = resp.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{plan}");
     let due: Vec<&str> = plan["items"]
         .as_array()
         .unwrap()
@@ -565,6 +570,8 @@ async fn outside_the_safe_times_a_counselor_message_is_held_until_the_window_ope
     assert_eq!(resp.status(), StatusCode::OK);
     // Twenty minutes after the person's message: no longer a live conversation.
     app.advance(20 * 60);
+    app.post(&counselor, "/api/v1/queue/claim", &json!({ "case_id": id }))
+        .await;
     let resp = app
         .post(
             &counselor,
