@@ -721,3 +721,44 @@ async fn the_case_page_shows_the_code_word_before_a_call_and_my_callbacks_lists_
         .unwrap();
     assert!(list.contains("id=\"my-callbacks-none\""));
 }
+
+#[tokio::test]
+async fn the_chats_answers_fill_the_rules_in_the_persons_own_words() {
+    let (app, _tg) = spawn_app_with_telegram(vec![]).await;
+    let chat = 5_560_004;
+    app.telegram_says(&[
+        tg_text(1, chat, "they keep my passport and I cannot leave"),
+        crate::helpers::tg_choice(11, chat, "lang:en"),
+        crate::helpers::tg_choice(2, chat, "safe:yes"),
+        crate::helpers::tg_choice(3, chat, "ans:skip"),
+        crate::helpers::tg_choice(4, chat, "ans:skip"),
+        crate::helpers::tg_choice(5, chat, "ans:skip"),
+        crate::helpers::tg_choice(6, chat, "country:MM"),
+        crate::helpers::tg_choice(7, chat, "area:skip"),
+        crate::helpers::tg_choice(8, chat, "contact:here"),
+        tg_text(9, chat, "weekdays after 9pm"),
+    ])
+    .await;
+    let counselor = app.staff(Role::Counselor).await;
+    let case = app.case_of_chat(&counselor).await;
+    let rules = &case["safe_contact"];
+    assert_eq!(rules["own_words"], "weekdays after 9pm");
+    assert_eq!(rules["windows"][0]["from"], "21:00");
+    assert_eq!(rules["windows"][0]["to"], "00:00");
+    assert_eq!(
+        rules["windows"][0]["days"],
+        json!(["mon", "tue", "wed", "thu", "fri"])
+    );
+    assert_eq!(
+        rules["time_zone"], "Asia/Yangon",
+        "from the country they named"
+    );
+    assert_eq!(rules["allowed_channels"], json!(["telegram"]));
+    assert_eq!(rules["updated_how"], "chat");
+    assert_eq!(case["callback"]["safe_hours"], "weekdays after 9pm");
+    let (plain,): (Option<String>,) = sqlx::query_as("SELECT safe_hours FROM reporters")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(plain, None, "nothing in plaintext");
+}
