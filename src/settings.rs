@@ -68,6 +68,18 @@ pub struct TelephonySettings {
     pub repeat_window_seconds: i64,
     /// Read call events from Asterisk's Manager Interface.
     pub ami: AmiSettings,
+    /// Twilio status callbacks at POST /api/v1/telephony/twilio/status.
+    pub twilio: TwilioSettings,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TwilioSettings {
+    pub enabled: bool,
+    /// HOTLINE_TELEPHONY__TWILIO__AUTH_TOKEN (environment only): the key of X-Twilio-Signature.
+    pub auth_token: String,
+    /// The status-callback URL exactly as configured at Twilio (it is part of the signature).
+    pub public_url: String,
 }
 
 #[derive(Clone, Deserialize)]
@@ -477,6 +489,13 @@ impl Settings {
             return fail(
                 "telephony.ami",
                 "address, username and secret are required when AMI is enabled (HOTLINE_TELEPHONY__AMI__SECRET)",
+            );
+        }
+        let twilio = &self.telephony.twilio;
+        if twilio.enabled && (twilio.auth_token.is_empty() || twilio.public_url.is_empty()) {
+            return fail(
+                "telephony.twilio",
+                "auth_token and public_url are required when Twilio is enabled (HOTLINE_TELEPHONY__TWILIO__AUTH_TOKEN)",
             );
         }
         if self.telephony.repeat_window_seconds < 0 {

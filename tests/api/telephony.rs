@@ -234,3 +234,51 @@ async fn a_wrong_ami_secret_is_refused() {
     let why = hotline_phone::ami::run_session(&config, &tx, &now).await;
     assert!(matches!(why, hotline_phone::ami::AmiError::LoginRefused));
 }
+
+#[tokio::test]
+async fn a_twilio_signed_status_callback_for_a_canceled_call_becomes_a_candidate() {
+    let public_url = "https://hotline.example.org/api/v1/telephony/twilio/status";
+    let app = spawn_app_with(Options {
+        extra_env: vec![
+            ("HOTLINE_TELEPHONY__ENABLED".into(), "true".into()),
+            ("HOTLINE_TELEPHONY__WEBHOOK_SECRET".into(), SECRET.into()),
+            ("HOTLINE_TELEPHONY__TWILIO__ENABLED".into(), "true".into()),
+            (
+                "HOTLINE_TELEPHONY__TWILIO__AUTH_TOKEN".into(),
+                "twilio-token".into(),
+            ),
+            (
+                "HOTLINE_TELEPHONY__TWILIO__PUBLIC_URL".into(),
+                public_url.into(),
+            ),
+        ],
+        ..Options::default()
+    })
+    .await;
+    let params: Vec<(String, String)> = [
+        ("CallSid", "CA0001"),
+        ("CallStatus", "canceled"),
+        ("From", "+66899990000"),
+        ("To", "+6621234567"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    let post = |signature: String| {
+        app.client
+            .post(app.url("/api/v1/telephony/twilio/status"))
+            .header("X-Twilio-Signature", signature)
+            .form(&params)
+            .send()
+    };
+    let resp = post("AAAA".into()).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.count("call_events").await, 0);
+    let signature = hotline_phone::twilio::sign("twilio-token", public_url, &params);
+    let resp = post(signature.clone()).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["result"]["action"], "candidate");
+    let again = post(signature).await.unwrap();
+    assert_eq!(again.status(), StatusCode::ACCEPTED);
+}

@@ -13,6 +13,10 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route(
             "/api/v1/telephony/call-events",
             web::post().to(telephony::receive),
+        )
+        .route(
+            "/api/v1/telephony/twilio/status",
+            web::post().to(telephony::twilio_status),
         );
 }
 
