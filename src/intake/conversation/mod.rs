@@ -145,6 +145,9 @@ pub struct Situation<'a> {
     pub danger: bool,
     /// The answer target for the case's urgency level, to tell the person how long to expect.
     pub expected_wait: Duration,
+    /// Indicators the case already has (from the person's words or earlier answers): the quick
+    /// question about one is not asked again.
+    pub known_flags: &'a [String],
 }
 
 /// One message for the bot to send.
@@ -294,8 +297,26 @@ impl Turn<'_> {
         }
     }
 
-    /// Sends the question for `step` and moves there.
+    /// Sends the question for `step` and moves there. A quick question whose answer the
+    /// conversation already has (the person wrote it) is skipped.
     fn ask(&mut self, step: Step) {
+        let known = |flag: &str| self.situation.known_flags.iter().any(|f| f == flag);
+        let step = match step {
+            Step::AskedMinor if known("minor") => Step::AskedCanLeave,
+            s => s,
+        };
+        let step = match step {
+            Step::AskedCanLeave if known("confinement") => Step::AskedDocuments,
+            s => s,
+        };
+        let step = match step {
+            Step::AskedDocuments if known("documents_seized") => Step::AskedCountry,
+            s => s,
+        };
+        let step = match step {
+            Step::AskedCountry if self.situation.country.is_some() => Step::AskedArea,
+            s => s,
+        };
         let asked = match step {
             Step::AskedMinor
             | Step::AskedCanLeave

@@ -21,6 +21,7 @@ fn situation(danger: bool) -> Situation<'static> {
         country: None,
         danger,
         expected_wait: Duration::from_secs(600),
+        known_flags: &[],
     }
 }
 
@@ -293,4 +294,27 @@ fn the_hand_off_promises_only_an_answer_to_someone_who_asked_never_to_be_contact
     let last = &replies.last().unwrap().text;
     assert_eq!(last, &texts().pack("en").texts.handoff_never_first);
     assert!(!last.contains("within"), "no promise of a time: {last}");
+}
+
+#[test]
+fn a_question_whose_answer_the_person_already_wrote_is_not_asked() {
+    let known = vec!["minor".to_owned(), "documents_seized".to_owned()];
+    let s = Situation {
+        known_flags: &known,
+        ..situation(false)
+    };
+    let mut state = Conversation::default();
+    for said in [
+        Said::Start,
+        Said::Choice("lang:en"),
+        Said::Choice("safe:yes"),
+        Said::Text("I am 16 and they took my passport"),
+    ] {
+        state = advance(&state, said, &s).next;
+    }
+    // Under 18 is known: the first quick question is "can you leave?".
+    assert_eq!(state.step, Step::AskedCanLeave);
+    let a = advance(&state, Said::Choice("ans:no"), &s);
+    // Documents are known too: straight to the country.
+    assert_eq!(a.next.step, Step::AskedCountry);
 }
