@@ -41,6 +41,10 @@ pub struct Texts {
     pub question_minor: String,
     pub question_can_leave: String,
     pub question_documents: String,
+    /// The same three questions for someone who speaks of themselves ("I am locked in").
+    pub question_minor_self: String,
+    pub question_can_leave_self: String,
+    pub question_documents_self: String,
     pub question_country: String,
     pub question_area: String,
     pub ask_contact: String,

@@ -24,6 +24,7 @@
 mod contact_back;
 mod hand_off;
 mod language_and_safety;
+mod person;
 mod quick_questions;
 mod telling;
 #[cfg(test)]
@@ -62,6 +63,9 @@ pub struct Conversation {
     /// they write.
     #[serde(default)]
     pub never_first: bool,
+    /// The person speaks of themselves: the quick questions say "you".
+    #[serde(default)]
+    pub about_self: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,6 +211,7 @@ impl Conversation {
             self.told = false;
             self.danger_shown = false;
             self.numbers_shown = false;
+            self.about_self = false;
         }
     }
 }
@@ -277,6 +282,12 @@ impl Turn<'_> {
             return;
         }
         if content {
+            // The story's first words decide whom the questions are about.
+            if let Said::Text(text) = said
+                && !self.next.told
+            {
+                self.next.about_self = person::speaks_of_self(text);
+            }
             self.next.told = true;
         }
         match self.next.step {

@@ -318,3 +318,23 @@ fn a_question_whose_answer_the_person_already_wrote_is_not_asked() {
     // Documents are known too: straight to the country.
     assert_eq!(a.next.step, Step::AskedCountry);
 }
+
+#[test]
+fn someone_who_speaks_of_themselves_is_asked_about_themselves() {
+    let (state, replies, _) = talk(&[
+        Said::Start,
+        Said::Choice("lang:en"),
+        Said::Choice("safe:yes"),
+        Said::Text("I am locked in a room at work"),
+    ]);
+    assert!(state.about_self);
+    let en = &texts().pack("en").texts;
+    assert!(replies.iter().any(|r| r.text == en.question_minor_self));
+    let (_, replies, _) = talk(&[
+        Said::Start,
+        Said::Choice("lang:en"),
+        Said::Choice("safe:yes"),
+        Said::Text("My sister is locked in a room at work"),
+    ]);
+    assert!(replies.iter().any(|r| r.text == en.question_minor));
+}
