@@ -228,7 +228,27 @@ fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> 
             allowed_channels: &cb.allowed_channels,
             last_inbound_at: chat.last_inbound_at,
         };
+        // The chat's own facts first, then the gate on the person's full rules, so the page
+        // says before anyone types what the API would refuse.
+        let gate = || {
+            let channel = crate::domain::Channel::parse("channel", &chat.channel).ok()?;
+            let decision = crate::safe_contact::decide(
+                &c.safe_contact_rules.rules,
+                channel,
+                crate::safe_contact::Purpose::CounselorMessage,
+                crate::safe_contact::Moment {
+                    at: ctx.now(),
+                    last_inbound_at: chat.last_inbound_at,
+                },
+                crate::safe_contact::Windows::new(ctx.settings.conversation.reply_window_hours),
+            );
+            match decision {
+                crate::safe_contact::Decision::Forbidden(why) => Some(why.reason()),
+                _ => None,
+            }
+        };
         let forbidden = crate::messaging::forbidden_reason(&facts, window, ctx.now())
+            .or_else(gate)
             .map(|why| reason_key(why).map_or_else(|| why.to_owned(), |k| t.get(k)));
         let pack = ctx.conversation.pack(c.language.as_deref().unwrap_or("en"));
         let rules = ContactRules {
