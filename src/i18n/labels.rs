@@ -56,5 +56,28 @@ pub fn dynamic_keys() -> Vec<String> {
             .map(|a| format!("history-{}", a.replace(['.', '_'], "-"))),
     );
     keys.extend(crate::console::dynamic_keys());
+    // Referrals (issue 14): statuses and outcomes on the partner's page, packet field labels.
+    let dashed = |prefix: &str, codes: Vec<&str>| -> Vec<String> {
+        codes
+            .iter()
+            .map(|c| format!("{prefix}-{}", c.replace('_', "-")))
+            .collect()
+    };
+    use crate::referrals::status::{Outcome, ReferralStatus};
+    keys.extend(dashed(
+        "referral-status",
+        ReferralStatus::ALL.iter().map(|s| s.as_str()).collect(),
+    ));
+    keys.extend(dashed(
+        "referral-outcome",
+        Outcome::ALL.iter().map(|o| o.as_str()).collect(),
+    ));
+    keys.extend(dashed(
+        "packet",
+        crate::referrals::rules::PacketField::ALL
+            .iter()
+            .map(|f| f.as_str())
+            .collect(),
+    ));
     keys
 }

@@ -7,7 +7,7 @@ mod all_cases;
 mod assets;
 mod case_page;
 mod login;
-mod page;
+pub(crate) mod page;
 mod phone_page;
 mod queue_page;
 mod search_page;
