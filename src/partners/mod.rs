@@ -5,6 +5,7 @@
 //! `referrals.stale_after_days` are flagged. A shelter's street address is confidential.
 
 pub mod demo;
+pub mod exchange;
 pub mod model;
 pub mod store;
 

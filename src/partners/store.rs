@@ -128,17 +128,41 @@ pub async fn create(
 ) -> Result<Uuid, PartnerError> {
     let input = input.parse()?;
     let mut tx = db.begin().await?;
-    let id = match &input.external_id {
-        Some(ext) => sqlx::query_as::<_, (Uuid,)>("SELECT id FROM partners WHERE external_id = $1")
-            .bind(ext)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map_or_else(Uuid::new_v4, |(id,)| id),
-        None => Uuid::new_v4(),
-    };
-    write(&mut *tx, keys, id, &input, true, now).await?;
+    let id = upsert_in(&mut tx, keys, input, now).await?;
     audit::record(&mut *tx, by, "partner.saved", None, json!({ "partner_id": id }), now).await?;
     tx.commit().await?;
+    Ok(id)
+}
+
+/// Writes a parsed entry in the caller's transaction: a new one, or (same `external_id`) the
+/// one it replaces, keeping its confidential address when the new entry has none.
+pub async fn upsert_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    keys: &KeyRing,
+    mut input: PartnerInput,
+    now: DateTime<Utc>,
+) -> Result<Uuid, PartnerError> {
+    let existing = match &input.external_id {
+        Some(ext) => sqlx::query_as::<_, (Uuid, Option<Vec<u8>>)>(
+            "SELECT id, street_address_enc FROM partners WHERE external_id = $1 FOR UPDATE",
+        )
+        .bind(ext)
+        .fetch_optional(&mut **tx)
+        .await?,
+        None => None,
+    };
+    let id = match existing {
+        Some((id, sealed)) => {
+            if input.street_address.is_none() {
+                input.street_address = sealed
+                    .map(|s| keys.open(&s).map_err(|_| PartnerError::Undecryptable))
+                    .transpose()?;
+            }
+            id
+        }
+        None => Uuid::new_v4(),
+    };
+    write(&mut **tx, keys, id, &input, true, now).await?;
     Ok(id)
 }
 

@@ -538,7 +538,7 @@ async fn a_referral_not_acknowledged_in_time_is_escalated_with_the_next_partner(
     let c = app.staff(Role::Counselor).await;
     let s = app.staff(Role::Supervisor).await;
     // threat_violence makes the case critical: 15 minutes to acknowledge.
-    let (_, sent, _) = referred(&app, &c, json!({ "threat_violence": "yes" })).await;
+    let (case, sent, _) = referred(&app, &c, json!({ "threat_violence": "yes" })).await;
     assert_eq!(sent["packet"]["urgency"], "critical");
     app.advance(899);
     app.run_jobs().await;
@@ -554,7 +554,10 @@ async fn a_referral_not_acknowledged_in_time_is_escalated_with_the_next_partner(
     assert!(items[0]["next_partner_id"].is_string());
     assert_ne!(items[0]["next_partner_id"], sent["partner"]["id"]);
 
-    // The counselor reaches the partner by phone and records the acknowledgement: settled.
+    // The counselor takes the case again, reaches the partner by phone and records the
+    // acknowledgement: settled.
+    let resp = app.post(&c, "/api/v1/queue/claim", &json!({ "case_id": case })).await;
+    assert_eq!(resp.status(), StatusCode::OK);
     let resp = app
         .post(&c, &format!("/api/v1/referrals/{}/status", sent["id"].as_str().unwrap()), &json!({ "status": "received" }))
         .await;
@@ -600,4 +603,52 @@ async fn a_declined_referral_prompts_a_re_referral_to_another_partner() {
         .post(&c, &format!("/api/v1/referrals/{}/status", sent["id"].as_str().unwrap()), &json!({ "status": "accepted" }))
         .await;
     assert_eq!(resp.status(), StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn an_hsds_import_with_a_bad_entry_imports_nothing_and_names_the_entry_and_field() {
+    use hotline::partners::exchange::{Format, export, import};
+    let source = spawn_app().await;
+    demo_directory(&source).await;
+    let text = export(&source.ctx, Format::Hsds).await.unwrap();
+    let mut doc: Value = serde_json::from_str(&text).unwrap();
+    doc["organizations"][3]["x_hotline"]["country"] = json!("XX");
+    doc["organizations"][5]["services"][0]["email"] = json!("not an address");
+
+    let app = spawn_app().await;
+    let errors = import(&app.ctx, Format::Hsds, &doc.to_string()).await.unwrap_err();
+    let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 2, "{shown:?}");
+    assert_eq!((errors[0].place.as_str(), errors[0].field.as_str()), ("organizations[3]", "country"));
+    assert_eq!((errors[1].place.as_str(), errors[1].field.as_str()), ("organizations[5]", "referral_email"));
+    assert_eq!(app.count("partners").await, 0, "nothing half-imported");
+
+    // A CSV row names its line.
+    let csv = export(&source.ctx, Format::Csv).await.unwrap();
+    let broken = csv.replacen(",police,TH,", ",polis,TH,", 1);
+    let errors = import(&app.ctx, Format::Csv, &broken).await.unwrap_err();
+    assert_eq!(errors.len(), 1);
+    let line = broken.lines().position(|l| l.contains(",polis,TH,")).unwrap() + 1;
+    assert_eq!(errors[0].place, format!("line {line}"));
+    assert_eq!(errors[0].field, "type");
+    assert_eq!(app.count("partners").await, 0);
+}
+
+#[tokio::test]
+async fn the_directory_survives_an_hsds_and_a_csv_round_trip_without_the_shelter_address() {
+    use hotline::partners::exchange::{Format, export, import};
+    let source = spawn_app().await;
+    demo_directory(&source).await;
+    for format in [Format::Hsds, Format::Csv] {
+        let first = export(&source.ctx, format).await.unwrap();
+        assert!(!first.contains("Example Road"), "addresses are never exported");
+        assert!(first.contains("demo-kh-embassy-yangon"));
+        let app = spawn_app().await;
+        assert_eq!(import(&app.ctx, format, &first).await.unwrap(), 17);
+        // Importing again updates the same entries.
+        assert_eq!(import(&app.ctx, format, &first).await.unwrap(), 17);
+        assert_eq!(app.count("partners").await, 17);
+        let second = export(&app.ctx, format).await.unwrap();
+        assert_eq!(first, second, "{format:?}");
+    }
 }
