@@ -73,6 +73,20 @@ pub fn dynamic_keys() -> Vec<String> {
         Outcome::ALL.iter().map(|o| o.as_str()).collect(),
     ));
     keys.extend(dashed(
+        "partner-type",
+        crate::partners::PartnerType::ALL
+            .iter()
+            .map(|t| t.as_str())
+            .collect(),
+    ));
+    keys.extend(dashed(
+        "override",
+        crate::referrals::consent::OverrideReason::ALL
+            .iter()
+            .map(|o| o.as_str())
+            .collect(),
+    ));
+    keys.extend(dashed(
         "packet",
         crate::referrals::rules::PacketField::ALL
             .iter()

@@ -652,3 +652,69 @@ async fn the_directory_survives_an_hsds_and_a_csv_round_trip_without_the_shelter
         assert_eq!(first, second, "{format:?}");
     }
 }
+
+async fn console_cookie(app: &TestApp, who: &Staff) -> String {
+    let resp = crate::console::sign_in(app, &who.email, &who.password).await;
+    let session = crate::console::cookie_value(&resp, "hotline_session").unwrap();
+    format!("hotline_session={session}")
+}
+
+#[tokio::test]
+async fn the_console_shows_the_directory_and_a_referral_card_with_ranked_partners() {
+    let app = spawn_app().await;
+    demo_directory(&app).await;
+    let c = app.staff(Role::Counselor).await;
+    let s = app.staff(Role::Supervisor).await;
+
+    let page = app.get_page("/console/partners", Some(&console_cookie(&app, &c).await)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Royal Embassy of Cambodia in Yangon"));
+    assert!(!html.contains("Example Road"), "no shelter address for a counselor");
+    assert!(!html.contains("⟦"), "every word is translated");
+    let html = app
+        .get_page("/console/partners", Some(&console_cookie(&app, &s).await))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Example Road"), "supervisors see it");
+
+    let case = claimed_case(&app, &c, "TH", "Songkhla", json!({ "minor": "yes" })).await;
+    let (_, _, token) = {
+        let police = partner_named(&app, &c, "Songkhla Provincial Police").await;
+        let consent = json!({ "partner_id": police["id"], "given_by": "parent", "how": "phone", "purpose": "rescue", "granted": true });
+        app.post(&c, &format!("/api/v1/cases/{case}/consents"), &consent).await;
+        let sent: Value = app
+            .post(&c, &format!("/api/v1/cases/{case}/referrals"), &json!({ "partner_id": police["id"], "summary": "x" }))
+            .await
+            .json()
+            .await
+            .unwrap();
+        ((), (), sent["link"].as_str().unwrap().rsplit('/').next().unwrap().to_owned())
+    };
+    let html = app
+        .get_page(&format!("/console/cases/{case}"), Some(&console_cookie(&app, &c).await))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"referral-form\""));
+    assert!(html.contains("id=\"referral-preview\""));
+    assert!(html.contains("child protection for a minor"));
+    assert!(html.contains("Sent, waiting for acknowledgement"));
+    assert!(!html.contains("⟦"));
+
+    // The partner's page follows the browser's language.
+    let thai = app
+        .client
+        .get(app.url(&format!("/r/{token}")))
+        .header("Accept-Language", "th")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(thai.contains("ยืนยันว่าได้รับแล้ว"));
+}
