@@ -301,11 +301,10 @@ pub async fn load_case(
     )
     .bind(case_id)
     .fetch_all(db);
-    let record = sqlx::query_as::<_, (Vec<u8>,)>(
-        "SELECT record_enc FROM case_records WHERE case_id = $1",
-    )
-    .bind(case_id)
-    .fetch_optional(db);
+    let record =
+        sqlx::query_as::<_, (Vec<u8>,)>("SELECT record_enc FROM case_records WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_optional(db);
     // Independent reads: run them at once, so a case costs one round trip of latency.
     let (row, messages, attachments, notes, linked_cases, history, record) = tokio::try_join!(
         row,
@@ -318,8 +317,7 @@ pub async fn load_case(
     )?;
     let record = record
         .map(|(sealed,)| {
-            serde_json::from_str(&open(&sealed)?)
-                .map_err(|_| CaseError::Undecryptable(case_id))
+            serde_json::from_str(&open(&sealed)?).map_err(|_| CaseError::Undecryptable(case_id))
         })
         .transpose()?;
     let row = row.ok_or(CaseError::NotFound)?;

@@ -17,7 +17,9 @@ pub mod line;
 pub mod telegram;
 mod unreadable;
 
-pub use email::{EmailChannel, EmailFailpoint, OutboundMail, EmailReader, ReadOutcome, read_mailbox_once};
+pub use email::{
+    EmailChannel, EmailFailpoint, EmailReader, OutboundMail, ReadOutcome, read_mailbox_once,
+};
 pub use leader_lock::LeaderLock;
 pub use line::LineChannel;
 pub use telegram::{PollOutcome, Poller, TelegramChannel, poll_telegram_once};

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::model::{
-    AlwaysOpen, Coverage, CountryPair, Day, Hours, OpeningHours, PartnerInput, PartnerType,
+    AlwaysOpen, CountryPair, Coverage, Day, Hours, OpeningHours, PartnerInput, PartnerType,
     Service, WeeklyHours,
 };
 use super::store::{self, View};
@@ -198,7 +198,11 @@ fn hours_cell(h: &Hours) -> String {
         Hours::AlwaysOpen(_) => "24h".into(),
         Hours::Weekly(w) => {
             let mut parts = vec![w.time_zone.clone()];
-            parts.extend(w.weekly.iter().map(|o| format!("{} {}-{}", o.day, o.opens, o.closes)));
+            parts.extend(
+                w.weekly
+                    .iter()
+                    .map(|o| format!("{} {}-{}", o.day, o.opens, o.closes)),
+            );
             parts.extend(w.holidays.iter().map(|d| format!("holiday {d}")));
             parts.join("; ")
         }
@@ -221,15 +225,27 @@ fn to_csv(entries: &[PartnerInput]) -> String {
                 .map(|c| format!("{}>{}", c.origin, c.destination))
                 .collect::<Vec<_>>()
                 .join("; "),
-            p.services.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; "),
+            p.services
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
             p.languages.join("; "),
             hours_cell(&p.hours),
             p.referral_email.clone().unwrap_or_default(),
             p.phone.clone().unwrap_or_default(),
             p.uses_links.to_string(),
-            p.verified_at.map(|d| crate::domain::time::format(&d)).unwrap_or_default(),
+            p.verified_at
+                .map(|d| crate::domain::time::format(&d))
+                .unwrap_or_default(),
         ];
-        out.push_str(&cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &cells
+                .iter()
+                .map(|c| csv_field(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push('\n');
     }
     out
@@ -309,7 +325,13 @@ fn parse_hours(place: &str, cell: &str) -> Result<Hours, ImportError> {
     let mut parts = cell.split(';').map(str::trim).filter(|p| !p.is_empty());
     let time_zone = parts
         .next()
-        .ok_or_else(|| bad(place, "hours", "is empty: write 24h or a time zone and opening hours"))?
+        .ok_or_else(|| {
+            bad(
+                place,
+                "hours",
+                "is empty: write 24h or a time zone and opening hours",
+            )
+        })?
         .to_owned();
     let mut weekly = Vec::new();
     let mut holidays = Vec::new();
@@ -318,12 +340,20 @@ fn parse_hours(place: &str, cell: &str) -> Result<Hours, ImportError> {
             holidays.push(d.trim().to_owned());
             continue;
         }
-        let (day, span) = part
-            .split_once(' ')
-            .ok_or_else(|| bad(place, "hours", format!("'{part}' is not like 'mon 08:30-16:30'")))?;
-        let (opens, closes) = span
-            .split_once('-')
-            .ok_or_else(|| bad(place, "hours", format!("'{part}' is not like 'mon 08:30-16:30'")))?;
+        let (day, span) = part.split_once(' ').ok_or_else(|| {
+            bad(
+                place,
+                "hours",
+                format!("'{part}' is not like 'mon 08:30-16:30'"),
+            )
+        })?;
+        let (opens, closes) = span.split_once('-').ok_or_else(|| {
+            bad(
+                place,
+                "hours",
+                format!("'{part}' is not like 'mon 08:30-16:30'"),
+            )
+        })?;
         weekly.push(OpeningHours {
             day: Day::parse("hours", day).map_err(|e| bad(place, "hours", e.message))?,
             opens: opens.trim().to_owned(),
@@ -342,18 +372,31 @@ fn from_csv(text: &str) -> Result<Vec<PartnerInput>, Vec<ImportError>> {
     let Some(((_, header), rows)) = records.split_first() else {
         return Err(vec![bad("line 1", "-", "the file is empty")]);
     };
-    if header.iter().map(String::as_str).ne(CSV_HEADER.iter().copied()) {
-        return Err(vec![bad("line 1", "-", format!("the header must be: {}", CSV_HEADER.join(",")))]);
+    if header
+        .iter()
+        .map(String::as_str)
+        .ne(CSV_HEADER.iter().copied())
+    {
+        return Err(vec![bad(
+            "line 1",
+            "-",
+            format!("the header must be: {}", CSV_HEADER.join(",")),
+        )]);
     }
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for (line, cells) in rows {
         let place = format!("line {line}");
         if cells.len() != CSV_HEADER.len() {
-            errors.push(bad(&place, "-", format!("has {} cells, not {}", cells.len(), CSV_HEADER.len())));
+            errors.push(bad(
+                &place,
+                "-",
+                format!("has {} cells, not {}", cells.len(), CSV_HEADER.len()),
+            ));
             continue;
         }
-        let cell = |name: &str| cells[CSV_HEADER.iter().position(|h| *h == name).unwrap_or(0)].trim();
+        let cell =
+            |name: &str| cells[CSV_HEADER.iter().position(|h| *h == name).unwrap_or(0)].trim();
         let row = (|| -> Result<PartnerInput, ImportError> {
             let bool_cell = |name: &str| match cell(name) {
                 "true" | "yes" | "1" => Ok(true),
@@ -364,13 +407,24 @@ fn from_csv(text: &str) -> Result<Vec<PartnerInput>, Vec<ImportError>> {
                 .iter()
                 .map(|pair| {
                     pair.split_once('>')
-                        .map(|(o, d)| CountryPair { origin: o.trim().into(), destination: d.trim().into() })
-                        .ok_or_else(|| bad(&place, "cross_border", format!("'{pair}' is not like KH>TH")))
+                        .map(|(o, d)| CountryPair {
+                            origin: o.trim().into(),
+                            destination: d.trim().into(),
+                        })
+                        .ok_or_else(|| {
+                            bad(
+                                &place,
+                                "cross_border",
+                                format!("'{pair}' is not like KH>TH"),
+                            )
+                        })
                 })
                 .collect::<Result<_, _>>()?;
             let services = split_list(cell("services"))
                 .iter()
-                .map(|s| Service::parse("services", s).map_err(|e| bad(&place, "services", e.message)))
+                .map(|s| {
+                    Service::parse("services", s).map_err(|e| bad(&place, "services", e.message))
+                })
                 .collect::<Result<_, _>>()?;
             let verified_at = match cell("verified_at") {
                 "" => None,
@@ -382,7 +436,8 @@ fn from_csv(text: &str) -> Result<Vec<PartnerInput>, Vec<ImportError>> {
             };
             let input = PartnerInput {
                 name: cell("name").to_owned(),
-                partner_type: PartnerType::parse("type", cell("type")).map_err(|e| bad(&place, "type", e.message))?,
+                partner_type: PartnerType::parse("type", cell("type"))
+                    .map_err(|e| bad(&place, "type", e.message))?,
                 country: cell("country").to_owned(),
                 coverage: Coverage {
                     provinces: split_list(cell("provinces")),
@@ -406,12 +461,20 @@ fn from_csv(text: &str) -> Result<Vec<PartnerInput>, Vec<ImportError>> {
             Err(e) => errors.push(e),
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 fn from_hsds(text: &str) -> Result<Vec<PartnerInput>, Vec<ImportError>> {
     let doc: Value = serde_json::from_str(text).map_err(|e| {
-        vec![bad(&format!("line {}", e.line()), "-", format!("not valid JSON: {e}"))]
+        vec![bad(
+            &format!("line {}", e.line()),
+            "-",
+            format!("not valid JSON: {e}"),
+        )]
     })?;
     let Some(orgs) = doc.get("organizations").and_then(Value::as_array) else {
         return Err(vec![bad("line 1", "organizations", "is required (a list)")]);
@@ -421,16 +484,23 @@ fn from_hsds(text: &str) -> Result<Vec<PartnerInput>, Vec<ImportError>> {
     for (i, org) in orgs.iter().enumerate() {
         let place = format!("organizations[{i}]");
         let row = (|| -> Result<PartnerInput, ImportError> {
-            let ext: Extension = serde_json::from_value(org.get("x_hotline").cloned().unwrap_or(Value::Null))
-                .map_err(|e| bad(&place, "x_hotline", e.to_string()))?;
+            let ext: Extension =
+                serde_json::from_value(org.get("x_hotline").cloned().unwrap_or(Value::Null))
+                    .map_err(|e| bad(&place, "x_hotline", e.to_string()))?;
             let service = org.pointer("/services/0");
             let text_at = |v: Option<&Value>, path: &str| {
-                v.and_then(|v| v.pointer(path)).and_then(Value::as_str).map(str::to_owned)
+                v.and_then(|v| v.pointer(path))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
             };
             let languages = service
                 .and_then(|s| s.get("languages"))
                 .and_then(Value::as_array)
-                .map(|ls| ls.iter().filter_map(|l| l.get("code").and_then(Value::as_str).map(str::to_owned)).collect())
+                .map(|ls| {
+                    ls.iter()
+                        .filter_map(|l| l.get("code").and_then(Value::as_str).map(str::to_owned))
+                        .collect()
+                })
                 .unwrap_or_default();
             let hours = if ext.hours_24h {
                 Hours::AlwaysOpen(AlwaysOpen::AllDay)
@@ -449,17 +519,31 @@ fn from_hsds(text: &str) -> Result<Vec<PartnerInput>, Vec<ImportError>> {
                         .iter()
                         .position(|d| *d == byday)
                         .map(|k| Day::ALL[k])
-                        .ok_or_else(|| bad(&place, &format!("{field}.byday"), "must be MO to SU"))?;
+                        .ok_or_else(|| {
+                            bad(&place, &format!("{field}.byday"), "must be MO to SU")
+                        })?;
                     if let Some(tz) = s.get("timezone_name").and_then(Value::as_str) {
                         time_zone = tz.to_owned();
                     }
                     weekly.push(OpeningHours {
                         day,
-                        opens: s.get("opens_at").and_then(Value::as_str).unwrap_or("").to_owned(),
-                        closes: s.get("closes_at").and_then(Value::as_str).unwrap_or("").to_owned(),
+                        opens: s
+                            .get("opens_at")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_owned(),
+                        closes: s
+                            .get("closes_at")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_owned(),
                     });
                 }
-                Hours::Weekly(WeeklyHours { time_zone, weekly, holidays: ext.holidays.clone() })
+                Hours::Weekly(WeeklyHours {
+                    time_zone,
+                    weekly,
+                    holidays: ext.holidays.clone(),
+                })
             };
             let input = PartnerInput {
                 name: text_at(Some(org), "/name").unwrap_or_default(),
@@ -483,11 +567,19 @@ fn from_hsds(text: &str) -> Result<Vec<PartnerInput>, Vec<ImportError>> {
             Err(e) => errors.push(e),
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Checks every entry, then writes all of them in one transaction, or none.
-pub async fn import(ctx: &AppContext, format: Format, text: &str) -> Result<usize, Vec<ImportError>> {
+pub async fn import(
+    ctx: &AppContext,
+    format: Format,
+    text: &str,
+) -> Result<usize, Vec<ImportError>> {
     let entries = match format {
         Format::Hsds => from_hsds(text)?,
         Format::Csv => from_csv(text)?,
@@ -498,8 +590,15 @@ pub async fn import(ctx: &AppContext, format: Format, text: &str) -> Result<usiz
         for entry in entries {
             store::upsert_in(&mut tx, &ctx.keys, entry, ctx.now()).await?;
         }
-        crate::auth::audit::record(&mut *tx, None, "partners.imported", None, json!({ "entries": n }), ctx.now())
-            .await?;
+        crate::auth::audit::record(
+            &mut *tx,
+            None,
+            "partners.imported",
+            None,
+            json!({ "entries": n }),
+            ctx.now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok::<(), super::PartnerError>(())
     };

@@ -238,7 +238,16 @@ impl PartnerPatch {
         macro_rules! take {
             ($($f:ident),*) => {$( if let Some(v) = self.$f { p.$f = v; } )*};
         }
-        take!(name, partner_type, country, coverage, languages, hours, services, uses_links);
+        take!(
+            name,
+            partner_type,
+            country,
+            coverage,
+            languages,
+            hours,
+            services,
+            uses_links
+        );
         if self.referral_email.is_some() {
             p.referral_email = self.referral_email;
         }
@@ -267,7 +276,9 @@ fn email(raw: &str) -> Result<String, FieldError> {
         && e.split_once('@').is_some_and(|(user, domain)| {
             !user.is_empty() && domain.contains('.') && !domain.starts_with('.')
         })
-        && !e.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',');
+        && !e
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',');
     if ok {
         Ok(e.to_owned())
     } else {
@@ -284,9 +295,10 @@ impl PartnerInput {
         let country = CountryCode::parse("country", &self.country)?;
         let mut coverage = self.coverage;
         for (i, pair) in coverage.cross_border.iter_mut().enumerate() {
-            pair.origin = CountryCode::parse(&format!("coverage.cross_border[{i}].origin"), &pair.origin)?
-                .as_str()
-                .to_owned();
+            pair.origin =
+                CountryCode::parse(&format!("coverage.cross_border[{i}].origin"), &pair.origin)?
+                    .as_str()
+                    .to_owned();
             pair.destination = CountryCode::parse(
                 &format!("coverage.cross_border[{i}].destination"),
                 &pair.destination,
@@ -301,7 +313,9 @@ impl PartnerInput {
             .languages
             .iter()
             .enumerate()
-            .map(|(i, l)| LanguageTag::parse(&format!("languages[{i}]"), l).map(|t| t.as_str().to_owned()))
+            .map(|(i, l)| {
+                LanguageTag::parse(&format!("languages[{i}]"), l).map(|t| t.as_str().to_owned())
+            })
             .collect::<Result<_, _>>()?;
         let referral_email = self
             .referral_email

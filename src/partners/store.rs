@@ -6,8 +6,8 @@ use serde_json::json;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-use super::model::{Coverage, Hours, Partner, PartnerInput, PartnerPatch, PartnerType, Service};
 use super::PartnerError;
+use super::model::{Coverage, Hours, Partner, PartnerInput, PartnerPatch, PartnerType, Service};
 use crate::auth::audit;
 use crate::crypto::KeyRing;
 use crate::domain::UserId;
@@ -49,7 +49,10 @@ impl Row {
         let coverage: Coverage = serde_json::from_value(self.coverage).map_err(bad)?;
         let hours: Hours = serde_json::from_value(self.hours).map_err(bad)?;
         let street_address = match (view.reveal_address, self.street_address_enc) {
-            (true, Some(sealed)) => Some(keys.open(&sealed).map_err(|_| PartnerError::Undecryptable)?),
+            (true, Some(sealed)) => Some(
+                keys.open(&sealed)
+                    .map_err(|_| PartnerError::Undecryptable)?,
+            ),
             _ => None,
         };
         Ok(Partner {
@@ -68,9 +71,9 @@ impl Row {
                 .filter_map(|s| Service::parse("services", s).ok())
                 .collect(),
             uses_links: self.uses_links,
-            stale: self.verified_at.is_none_or(|at| {
-                view.now - at > chrono::Duration::days(view.stale_after_days)
-            }),
+            stale: self
+                .verified_at
+                .is_none_or(|at| view.now - at > chrono::Duration::days(view.stale_after_days)),
             verified_at: self.verified_at,
             active: self.active,
             street_address,
@@ -129,7 +132,15 @@ pub async fn create(
     let input = input.parse()?;
     let mut tx = db.begin().await?;
     let id = upsert_in(&mut tx, keys, input, now).await?;
-    audit::record(&mut *tx, by, "partner.saved", None, json!({ "partner_id": id }), now).await?;
+    audit::record(
+        &mut *tx,
+        by,
+        "partner.saved",
+        None,
+        json!({ "partner_id": id }),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -143,12 +154,14 @@ pub async fn upsert_in(
     now: DateTime<Utc>,
 ) -> Result<Uuid, PartnerError> {
     let existing = match &input.external_id {
-        Some(ext) => sqlx::query_as::<_, (Uuid, Option<Vec<u8>>)>(
-            "SELECT id, street_address_enc FROM partners WHERE external_id = $1 FOR UPDATE",
-        )
-        .bind(ext)
-        .fetch_optional(&mut **tx)
-        .await?,
+        Some(ext) => {
+            sqlx::query_as::<_, (Uuid, Option<Vec<u8>>)>(
+                "SELECT id, street_address_enc FROM partners WHERE external_id = $1 FOR UPDATE",
+            )
+            .bind(ext)
+            .fetch_optional(&mut **tx)
+            .await?
+        }
         None => None,
     };
     let id = match existing {
@@ -218,8 +231,15 @@ pub async fn update(
     let active = patch.active.unwrap_or(active);
     let changed = patch.apply(current).parse()?;
     write(&mut *tx, keys, id, &changed, active, now).await?;
-    audit::record(&mut *tx, Some(by), "partner.changed", None, json!({ "partner_id": id }), now)
-        .await?;
+    audit::record(
+        &mut *tx,
+        Some(by),
+        "partner.changed",
+        None,
+        json!({ "partner_id": id }),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -253,5 +273,7 @@ pub async fn list(
     .bind(only_active)
     .fetch_all(db)
     .await?;
-    rows.into_iter().map(|r| r.into_partner(keys, view)).collect()
+    rows.into_iter()
+        .map(|r| r.into_partner(keys, view))
+        .collect()
 }

@@ -110,7 +110,11 @@ pub async fn record_consent(
     audit::record(
         &mut *tx,
         Some(actor.id),
-        if form.granted { "consent.granted" } else { "consent.refused" },
+        if form.granted {
+            "consent.granted"
+        } else {
+            "consent.refused"
+        },
         Some(case_id),
         json!({ "consent_id": id, "partner_id": form.partner_id, "partner_type": form.partner_type,
                 "given_by": form.given_by, "how": form.how }),

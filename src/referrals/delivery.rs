@@ -12,10 +12,10 @@ use hotline_contract::SendError;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
+use super::ReferralError;
 use super::rules::ReferralRules;
 use super::status::ReferralStatus;
 use super::steps::{self, By, Details};
-use super::ReferralError;
 use crate::context::AppContext;
 use crate::jobs::JobHandler;
 use crate::partners::PartnerType;
@@ -130,7 +130,13 @@ impl JobHandler for SendReferralEmail {
             };
             let body = ctx.keys.open(&email.body_enc)?;
             match mail
-                .send_to_partner(&email.to_address, &email.subject, &body, &email.message_id, ctx.now())
+                .send_to_partner(
+                    &email.to_address,
+                    &email.subject,
+                    &body,
+                    &email.message_id,
+                    ctx.now(),
+                )
                 .await
             {
                 Ok(()) => {

@@ -49,10 +49,11 @@ pub async fn next_partner(
         now: ctx.now(),
     };
     let partners = store::list(&ctx.db, &ctx.keys, view, true).await?;
-    let tried: Vec<(Uuid,)> = sqlx::query_as("SELECT DISTINCT partner_id FROM referrals WHERE case_id = $1")
-        .bind(case_id)
-        .fetch_all(&ctx.db)
-        .await?;
+    let tried: Vec<(Uuid,)> =
+        sqlx::query_as("SELECT DISTINCT partner_id FROM referrals WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_all(&ctx.db)
+            .await?;
     let ranked = suggestions::suggest(
         &facts,
         partners,
@@ -75,12 +76,11 @@ impl JobHandler for EscalateReferral {
     ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>> {
         Box::pin(async move {
             let id: Uuid = serde_json::from_value(payload["referral_id"].clone())?;
-            let row: Option<(String, CaseId, Option<DateTime<Utc>>)> = sqlx::query_as(
-                "SELECT status, case_id, escalated_at FROM referrals WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_optional(&ctx.db)
-            .await?;
+            let row: Option<(String, CaseId, Option<DateTime<Utc>>)> =
+                sqlx::query_as("SELECT status, case_id, escalated_at FROM referrals WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&ctx.db)
+                    .await?;
             let Some((status, case_id, escalated)) = row else {
                 return Ok(());
             };

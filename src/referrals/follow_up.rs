@@ -12,8 +12,8 @@ use super::status::{Outcome, ReferralStatus, Step};
 use super::steps::{self, By, Details};
 use crate::auth::{Actor, audit};
 use crate::crypto::KeyRing;
-use crate::domain::report::FreeText;
 use crate::domain::CaseId;
+use crate::domain::report::FreeText;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -58,7 +58,16 @@ pub async fn record_step(
     };
     let mut tx = db.begin().await?;
     crate::cases::ensure_may_change(&mut tx, case_id, actor, now).await?;
-    let applied = steps::apply(&mut tx, keys, referral_id, form.status, By::Staff(actor.id), details, now).await?;
+    let applied = steps::apply(
+        &mut tx,
+        keys,
+        referral_id,
+        form.status,
+        By::Staff(actor.id),
+        details,
+        now,
+    )
+    .await?;
     if applied.step == Step::Refused {
         return Err(ReferralError::InvalidTransition {
             from: applied.from.to_string(),

@@ -101,8 +101,14 @@ const SELECT: &str = "SELECT r.id, r.reference, r.case_id, r.partner_id, p.name 
     LEFT JOIN LATERAL (SELECT delivery, last_error, sent_at FROM referral_emails
                        WHERE referral_id = r.id ORDER BY created_at DESC LIMIT 1) e ON TRUE";
 
-async fn steps(db: impl PgExecutor<'_>, ids: &[Uuid]) -> Result<Vec<(Uuid, StepView)>, sqlx::Error> {
-    let rows: Vec<(Uuid, String, String, Option<String>, DateTime<Utc>)> = sqlx::query_as(
+/// A step row: referral, status, by kind, by user's email, when.
+type StepRow = (Uuid, String, String, Option<String>, DateTime<Utc>);
+
+async fn steps(
+    db: impl PgExecutor<'_>,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, StepView)>, sqlx::Error> {
+    let rows: Vec<StepRow> = sqlx::query_as(
         "SELECT s.referral_id, s.status, s.by_kind, u.email, s.at FROM referral_steps s
          LEFT JOIN users u ON u.id = s.by_user WHERE s.referral_id = ANY($1) ORDER BY s.at, s.id",
     )
@@ -130,8 +136,12 @@ fn view(keys: &KeyRing, row: Row, steps: Vec<StepView>) -> Result<ReferralView, 
         s.map(|s| keys.open(&s).map_err(|_| ReferralError::Undecryptable))
             .transpose()
     };
-    let packet = serde_json::from_str(&keys.open(&row.packet_enc).map_err(|_| ReferralError::Undecryptable)?)
-        .map_err(|e| ReferralError::Internal(anyhow::Error::new(e)))?;
+    let packet = serde_json::from_str(
+        &keys
+            .open(&row.packet_enc)
+            .map_err(|_| ReferralError::Undecryptable)?,
+    )
+    .map_err(|e| ReferralError::Internal(anyhow::Error::new(e)))?;
     Ok(ReferralView {
         id: row.id,
         reference: row.reference,
@@ -184,7 +194,10 @@ async fn load(ctx: &AppContext, rows: Vec<Row>) -> Result<Vec<ReferralView>, Ref
     Ok(out)
 }
 
-pub async fn case_referrals(ctx: &AppContext, case_id: CaseId) -> Result<Vec<ReferralView>, ReferralError> {
+pub async fn case_referrals(
+    ctx: &AppContext,
+    case_id: CaseId,
+) -> Result<Vec<ReferralView>, ReferralError> {
     sqlx::query("SELECT 1 FROM cases WHERE id = $1")
         .bind(case_id)
         .fetch_optional(&ctx.db)

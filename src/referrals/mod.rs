@@ -36,7 +36,9 @@ pub enum ReferralError {
     Partner(#[from] crate::partners::PartnerError),
     #[error("{0}")]
     Invalid(#[from] FieldError),
-    #[error("the person has not consented to this referral; record consent, or an override with its reason")]
+    #[error(
+        "the person has not consented to this referral; record consent, or an override with its reason"
+    )]
     ConsentRequired,
     #[error("a referral cannot go from {from} to {to}")]
     InvalidTransition { from: String, to: String },
@@ -56,13 +58,15 @@ impl From<ReferralError> for crate::error::ApiError {
             ReferralError::Case(c) => c.into(),
             ReferralError::Partner(p) => p.into(),
             ReferralError::Invalid(f) => ApiError::field(f),
-            e @ ReferralError::ConsentRequired => ApiError::conflict("consent_required", e.to_string()),
+            e @ ReferralError::ConsentRequired => {
+                ApiError::conflict("consent_required", e.to_string())
+            }
             e @ ReferralError::InvalidTransition { .. } => {
                 ApiError::conflict("invalid_transition", e.to_string())
             }
-            ReferralError::Undecryptable => {
-                ApiError::Internal(anyhow::anyhow!("referral data cannot be opened with the current keys"))
-            }
+            ReferralError::Undecryptable => ApiError::Internal(anyhow::anyhow!(
+                "referral data cannot be opened with the current keys"
+            )),
             ReferralError::Database(db) => db.into(),
             ReferralError::Internal(e) => ApiError::Internal(e),
         }

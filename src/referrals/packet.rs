@@ -38,9 +38,14 @@ pub fn needs(facts: &CaseFacts, home_country: &str) -> Vec<&'static str> {
         out.push("consular");
         out.push("repatriation");
     }
-    if ["forced_labour", "forced_labour_fishing", "unpaid_wages", "at_sea"]
-        .iter()
-        .any(|s| facts.has(s))
+    if [
+        "forced_labour",
+        "forced_labour_fishing",
+        "unpaid_wages",
+        "at_sea",
+    ]
+    .iter()
+    .any(|s| facts.has(s))
     {
         out.push("labour_rights");
     }
@@ -67,12 +72,9 @@ pub fn build(
                 "province": facts.province,
                 "district": facts.district,
             }),
-            PacketField::DangerIndicators => json!(
-                DANGER
-                    .iter()
-                    .filter(|d| facts.has(d))
-                    .collect::<Vec<_>>()
-            ),
+            PacketField::DangerIndicators => {
+                json!(DANGER.iter().filter(|d| facts.has(d)).collect::<Vec<_>>())
+            }
             PacketField::SafeContact => {
                 let c = &facts.safe_contact;
                 // Someone who asked never to be contacted first is reached through the hotline.
@@ -88,11 +90,11 @@ pub fn build(
             PacketField::Needs => json!(needs(facts, home_country)),
             PacketField::Languages => json!(facts.languages),
             PacketField::Sex => json!(record.map(|r| r.sex)),
-            PacketField::AgeBand => json!(record.map(|r| r.age_band).or_else(|| {
-                facts
-                    .is_minor()
-                    .then_some(super::record::AgeBand::Under18)
-            })),
+            PacketField::AgeBand => json!(
+                record
+                    .map(|r| r.age_band)
+                    .or_else(|| { facts.is_minor().then_some(super::record::AgeBand::Under18) })
+            ),
             PacketField::Nationality => json!(facts.nationality),
             PacketField::Documents => json!({
                 "documents_seized": facts.has("documents_seized"),
@@ -119,13 +121,20 @@ mod tests {
         };
         facts.safe_contact.phone = Some("+66812345678".into());
         let p = build(
-            &[PacketField::Reference, PacketField::Nationality, PacketField::Documents],
+            &[
+                PacketField::Reference,
+                PacketField::Nationality,
+                PacketField::Documents,
+            ],
             &facts,
             "H-1-R1",
             "summary",
             "TH",
         );
-        let keys: Vec<&String> = p.as_object().map(|o| o.keys().collect()).unwrap_or_default();
+        let keys: Vec<&String> = p
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
         assert_eq!(keys, ["documents", "nationality", "reference"]);
         assert!(!p.to_string().contains("+66812345678"));
     }

@@ -76,8 +76,12 @@ async fn check(
     if now >= claims.expires_at.min(row.link_expires_at) {
         return Ok(Err(Unusable::Expired));
     }
-    let packet = serde_json::from_str(&keys.open(&row.packet_enc).map_err(|_| ReferralError::Undecryptable)?)
-        .map_err(|e| ReferralError::Internal(anyhow::Error::new(e)))?;
+    let packet = serde_json::from_str(
+        &keys
+            .open(&row.packet_enc)
+            .map_err(|_| ReferralError::Undecryptable)?,
+    )
+    .map_err(|e| ReferralError::Internal(anyhow::Error::new(e)))?;
     Ok(Ok(Linked {
         referral_id: claims.referral_id,
         case_id: row.case_id,
@@ -117,8 +121,13 @@ pub async fn view(
 pub enum PartnerAction {
     Acknowledge,
     Accept,
-    Decline { reason: String },
-    Outcome { outcome: Outcome, note: Option<String> },
+    Decline {
+        reason: String,
+    },
+    Outcome {
+        outcome: Outcome,
+        note: Option<String>,
+    },
 }
 
 impl PartnerAction {
@@ -196,7 +205,16 @@ pub async fn act(
         ),
     };
     let mut tx = db.begin().await?;
-    let applied = steps::apply(&mut tx, keys, linked.referral_id, to, By::Partner, details, now).await?;
+    let applied = steps::apply(
+        &mut tx,
+        keys,
+        linked.referral_id,
+        to,
+        By::Partner,
+        details,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(match applied.step {
         Step::Moves => Acted::Done(to),

@@ -239,7 +239,9 @@ pub async fn load_record(
             .fetch_optional(db)
             .await?;
     row.map(|(sealed,)| {
-        let text = keys.open(&sealed).map_err(|_| ReferralError::Undecryptable)?;
+        let text = keys
+            .open(&sealed)
+            .map_err(|_| ReferralError::Undecryptable)?;
         serde_json::from_str(&text).map_err(|e| ReferralError::Internal(anyhow::Error::new(e)))
     })
     .transpose()
@@ -258,20 +260,27 @@ mod tests {
 
     #[test]
     fn an_age_under_18_fills_an_unknown_band_and_contradicting_it_is_refused() {
-        let r = record(json!({"sex": "female", "age": 16, "age_band": "unknown", "status": "potential"}));
+        let r = record(
+            json!({"sex": "female", "age": 16, "age_band": "unknown", "status": "potential"}),
+        );
         assert_eq!(r.map(|r| r.age_band), Ok(AgeBand::Under18));
-        let r = record(json!({"sex": "female", "age": 16, "age_band": "adult", "status": "potential"}));
+        let r =
+            record(json!({"sex": "female", "age": 16, "age_band": "adult", "status": "potential"}));
         assert_eq!(r.map(|r| r.age_band), Err("age_band".to_owned()));
     }
 
     #[test]
     fn countries_are_normalised_and_unknown_ones_named() {
-        let r = record(json!({"sex": "male", "age_band": "adult", "nationality": "kh",
-            "origin": {"country": "KH", "province": "Kampot"}, "status": "presumed"}))
+        let r = record(
+            json!({"sex": "male", "age_band": "adult", "nationality": "kh",
+            "origin": {"country": "KH", "province": "Kampot"}, "status": "presumed"}),
+        )
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(r.nationality.as_deref(), Some("KH"));
-        let r = record(json!({"sex": "male", "age_band": "adult", "origin": {"country": "XX"},
-            "status": "presumed"}));
+        let r = record(
+            json!({"sex": "male", "age_band": "adult", "origin": {"country": "XX"},
+            "status": "presumed"}),
+        );
         assert_eq!(r.err(), Some("origin.country".to_owned()));
     }
 }

@@ -68,6 +68,9 @@ impl ReferralRules {
                 return (l.as_str(), text.as_str());
             }
         }
-        ("en", texts.and_then(|m| m.get("en")).map_or("", String::as_str))
+        (
+            "en",
+            texts.and_then(|m| m.get("en")).map_or("", String::as_str),
+        )
     }
 }

@@ -73,13 +73,16 @@ impl ReferralStatus {
         if to == Received && matches!(self, Accepted | Rejected | Completed) {
             return Step::AlreadyDone;
         }
-        let moves = match (self, to) {
-            (Draft, Requested | Cancelled) => true,
-            (Requested, Received | Accepted | Rejected | Cancelled | Failed) => true,
-            (Received, Accepted | Rejected | Cancelled) => true,
-            (Accepted, Completed | Cancelled) => true,
-            _ => false,
-        };
+        let moves = matches!(
+            (self, to),
+            (Draft, Requested | Cancelled)
+                | (
+                    Requested,
+                    Received | Accepted | Rejected | Cancelled | Failed
+                )
+                | (Received, Accepted | Rejected | Cancelled)
+                | (Accepted, Completed | Cancelled)
+        );
         if moves {
             Step::Moves
         } else if !self.is_closed() && to.progress() < self.progress() {

@@ -72,7 +72,11 @@ pub async fn apply(
     let from = ReferralStatus::parse("status", &from)?;
     let step = from.step_to(to);
     if step != Step::Moves {
-        return Ok(Applied { step, from, case_id });
+        return Ok(Applied {
+            step,
+            from,
+            case_id,
+        });
     }
     if to == ReferralStatus::Rejected && details.reason.is_none() {
         return Err(crate::domain::FieldError::new("reason", "is required to decline").into());

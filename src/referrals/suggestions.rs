@@ -43,7 +43,12 @@ pub fn suggest(
     out
 }
 
-fn score(facts: &CaseFacts, partner: Partner, abroad: bool, now: DateTime<Utc>) -> Option<Suggestion> {
+fn score(
+    facts: &CaseFacts,
+    partner: Partner,
+    abroad: bool,
+    now: DateTime<Utc>,
+) -> Option<Suggestion> {
     let mut reasons = Vec::new();
     let mut points = 0;
     let place = facts
@@ -54,11 +59,14 @@ fn score(facts: &CaseFacts, partner: Partner, abroad: bool, now: DateTime<Utc>) 
     // to the destination they were taken to.
     let origin = facts.nationality.as_deref();
     let pair = origin.and_then(|o| {
-        [facts.country.as_deref(), facts.destination_country.as_deref()]
-            .into_iter()
-            .flatten()
-            .filter(|d| *d != o)
-            .find_map(|d| partner.covers_pair(o, d))
+        [
+            facts.country.as_deref(),
+            facts.destination_country.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|d| *d != o)
+        .find_map(|d| partner.covers_pair(o, d))
     });
     match (place, pair) {
         (_, Some(pair)) => {
@@ -66,7 +74,11 @@ fn score(facts: &CaseFacts, partner: Partner, abroad: bool, now: DateTime<Utc>) 
             reasons.push(pair);
         }
         (Some(place), None) => {
-            points += if place.starts_with("covers all") { 2 } else { 3 };
+            points += if place.starts_with("covers all") {
+                2
+            } else {
+                3
+            };
             reasons.push(place);
         }
         (None, None) => return None,
@@ -84,7 +96,9 @@ fn score(facts: &CaseFacts, partner: Partner, abroad: bool, now: DateTime<Utc>) 
         points += 1;
         reasons.push("repatriation".into());
     }
-    if facts.in_immediate_danger() && (partner.partner_type == PartnerType::Police || has(Service::Rescue)) {
+    if facts.in_immediate_danger()
+        && (partner.partner_type == PartnerType::Police || has(Service::Rescue))
+    {
         points += 3;
         reasons.push("rescue for someone in immediate danger".into());
     }
@@ -92,19 +106,26 @@ fn score(facts: &CaseFacts, partner: Partner, abroad: bool, now: DateTime<Utc>) 
         points += 3;
         reasons.push("health care for an injury".into());
     }
-    if facts.has("forced_labour") || facts.has("unpaid_wages") || facts.has("forced_labour_fishing") || facts.has("at_sea") {
-        if partner.partner_type == PartnerType::LabourInspection || has(Service::LabourRights) {
-            points += 2;
-            reasons.push("labour rights".into());
-        }
+    let labour_case = [
+        "forced_labour",
+        "unpaid_wages",
+        "forced_labour_fishing",
+        "at_sea",
+    ]
+    .iter()
+    .any(|s| facts.has(s));
+    if labour_case
+        && (partner.partner_type == PartnerType::LabourInspection || has(Service::LabourRights))
+    {
+        points += 2;
+        reasons.push("labour rights".into());
     }
     let primary = |tag: &str| tag.split('-').next().unwrap_or(tag).to_owned();
-    if let Some(lang) = facts.languages.iter().find(|l| {
-        partner
-            .languages
-            .iter()
-            .any(|p| primary(p) == primary(l))
-    }) {
+    if let Some(lang) = facts
+        .languages
+        .iter()
+        .find(|l| partner.languages.iter().any(|p| primary(p) == primary(l)))
+    {
         points += 1;
         reasons.push(format!("speaks {lang}"));
     }

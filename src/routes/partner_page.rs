@@ -61,7 +61,12 @@ fn shown(t: &Tr, token: &str, l: &Linked) -> Shown {
         .as_object()
         .map(|o| {
             o.iter()
-                .map(|(k, v)| (t.get_or(&format!("packet-{}", k.replace('_', "-")), k), text_of(v)))
+                .map(|(k, v)| {
+                    (
+                        t.get_or(&format!("packet-{}", k.replace('_', "-")), k),
+                        text_of(v),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -69,7 +74,11 @@ fn shown(t: &Tr, token: &str, l: &Linked) -> Shown {
     Shown {
         intro: t.with("partner-intro", "name", l.partner_name.as_str()),
         status: t.get_or(&format!("referral-status-{s}"), s.as_str()),
-        expires: t.with("partner-expires", "date", l.expires_at.format("%Y-%m-%d").to_string()),
+        expires: t.with(
+            "partner-expires",
+            "date",
+            l.expires_at.format("%Y-%m-%d").to_string(),
+        ),
         fields,
         can_acknowledge: s == ReferralStatus::Requested,
         can_accept: matches!(s, ReferralStatus::Requested | ReferralStatus::Received),
@@ -77,7 +86,15 @@ fn shown(t: &Tr, token: &str, l: &Linked) -> Shown {
         can_report: s == ReferralStatus::Accepted,
         outcomes: Outcome::ALL
             .iter()
-            .map(|o| (o.as_str(), t.get_or(&format!("referral-outcome-{}", o.as_str().replace('_', "-")), o.as_str())))
+            .map(|o| {
+                (
+                    o.as_str(),
+                    t.get_or(
+                        &format!("referral-outcome-{}", o.as_str().replace('_', "-")),
+                        o.as_str(),
+                    ),
+                )
+            })
             .collect(),
         action_url: format!("/r/{token}"),
     }
@@ -146,22 +163,23 @@ pub async fn act(
     form: web::Form<PartnerForm>,
 ) -> Result<HttpResponse, ApiError> {
     let t = translator(&req);
-    let action = match PartnerAction::parse(
+    let Ok(action) = PartnerAction::parse(
         &form.action,
         form.reason.as_deref(),
         form.outcome.as_deref(),
         form.note.as_deref(),
-    ) {
-        Ok(a) => a,
-        Err(_) => {
-            let message = Some(t.get("partner-bad-input"));
-            return page_for(&ctx, t, &token, message, StatusCode::BAD_REQUEST).await;
-        }
+    ) else {
+        let message = Some(t.get("partner-bad-input"));
+        return page_for(&ctx, t, &token, message, StatusCode::BAD_REQUEST).await;
     };
     let (message, status) =
         match partner_page::act(&ctx.db, &ctx.keys, &token, action, ctx.now()).await? {
             Acted::Unusable(why) => return Ok(unusable_page(t, why)),
-            Acted::Done(_) => (t.get("partner-done"), StatusCode::OK),
+            Acted::Done(_) => {
+                // Open console pages re-read themselves (the partner's step is news).
+                ctx.live.announce(&ctx.redis, None);
+                (t.get("partner-done"), StatusCode::OK)
+            }
             Acted::AlreadyDone => (t.get("partner-already"), StatusCode::OK),
             Acted::NotPossible => (t.get("partner-not-possible"), StatusCode::CONFLICT),
         };

@@ -30,7 +30,13 @@ async fn patch(app: &TestApp, who: &Staff, path: &str, body: &Value) -> Response
 }
 
 /// A phone report from `area` in `country` with these answers, claimed by `who`; its id.
-async fn claimed_case(app: &TestApp, who: &Staff, country: &str, area: &str, answers: Value) -> String {
+async fn claimed_case(
+    app: &TestApp,
+    who: &Staff,
+    country: &str,
+    area: &str,
+    answers: Value,
+) -> String {
     let mut body = phone_report("ข้อความทดสอบ: นายจ้างยึดบัตร");
     body["location"] = json!({ "country": country, "area": area });
     body["answers"] = answers;
@@ -101,7 +107,10 @@ async fn the_case_record_is_shown_on_the_case_sealed_at_rest_and_unknown_values_
     let case: Value = resp.json().await.unwrap();
     assert_eq!(case["record"]["age_band"], "under_18");
     assert_eq!(case["record"]["location"]["district"], "Hat Yai");
-    assert_eq!(case["record"]["exploitation"], json!(["sexual_exploitation"]));
+    assert_eq!(
+        case["record"]["exploitation"],
+        json!(["sexual_exploitation"])
+    );
     assert_eq!(app.case(&c, &id).await["record"]["status"], "presumed");
 
     let (sealed,): (Vec<u8>,) = sqlx::query_as("SELECT record_enc FROM case_records")
@@ -116,7 +125,10 @@ async fn the_case_record_is_shown_on_the_case_sealed_at_rest_and_unknown_values_
         (json!({"sex": "f"}), "sex"),
         (json!({"nationality": "XX"}), "nationality"),
         (json!({"languages": ["not a tag"]}), "languages[0]"),
-        (json!({"origin": {"country": "TH", "village": "x"}}), "origin.village"),
+        (
+            json!({"origin": {"country": "TH", "village": "x"}}),
+            "origin.village",
+        ),
         (json!({"official_outcome": "rescued"}), "official_outcome"),
     ] {
         let mut body = minor_record();
@@ -130,7 +142,10 @@ async fn the_case_record_is_shown_on_the_case_sealed_at_rest_and_unknown_values_
     }
     // Someone who does not hold the case cannot write its record.
     let other = app.staff(Role::Counselor).await;
-    assert_eq!(put(&app, &other, &path, &minor_record()).await.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        put(&app, &other, &path, &minor_record()).await.status(),
+        StatusCode::CONFLICT
+    );
 }
 
 #[tokio::test]
@@ -144,7 +159,10 @@ async fn supervisors_keep_the_directory_and_only_they_see_a_shelters_address() {
         "referral_email": "shelter@example.org", "phone": "+66 74 000 000",
         "services": ["shelter", "child_protection"], "street_address": "7 Secret Lane"
     });
-    assert_eq!(app.post(&c, "/api/v1/partners", &shelter).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post(&c, "/api/v1/partners", &shelter).await.status(),
+        StatusCode::FORBIDDEN
+    );
     let resp = app.post(&s, "/api/v1/partners", &shelter).await;
     assert_eq!(resp.status(), StatusCode::CREATED);
     let created: Value = resp.json().await.unwrap();
@@ -152,20 +170,40 @@ async fn supervisors_keep_the_directory_and_only_they_see_a_shelters_address() {
     assert_eq!(created["stale"], false);
     let id = created["id"].as_str().unwrap();
 
-    let seen: Value = app.get(&c, &format!("/api/v1/partners/{id}")).await.json().await.unwrap();
+    let seen: Value = app
+        .get(&c, &format!("/api/v1/partners/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(seen["name"], "Test shelter");
     assert!(seen.get("street_address").is_none());
     let listed = app.get(&c, "/api/v1/partners").await.text().await.unwrap();
     assert!(!listed.contains("Secret Lane"));
 
     // Not verified for longer than referrals.stale_after_days (180): flagged.
-    let resp = patch(&app, &s, &format!("/api/v1/partners/{id}"), &json!({"verified_at": "2026-01-01T00:00:00Z"})).await;
+    let resp = patch(
+        &app,
+        &s,
+        &format!("/api/v1/partners/{id}"),
+        &json!({"verified_at": "2026-01-01T00:00:00Z"}),
+    )
+    .await;
     assert_eq!(resp.status(), StatusCode::OK);
     let changed: Value = resp.json().await.unwrap();
     assert_eq!(changed["stale"], true);
-    assert_eq!(changed["street_address"], "7 Secret Lane", "a change keeps the address");
+    assert_eq!(
+        changed["street_address"], "7 Secret Lane",
+        "a change keeps the address"
+    );
 
-    let resp = patch(&app, &s, &format!("/api/v1/partners/{id}"), &json!({"hours": {"time_zone": "Mars/Base", "weekly": []}})).await;
+    let resp = patch(
+        &app,
+        &s,
+        &format!("/api/v1/partners/{id}"),
+        &json!({"hours": {"time_zone": "Mars/Base", "weekly": []}}),
+    )
+    .await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let err: Value = resp.json().await.unwrap();
     assert_eq!(err["error"]["field"], "hours.time_zone");
@@ -178,28 +216,68 @@ async fn a_minor_in_songkhla_and_an_adult_cambodian_in_a_scam_compound_get_diffe
     let c = app.staff(Role::Counselor).await;
 
     let minor = claimed_case(&app, &c, "TH", "Songkhla", json!({ "minor": "yes" })).await;
-    put(&app, &c, &format!("/api/v1/cases/{minor}/record"), &minor_record()).await;
+    put(
+        &app,
+        &c,
+        &format!("/api/v1/cases/{minor}/record"),
+        &minor_record(),
+    )
+    .await;
     let items = suggestions(&app, &c, &minor).await;
     let first = &items[0];
-    let reasons: Vec<&str> = first["reasons"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+    let reasons: Vec<&str> = first["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
     assert!(reasons.contains(&"child protection for a minor"), "{first}");
     assert!(reasons.contains(&"covers Songkhla"), "{first}");
-    assert!(items.iter().all(|i| i["partner"]["type"] != "embassy"), "no embassy for a Thai child at home");
-    assert!(items.iter().all(|i| i["partner"].get("street_address").is_none()));
+    assert!(
+        items.iter().all(|i| i["partner"]["type"] != "embassy"),
+        "no embassy for a Thai child at home"
+    );
+    assert!(
+        items
+            .iter()
+            .all(|i| i["partner"].get("street_address").is_none())
+    );
 
     let abroad = claimed_case(&app, &c, "MM", "Myawaddy", json!({ "abroad": "yes" })).await;
-    put(&app, &c, &format!("/api/v1/cases/{abroad}/record"), &scam_compound_record()).await;
+    put(
+        &app,
+        &c,
+        &format!("/api/v1/cases/{abroad}/record"),
+        &scam_compound_record(),
+    )
+    .await;
     let items = suggestions(&app, &c, &abroad).await;
     let first = &items[0];
     assert_eq!(first["partner"]["type"], "embassy", "{items:#?}");
-    assert!(first["partner"]["name"].as_str().unwrap().contains("Yangon"));
+    assert!(
+        first["partner"]["name"]
+            .as_str()
+            .unwrap()
+            .contains("Yangon")
+    );
     let reasons = first["reasons"].to_string();
-    assert!(reasons.contains("handles people from KH in MM"), "{reasons}");
+    assert!(
+        reasons.contains("handles people from KH in MM"),
+        "{reasons}"
+    );
     assert!(reasons.contains("consular help for someone abroad"));
     assert!(reasons.contains("speaks km"));
     // The Cambodian embassy in Bangkok handles Cambodians in Thailand, not in Myanmar.
-    assert!(items.iter().all(|i| !i["partner"]["name"].as_str().unwrap().contains("Bangkok")));
-    assert!(items.iter().all(|i| i["partner"]["name"] != first["partner"]["name"] || i == first));
+    assert!(
+        items
+            .iter()
+            .all(|i| !i["partner"]["name"].as_str().unwrap().contains("Bangkok"))
+    );
+    assert!(
+        items
+            .iter()
+            .all(|i| i["partner"]["name"] != first["partner"]["name"] || i == first)
+    );
 }
 
 #[tokio::test]
@@ -208,11 +286,25 @@ async fn without_consent_a_referral_is_refused_and_an_override_is_sent_audited_a
     demo_directory(&app).await;
     let c = app.staff(Role::Counselor).await;
     let s = app.staff(Role::Supervisor).await;
-    let case = claimed_case(&app, &c, "TH", "Songkhla", json!({ "minor": "yes", "threat_violence": "yes" })).await;
-    put(&app, &c, &format!("/api/v1/cases/{case}/record"), &minor_record()).await;
+    let case = claimed_case(
+        &app,
+        &c,
+        "TH",
+        "Songkhla",
+        json!({ "minor": "yes", "threat_violence": "yes" }),
+    )
+    .await;
+    put(
+        &app,
+        &c,
+        &format!("/api/v1/cases/{case}/record"),
+        &minor_record(),
+    )
+    .await;
     let police = partner_named(&app, &c, "Songkhla Provincial Police").await;
     let path = format!("/api/v1/cases/{case}/referrals");
-    let form = json!({ "partner_id": police["id"], "summary": "A 16-year-old held in a karaoke bar" });
+    let form =
+        json!({ "partner_id": police["id"], "summary": "A 16-year-old held in a karaoke bar" });
 
     let resp = app.post(&c, &path, &form).await;
     assert_eq!(resp.status(), StatusCode::CONFLICT);
@@ -222,8 +314,16 @@ async fn without_consent_a_referral_is_refused_and_an_override_is_sent_audited_a
 
     // She refused the police; refusal is not consent.
     let refusal = json!({ "partner_id": police["id"], "given_by": "person", "how": "phone", "purpose": "rescue", "granted": false });
-    assert_eq!(app.post(&c, &format!("/api/v1/cases/{case}/consents"), &refusal).await.status(), StatusCode::CREATED);
-    assert_eq!(app.post(&c, &path, &form).await.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        app.post(&c, &format!("/api/v1/cases/{case}/consents"), &refusal)
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        app.post(&c, &path, &form).await.status(),
+        StatusCode::CONFLICT
+    );
 
     let mut overridden = form.clone();
     overridden["override"] = json!({ "reason": "not_a_reason", "text": "x" });
@@ -232,7 +332,8 @@ async fn without_consent_a_referral_is_refused_and_an_override_is_sent_audited_a
     let err: Value = resp.json().await.unwrap();
     assert_eq!(err["error"]["field"], "override.reason");
 
-    overridden["override"] = json!({ "reason": "minor_at_risk", "text": "a child held against her will" });
+    overridden["override"] =
+        json!({ "reason": "minor_at_risk", "text": "a child held against her will" });
     let resp = app.post(&c, &path, &overridden).await;
     assert_eq!(resp.status(), StatusCode::CREATED);
     let sent: Value = resp.json().await.unwrap();
@@ -244,8 +345,16 @@ async fn without_consent_a_referral_is_refused_and_an_override_is_sent_audited_a
         .await
         .unwrap();
     assert_eq!(n, 1);
-    assert_eq!(app.get(&c, "/api/v1/referral-overrides").await.status(), StatusCode::FORBIDDEN);
-    let listed: Value = app.get(&s, "/api/v1/referral-overrides").await.json().await.unwrap();
+    assert_eq!(
+        app.get(&c, "/api/v1/referral-overrides").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let listed: Value = app
+        .get(&s, "/api/v1/referral-overrides")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed["items"][0]["referral_id"], sent["id"]);
     assert_eq!(listed["items"][0]["reason"], "minor_at_risk");
     assert_eq!(listed["items"][0]["by"], c.email.as_str());
@@ -256,13 +365,31 @@ async fn the_police_and_the_shelter_receive_only_their_fields_and_nobody_the_she
     let app = spawn_app().await;
     demo_directory(&app).await;
     let c = app.staff(Role::Counselor).await;
-    let case = claimed_case(&app, &c, "TH", "Songkhla", json!({ "minor": "yes", "threat_violence": "yes", "documents_seized": "yes" })).await;
-    put(&app, &c, &format!("/api/v1/cases/{case}/record"), &minor_record()).await;
+    let case = claimed_case(
+        &app,
+        &c,
+        "TH",
+        "Songkhla",
+        json!({ "minor": "yes", "threat_violence": "yes", "documents_seized": "yes" }),
+    )
+    .await;
+    put(
+        &app,
+        &c,
+        &format!("/api/v1/cases/{case}/record"),
+        &minor_record(),
+    )
+    .await;
     let police = partner_named(&app, &c, "Songkhla Provincial Police").await;
     let shelter = partner_named(&app, &c, "Welfare Protection Center").await;
     for partner_type in ["police", "shelter"] {
         let consent = json!({ "partner_type": partner_type, "given_by": "guardian", "how": "phone", "purpose": "safety and a place to stay", "granted": true });
-        assert_eq!(app.post(&c, &format!("/api/v1/cases/{case}/consents"), &consent).await.status(), StatusCode::CREATED);
+        assert_eq!(
+            app.post(&c, &format!("/api/v1/cases/{case}/consents"), &consent)
+                .await
+                .status(),
+            StatusCode::CREATED
+        );
     }
     let path = format!("/api/v1/cases/{case}/referrals");
 
@@ -276,30 +403,74 @@ async fn the_police_and_the_shelter_receive_only_their_fields_and_nobody_the_she
     assert_eq!(sent["packet"], preview["packet"]);
     let packet = &sent["packet"];
     let keys: Vec<&String> = packet.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["danger_indicators", "location", "reference", "safe_contact", "summary", "urgency"]);
+    assert_eq!(
+        keys,
+        [
+            "danger_indicators",
+            "location",
+            "reference",
+            "safe_contact",
+            "summary",
+            "urgency"
+        ]
+    );
     assert_eq!(packet["location"]["province"], "Songkhla");
     assert_eq!(packet["safe_contact"]["phone"], "+66812345678");
     assert_eq!(packet["safe_contact"]["safe_hours"], "18:00-20:00");
-    assert!(packet["danger_indicators"].as_array().unwrap().contains(&json!("threat_violence")));
+    assert!(
+        packet["danger_indicators"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("threat_violence"))
+    );
 
     let sent: Value = app
-        .post(&c, &path, &json!({ "partner_id": shelter["id"], "summary": "Needs a safe place tonight" }))
+        .post(
+            &c,
+            &path,
+            &json!({ "partner_id": shelter["id"], "summary": "Needs a safe place tonight" }),
+        )
         .await
         .json()
         .await
         .unwrap();
     let packet = &sent["packet"];
     let keys: Vec<&String> = packet.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["age_band", "languages", "needs", "reference", "sex", "summary", "urgency"]);
+    assert_eq!(
+        keys,
+        [
+            "age_band",
+            "languages",
+            "needs",
+            "reference",
+            "sex",
+            "summary",
+            "urgency"
+        ]
+    );
     assert_eq!(packet["age_band"], "under_18");
-    assert!(!packet.to_string().contains("+66812345678"), "no phone number to the shelter");
+    assert!(
+        !packet.to_string().contains("+66812345678"),
+        "no phone number to the shelter"
+    );
 
-    let all = app.get(&c, &format!("/api/v1/cases/{case}/referrals")).await.text().await.unwrap();
-    assert!(!all.contains("Example Road"), "the shelter's address is in no packet");
+    let all = app
+        .get(&c, &format!("/api/v1/cases/{case}/referrals"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !all.contains("Example Road"),
+        "the shelter's address is in no packet"
+    );
     let referrals: Value = serde_json::from_str(&all).unwrap();
     assert_eq!(referrals["items"].as_array().unwrap().len(), 2);
     assert_eq!(referrals["items"][0]["steps"][0]["status"], "requested");
-    assert_eq!(referrals["items"][0]["steps"][0]["by_user"], c.email.as_str());
+    assert_eq!(
+        referrals["items"][0]["steps"][0]["by_user"],
+        c.email.as_str()
+    );
 }
 
 /// A private instance of the SMTP sink the email tests use (config/mail/smtp_sink.py), so its
@@ -322,10 +493,18 @@ async fn start_sink() -> Option<Sink> {
         eprintln!("skipping: the test mail servers are not running (scripts/test starts them)");
         return None;
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let dir = std::env::temp_dir().join(format!("hotline-sink-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
-    let python = if std::path::Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
+    let python = if std::path::Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    };
     let child = std::process::Command::new(python)
         .args(["config/mail/smtp_sink.py", "--dir"])
         .arg(&dir)
@@ -335,7 +514,10 @@ async fn start_sink() -> Option<Sink> {
     let sink = Sink { child, dir, port };
     // Waiting for another process to listen is not waiting for time to pass.
     for _ in 0..200 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", sink.port)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", sink.port))
+            .await
+            .is_ok()
+        {
             return Some(sink);
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
@@ -351,11 +533,23 @@ async fn the_email_holds_no_personal_data_and_arrives_through_smtp_after_a_451()
     // SMTP settings alone: no mailbox is read.
     let app = spawn_app_with(Options {
         extra_env: vec![
-            ("HOTLINE_CHANNELS__EMAIL__SMTP_HOST".into(), "127.0.0.1".into()),
-            ("HOTLINE_CHANNELS__EMAIL__SMTP_PORT".into(), sink.port.to_string()),
+            (
+                "HOTLINE_CHANNELS__EMAIL__SMTP_HOST".into(),
+                "127.0.0.1".into(),
+            ),
+            (
+                "HOTLINE_CHANNELS__EMAIL__SMTP_PORT".into(),
+                sink.port.to_string(),
+            ),
             ("HOTLINE_CHANNELS__EMAIL__SMTP_TLS".into(), "none".into()),
-            ("HOTLINE_CHANNELS__EMAIL__FROM".into(), "hotline@hotline.example".into()),
-            ("HOTLINE_REFERRALS__PUBLIC_BASE_URL".into(), "https://hotline.example".into()),
+            (
+                "HOTLINE_CHANNELS__EMAIL__FROM".into(),
+                "hotline@hotline.example".into(),
+            ),
+            (
+                "HOTLINE_REFERRALS__PUBLIC_BASE_URL".into(),
+                "https://hotline.example".into(),
+            ),
         ],
         ..Options::default()
     })
@@ -363,28 +557,57 @@ async fn the_email_holds_no_personal_data_and_arrives_through_smtp_after_a_451()
     demo_directory(&app).await;
     let c = app.staff(Role::Counselor).await;
     let case = claimed_case(&app, &c, "TH", "Songkhla", json!({ "minor": "yes" })).await;
-    put(&app, &c, &format!("/api/v1/cases/{case}/record"), &minor_record()).await;
+    put(
+        &app,
+        &c,
+        &format!("/api/v1/cases/{case}/record"),
+        &minor_record(),
+    )
+    .await;
     let shelter = partner_named(&app, &c, "Welfare Protection Center").await;
     let consent = json!({ "partner_id": shelter["id"], "given_by": "person", "how": "phone", "purpose": "shelter", "granted": true });
-    app.post(&c, &format!("/api/v1/cases/{case}/consents"), &consent).await;
+    app.post(&c, &format!("/api/v1/cases/{case}/consents"), &consent)
+        .await;
 
     std::fs::write(sink.dir.join("fail_next"), "1").unwrap();
     let summary = "Somchai's niece, locked in room 4";
     let sent: Value = app
-        .post(&c, &format!("/api/v1/cases/{case}/referrals"), &json!({ "partner_id": shelter["id"], "summary": summary }))
+        .post(
+            &c,
+            &format!("/api/v1/cases/{case}/referrals"),
+            &json!({ "partner_id": shelter["id"], "summary": summary }),
+        )
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(sent["email_queued"], true);
     app.run_jobs().await;
-    let listed: Value = app.get(&c, &format!("/api/v1/cases/{case}/referrals")).await.json().await.unwrap();
-    assert_eq!(listed["items"][0]["email"]["delivery"], "pending", "451: waits and retries");
-    assert!(listed["items"][0]["email"]["last_error"].as_str().unwrap().contains("451"));
+    let listed: Value = app
+        .get(&c, &format!("/api/v1/cases/{case}/referrals"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed["items"][0]["email"]["delivery"], "pending",
+        "451: waits and retries"
+    );
+    assert!(
+        listed["items"][0]["email"]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("451")
+    );
 
     app.advance(3600);
     app.run_jobs().await;
-    let listed: Value = app.get(&c, &format!("/api/v1/cases/{case}/referrals")).await.json().await.unwrap();
+    let listed: Value = app
+        .get(&c, &format!("/api/v1/cases/{case}/referrals"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed["items"][0]["email"]["delivery"], "sent");
 
     let messages: Vec<Vec<u8>> = std::fs::read_dir(sink.dir.join("messages"))
@@ -393,11 +616,25 @@ async fn the_email_holds_no_personal_data_and_arrives_through_smtp_after_a_451()
         .collect();
     assert_eq!(messages.len(), 1, "delivered once");
     let mail = hotline_email::parse::parse_email(&messages[0], &[]).unwrap();
-    let text = format!("{}\n{}\n{}", mail.subject.clone().unwrap_or_default(), mail.new_text, mail.quoted_text);
+    let text = format!(
+        "{}\n{}\n{}",
+        mail.subject.clone().unwrap_or_default(),
+        mail.new_text,
+        mail.quoted_text
+    );
     let reference = sent["reference"].as_str().unwrap();
     assert!(text.contains(reference), "{text}");
     assert_eq!(mail.to, ["songkhla-shelter@example.org"]);
-    for personal in ["Somchai", "room 4", "+66812345678", "Songkhla", "Hat Yai", "under_18", "ข้อความ", "female"] {
+    for personal in [
+        "Somchai",
+        "room 4",
+        "+66812345678",
+        "Songkhla",
+        "Hat Yai",
+        "under_18",
+        "ข้อความ",
+        "female",
+    ] {
         assert!(!text.contains(personal), "the email holds {personal}");
     }
     let url = sent["link"].as_str().unwrap();
@@ -411,10 +648,12 @@ async fn the_email_holds_no_personal_data_and_arrives_through_smtp_after_a_451()
     let html = page.text().await.unwrap();
     assert!(html.contains("locked in room 4"));
     assert!(!html.contains("Example Road"));
-    let (views,): (i64,) = sqlx::query_as("SELECT count(*) FROM audit_log WHERE action = 'referral.viewed_by_partner'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let (views,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM audit_log WHERE action = 'referral.viewed_by_partner'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     assert_eq!(views, 1);
 }
 
@@ -424,13 +663,24 @@ async fn referred(app: &TestApp, c: &Staff, answers: Value) -> (String, Value, S
     let case = claimed_case(app, c, "TH", "Songkhla", answers).await;
     let police = partner_named(app, c, "Songkhla Provincial Police").await;
     let consent = json!({ "partner_type": "police", "given_by": "person", "how": "chat", "purpose": "rescue", "granted": true });
-    app.post(c, &format!("/api/v1/cases/{case}/consents"), &consent).await;
+    app.post(c, &format!("/api/v1/cases/{case}/consents"), &consent)
+        .await;
     let resp = app
-        .post(c, &format!("/api/v1/cases/{case}/referrals"), &json!({ "partner_id": police["id"], "summary": "Held at a construction site" }))
+        .post(
+            c,
+            &format!("/api/v1/cases/{case}/referrals"),
+            &json!({ "partner_id": police["id"], "summary": "Held at a construction site" }),
+        )
         .await;
     assert_eq!(resp.status(), StatusCode::CREATED);
     let sent: Value = resp.json().await.unwrap();
-    let token = sent["link"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let token = sent["link"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     (case, sent, token)
 }
 
@@ -453,7 +703,8 @@ async fn steps_of(app: &TestApp) -> Vec<(String, String)> {
 }
 
 #[tokio::test]
-async fn the_link_works_once_per_step_and_a_tampered_foreign_revoked_or_expired_one_changes_nothing() {
+async fn the_link_works_once_per_step_and_a_tampered_foreign_revoked_or_expired_one_changes_nothing()
+ {
     let app = spawn_app().await;
     let c = app.staff(Role::Counselor).await;
     let (case, sent, token) = referred(&app, &c, json!({})).await;
@@ -466,7 +717,10 @@ async fn the_link_works_once_per_step_and_a_tampered_foreign_revoked_or_expired_
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("not valid"));
     assert!(!html.contains("construction site"));
-    assert_eq!(app.get_page(&format!("/r/{tampered}"), None).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get_page(&format!("/r/{tampered}"), None).await.status(),
+        StatusCode::NOT_FOUND
+    );
 
     // Another referral's link: correctly signed, but for another partner of this referral.
     let foreign = link::sign(
@@ -491,20 +745,47 @@ async fn the_link_works_once_per_step_and_a_tampered_foreign_revoked_or_expired_
     assert!(html.contains("already recorded"));
     assert_eq!(
         steps_of(&app).await,
-        [("requested".to_owned(), "staff".to_owned()), ("received".to_owned(), "partner".to_owned())]
+        [
+            ("requested".to_owned(), "staff".to_owned()),
+            ("received".to_owned(), "partner".to_owned())
+        ]
     );
     // An outcome before accepting is not possible; a decline needs its reason.
-    let (status, _) = partner_posts(&app, &token, &[("action", "outcome"), ("outcome", "rescued")]).await;
+    let (status, _) = partner_posts(
+        &app,
+        &token,
+        &[("action", "outcome"), ("outcome", "rescued")],
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT);
     let (status, _) = partner_posts(&app, &token, &[("action", "decline")]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = partner_posts(&app, &token, &[("action", "accept")]).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = partner_posts(&app, &token, &[("action", "outcome"), ("outcome", "rescued"), ("note", "safe now")]).await;
+    let (status, _) = partner_posts(
+        &app,
+        &token,
+        &[
+            ("action", "outcome"),
+            ("outcome", "rescued"),
+            ("note", "safe now"),
+        ],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = partner_posts(&app, &token, &[("action", "outcome"), ("outcome", "not_found")]).await;
+    let (status, _) = partner_posts(
+        &app,
+        &token,
+        &[("action", "outcome"), ("outcome", "not_found")],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "a second outcome changes nothing");
-    let listed: Value = app.get(&c, &format!("/api/v1/cases/{case}/referrals")).await.json().await.unwrap();
+    let listed: Value = app
+        .get(&c, &format!("/api/v1/cases/{case}/referrals"))
+        .await
+        .json()
+        .await
+        .unwrap();
     let r = &listed["items"][0];
     assert_eq!(r["status"], "completed");
     assert_eq!(r["outcome"], "rescued");
@@ -512,7 +793,15 @@ async fn the_link_works_once_per_step_and_a_tampered_foreign_revoked_or_expired_
     assert_eq!(r["steps"].as_array().unwrap().len(), 4);
 
     // Revoked: the counselor withdraws the link.
-    let resp = app.post_empty(&c, &format!("/api/v1/referrals/{}/revoke-link", sent["id"].as_str().unwrap())).await;
+    let resp = app
+        .post_empty(
+            &c,
+            &format!(
+                "/api/v1/referrals/{}/revoke-link",
+                sent["id"].as_str().unwrap()
+            ),
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::OK);
     let page = app.get_page(&format!("/r/{token}"), None).await;
     assert_eq!(page.status(), StatusCode::GONE);
@@ -524,7 +813,10 @@ async fn an_expired_link_shows_a_plain_page_and_changes_nothing() {
     let app = spawn_app().await;
     let c = app.staff(Role::Counselor).await;
     let (_, _, token) = referred(&app, &c, json!({})).await;
-    assert_eq!(app.get_page(&format!("/r/{token}"), None).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get_page(&format!("/r/{token}"), None).await.status(),
+        StatusCode::OK
+    );
     app.advance(31 * 86400); // referrals.link_days is 30
     let (status, html) = partner_posts(&app, &token, &[("action", "accept")]).await;
     assert_eq!(status, StatusCode::GONE);
@@ -542,12 +834,22 @@ async fn a_referral_not_acknowledged_in_time_is_escalated_with_the_next_partner(
     assert_eq!(sent["packet"]["urgency"], "critical");
     app.advance(899);
     app.run_jobs().await;
-    let open: Value = app.get(&s, "/api/v1/referral-escalations").await.json().await.unwrap();
+    let open: Value = app
+        .get(&s, "/api/v1/referral-escalations")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(open["items"].as_array().unwrap().len(), 0, "not yet due");
 
     app.advance(2);
     app.run_jobs().await;
-    let open: Value = app.get(&s, "/api/v1/referral-escalations").await.json().await.unwrap();
+    let open: Value = app
+        .get(&s, "/api/v1/referral-escalations")
+        .await
+        .json()
+        .await
+        .unwrap();
     let items = open["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["referral_id"], sent["id"]);
@@ -556,15 +858,26 @@ async fn a_referral_not_acknowledged_in_time_is_escalated_with_the_next_partner(
 
     // The counselor takes the case again, reaches the partner by phone and records the
     // acknowledgement: settled.
-    let resp = app.post(&c, "/api/v1/queue/claim", &json!({ "case_id": case })).await;
+    let resp = app
+        .post(&c, "/api/v1/queue/claim", &json!({ "case_id": case }))
+        .await;
     assert_eq!(resp.status(), StatusCode::OK);
     let resp = app
-        .post(&c, &format!("/api/v1/referrals/{}/status", sent["id"].as_str().unwrap()), &json!({ "status": "received" }))
+        .post(
+            &c,
+            &format!("/api/v1/referrals/{}/status", sent["id"].as_str().unwrap()),
+            &json!({ "status": "received" }),
+        )
         .await;
     assert_eq!(resp.status(), StatusCode::OK);
     let r: Value = resp.json().await.unwrap();
     assert_eq!(r["steps"][1]["by"], "staff");
-    let open: Value = app.get(&s, "/api/v1/referral-escalations").await.json().await.unwrap();
+    let open: Value = app
+        .get(&s, "/api/v1/referral-escalations")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(open["items"].as_array().unwrap().len(), 0);
 }
 
@@ -577,7 +890,12 @@ async fn an_acknowledged_referral_is_not_escalated() {
     partner_posts(&app, &token, &[("action", "acknowledge")]).await;
     app.advance(3600);
     app.run_jobs().await;
-    let open: Value = app.get(&s, "/api/v1/referral-escalations").await.json().await.unwrap();
+    let open: Value = app
+        .get(&s, "/api/v1/referral-escalations")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(open["items"].as_array().unwrap().len(), 0);
 }
 
@@ -586,9 +904,19 @@ async fn a_declined_referral_prompts_a_re_referral_to_another_partner() {
     let app = spawn_app().await;
     let c = app.staff(Role::Counselor).await;
     let (case, sent, token) = referred(&app, &c, json!({})).await;
-    let (status, _) = partner_posts(&app, &token, &[("action", "decline"), ("reason", "outside our district")]).await;
+    let (status, _) = partner_posts(
+        &app,
+        &token,
+        &[("action", "decline"), ("reason", "outside our district")],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    let listed: Value = app.get(&c, &format!("/api/v1/cases/{case}/referrals")).await.json().await.unwrap();
+    let listed: Value = app
+        .get(&c, &format!("/api/v1/cases/{case}/referrals"))
+        .await
+        .json()
+        .await
+        .unwrap();
     let r = &listed["items"][0];
     assert_eq!(r["status"], "rejected");
     assert_eq!(r["decline_reason"], "outside our district");
@@ -600,7 +928,11 @@ async fn a_declined_referral_prompts_a_re_referral_to_another_partner() {
     let (status, _) = partner_posts(&app, &token, &[("action", "accept")]).await;
     assert_eq!(status, StatusCode::CONFLICT);
     let resp = app
-        .post(&c, &format!("/api/v1/referrals/{}/status", sent["id"].as_str().unwrap()), &json!({ "status": "accepted" }))
+        .post(
+            &c,
+            &format!("/api/v1/referrals/{}/status", sent["id"].as_str().unwrap()),
+            &json!({ "status": "accepted" }),
+        )
         .await;
     assert_eq!(resp.status(), StatusCode::CONFLICT);
 }
@@ -616,11 +948,19 @@ async fn an_hsds_import_with_a_bad_entry_imports_nothing_and_names_the_entry_and
     doc["organizations"][5]["services"][0]["email"] = json!("not an address");
 
     let app = spawn_app().await;
-    let errors = import(&app.ctx, Format::Hsds, &doc.to_string()).await.unwrap_err();
+    let errors = import(&app.ctx, Format::Hsds, &doc.to_string())
+        .await
+        .unwrap_err();
     let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
     assert_eq!(errors.len(), 2, "{shown:?}");
-    assert_eq!((errors[0].place.as_str(), errors[0].field.as_str()), ("organizations[3]", "country"));
-    assert_eq!((errors[1].place.as_str(), errors[1].field.as_str()), ("organizations[5]", "referral_email"));
+    assert_eq!(
+        (errors[0].place.as_str(), errors[0].field.as_str()),
+        ("organizations[3]", "country")
+    );
+    assert_eq!(
+        (errors[1].place.as_str(), errors[1].field.as_str()),
+        ("organizations[5]", "referral_email")
+    );
     assert_eq!(app.count("partners").await, 0, "nothing half-imported");
 
     // A CSV row names its line.
@@ -628,7 +968,11 @@ async fn an_hsds_import_with_a_bad_entry_imports_nothing_and_names_the_entry_and
     let broken = csv.replacen(",police,TH,", ",polis,TH,", 1);
     let errors = import(&app.ctx, Format::Csv, &broken).await.unwrap_err();
     assert_eq!(errors.len(), 1);
-    let line = broken.lines().position(|l| l.contains(",polis,TH,")).unwrap() + 1;
+    let line = broken
+        .lines()
+        .position(|l| l.contains(",polis,TH,"))
+        .unwrap()
+        + 1;
     assert_eq!(errors[0].place, format!("line {line}"));
     assert_eq!(errors[0].field, "type");
     assert_eq!(app.count("partners").await, 0);
@@ -641,7 +985,10 @@ async fn the_directory_survives_an_hsds_and_a_csv_round_trip_without_the_shelter
     demo_directory(&source).await;
     for format in [Format::Hsds, Format::Csv] {
         let first = export(&source.ctx, format).await.unwrap();
-        assert!(!first.contains("Example Road"), "addresses are never exported");
+        assert!(
+            !first.contains("Example Road"),
+            "addresses are never exported"
+        );
         assert!(first.contains("demo-kh-embassy-yangon"));
         let app = spawn_app().await;
         assert_eq!(import(&app.ctx, format, &first).await.unwrap(), 17);
@@ -666,11 +1013,16 @@ async fn the_console_shows_the_directory_and_a_referral_card_with_ranked_partner
     let c = app.staff(Role::Counselor).await;
     let s = app.staff(Role::Supervisor).await;
 
-    let page = app.get_page("/console/partners", Some(&console_cookie(&app, &c).await)).await;
+    let page = app
+        .get_page("/console/partners", Some(&console_cookie(&app, &c).await))
+        .await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains("Royal Embassy of Cambodia in Yangon"));
-    assert!(!html.contains("Example Road"), "no shelter address for a counselor");
+    assert!(
+        !html.contains("Example Road"),
+        "no shelter address for a counselor"
+    );
     assert!(!html.contains("⟦"), "every word is translated");
     let html = app
         .get_page("/console/partners", Some(&console_cookie(&app, &s).await))
@@ -684,17 +1036,35 @@ async fn the_console_shows_the_directory_and_a_referral_card_with_ranked_partner
     let (_, _, token) = {
         let police = partner_named(&app, &c, "Songkhla Provincial Police").await;
         let consent = json!({ "partner_id": police["id"], "given_by": "parent", "how": "phone", "purpose": "rescue", "granted": true });
-        app.post(&c, &format!("/api/v1/cases/{case}/consents"), &consent).await;
+        app.post(&c, &format!("/api/v1/cases/{case}/consents"), &consent)
+            .await;
         let sent: Value = app
-            .post(&c, &format!("/api/v1/cases/{case}/referrals"), &json!({ "partner_id": police["id"], "summary": "x" }))
+            .post(
+                &c,
+                &format!("/api/v1/cases/{case}/referrals"),
+                &json!({ "partner_id": police["id"], "summary": "x" }),
+            )
             .await
             .json()
             .await
             .unwrap();
-        ((), (), sent["link"].as_str().unwrap().rsplit('/').next().unwrap().to_owned())
+        (
+            (),
+            (),
+            sent["link"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned(),
+        )
     };
     let html = app
-        .get_page(&format!("/console/cases/{case}"), Some(&console_cookie(&app, &c).await))
+        .get_page(
+            &format!("/console/cases/{case}"),
+            Some(&console_cookie(&app, &c).await),
+        )
         .await
         .text()
         .await

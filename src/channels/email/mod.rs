@@ -28,20 +28,20 @@ pub struct EmailChannel {
 
 fn mailer(s: &EmailSettings) -> anyhow::Result<Mailer> {
     Ok(match s.mailer {
-            MailerKind::File => Mailer::file(&s.file_dir),
-            MailerKind::Smtp => Mailer::smtp(&SmtpConfig {
-                host: s.smtp_host.clone(),
-                port: s.smtp_port,
-                tls: match s.smtp_tls {
-                    MailTls::None => SmtpTls::None,
-                    MailTls::Starttls => SmtpTls::Starttls,
-                    MailTls::Tls => SmtpTls::Tls,
-                },
-                username: (!s.smtp_user.is_empty()).then(|| s.smtp_user.clone()),
-                password: (!s.smtp_password.is_empty()).then(|| s.smtp_password.clone()),
-                connect_timeout: std::time::Duration::from_secs(20),
-            })
-            .map_err(|e| anyhow::anyhow!("channels.email: {e}"))?,
+        MailerKind::File => Mailer::file(&s.file_dir),
+        MailerKind::Smtp => Mailer::smtp(&SmtpConfig {
+            host: s.smtp_host.clone(),
+            port: s.smtp_port,
+            tls: match s.smtp_tls {
+                MailTls::None => SmtpTls::None,
+                MailTls::Starttls => SmtpTls::Starttls,
+                MailTls::Tls => SmtpTls::Tls,
+            },
+            username: (!s.smtp_user.is_empty()).then(|| s.smtp_user.clone()),
+            password: (!s.smtp_password.is_empty()).then(|| s.smtp_password.clone()),
+            connect_timeout: std::time::Duration::from_secs(20),
+        })
+        .map_err(|e| anyhow::anyhow!("channels.email: {e}"))?,
     })
 }
 

@@ -292,7 +292,10 @@ pub static ROUTES: &[ApiRoute] = &[
         summary: "Write the case record (sex, age band, nationality, places, exploitation, status; HTCDS names; personal fields sealed)",
         role: Role::Counselor,
         body: Some(openapi::schema::<crate::referrals::CaseRecord>),
-        responses: &[(200, "the case, with its record"), (409, "you do not hold the case")],
+        responses: &[
+            (200, "the case, with its record"),
+            (409, "you do not hold the case"),
+        ],
         route: || web::put().to(referrals::put_record),
     },
     ApiRoute {
@@ -301,7 +304,10 @@ pub static ROUTES: &[ApiRoute] = &[
         summary: "The partner directory (active entries; ?all=true for every entry); shelter addresses for supervisors only",
         role: Role::Counselor,
         body: None,
-        responses: &[(200, "partners, by type and name, each flagged stale when not verified recently")],
+        responses: &[(
+            200,
+            "partners, by type and name, each flagged stale when not verified recently",
+        )],
         route: || web::get().to(partners::list),
     },
     ApiRoute {
@@ -358,7 +364,10 @@ pub static ROUTES: &[ApiRoute] = &[
         responses: &[
             (201, "the referral with its packet"),
             (200, "the preview"),
-            (409, "no consent and no override (consent_required), or you do not hold the case"),
+            (
+                409,
+                "no consent and no override (consent_required), or you do not hold the case",
+            ),
         ],
         route: || web::post().to(referrals::send),
     },
@@ -377,7 +386,13 @@ pub static ROUTES: &[ApiRoute] = &[
         summary: "Record a referral step by hand (received by phone, accepted, rejected with reason, completed with outcome, cancelled, failed)",
         role: Role::Counselor,
         body: Some(openapi::schema::<crate::referrals::follow_up::StepForm>),
-        responses: &[(200, "the referral"), (409, "not possible from its status, or you do not hold the case")],
+        responses: &[
+            (200, "the referral"),
+            (
+                409,
+                "not possible from its status, or you do not hold the case",
+            ),
+        ],
         route: || web::post().to(referrals::change_status),
     },
     ApiRoute {

@@ -52,9 +52,15 @@ pub async fn add_consent(
     body: ApiJson<crate::referrals::consent::ConsentForm>,
 ) -> Result<HttpResponse, ApiError> {
     let id: CaseId = parse_id(&id, "case")?;
-    let consent =
-        crate::referrals::consent::record_consent(&ctx.db, &ctx.keys, who.actor(), id, body.value, ctx.now())
-            .await?;
+    let consent = crate::referrals::consent::record_consent(
+        &ctx.db,
+        &ctx.keys,
+        who.actor(),
+        id,
+        body.value,
+        ctx.now(),
+    )
+    .await?;
     Ok(HttpResponse::Created().json(json!({ "id": consent })))
 }
 
@@ -65,7 +71,9 @@ fn is_preview(query: &HashMap<String, String>) -> Result<bool, ApiError> {
         match (key.as_str(), value.as_str()) {
             ("preview", "true") => preview = true,
             ("preview", "false") => preview = false,
-            ("preview", _) => return Err(FieldError::new("preview", "must be true or false").into()),
+            ("preview", _) => {
+                return Err(FieldError::new("preview", "must be true or false").into());
+            }
             (other, _) => return Err(FieldError::new(other, "is not a known parameter").into()),
         }
     }
@@ -81,7 +89,8 @@ pub async fn send(
 ) -> Result<HttpResponse, ApiError> {
     let id: CaseId = parse_id(&id, "case")?;
     let preview = is_preview(&query)?;
-    let sent = crate::referrals::create::send_referral(&ctx, who.actor(), id, body.value, preview).await?;
+    let sent =
+        crate::referrals::create::send_referral(&ctx, who.actor(), id, body.value, preview).await?;
     Ok(if preview {
         HttpResponse::Ok().json(sent)
     } else {
@@ -89,7 +98,10 @@ pub async fn send(
     })
 }
 
-pub async fn list(ctx: web::Data<AppContext>, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    ctx: web::Data<AppContext>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id: CaseId = parse_id(&id, "case")?;
     let items = crate::referrals::list::case_referrals(&ctx, id).await?;
     Ok(HttpResponse::Ok().json(json!({ "items": items })))
@@ -102,8 +114,15 @@ pub async fn change_status(
     body: ApiJson<crate::referrals::follow_up::StepForm>,
 ) -> Result<HttpResponse, ApiError> {
     let id: uuid::Uuid = parse_id(&id, "referral")?;
-    crate::referrals::follow_up::record_step(&ctx.db, &ctx.keys, who.actor(), id, body.value, ctx.now())
-        .await?;
+    crate::referrals::follow_up::record_step(
+        &ctx.db,
+        &ctx.keys,
+        who.actor(),
+        id,
+        body.value,
+        ctx.now(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(crate::referrals::list::one(&ctx, id).await?))
 }
 

@@ -37,7 +37,11 @@ pub fn type_label(t: &Tr, code: &str) -> String {
     t.get_or(&format!("partner-type-{}", code.replace('_', "-")), code)
 }
 
-pub async fn load(ctx: &AppContext, t: &Tr, case_id: CaseId) -> Result<ReferralsCard, ReferralError> {
+pub async fn load(
+    ctx: &AppContext,
+    t: &Tr,
+    case_id: CaseId,
+) -> Result<ReferralsCard, ReferralError> {
     let zone = ctx.settings.time_zone();
     let items = list::case_referrals(ctx, case_id)
         .await?
@@ -89,7 +93,10 @@ pub async fn load(ctx: &AppContext, t: &Tr, case_id: CaseId) -> Result<Referrals
             .map(|o| {
                 (
                     o.as_str(),
-                    t.get_or(&format!("override-{}", o.as_str().replace('_', "-")), o.as_str()),
+                    t.get_or(
+                        &format!("override-{}", o.as_str().replace('_', "-")),
+                        o.as_str(),
+                    ),
                 )
             })
             .collect(),
