@@ -39,6 +39,21 @@ pub fn dynamic_keys() -> Vec<String> {
         "chat.unblocked",
         "chat.stopped",
         "attachment.downloaded",
+        // Referrals (issue 14).
+        "case.record_updated",
+        "consent.granted",
+        "consent.refused",
+        "referral.requested",
+        "referral.consent_overridden",
+        "referral.received",
+        "referral.accepted",
+        "referral.rejected",
+        "referral.completed",
+        "referral.cancelled",
+        "referral.failed",
+        "referral.viewed_by_partner",
+        "referral.escalated",
+        "referral.link_revoked",
     ];
     let mut keys = Vec::new();
     keys.extend(family("level", &levels));
