@@ -63,6 +63,11 @@ pub struct Sent {
     pub link: Option<String>,
     /// Whether an email was queued (a partner without an address is called instead).
     pub email_queued: bool,
+    /// The partner is closed now (its hours): call it, and record the call as the
+    /// acknowledgement (`POST /api/v1/referrals/{id}/status` with `received`).
+    pub closed_now: bool,
+    /// The partner's phone, for urgent calls.
+    pub phone: Option<String>,
     pub preview: bool,
 }
 
@@ -136,6 +141,8 @@ pub async fn send_referral(
             packet,
             link: None,
             email_queued: partner.referral_email.is_some(),
+            closed_now: !partner.hours.is_open(now),
+            phone: partner.phone.clone(),
             preview: true,
         });
     }
@@ -239,6 +246,8 @@ pub async fn send_referral(
         packet,
         link: Some(url),
         email_queued,
+        closed_now: !partner.hours.is_open(now),
+        phone: partner.phone.clone(),
         preview: false,
     })
 }

@@ -339,6 +339,8 @@ async fn without_consent_a_referral_is_refused_and_an_override_is_sent_audited_a
     let sent: Value = resp.json().await.unwrap();
     assert_eq!(sent["status"], "requested");
     assert_eq!(sent["consent"], "override");
+    assert_eq!(sent["closed_now"], false, "the police unit is open 24 h");
+    assert_eq!(sent["phone"], "+66 74 000 002");
 
     let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM audit_log WHERE action = 'referral.consent_overridden' AND details->>'reason' = 'minor_at_risk'")
         .fetch_one(&app.db)
@@ -509,6 +511,7 @@ async fn start_sink() -> Option<Sink> {
         .args(["config/mail/smtp_sink.py", "--dir"])
         .arg(&dir)
         .args(["--port", &port.to_string()])
+        .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
     let sink = Sink { child, dir, port };
