@@ -17,8 +17,18 @@ CREATE TABLE partners (
     uses_links          BOOLEAN NOT NULL DEFAULT TRUE,
     street_address_enc  BYTEA,
     verified_at         TIMESTAMPTZ,
+    -- The partner's own confirm-or-correct link works once: using it raises this version.
+    verify_version      INTEGER NOT NULL DEFAULT 1,
     active              BOOLEAN NOT NULL DEFAULT TRUE,
     created_at          TIMESTAMPTZ NOT NULL,
     updated_at          TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX partners_type_idx ON partners (type) WHERE active;
+
+-- What partners told us was wrong in their entry (through their signed link), for supervisors.
+CREATE TABLE partner_corrections (
+    id          UUID PRIMARY KEY,
+    partner_id  UUID NOT NULL REFERENCES partners (id),
+    text        TEXT NOT NULL,
+    at          TIMESTAMPTZ NOT NULL
+);

@@ -60,9 +60,12 @@ CREATE INDEX referral_steps_idx ON referral_steps (referral_id, at);
 
 -- The referral email, in the outbox: written with the referral, sent by the
 -- `send_referral_email` job. It holds no personal data (reference, request, link).
+-- A partner's request to confirm its directory entry uses the same outbox (partner_id set,
+-- referral_id empty).
 CREATE TABLE referral_emails (
     id           UUID PRIMARY KEY,
-    referral_id  UUID NOT NULL REFERENCES referrals (id),
+    referral_id  UUID REFERENCES referrals (id),
+    partner_id   UUID REFERENCES partners (id),
     to_address   TEXT NOT NULL,
     subject      TEXT NOT NULL,
     body_enc     BYTEA NOT NULL,

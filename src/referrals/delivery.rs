@@ -96,7 +96,7 @@ pub struct SendReferralEmail;
 
 #[derive(sqlx::FromRow)]
 struct Pending {
-    referral_id: Uuid,
+    referral_id: Option<Uuid>,
     to_address: String,
     subject: String,
     body_enc: Vec<u8>,
@@ -159,17 +159,19 @@ impl JobHandler for SendReferralEmail {
                     .bind(&reason)
                     .execute(&mut *tx)
                     .await?;
-                    steps::apply(
-                        &mut tx,
-                        &ctx.keys,
-                        email.referral_id,
-                        ReferralStatus::Failed,
-                        By::System,
-                        Details::default(),
-                        ctx.now(),
-                    )
-                    .await
-                    .map_err(|e| anyhow::anyhow!("marking the referral failed: {e}"))?;
+                    if let Some(referral_id) = email.referral_id {
+                        steps::apply(
+                            &mut tx,
+                            &ctx.keys,
+                            referral_id,
+                            ReferralStatus::Failed,
+                            By::System,
+                            Details::default(),
+                            ctx.now(),
+                        )
+                        .await
+                        .map_err(|e| anyhow::anyhow!("marking the referral failed: {e}"))?;
+                    }
                     tx.commit().await?;
                     crate::metrics::outbound("referral_email", "failed");
                     Ok(())

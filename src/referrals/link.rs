@@ -20,26 +20,46 @@ pub struct LinkClaims {
 const PAYLOAD: usize = 16 + 16 + 4 + 8;
 const TAG: usize = 20;
 
-fn tag(keys: &KeyRing, payload: &[u8]) -> Vec<u8> {
-    let mut mac = keys.index_hash("referral-link", &hex::encode(payload));
+/// What a token is for: a referral's link, or a partner's link to confirm its directory entry
+/// (then both ids are the partner's). A token for one purpose never verifies for the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Referral,
+    PartnerEntry,
+}
+
+fn tag(keys: &KeyRing, purpose: Purpose, payload: &[u8]) -> Vec<u8> {
+    let label = match purpose {
+        Purpose::Referral => "referral-link",
+        Purpose::PartnerEntry => "partner-entry-link",
+    };
+    let mut mac = keys.index_hash(label, &hex::encode(payload));
     mac.truncate(TAG);
     mac
 }
 
 pub fn sign(keys: &KeyRing, claims: LinkClaims) -> String {
+    sign_for(keys, Purpose::Referral, claims)
+}
+
+pub fn verify(keys: &KeyRing, token: &str) -> Option<LinkClaims> {
+    verify_for(keys, Purpose::Referral, token)
+}
+
+pub fn sign_for(keys: &KeyRing, purpose: Purpose, claims: LinkClaims) -> String {
     let mut bytes = Vec::with_capacity(PAYLOAD + TAG);
     bytes.extend_from_slice(claims.referral_id.as_bytes());
     bytes.extend_from_slice(claims.partner_id.as_bytes());
     bytes.extend_from_slice(&claims.version.to_be_bytes());
     bytes.extend_from_slice(&claims.expires_at.timestamp().to_be_bytes());
-    let t = tag(keys, &bytes);
+    let t = tag(keys, purpose, &bytes);
     bytes.extend_from_slice(&t);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// The claims of a token whose signature holds (expiry and revocation are checked against
-/// the referral by the caller).
-pub fn verify(keys: &KeyRing, token: &str) -> Option<LinkClaims> {
+/// The claims of a token whose signature holds for this purpose (expiry and revocation are
+/// checked against the stored row by the caller).
+pub fn verify_for(keys: &KeyRing, purpose: Purpose, token: &str) -> Option<LinkClaims> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(token.trim())
         .ok()?;
@@ -47,7 +67,7 @@ pub fn verify(keys: &KeyRing, token: &str) -> Option<LinkClaims> {
         return None;
     }
     let (payload, sig) = bytes.split_at(PAYLOAD);
-    if !bool::from(tag(keys, payload).ct_eq(sig)) {
+    if !bool::from(tag(keys, purpose, payload).ct_eq(sig)) {
         return None;
     }
     let referral_id = Uuid::from_slice(&payload[..16]).ok()?;
@@ -97,5 +117,6 @@ mod tests {
         let tampered = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
         assert_eq!(verify(&keys, &tampered), None);
         assert_eq!(verify(&keys, "not-a-token"), None);
+        assert_eq!(verify_for(&keys, Purpose::PartnerEntry, &token), None);
     }
 }

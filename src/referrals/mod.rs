@@ -12,6 +12,7 @@ pub mod follow_up;
 pub mod link;
 pub mod list;
 pub mod packet;
+pub mod partner_entry;
 pub mod partner_page;
 pub mod record;
 pub mod rules;

@@ -185,3 +185,128 @@ pub async fn act(
         };
     page_for(&ctx, t, &token, Some(message), status).await
 }
+
+/// `/p/{token}`: a partner confirms or corrects its own directory entry.
+#[derive(Template)]
+#[template(path = "partner_entry.html")]
+struct EntryPage {
+    t: Tr,
+    title: String,
+    message: Option<String>,
+    entry: Option<Vec<(String, String)>>,
+    action_url: String,
+}
+
+fn entry_fields(t: &Tr, p: &crate::partners::Partner) -> Vec<(String, String)> {
+    let hours = match &p.hours {
+        crate::partners::Hours::AlwaysOpen(_) => t.get("partners-24h"),
+        crate::partners::Hours::Weekly(w) => w
+            .weekly
+            .iter()
+            .map(|h| format!("{} {}–{}", h.day, h.opens, h.closes))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let mut coverage = p.coverage.provinces.clone();
+    if p.coverage.nationwide {
+        coverage.push(t.get("partners-nationwide"));
+    }
+    coverage.extend(
+        p.coverage
+            .cross_border
+            .iter()
+            .map(|c| format!("{} → {}", c.origin, c.destination)),
+    );
+    vec![
+        (t.get("partners-name"), p.name.clone()),
+        (
+            t.get("partners-coverage"),
+            format!("{}: {}", p.country, coverage.join(", ")),
+        ),
+        (t.get("partners-languages"), p.languages.join(", ")),
+        (t.get("partners-hours"), hours),
+        (
+            t.get("partners-contact"),
+            [p.referral_email.clone(), p.phone.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
+        ),
+    ]
+}
+
+async fn entry_page(
+    ctx: &AppContext,
+    t: Tr,
+    token: &str,
+    message: Option<String>,
+) -> Result<HttpResponse, ApiError> {
+    match crate::referrals::partner_entry::open(ctx, token).await? {
+        Ok(p) => {
+            let page = EntryPage {
+                title: t.get("entry-title"),
+                message,
+                entry: Some(entry_fields(&t, &p)),
+                action_url: format!("/p/{token}"),
+                t,
+            };
+            Ok(render(StatusCode::OK, &page))
+        }
+        Err(why) => Ok(unusable_page(t, why)),
+    }
+}
+
+pub async fn show_entry(
+    ctx: web::Data<AppContext>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    entry_page(&ctx, translator(&req), &token, None).await
+}
+
+#[derive(Deserialize)]
+pub struct EntryForm {
+    action: String,
+    correction: Option<String>,
+}
+
+pub async fn answer_entry(
+    ctx: web::Data<AppContext>,
+    req: HttpRequest,
+    token: web::Path<String>,
+    form: web::Form<EntryForm>,
+) -> Result<HttpResponse, ApiError> {
+    let t = translator(&req);
+    let correction = match form.action.as_str() {
+        "confirm" => None,
+        "correct" => match crate::domain::report::FreeText::parse(
+            "correction",
+            form.correction.as_deref().unwrap_or(""),
+            4000,
+        ) {
+            Ok(Some(text)) => Some(text.as_str().to_owned()),
+            _ => {
+                let message = Some(t.get("partner-bad-input"));
+                return entry_page(&ctx, t, &token, message).await;
+            }
+        },
+        _ => {
+            let message = Some(t.get("partner-bad-input"));
+            return entry_page(&ctx, t, &token, message).await;
+        }
+    };
+    match crate::referrals::partner_entry::answer(&ctx, &token, correction).await? {
+        Ok(()) => {
+            let page = EntryPage {
+                title: t.get("entry-title"),
+                message: Some(t.get("entry-thanks")),
+                entry: None,
+                action_url: String::new(),
+                t,
+            };
+            Ok(render(StatusCode::OK, &page))
+        }
+        Err(why) => Ok(unusable_page(t, why)),
+    }
+}

@@ -1168,3 +1168,146 @@ async fn in_a_browser_a_counselor_previews_and_sends_a_referral_and_the_partner_
         ]
     );
 }
+
+#[tokio::test]
+async fn a_partner_confirms_its_entry_once_through_its_link_and_a_correction_reaches_supervisors() {
+    let app = spawn_app().await;
+    demo_directory(&app).await;
+    let c = app.staff(Role::Counselor).await;
+    let s = app.staff(Role::Supervisor).await;
+    let shelter = partner_named(&app, &c, "Welfare Protection Center").await;
+    let id = shelter["id"].as_str().unwrap();
+    // Not verified for longer than stale_after_days.
+    app.advance(400 * 86400);
+    let seen: Value = app
+        .get(&s, &format!("/api/v1/partners/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["stale"], true);
+
+    let path = format!("/api/v1/partners/{id}/entry-link");
+    assert_eq!(
+        app.post_empty(&c, &path).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let resp = app.post_empty(&s, &path).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let link: Value = resp.json().await.unwrap();
+    let token = link["link"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.count("referral_emails").await,
+        1,
+        "queued in the outbox"
+    );
+
+    // A referral's token is not an entry token, and the reverse.
+    let (_, _, referral_token) = {
+        let case = claimed_case(&app, &c, "TH", "Songkhla", json!({})).await;
+        let consent = json!({ "partner_id": id, "given_by": "person", "how": "phone", "purpose": "x", "granted": true });
+        app.post(&c, &format!("/api/v1/cases/{case}/consents"), &consent)
+            .await;
+        let sent: Value = app
+            .post(
+                &c,
+                &format!("/api/v1/cases/{case}/referrals"),
+                &json!({ "partner_id": id, "summary": "x" }),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        (
+            (),
+            (),
+            sent["link"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned(),
+        )
+    };
+    assert_eq!(
+        app.get_page(&format!("/p/{referral_token}"), None)
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get_page(&format!("/r/{token}"), None).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let page = app.get_page(&format!("/p/{token}"), None).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Welfare Protection Center"));
+    assert!(
+        !html.contains("Example Road"),
+        "not even the partner's own page shows the address"
+    );
+    let resp = app
+        .client
+        .post(app.url(&format!("/p/{token}")))
+        .form(&[("action", "confirm")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let seen: Value = app
+        .get(&s, &format!("/api/v1/partners/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["stale"], false);
+    // Used once.
+    let resp = app
+        .client
+        .post(app.url(&format!("/p/{token}")))
+        .form(&[("action", "correct"), ("correction", "new phone")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::GONE);
+
+    let link: Value = app.post_empty(&s, &path).await.json().await.unwrap();
+    let token = link["link"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let resp = app
+        .client
+        .post(app.url(&format!("/p/{token}")))
+        .form(&[
+            ("action", "correct"),
+            ("correction", "Our referral line is now +66 74 000 999"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let listed: Value = app
+        .get(&s, "/api/v1/partner-corrections")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed["items"][0]["text"],
+        "Our referral line is now +66 74 000 999"
+    );
+    assert_eq!(listed["items"][0]["partner_id"], id);
+}

@@ -422,6 +422,24 @@ pub static ROUTES: &[ApiRoute] = &[
         responses: &[(200, "open escalations, oldest first")],
         route: || web::get().to(referrals::escalations),
     },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/partners/{id}/entry-link",
+        summary: "Email the partner a one-time signed link to confirm or correct its own entry",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(201, "the link (also emailed)")],
+        route: || web::post().to(partners::entry_link),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/partner-corrections",
+        summary: "Corrections partners sent through their entry links, newest first",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "corrections")],
+        route: || web::get().to(partners::corrections),
+    },
 ];
 
 pub fn config(cfg: &mut web::ServiceConfig) {

@@ -70,3 +70,18 @@ pub async fn update(
     let partner = store::get(&ctx.db, &ctx.keys, id, view_for(&ctx, &who)).await?;
     Ok(HttpResponse::Ok().json(partner))
 }
+
+pub async fn entry_link(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id: uuid::Uuid = parse_id(&id, "partner")?;
+    let link = crate::referrals::partner_entry::request(&ctx, who.user.id, id).await?;
+    Ok(HttpResponse::Created().json(json!({ "link": link, "email_queued": true })))
+}
+
+pub async fn corrections(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiError> {
+    let items = crate::referrals::partner_entry::corrections(&ctx.db).await?;
+    Ok(HttpResponse::Ok().json(json!({ "items": items })))
+}
