@@ -1,5 +1,6 @@
 //! The `hotline` command line: serve | migrate | seed-demo | user add | user token |
-//! telegram set-webhook | telegram delete-webhook | score (see `score_command`).
+//! telegram set-webhook | telegram delete-webhook | score (see `score_command`) |
+//! partners import FILE | partners export --format hsds|csv.
 
 use std::io::BufRead;
 use std::sync::Arc;
@@ -47,6 +48,30 @@ pub enum Command {
         #[command(subcommand)]
         action: TelegramAction,
     },
+    /// The partner directory: import or export it (Open Referral HSDS 3.0 JSON, or CSV).
+    Partners {
+        #[command(subcommand)]
+        action: PartnersAction,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PartnersAction {
+    /// Import a directory file; every entry is checked first, and a bad one (reported with its
+    /// line or path and field) means nothing is imported.
+    Import {
+        /// An HSDS JSON file (.json) or a CSV file (.csv).
+        file: std::path::PathBuf,
+        /// hsds or csv; by default from the file's extension.
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// Print the directory (shelter addresses are never exported).
+    Export {
+        /// hsds (JSON) or csv.
+        #[arg(long, default_value = "hsds")]
+        format: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -90,6 +115,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             crate::seed::seed_demo(&ctx).await
         }
         Command::Telegram { action } => telegram(&settings, action).await,
+        Command::Partners { action } => partners(settings, clock, action).await,
         Command::Score(args) => crate::score_command::run(&args, &settings.triage.rules_path),
         Command::User {
             action: UserAction::Add { email, role },
@@ -130,6 +156,52 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             #[expect(clippy::print_stdout, reason = "the token is the command's output")]
             {
                 println!("{token}");
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn partners(
+    settings: Settings,
+    clock: Arc<dyn Clock>,
+    action: PartnersAction,
+) -> anyhow::Result<()> {
+    use crate::partners::exchange::{self, Format};
+    migrate(&settings.database).await?;
+    let db = pool(&settings.database)?;
+    let ctx = context(settings, db, clock)?;
+    match action {
+        PartnersAction::Import { file, format } => {
+            let format = match format.as_deref() {
+                Some(f) => Format::parse(f),
+                None => file
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .and_then(Format::parse),
+            }
+            .context("--format must be hsds or csv (or name the file .json or .csv)")?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            match exchange::import(&ctx, format, &text).await {
+                Ok(n) => {
+                    eprintln!("imported {n} partners from {}", file.display());
+                    Ok(())
+                }
+                Err(errors) => {
+                    for e in &errors {
+                        eprintln!("{}: {e}", file.display());
+                    }
+                    bail!("nothing was imported ({} problems)", errors.len())
+                }
+            }
+        }
+        PartnersAction::Export { format } => {
+            let format = Format::parse(&format).context("--format must be hsds or csv")?;
+            let text = exchange::export(&ctx, format).await?;
+            #[expect(clippy::print_stdout, reason = "the export is the command's output")]
+            {
+                print!("{text}");
             }
             Ok(())
         }

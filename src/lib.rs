@@ -24,6 +24,10 @@
 //!   the audit log.
 //! - `jobs`: PostgreSQL-backed background jobs with retries.
 //! - `crypto`: encryption at rest and keyed hashes for lookups.
+//! - `partners`: the partner directory (coverage, services, languages, hours; a shelter's
+//!   address is confidential), the demo directory.
+//! - `referrals`: the case record, partner suggestions, consent, packets, delivery by email,
+//!   the partner's signed link, status steps and escalation.
 //! - `domain`: pure value types, parsed once at the edge (ids, channel, contact, case, report,
 //!   time).
 //! - `routes`: HTTP only: the JSON API (the route table, its role guard, OpenAPI), the console,
@@ -53,8 +57,10 @@ pub mod live;
 pub mod media;
 pub mod messaging;
 pub mod metrics;
+pub mod partners;
 pub mod queue;
 pub mod redis_store;
+pub mod referrals;
 pub mod routes;
 pub mod safe_contact;
 pub mod score_command;

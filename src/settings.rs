@@ -35,6 +35,7 @@ pub struct Settings {
     pub channels: ChannelSettings,
     pub conversation: ConversationSettings,
     pub log: LogSettings,
+    pub referrals: ReferralSettings,
     pub callbacks: CallbackSettings,
     pub telephony: TelephonySettings,
 }
@@ -348,6 +349,25 @@ pub struct ConversationSettings {
     pub reply_window_hours: i64,
 }
 
+/// Referrals and the partner directory (issue 14).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralSettings {
+    /// Directory entries not verified for this many days are flagged stale.
+    pub stale_after_days: i64,
+    /// How long a partner's link works.
+    pub link_days: i64,
+    /// How long a partner has to acknowledge a referral of each urgency before supervisors
+    /// are told.
+    pub ack_target_seconds: AnswerTargets,
+    /// Where partners reach this hotline's `/r/{token}` pages (no trailing slash).
+    pub public_base_url: String,
+    /// What each partner type receives, and the request text per type and language.
+    pub rules_path: PathBuf,
+    /// The demo directory `seed-demo` loads.
+    pub demo_partners_path: PathBuf,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogSettings {
@@ -501,6 +521,35 @@ impl Settings {
         if self.telephony.repeat_window_seconds < 0 {
             return fail("telephony.repeat_window_seconds", "must be 0 or more");
         }
+        let r = &self.referrals;
+        if r.stale_after_days <= 0 {
+            return fail("referrals.stale_after_days", "must be positive");
+        }
+        if !(1..=365).contains(&r.link_days) {
+            return fail("referrals.link_days", "must be between 1 and 365");
+        }
+        let a = &r.ack_target_seconds;
+        for (key, v) in [
+            ("critical", a.critical),
+            ("high", a.high),
+            ("medium", a.medium),
+            ("low", a.low),
+        ] {
+            if v <= 0 {
+                return fail(
+                    &format!("referrals.ack_target_seconds.{key}"),
+                    "must be positive",
+                );
+            }
+        }
+        if !(r.public_base_url.starts_with("https://") || r.public_base_url.starts_with("http://"))
+            || r.public_base_url.ends_with('/')
+        {
+            return fail(
+                "referrals.public_base_url",
+                "must be an http(s) URL without a trailing slash",
+            );
+        }
         if !["json", "pretty"].contains(&self.log.format.as_str()) {
             return fail("log.format", "must be json or pretty");
         }
@@ -547,6 +596,22 @@ impl Settings {
             }
         }
         let email = &self.channels.email;
+        // Sending alone (referrals to partners) needs only the SMTP settings and `from`.
+        if !email.enabled && !email.smtp_host.is_empty() {
+            if !email.from.contains('@') {
+                return fail(
+                    "channels.email.from",
+                    "must be an email address when smtp_host is set",
+                );
+            }
+            let loopback = matches!(email.smtp_host.as_str(), "127.0.0.1" | "localhost" | "::1");
+            if email.mailer == MailerKind::Smtp && email.smtp_tls == MailTls::None && !loopback {
+                return fail(
+                    "channels.email.smtp_tls",
+                    "none (plain text) is only allowed for a server on loopback",
+                );
+            }
+        }
         if email.enabled {
             for (key, v) in [
                 ("imap_host", &email.imap_host),

@@ -60,6 +60,8 @@ pub fn context(
         ConversationTexts::load(&c.texts_dir, &c.emergency_numbers_path, &c.home_country)
             .map_err(|e| anyhow::anyhow!("conversation texts: {e}"))?;
     let channels = Channels::from_settings(&settings.channels)?;
+    // Read per referral (edits apply at once), but checked here so a bad file stops the start.
+    crate::referrals::rules::ReferralRules::load(&settings.referrals.rules_path)?;
     let rules_cell = Arc::new(RulesCell::new(settings.triage.rules_path.clone(), rules));
     Ok(AppContext {
         db,

@@ -6,6 +6,7 @@ pub mod api;
 pub mod console;
 mod health;
 pub mod json_body;
+mod partner_page;
 mod webhooks;
 
 use actix_web::{HttpResponse, web};
@@ -26,6 +27,12 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .configure(api::config)
         .configure(console::config)
         .configure(webhooks::config)
+        // The partner's page for a referral (issue 14): no login, the signed link is the key.
+        .route("/r/{token}", web::get().to(partner_page::show))
+        .route("/r/{token}", web::post().to(partner_page::act))
+        // A partner confirms or corrects its own directory entry.
+        .route("/p/{token}", web::get().to(partner_page::show_entry))
+        .route("/p/{token}", web::post().to(partner_page::answer_entry))
         .route("/", web::get().to(|| async { see_other("/console/queue") }));
 }
 

@@ -20,6 +20,7 @@ mod openapi;
 mod phone_intake;
 mod privacy;
 mod queue;
+mod referrals;
 mod resilience;
 mod roles;
 mod settings;

@@ -6,7 +6,9 @@ mod cases;
 mod guard;
 mod messages;
 pub mod openapi;
+mod partners;
 mod queue;
+mod referrals;
 mod reports;
 mod safe_contact;
 mod triage;
@@ -378,6 +380,161 @@ pub static ROUTES: &[ApiRoute] = &[
         body: Some(openapi::schema::<callbacks::DecisionForm>),
         responses: &[(200, "the dismissed candidate"), (409, "not a candidate")],
         route: || web::post().to(callbacks::dismiss),
+    },
+    // --- Referrals and the partner directory (issue 14) ---
+    ApiRoute {
+        method: Method::PUT,
+        path: "/api/v1/cases/{id}/record",
+        summary: "Write the case record (sex, age band, nationality, places, exploitation, status; HTCDS names; personal fields sealed)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<crate::referrals::CaseRecord>),
+        responses: &[
+            (200, "the case, with its record"),
+            (409, "you do not hold the case"),
+        ],
+        route: || web::put().to(referrals::put_record),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/partners",
+        summary: "The partner directory (active entries; ?all=true for every entry); shelter addresses for supervisors only",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(
+            200,
+            "partners, by type and name, each flagged stale when not verified recently",
+        )],
+        route: || web::get().to(partners::list),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/partners",
+        summary: "Add a partner to the directory",
+        role: Role::Supervisor,
+        body: Some(openapi::schema::<crate::partners::PartnerInput>),
+        responses: &[(201, "the partner")],
+        route: || web::post().to(partners::create),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/partners/{id}",
+        summary: "One directory entry",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "the partner")],
+        route: || web::get().to(partners::get),
+    },
+    ApiRoute {
+        method: Method::PATCH,
+        path: "/api/v1/partners/{id}",
+        summary: "Change a directory entry (any field; verified_at to confirm it; active to retire it)",
+        role: Role::Supervisor,
+        body: Some(openapi::schema::<crate::partners::PartnerPatch>),
+        responses: &[(200, "the partner")],
+        route: || web::patch().to(partners::update),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/cases/{id}/partner-suggestions",
+        summary: "Partners for this case, ranked, each with its reasons (coverage, needs, language, hours)",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "{\"items\": [{\"partner\", \"reasons\"}]}")],
+        route: || web::get().to(referrals::partner_suggestions),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/consents",
+        summary: "Record the person's consent (or refusal) to a referral to a partner or a partner type",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<crate::referrals::consent::ConsentForm>),
+        responses: &[(201, "the consent id"), (409, "you do not hold the case")],
+        route: || web::post().to(referrals::add_consent),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/referrals",
+        summary: "Refer the case to a partner: the packet for its type, emailed as a link (?preview=true shows the exact packet and writes nothing)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<crate::referrals::create::ReferralForm>),
+        responses: &[
+            (201, "the referral with its packet"),
+            (200, "the preview"),
+            (
+                409,
+                "no consent and no override (consent_required), or you do not hold the case",
+            ),
+        ],
+        route: || web::post().to(referrals::send),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/cases/{id}/referrals",
+        summary: "The case's referrals with packets, steps (when, by whom), delivery, escalation and the next partner after a decline",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "referrals, oldest first")],
+        route: || web::get().to(referrals::list),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/referrals/{id}/status",
+        summary: "Record a referral step by hand (received by phone, accepted, rejected with reason, completed with outcome, cancelled, failed)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<crate::referrals::follow_up::StepForm>),
+        responses: &[
+            (200, "the referral"),
+            (
+                409,
+                "not possible from its status, or you do not hold the case",
+            ),
+        ],
+        route: || web::post().to(referrals::change_status),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/referrals/{id}/revoke-link",
+        summary: "Stop the partner's link from working (audited)",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "the referral"), (409, "you do not hold the case")],
+        route: || web::post().to(referrals::revoke_link),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/referral-overrides",
+        summary: "Referrals sent without consent, with the override reason and who sent them",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "overrides, newest first")],
+        route: || web::get().to(referrals::overrides),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/referral-escalations",
+        summary: "Referrals not acknowledged within their action target, with the next suggested partner",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "open escalations, oldest first")],
+        route: || web::get().to(referrals::escalations),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/partners/{id}/entry-link",
+        summary: "Email the partner a one-time signed link to confirm or correct its own entry",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(201, "the link (also emailed)")],
+        route: || web::post().to(partners::entry_link),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/partner-corrections",
+        summary: "Corrections partners sent through their entry links, newest first",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "corrections")],
+        route: || web::get().to(partners::corrections),
     },
 ];
 

@@ -94,6 +94,8 @@ struct CasePage {
     closing_reasons: Vec<(&'static str, String)>,
     links: Vec<(String, String)>,
     history: Vec<(String, String, String)>,
+    /// Referrals (issue 14), shown by `case_referrals.html`.
+    referrals: super::referrals_card::ReferralsCard,
 }
 
 pub async fn page(
@@ -136,11 +138,20 @@ pub async fn page(
     {
         return database_unavailable(t, &who);
     }
-    let page = build(&ctx, &t, &who, c);
+    let Ok(referrals) = super::referrals_card::load(&ctx, &t, id).await else {
+        return database_unavailable(t, &who);
+    };
+    let page = build(&ctx, &t, &who, c, referrals);
     render(StatusCode::OK, &page)
 }
 
-fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> CasePage {
+fn build(
+    ctx: &AppContext,
+    t: &Tr,
+    who: &crate::auth::Identity,
+    c: CaseView,
+    referrals: super::referrals_card::ReferralsCard,
+) -> CasePage {
     let zone = ctx.settings.time_zone();
     let held_by_me = c.holder.as_ref().is_some_and(|h| h.id == who.user.id.0);
     let level = c.urgency.level;
@@ -411,6 +422,7 @@ fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> 
                 )
             })
             .collect(),
+        referrals,
         t: *t,
     }
 }
