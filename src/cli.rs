@@ -1,4 +1,4 @@
-//! The `hotline` command line: serve | migrate | seed-demo | user add | user token |
+//! The `hotline` command line: serve | migrate | audit verify | seed-demo | user add | user token |
 //! telegram set-webhook | telegram delete-webhook | score (see `score_command`).
 
 use std::io::BufRead;
@@ -29,10 +29,20 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Apply pending migrations, then serve HTTP (and run background jobs).
-    Serve,
-    /// Create the database if needed and apply pending migrations.
+    /// Serve HTTP (and run background jobs). Migrations are `hotline migrate`'s job (run as the
+    /// migration role); `--migrate` applies them first, for single-role setups.
+    Serve {
+        #[arg(long)]
+        migrate: bool,
+    },
+    /// Create the database if needed and apply pending migrations (as DATABASE_MIGRATION_URL's
+    /// role when set, granting DATABASE_URL's role what it needs).
     Migrate,
+    /// The audit log: `verify` checks its chain of keyed hashes.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Create demo staff and example cases (safe to re-run; prints the demo logins).
     SeedDemo,
     /// Manage staff users.
@@ -46,6 +56,17 @@ pub enum Command {
     Telegram {
         #[command(subcommand)]
         action: TelegramAction,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AuditAction {
+    /// Check every entry's keyed hash and link, and that the recorded head is still there;
+    /// prints the number of entries checked, or names the first broken entry (exit 1).
+    Verify {
+        /// The head file written by `serve` (default: audit.head_file, when set).
+        #[arg(long)]
+        head: Option<std::path::PathBuf>,
     },
 }
 
@@ -82,7 +103,15 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match cli.command {
         Command::Migrate => migrate(&settings.database).await,
-        Command::Serve => serve(settings, clock).await,
+        Command::Serve { migrate: then } => {
+            if then {
+                migrate(&settings.database).await?;
+            }
+            serve(settings, clock).await
+        }
+        Command::Audit {
+            action: AuditAction::Verify { head },
+        } => audit_verify(&settings, head).await,
         Command::SeedDemo => {
             migrate(&settings.database).await?;
             let db = pool(&settings.database)?;
@@ -136,6 +165,40 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     }
 }
 
+/// `hotline audit verify`: exit 0 printing how many entries were checked, or fail naming the
+/// first broken entry.
+async fn audit_verify(settings: &Settings, head: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+    use crate::audit::chain;
+    let key = chain::key_from_settings(settings)?;
+    let head_path = head.or_else(|| {
+        (!settings.audit.head_file.as_os_str().is_empty()).then(|| settings.audit.head_file.clone())
+    });
+    let recorded = head_path.as_deref().map(chain::read_head).transpose()?;
+    let db = pool(&settings.database)?;
+    match chain::verify(&db, &key, recorded.as_ref())
+        .await
+        .context("cannot read the audit log")?
+    {
+        Ok(v) => {
+            #[expect(clippy::print_stdout, reason = "the count is the command's output")]
+            {
+                println!(
+                    "audit log verified: {} entries checked ({} older entries before the chain){}",
+                    v.entries,
+                    v.before_chain,
+                    if recorded.is_some() {
+                        ", head present"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            Ok(())
+        }
+        Err(broken) => bail!("audit log broken: {broken}"),
+    }
+}
+
 async fn telegram(settings: &Settings, action: TelegramAction) -> anyhow::Result<()> {
     let tg = &settings.channels.telegram;
     match action {
@@ -180,7 +243,6 @@ async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     // Keys and rules are checked before touching the database, so a bad setting is reported
     // as itself rather than as a connection error.
     let ctx = context(settings.clone(), pool(&settings.database)?, clock)?;
-    migrate(&settings.database).await?;
     let app = Application::build(ctx.clone())?;
     tracing::info!(port = app.port(), "hotline is serving");
     let background = start_background(&ctx);
@@ -211,6 +273,10 @@ fn start_background(ctx: &crate::context::AppContext) -> Supervisor {
             crate::channels::email::run_email_reading(c.clone(), stop)
         });
     }
+    let c = ctx.clone();
+    tasks.spawn("audit_head", move |stop| {
+        crate::audit::chain::record_head_periodically(c.clone(), stop)
+    });
     let jobs = ctx.settings.jobs.clone();
     if jobs.enabled {
         let c = ctx.clone();

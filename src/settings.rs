@@ -35,6 +35,43 @@ pub struct Settings {
     pub channels: ChannelSettings,
     pub conversation: ConversationSettings,
     pub log: LogSettings,
+    pub privacy: PrivacySettings,
+    pub audit: AuditSettings,
+}
+
+/// The audit log's chain (issue 17).
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSettings {
+    /// HOTLINE_AUDIT__KEY: base64 of 32 bytes keying the chain's HMAC; derived from
+    /// `crypto.key` when empty (then rotating `crypto.key` needs this set to the old value).
+    pub key: String,
+    /// Where the chain's newest entry is written (outside the database), or empty for the log
+    /// only.
+    pub head_file: PathBuf,
+    pub head_interval_seconds: u64,
+}
+
+impl std::fmt::Debug for AuditSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditSettings")
+            .field("head_file", &self.head_file)
+            .field("head_interval_seconds", &self.head_interval_seconds)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Need-to-know and the read audit (issue 17).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacySettings {
+    /// How long breaking the glass opens a case in full.
+    pub break_glass_minutes: i64,
+    /// One person reading one case for one purpose is audited once per this many seconds (the
+    /// console re-reads an open case on every live update).
+    pub view_audit_seconds: i64,
+    /// Phone-number lookups (`/reports/matches`) one staff member may make per hour.
+    pub phone_lookups_per_hour: u32,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -55,6 +92,10 @@ pub struct ServerSettings {
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     pub url: String,
+    /// DATABASE_MIGRATION_URL: the role `hotline migrate` connects as (owner of the schema);
+    /// empty: `url`. When it names another role, the runtime role (`url`'s) is granted what it
+    /// needs and only INSERT and SELECT on the audit log.
+    pub migration_url: String,
     pub max_connections: u32,
     pub acquire_timeout_ms: u64,
 }
@@ -333,7 +374,11 @@ impl Settings {
                 .try_parsing(true)
                 .source(Some(overrides)),
         );
-        for (var, key) in [("DATABASE_URL", "database.url"), ("REDIS_URL", "redis.url")] {
+        for (var, key) in [
+            ("DATABASE_URL", "database.url"),
+            ("DATABASE_MIGRATION_URL", "database.migration_url"),
+            ("REDIS_URL", "redis.url"),
+        ] {
             if let Some(value) = env.get(var).filter(|v| !v.is_empty()) {
                 builder = builder
                     .set_override(key, value.clone())

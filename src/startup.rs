@@ -49,6 +49,7 @@ pub fn context(
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<AppContext> {
     let keys = KeyRing::from_settings(&settings.crypto)?;
+    crate::audit::chain::install_key(crate::audit::chain::key_from_settings(&settings)?);
     let rules = TriageRules::load(&settings.triage.rules_path)?;
     let redis = RedisStore::new(
         &settings.redis.url,
@@ -153,27 +154,60 @@ async fn observe(
     Ok(res)
 }
 
-/// Creates the database if it does not exist, then applies pending migrations.
+/// Creates the database if it does not exist, then applies pending migrations, connecting as
+/// `database.migration_url` (DATABASE_MIGRATION_URL) when set. When that is another role than
+/// the runtime one (`database.url`), the runtime role is granted what the app needs and only
+/// INSERT and SELECT on the audit log, so whoever holds DATABASE_URL cannot rewrite history.
 pub async fn migrate(db: &DatabaseSettings) -> anyhow::Result<()> {
     use sqlx::migrate::MigrateDatabase;
-    let url = &db.url;
+    let separate = !db.migration_url.trim().is_empty();
+    let url = if separate { &db.migration_url } else { &db.url };
     if !sqlx::Postgres::database_exists(url)
         .await
-        .context("cannot reach PostgreSQL at database.url (DATABASE_URL)")?
+        .context("cannot reach PostgreSQL at database.migration_url / database.url")?
     {
         sqlx::Postgres::create_database(url)
             .await
-            .context("cannot create the database named in DATABASE_URL")?;
+            .context("cannot create the database named in the database URL")?;
     }
+    let owner_options: PgConnectOptions = url
+        .parse()
+        .context("invalid setting: database.migration_url is not a PostgreSQL URL")?;
     let pool = PgPoolOptions::new()
         .max_connections(1)
-        .connect_with(connect_options(db)?)
+        .connect_with(owner_options.clone())
         .await
         .context("cannot connect to PostgreSQL")?;
     sqlx::migrate!("./migrations")
         .run(&pool)
         .await
         .context("failed to apply migrations")?;
+    let runtime = connect_options(db)?.get_username().to_owned();
+    if separate && runtime != owner_options.get_username() {
+        grant_runtime_role(&pool, &runtime).await?;
+    }
     pool.close().await;
+    Ok(())
+}
+
+/// The runtime role's rights: everything it needs on every table, and on the audit log only
+/// INSERT and SELECT; the migrations table read-only.
+async fn grant_runtime_role(pool: &PgPool, role: &str) -> anyhow::Result<()> {
+    let role = format!("\"{}\"", role.replace('"', "\"\""));
+    let statements = [
+        format!("GRANT USAGE ON SCHEMA public TO {role}"),
+        format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"),
+        format!("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}"),
+        format!("REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role}"),
+        format!("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON _sqlx_migrations FROM {role}"),
+    ];
+    for sql in statements {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(pool)
+            .await
+            .context(
+                "cannot grant the runtime role its rights (is the migration role the owner?)",
+            )?;
+    }
     Ok(())
 }

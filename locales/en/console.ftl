@@ -306,3 +306,18 @@ js-earlier-cases = Earlier cases with this number (tick to link; nothing is link
 js-live-on = Live updates on.
 js-live-off = Live updates paused; the page refreshes when you come back to it.
 js-updated = Updated.
+
+# Privacy (issue 17): a case seen in outline, breaking the glass.
+outline-explain = You see this case's outline only: you do not hold it and have not worked on it. Claim it, or break the glass if you need it now.
+fact-channel = Channel
+fact-opened = Opened
+break-glass-title = Break the glass
+break-glass-reason-label = Reason
+break-glass-reason-covering-shift = I am covering a colleague's shift
+break-glass-reason-caller-on-line = The caller is on the line now
+break-glass-reason-supervisor-request = A supervisor asked me to
+break-glass-reason-other = Another reason
+break-glass-text-label = Say why (supervisors review every glass break)
+break-glass-submit = Open the full case for { $minutes } minutes (audited)
+history-case-break-glass = Glass broken: full view granted
+history-break-glass-reviewed = Glass break reviewed

@@ -300,3 +300,18 @@ js-earlier-cases = ករណីមុនៗដែលប្រើលេខនេ�
 js-live-on = ការធ្វើបច្ចុប្បន្នភាពផ្ទាល់កំពុងបើក។
 js-live-off = ការធ្វើបច្ចុប្បន្នភាពផ្ទាល់ផ្អាកសិន ទំព័រនឹងផ្ទុកឡើងវិញពេលអ្នកត្រឡប់មក។
 js-updated = បានធ្វើបច្ចុប្បន្នភាព។
+
+# Privacy (issue 17): a case seen in outline, breaking the glass.
+outline-explain = អ្នកឃើញតែគ្រោងនៃករណីនេះប៉ុណ្ណោះ ព្រោះអ្នកមិនកាន់ករណីនេះ ហើយមិនធ្លាប់ធ្វើការលើវា។ ទទួលយកករណីនេះ ឬប្រើការចូលប្រើបន្ទាន់ ប្រសិនបើត្រូវការឥឡូវនេះ។
+fact-channel = បណ្តាញ
+fact-opened = បានបើក
+break-glass-title = ការចូលប្រើបន្ទាន់
+break-glass-reason-label = មូលហេតុ
+break-glass-reason-covering-shift = ខ្ញុំកំពុងធ្វើការជំនួសវេនរបស់សហការី
+break-glass-reason-caller-on-line = អ្នកហៅកំពុងនៅលើខ្សែឥឡូវនេះ
+break-glass-reason-supervisor-request = អ្នកគ្រប់គ្រងបានស្នើឱ្យខ្ញុំធ្វើ
+break-glass-reason-other = មូលហេតុផ្សេងទៀត
+break-glass-text-label = ប្រាប់មូលហេតុ (អ្នកគ្រប់គ្រងពិនិត្យរាល់ដង)
+break-glass-submit = បើកករណីពេញលេញរយៈពេល { $minutes } នាទី (មានកត់ត្រា)
+history-case-break-glass = ការចូលប្រើបន្ទាន់៖ ផ្តល់ការមើលពេញលេញ
+history-break-glass-reviewed = បានពិនិត្យការចូលប្រើបន្ទាន់

@@ -300,3 +300,18 @@ js-earlier-cases = ກໍລະນີກ່ອນໜ້າທີ່ໃຊ້ເ�
 js-live-on = ອັບເດດສົດເປີດຢູ່.
 js-live-off = ອັບເດດສົດຢຸດຊົ່ວຄາວ; ໜ້າຈະໂຫຼດໃໝ່ເມື່ອທ່ານກັບມາ.
 js-updated = ອັບເດດແລ້ວ.
+
+# Privacy (issue 17): a case seen in outline, breaking the glass.
+outline-explain = ທ່ານເຫັນພຽງໂຄງຮ່າງຂອງກໍລະນີນີ້ ເພາະທ່ານບໍ່ໄດ້ຖືກໍລະນີ ແລະ ບໍ່ເຄີຍເຮັດວຽກກັບມັນ. ຮັບກໍລະນີ ຫຼື ໃຊ້ການເຂົ້າເຖິງສຸກເສີນຖ້າຈຳເປັນດຽວນີ້.
+fact-channel = ຊ່ອງທາງ
+fact-opened = ເປີດເມື່ອ
+break-glass-title = ການເຂົ້າເຖິງສຸກເສີນ
+break-glass-reason-label = ເຫດຜົນ
+break-glass-reason-covering-shift = ຂ້ອຍເຮັດວຽກແທນກະຂອງເພື່ອນຮ່ວມງານ
+break-glass-reason-caller-on-line = ຜູ້ໂທຢູ່ໃນສາຍດຽວນີ້
+break-glass-reason-supervisor-request = ຫົວໜ້າຂໍໃຫ້ຂ້ອຍເຮັດ
+break-glass-reason-other = ເຫດຜົນອື່ນ
+break-glass-text-label = ບອກເຫດຜົນ (ຫົວໜ້າຈະກວດທຸກຄັ້ງ)
+break-glass-submit = ເປີດກໍລະນີເຕັມ { $minutes } ນາທີ (ມີການບັນທຶກ)
+history-case-break-glass = ໃຊ້ການເຂົ້າເຖິງສຸກເສີນ: ໃຫ້ເບິ່ງເຕັມ
+history-break-glass-reviewed = ກວດການເຂົ້າເຖິງສຸກເສີນແລ້ວ

@@ -300,3 +300,18 @@ js-earlier-cases = ဤနံပါတ်ဖြင့် ယခင်ကိစ္
 js-live-on = တိုက်ရိုက် အပ်ဒိတ် ဖွင့်ထားသည်။
 js-live-off = တိုက်ရိုက် အပ်ဒိတ် ခဏရပ်ထားသည်၊ ပြန်လာသောအခါ စာမျက်နှာ ပြန်ဖွင့်မည်။
 js-updated = အပ်ဒိတ်ပြီး။
+
+# Privacy (issue 17): a case seen in outline, breaking the glass.
+outline-explain = ဤကိစ္စ၏ အကြမ်းဖျင်းကိုသာ သင်မြင်ရသည်၊ သင်ကိုင်ထားခြင်းမရှိ၍ မလုပ်ဆောင်ဖူးသောကြောင့်ဖြစ်သည်။ ယူပါ သို့မဟုတ် ယခုလိုအပ်ပါက အရေးပေါ်ဝင်ရောက်ခွင့်ကို သုံးပါ။
+fact-channel = ချန်နယ်
+fact-opened = ဖွင့်ခဲ့သည်
+break-glass-title = အရေးပေါ်ဝင်ရောက်ခွင့်
+break-glass-reason-label = အကြောင်းပြချက်
+break-glass-reason-covering-shift = လုပ်ဖော်ကိုင်ဖက်၏ အဆိုင်းကို အစားထိုးလုပ်နေသည်
+break-glass-reason-caller-on-line = ခေါ်ဆိုသူ ယခုလိုင်းပေါ်တွင်ရှိသည်
+break-glass-reason-supervisor-request = ကြီးကြပ်သူက တောင်းဆိုသည်
+break-glass-reason-other = အခြားအကြောင်းပြချက်
+break-glass-text-label = အကြောင်းပြချက်ရေးပါ (ကြီးကြပ်သူများ စစ်ဆေးသည်)
+break-glass-submit = ကိစ္စအပြည့်အစုံကို { $minutes } မိနစ် ဖွင့်ပါ (မှတ်တမ်းတင်သည်)
+history-case-break-glass = အရေးပေါ်ဝင်ရောက်ခွင့်: အပြည့်အစုံကြည့်ခွင့်ပေးသည်
+history-break-glass-reviewed = အရေးပေါ်ဝင်ရောက်ခွင့်ကို စစ်ဆေးပြီး

@@ -300,3 +300,18 @@ js-earlier-cases = เคสก่อนหน้าที่ใช้เบอ�
 js-live-on = อัปเดตสดเปิดอยู่
 js-live-off = หยุดอัปเดตสดชั่วคราว หน้าจะรีเฟรชเมื่อคุณกลับมา
 js-updated = อัปเดตแล้ว
+
+# Privacy (issue 17): a case seen in outline, breaking the glass.
+outline-explain = คุณเห็นเฉพาะโครงร่างของเคสนี้ เพราะคุณไม่ได้ถือเคสและไม่เคยทำงานกับเคสนี้ รับเคสนี้ หรือใช้การเข้าถึงฉุกเฉินหากจำเป็นตอนนี้
+fact-channel = ช่องทาง
+fact-opened = เปิดเมื่อ
+break-glass-title = การเข้าถึงฉุกเฉิน
+break-glass-reason-label = เหตุผล
+break-glass-reason-covering-shift = ฉันทำงานแทนกะของเพื่อนร่วมงาน
+break-glass-reason-caller-on-line = ผู้โทรอยู่ในสายตอนนี้
+break-glass-reason-supervisor-request = หัวหน้าขอให้ฉันทำ
+break-glass-reason-other = เหตุผลอื่น
+break-glass-text-label = อธิบายเหตุผล (หัวหน้าจะตรวจสอบทุกครั้ง)
+break-glass-submit = เปิดเคสฉบับเต็ม { $minutes } นาที (มีการบันทึก)
+history-case-break-glass = ใช้การเข้าถึงฉุกเฉิน: ให้สิทธิ์ดูฉบับเต็ม
+history-break-glass-reviewed = ตรวจสอบการเข้าถึงฉุกเฉินแล้ว

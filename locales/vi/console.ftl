@@ -300,3 +300,18 @@ js-earlier-cases = Hồ sơ trước với số này (đánh dấu để liên k
 js-live-on = Cập nhật trực tiếp đang bật.
 js-live-off = Cập nhật trực tiếp tạm dừng; trang sẽ làm mới khi bạn quay lại.
 js-updated = Đã cập nhật.
+
+# Privacy (issue 17): a case seen in outline, breaking the glass.
+outline-explain = Bạn chỉ thấy phần tóm tắt của hồ sơ này vì bạn không giữ và chưa từng xử lý nó. Hãy nhận hồ sơ, hoặc dùng truy cập khẩn cấp nếu cần ngay.
+fact-channel = Kênh
+fact-opened = Mở lúc
+break-glass-title = Truy cập khẩn cấp
+break-glass-reason-label = Lý do
+break-glass-reason-covering-shift = Tôi đang trực thay ca đồng nghiệp
+break-glass-reason-caller-on-line = Người gọi đang ở trên máy
+break-glass-reason-supervisor-request = Giám sát viên yêu cầu
+break-glass-reason-other = Lý do khác
+break-glass-text-label = Nêu lý do (giám sát viên xem xét mọi lần)
+break-glass-submit = Mở toàn bộ hồ sơ trong { $minutes } phút (có ghi nhật ký)
+history-case-break-glass = Truy cập khẩn cấp: được xem toàn bộ
+history-break-glass-reviewed = Đã xem xét truy cập khẩn cấp

@@ -300,3 +300,18 @@ js-earlier-cases = 此号码以前的个案（勾选以关联；不会自动关�
 js-live-on = 实时更新已开启。
 js-live-off = 实时更新暂停；你回到页面时会刷新。
 js-updated = 已更新。
+
+# Privacy (issue 17): a case seen in outline, breaking the glass.
+outline-explain = 您只能看到此个案的概要：您未持有该个案，也未处理过它。请认领该个案，或在确有需要时使用紧急访问。
+fact-channel = 渠道
+fact-opened = 开启时间
+break-glass-title = 紧急访问
+break-glass-reason-label = 原因
+break-glass-reason-covering-shift = 我正在替同事值班
+break-glass-reason-caller-on-line = 来电者正在线上
+break-glass-reason-supervisor-request = 主管要求我这样做
+break-glass-reason-other = 其他原因
+break-glass-text-label = 说明原因（主管会审查每次紧急访问）
+break-glass-submit = 打开完整个案 { $minutes } 分钟（会被记录）
+history-case-break-glass = 紧急访问：已授予完整查看
+history-break-glass-reviewed = 紧急访问已审查

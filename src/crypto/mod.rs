@@ -46,7 +46,7 @@ pub struct KeyRing {
 
 const NONCE_LEN: usize = 24;
 
-fn decode_key(value: &str, key: &'static str) -> Result<[u8; 32], CryptoError> {
+pub(crate) fn decode_key(value: &str, key: &'static str) -> Result<[u8; 32], CryptoError> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(value.trim())
         .map_err(|_| CryptoError::BadKey {
@@ -59,7 +59,7 @@ fn decode_key(value: &str, key: &'static str) -> Result<[u8; 32], CryptoError> {
     })
 }
 
-fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
+pub(crate) fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
     let hk = Hkdf::<Sha256>::new(Some(b"hotline"), master);
     let mut out = [0u8; 32];
     // 32 bytes is far below HKDF-SHA256's limit, so expand cannot fail.

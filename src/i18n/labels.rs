@@ -39,6 +39,8 @@ pub fn dynamic_keys() -> Vec<String> {
         "chat.unblocked",
         "chat.stopped",
         "attachment.downloaded",
+        "case.break_glass",
+        "break_glass.reviewed",
     ];
     let mut keys = Vec::new();
     keys.extend(family("level", &levels));
@@ -54,6 +56,11 @@ pub fn dynamic_keys() -> Vec<String> {
         history
             .iter()
             .map(|a| format!("history-{}", a.replace(['.', '_'], "-"))),
+    );
+    keys.extend(
+        crate::privacy::break_glass::REASONS
+            .iter()
+            .map(|r| format!("break-glass-reason-{}", r.replace('_', "-"))),
     );
     keys.extend(crate::console::dynamic_keys());
     keys

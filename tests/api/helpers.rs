@@ -410,7 +410,25 @@ impl TestApp {
         .fetch_one(&self.db)
         .await
         .unwrap();
-        self.case(who, &id.to_string()).await
+        self.case_in_full(who, &id.to_string()).await
+    }
+
+    /// A case in full, as `who`: a counselor who neither holds nor held it sees its outline
+    /// only (need-to-know), so the test breaks the glass first, as that counselor would.
+    pub async fn case_in_full(&self, who: &Staff, id: &str) -> Value {
+        let case = self.case(who, id).await;
+        if case["view"] == "full" {
+            return case;
+        }
+        let resp = self
+            .post(
+                who,
+                &format!("/api/v1/cases/{id}/break-glass"),
+                &json!({ "reason": "other", "text": "the test reads this case" }),
+            )
+            .await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        self.case(who, id).await
     }
 
     pub async fn count(&self, table: &str) -> i64 {

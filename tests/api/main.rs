@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod audit;
 mod bad_input;
 mod browser;
 mod concurrency;
@@ -15,6 +16,7 @@ mod fair_queue;
 mod jobs;
 mod line;
 mod live_updates;
+mod need_to_know;
 mod openapi;
 mod phone_intake;
 mod privacy;
