@@ -92,10 +92,16 @@ pub enum UserAction {
         #[arg(long)]
         role: String,
     },
-    /// Issue an API token for a user and print only the token.
+    /// Issue an API token for a user and print only the token (audited); with --revoke,
+    /// revoke every token the user has instead.
     Token {
         #[arg(long)]
         email: String,
+        /// Days until the token runs out (default: auth.token_days).
+        #[arg(long)]
+        days: Option<i64>,
+        #[arg(long)]
+        revoke: bool,
     },
 }
 
@@ -144,29 +150,72 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             }
         }
         Command::User {
-            action: UserAction::Token { email },
+            action:
+                UserAction::Token {
+                    email,
+                    days,
+                    revoke,
+                },
         } => {
+            crate::audit::chain::install_key(crate::audit::chain::key_from_settings(&settings)?);
             let db = pool(&settings.database)?;
             let user = users::find_by_email(&db, &email)
                 .await
                 .context("cannot reach PostgreSQL")?;
+            let now = clock.now();
+            if revoke {
+                let Some(user) = user else {
+                    bail!("no user with email {email}")
+                };
+                let count = tokens::revoke_all(&db, user.id, now)
+                    .await
+                    .context("cannot revoke the tokens")?;
+                crate::auth::audit::record(
+                    &db,
+                    None,
+                    "auth.tokens_revoked",
+                    None,
+                    serde_json::json!({ "user_id": user.id, "count": count }),
+                    now,
+                )
+                .await
+                .context("cannot audit the revocation")?;
+                eprintln!("revoked {count} token(s) of {email}");
+                return Ok(());
+            }
             let Some(user) = user.filter(|u| u.active) else {
                 bail!("no active user with email {email}")
             };
-            let token = tokens::issue(&db, user.id, clock.now())
+            let days = days.unwrap_or(settings.auth.token_days);
+            if !(1..=3650).contains(&days) {
+                bail!("--days must be 1 to 3650");
+            }
+            let issued = tokens::issue(&db, user.id, now, days)
                 .await
                 .context("cannot store the token")?;
+            crate::auth::audit::record(
+                &db,
+                None,
+                "auth.token_issued",
+                None,
+                serde_json::json!({
+                    "user_id": user.id,
+                    "token_id": issued.id,
+                    "expires_at": crate::domain::time::format(&issued.expires_at),
+                }),
+                now,
+            )
+            .await
+            .context("cannot audit the token")?;
             #[expect(clippy::print_stdout, reason = "the token is the command's output")]
             {
-                println!("{token}");
+                println!("{}", issued.token);
             }
             Ok(())
         }
     }
 }
 
-/// `hotline audit verify`: exit 0 printing how many entries were checked, or fail naming the
-/// first broken entry.
 async fn audit_verify(settings: &Settings, head: Option<std::path::PathBuf>) -> anyhow::Result<()> {
     use crate::audit::chain;
     let key = chain::key_from_settings(settings)?;

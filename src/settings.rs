@@ -86,6 +86,12 @@ pub struct ServerSettings {
     pub cookie_secure: bool,
     pub session_ttl_seconds: u64,
     pub time_zone: String,
+    /// The internal listener (`/metrics`, `/health/ready`): its address and port (0: the public
+    /// port + 1, or any free port when the public one is 0).
+    pub internal_host: String,
+    pub internal_port: u16,
+    /// Proxies whose `X-Forwarded-For` names the client (addresses or CIDR networks).
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -151,6 +157,16 @@ pub struct AuthSettings {
     pub login_attempts_per_window: u32,
     pub login_attempts_per_address_per_window: u32,
     pub login_window_seconds: u64,
+    /// Past the free failures, the first delay before another attempt; it doubles with each
+    /// further failure, up to `login_delay_max_seconds`.
+    pub login_delay_base_seconds: i64,
+    pub login_delay_max_seconds: i64,
+    /// A console session unused this long is over.
+    pub idle_timeout_minutes: i64,
+    /// A console session is over this long after sign-in, however busy.
+    pub absolute_timeout_hours: i64,
+    /// API tokens run out after this many days (`hotline user token --days` overrides).
+    pub token_days: i64,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -372,6 +388,9 @@ impl Settings {
                 .prefix_separator("_")
                 .separator("__")
                 .try_parsing(true)
+                // HOTLINE_SERVER__TRUSTED_PROXIES="10.0.0.0/8,192.168.1.5"; no other key is a list.
+                .list_separator(",")
+                .with_list_parse_key("server.trusted_proxies")
                 .source(Some(overrides)),
         );
         for (var, key) in [
@@ -399,6 +418,26 @@ impl Settings {
         let fail = |key: &str, why: &str| Err(SettingsError(format!("{key}: {why}")));
         if self.server.time_zone.parse::<chrono_tz::Tz>().is_err() {
             return fail("server.time_zone", "not an IANA time zone name");
+        }
+        for proxy in &self.server.trusted_proxies {
+            if crate::auth::throttle::Network::parse(proxy).is_none() {
+                return fail(
+                    "server.trusted_proxies",
+                    "each must be an IP address or a CIDR network",
+                );
+            }
+        }
+        if self.auth.login_delay_base_seconds <= 0 || self.auth.login_delay_max_seconds <= 0 {
+            return fail("auth.login_delay_*", "must be positive");
+        }
+        if self.auth.idle_timeout_minutes <= 0 || self.auth.absolute_timeout_hours <= 0 {
+            return fail(
+                "auth.idle_timeout_minutes / auth.absolute_timeout_hours",
+                "must be positive",
+            );
+        }
+        if !(1..=3650).contains(&self.auth.token_days) {
+            return fail("auth.token_days", "must be 1 to 3650");
         }
         if self.queue.lease_seconds <= 0 {
             return fail("queue.lease_seconds", "must be positive");

@@ -65,6 +65,7 @@ pub static RULES: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/break-glass", Rule::RoleOnly),
     ("POST", "/api/v1/break-glass/{id}/review", Rule::RoleOnly),
     ("GET", "/api/v1/audit", Rule::RoleOnly),
+    ("POST", "/api/v1/me/sign-out-everywhere", Rule::RoleOnly),
 ];
 
 /// The rule of a route, if it has one.

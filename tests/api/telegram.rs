@@ -254,7 +254,7 @@ async fn a_wrong_or_missing_secret_is_refused_stores_nothing_and_is_counted() {
     assert_eq!(app.count("channel_events").await, 0);
     let metrics = app
         .client
-        .get(app.url("/metrics"))
+        .get(app.internal_url("/metrics"))
         .send()
         .await
         .unwrap()

@@ -324,6 +324,15 @@ pub static ROUTES: &[ApiRoute] = &[
         )],
         route: || web::get().to(privacy::audit),
     },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/me/sign-out-everywhere",
+        summary: "End every console session of yours, on every device (audited)",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "signed out")],
+        route: || web::post().to(users::sign_out_everywhere),
+    },
 ];
 
 pub fn config(cfg: &mut web::ServiceConfig) {
