@@ -108,7 +108,25 @@ pub enum UserAction {
 pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match cli.command {
-        Command::Migrate => migrate(&settings.database).await,
+        Command::Migrate => {
+            migrate(&settings.database).await?;
+            // What older versions stored in clear is sealed now that the schema has a place
+            // for it (needs the key; without one, the next `migrate` with a key does it).
+            if !settings.crypto.key.trim().is_empty() {
+                let keys = crate::crypto::KeyRing::from_settings(&settings.crypto)?;
+                let mut owner = settings.database.clone();
+                if !owner.migration_url.trim().is_empty() {
+                    owner.url = owner.migration_url.clone();
+                }
+                let sealed = crate::privacy::sealed::seal_legacy_sources(&pool(&owner)?, &keys)
+                    .await
+                    .context("cannot seal older plaintext fields")?;
+                if sealed > 0 {
+                    eprintln!("sealed {sealed} start text(s) stored in clear by an older version");
+                }
+            }
+            Ok(())
+        }
         Command::Serve { migrate: then } => {
             if then {
                 migrate(&settings.database).await?;

@@ -272,6 +272,10 @@ pub struct EmailSettings {
     pub file_dir: String,
     /// Attachments larger than this are recorded by name, type and size only.
     pub attachment_max_bytes: usize,
+    /// A message larger than this is not parsed: it is kept sealed for review.
+    pub max_message_bytes: usize,
+    /// Triage reads at most this many characters of an email's text (all of it is stored).
+    pub max_text_chars: usize,
     /// Answer a new email's sender with the case reference (never someone who asked not to
     /// be contacted first).
     pub auto_acknowledge: bool,

@@ -321,3 +321,4 @@ break-glass-text-label = Say why (supervisors review every glass break)
 break-glass-submit = Open the full case for { $minutes } minutes (audited)
 history-case-break-glass = Glass broken: full view granted
 history-break-glass-reviewed = Glass break reviewed
+history-case-possible-link = Maybe the same matter: an email quoting this case came from another sender

@@ -315,3 +315,4 @@ break-glass-text-label = ប្រាប់មូលហេតុ (អ្នក�
 break-glass-submit = បើកករណីពេញលេញរយៈពេល { $minutes } នាទី (មានកត់ត្រា)
 history-case-break-glass = ការចូលប្រើបន្ទាន់៖ ផ្តល់ការមើលពេញលេញ
 history-break-glass-reviewed = បានពិនិត្យការចូលប្រើបន្ទាន់
+history-case-possible-link = ប្រហែលជារឿងដដែល៖ អ៊ីមែលដែលយោងករណីនេះមកពីអ្នកផ្ញើផ្សេង

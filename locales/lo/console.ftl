@@ -315,3 +315,4 @@ break-glass-text-label = ບອກເຫດຜົນ (ຫົວໜ້າຈະ�
 break-glass-submit = ເປີດກໍລະນີເຕັມ { $minutes } ນາທີ (ມີການບັນທຶກ)
 history-case-break-glass = ໃຊ້ການເຂົ້າເຖິງສຸກເສີນ: ໃຫ້ເບິ່ງເຕັມ
 history-break-glass-reviewed = ກວດການເຂົ້າເຖິງສຸກເສີນແລ້ວ
+history-case-possible-link = ອາດເປັນເລື່ອງດຽວກັນ: ມີອີເມວອ້າງເຖິງກໍລະນີນີ້ຈາກຜູ້ສົ່ງອື່ນ

@@ -315,3 +315,4 @@ break-glass-text-label = อธิบายเหตุผล (หัวหน�
 break-glass-submit = เปิดเคสฉบับเต็ม { $minutes } นาที (มีการบันทึก)
 history-case-break-glass = ใช้การเข้าถึงฉุกเฉิน: ให้สิทธิ์ดูฉบับเต็ม
 history-break-glass-reviewed = ตรวจสอบการเข้าถึงฉุกเฉินแล้ว
+history-case-possible-link = อาจเป็นเรื่องเดียวกัน: มีอีเมลอ้างถึงเคสนี้จากผู้ส่งรายอื่น

@@ -315,3 +315,4 @@ break-glass-text-label = Nêu lý do (giám sát viên xem xét mọi lần)
 break-glass-submit = Mở toàn bộ hồ sơ trong { $minutes } phút (có ghi nhật ký)
 history-case-break-glass = Truy cập khẩn cấp: được xem toàn bộ
 history-break-glass-reviewed = Đã xem xét truy cập khẩn cấp
+history-case-possible-link = Có thể cùng một việc: một email nhắc đến hồ sơ này đến từ người gửi khác

@@ -315,3 +315,4 @@ break-glass-text-label = 说明原因（主管会审查每次紧急访问）
 break-glass-submit = 打开完整个案 { $minutes } 分钟（会被记录）
 history-case-break-glass = 紧急访问：已授予完整查看
 history-break-glass-reviewed = 紧急访问已审查
+history-case-possible-link = 可能是同一件事：一封引用此个案的电子邮件来自另一位发件人

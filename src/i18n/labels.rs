@@ -41,6 +41,7 @@ pub fn dynamic_keys() -> Vec<String> {
         "attachment.downloaded",
         "case.break_glass",
         "break_glass.reviewed",
+        "case.possible_link",
     ];
     let mut keys = Vec::new();
     keys.extend(family("level", &levels));

@@ -13,6 +13,7 @@ pub mod break_glass;
 pub mod lookups;
 pub mod outline;
 pub mod rules;
+pub mod sealed;
 
 pub use access::{Access, Purpose, access_to_case};
 pub use outline::{CaseOutline, load_outline};
