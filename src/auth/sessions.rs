@@ -191,9 +191,10 @@ mod tests {
             freshness(&session(0, 10), at(11), idle, absolute, Some(at(5))),
             Freshness::SignedOutEverywhere
         );
+        // Started after the sign-out, seen a minute ago: live, and not worth a write yet.
         assert_eq!(
             freshness(&session(6, 10), at(11), idle, absolute, Some(at(5))),
-            Freshness::Live { touch: true }
+            Freshness::Live { touch: false }
         );
     }
 }
