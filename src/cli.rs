@@ -1,4 +1,4 @@
-//! The `hotline` command line: serve | migrate | seed-demo | user add | user token |
+//! The `hotline` command line: serve | migrate | audit verify | seed-demo | user add | user token |
 //! telegram set-webhook | telegram delete-webhook | score (see `score_command`) |
 //! partners import FILE | partners export --format hsds|csv.
 
@@ -30,10 +30,20 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Apply pending migrations, then serve HTTP (and run background jobs).
-    Serve,
-    /// Create the database if needed and apply pending migrations.
+    /// Serve HTTP (and run background jobs). Migrations are `hotline migrate`'s job (run as the
+    /// migration role); `--migrate` applies them first, for single-role setups.
+    Serve {
+        #[arg(long)]
+        migrate: bool,
+    },
+    /// Create the database if needed and apply pending migrations (as DATABASE_MIGRATION_URL's
+    /// role when set, granting DATABASE_URL's role what it needs).
     Migrate,
+    /// The audit log: `verify` checks its chain of keyed hashes.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Create demo staff and example cases (safe to re-run; prints the demo logins).
     SeedDemo,
     /// Manage staff users.
@@ -75,6 +85,17 @@ pub enum PartnersAction {
 }
 
 #[derive(Subcommand)]
+pub enum AuditAction {
+    /// Check every entry's keyed hash and link, and that the recorded head is still there;
+    /// prints the number of entries checked, or names the first broken entry (exit 1).
+    Verify {
+        /// The head file written by `serve` (default: audit.head_file, when set).
+        #[arg(long)]
+        head: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum TelegramAction {
     /// Register the webhook URL with Telegram, with the webhook secret.
     SetWebhook {
@@ -96,18 +117,50 @@ pub enum UserAction {
         #[arg(long)]
         role: String,
     },
-    /// Issue an API token for a user and print only the token.
+    /// Issue an API token for a user and print only the token (audited); with --revoke,
+    /// revoke every token the user has instead.
     Token {
         #[arg(long)]
         email: String,
+        /// Days until the token runs out (default: auth.token_days).
+        #[arg(long)]
+        days: Option<i64>,
+        #[arg(long)]
+        revoke: bool,
     },
 }
 
 pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match cli.command {
-        Command::Migrate => migrate(&settings.database).await,
-        Command::Serve => serve(settings, clock).await,
+        Command::Migrate => {
+            migrate(&settings.database).await?;
+            // What older versions stored in clear is sealed now that the schema has a place
+            // for it (needs the key; without one, the next `migrate` with a key does it).
+            if !settings.crypto.key.trim().is_empty() {
+                let keys = crate::crypto::KeyRing::from_settings(&settings.crypto)?;
+                let mut owner = settings.database.clone();
+                if !owner.migration_url.trim().is_empty() {
+                    owner.url = owner.migration_url.clone();
+                }
+                let sealed = crate::privacy::sealed::seal_legacy_sources(&pool(&owner)?, &keys)
+                    .await
+                    .context("cannot seal older plaintext fields")?;
+                if sealed > 0 {
+                    eprintln!("sealed {sealed} start text(s) stored in clear by an older version");
+                }
+            }
+            Ok(())
+        }
+        Command::Serve { migrate: then } => {
+            if then {
+                migrate(&settings.database).await?;
+            }
+            serve(settings, clock).await
+        }
+        Command::Audit {
+            action: AuditAction::Verify { head },
+        } => audit_verify(&settings, head).await,
         Command::SeedDemo => {
             migrate(&settings.database).await?;
             let db = pool(&settings.database)?;
@@ -141,21 +194,66 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             }
         }
         Command::User {
-            action: UserAction::Token { email },
+            action:
+                UserAction::Token {
+                    email,
+                    days,
+                    revoke,
+                },
         } => {
+            crate::audit::chain::install_key(crate::audit::chain::key_from_settings(&settings)?);
             let db = pool(&settings.database)?;
             let user = users::find_by_email(&db, &email)
                 .await
                 .context("cannot reach PostgreSQL")?;
+            let now = clock.now();
+            if revoke {
+                let Some(user) = user else {
+                    bail!("no user with email {email}")
+                };
+                let count = tokens::revoke_all(&db, user.id, now)
+                    .await
+                    .context("cannot revoke the tokens")?;
+                crate::auth::audit::record(
+                    &db,
+                    None,
+                    "auth.tokens_revoked",
+                    None,
+                    serde_json::json!({ "user_id": user.id, "count": count }),
+                    now,
+                )
+                .await
+                .context("cannot audit the revocation")?;
+                eprintln!("revoked {count} token(s) of {email}");
+                return Ok(());
+            }
             let Some(user) = user.filter(|u| u.active) else {
                 bail!("no active user with email {email}")
             };
-            let token = tokens::issue(&db, user.id, clock.now())
+            let days = days.unwrap_or(settings.auth.token_days);
+            if !(1..=3650).contains(&days) {
+                bail!("--days must be 1 to 3650");
+            }
+            let issued = tokens::issue(&db, user.id, now, days)
                 .await
                 .context("cannot store the token")?;
+            crate::auth::audit::record(
+                &db,
+                None,
+                "auth.token_issued",
+                None,
+                serde_json::json!({
+                    "user_id": user.id,
+                    "token_id": issued.id,
+                    "expires_at": crate::domain::time::format(&issued.expires_at),
+                }),
+                now,
+            )
+            .await
+            .context("cannot audit the token")?;
             #[expect(clippy::print_stdout, reason = "the token is the command's output")]
             {
-                println!("{token}");
+                println!("{}", issued.token);
             }
             Ok(())
         }
@@ -208,6 +306,38 @@ async fn partners(
     }
 }
 
+async fn audit_verify(settings: &Settings, head: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+    use crate::audit::chain;
+    let key = chain::key_from_settings(settings)?;
+    let head_path = head.or_else(|| {
+        (!settings.audit.head_file.as_os_str().is_empty()).then(|| settings.audit.head_file.clone())
+    });
+    let recorded = head_path.as_deref().map(chain::read_head).transpose()?;
+    let db = pool(&settings.database)?;
+    match chain::verify(&db, &key, recorded.as_ref())
+        .await
+        .context("cannot read the audit log")?
+    {
+        Ok(v) => {
+            #[expect(clippy::print_stdout, reason = "the count is the command's output")]
+            {
+                println!(
+                    "audit log verified: {} entries checked ({} older entries before the chain){}",
+                    v.entries,
+                    v.before_chain,
+                    if recorded.is_some() {
+                        ", head present"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            Ok(())
+        }
+        Err(broken) => bail!("audit log broken: {broken}"),
+    }
+}
+
 async fn telegram(settings: &Settings, action: TelegramAction) -> anyhow::Result<()> {
     let tg = &settings.channels.telegram;
     match action {
@@ -252,7 +382,6 @@ async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     // Keys and rules are checked before touching the database, so a bad setting is reported
     // as itself rather than as a connection error.
     let ctx = context(settings.clone(), pool(&settings.database)?, clock)?;
-    migrate(&settings.database).await?;
     // Safe hours stored in plaintext before the rules were versioned are sealed now (the
     // migration cannot: only the app holds the key).
     let sealed = crate::safe_contact::seal_plaintext_safe_hours(&ctx.db, &ctx.keys, ctx.now())
@@ -297,6 +426,10 @@ fn start_background(ctx: &crate::context::AppContext) -> Supervisor {
             crate::channels::phone::run_ami(c.clone(), stop)
         });
     }
+    let c = ctx.clone();
+    tasks.spawn("audit_head", move |stop| {
+        crate::audit::chain::record_head_periodically(c.clone(), stop)
+    });
     let jobs = ctx.settings.jobs.clone();
     if jobs.enabled {
         let c = ctx.clone();

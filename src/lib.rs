@@ -22,6 +22,9 @@
 //! - `media`: files people send, made safe to pass on (image metadata stripped).
 //! - `auth`: users, roles, sign-in (throttling), sessions (Redis), API tokens, who is calling,
 //!   the audit log.
+//! - `privacy`: need-to-know (full view or outline per case), breaking the glass, phone-lookup
+//!   limits, and the rule of every API route (`privacy::rules`).
+//! - `audit`: the read audit (who saw which personal data, when, why).
 //! - `jobs`: PostgreSQL-backed background jobs with retries.
 //! - `crypto`: encryption at rest and keyed hashes for lookups.
 //! - `partners`: the partner directory (coverage, services, languages, hours; a shelter's
@@ -38,6 +41,7 @@
 //! (`hotline score`), `seed` (demo data), `redis_store`, `clock`, `telemetry`, `metrics`,
 //! `error` (the one HTTP error type).
 
+pub mod audit;
 pub mod auth;
 pub mod background;
 pub mod callbacks;
@@ -58,6 +62,7 @@ pub mod media;
 pub mod messaging;
 pub mod metrics;
 pub mod partners;
+pub mod privacy;
 pub mod queue;
 pub mod redis_store;
 pub mod referrals;

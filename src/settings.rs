@@ -35,6 +35,8 @@ pub struct Settings {
     pub channels: ChannelSettings,
     pub conversation: ConversationSettings,
     pub log: LogSettings,
+    pub privacy: PrivacySettings,
+    pub audit: AuditSettings,
     pub referrals: ReferralSettings,
     pub callbacks: CallbackSettings,
     pub telephony: TelephonySettings,
@@ -106,11 +108,46 @@ impl std::fmt::Debug for TelephonySettings {
     }
 }
 
+/// The audit log's chain (issue 17).
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSettings {
+    /// HOTLINE_AUDIT__KEY: base64 of 32 bytes keying the chain's HMAC; derived from
+    /// `crypto.key` when empty (then rotating `crypto.key` needs this set to the old value).
+    pub key: String,
+    /// Where the chain's newest entry is written (outside the database), or empty for the log
+    /// only.
+    pub head_file: PathBuf,
+    pub head_interval_seconds: u64,
+}
+
+impl std::fmt::Debug for AuditSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditSettings")
+            .field("head_file", &self.head_file)
+            .field("head_interval_seconds", &self.head_interval_seconds)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MissedCallPolicy {
     Candidate,
     Callback,
+}
+
+/// Need-to-know and the read audit (issue 17).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacySettings {
+    /// How long breaking the glass opens a case in full.
+    pub break_glass_minutes: i64,
+    /// One person reading one case for one purpose is audited once per this many seconds (the
+    /// console re-reads an open case on every live update).
+    pub view_audit_seconds: i64,
+    /// Phone-number lookups (`/reports/matches`) one staff member may make per hour.
+    pub phone_lookups_per_hour: u32,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -125,12 +162,22 @@ pub struct ServerSettings {
     pub cookie_secure: bool,
     pub session_ttl_seconds: u64,
     pub time_zone: String,
+    /// The internal listener (`/metrics`, `/health/ready`): its address and port (0: the public
+    /// port + 1, or any free port when the public one is 0).
+    pub internal_host: String,
+    pub internal_port: u16,
+    /// Proxies whose `X-Forwarded-For` names the client (addresses or CIDR networks).
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     pub url: String,
+    /// DATABASE_MIGRATION_URL: the role `hotline migrate` connects as (owner of the schema);
+    /// empty: `url`. When it names another role, the runtime role (`url`'s) is granted what it
+    /// needs and only INSERT and SELECT on the audit log.
+    pub migration_url: String,
     pub max_connections: u32,
     pub acquire_timeout_ms: u64,
 }
@@ -186,6 +233,16 @@ pub struct AuthSettings {
     pub login_attempts_per_window: u32,
     pub login_attempts_per_address_per_window: u32,
     pub login_window_seconds: u64,
+    /// Past the free failures, the first delay before another attempt; it doubles with each
+    /// further failure, up to `login_delay_max_seconds`.
+    pub login_delay_base_seconds: i64,
+    pub login_delay_max_seconds: i64,
+    /// A console session unused this long is over.
+    pub idle_timeout_minutes: i64,
+    /// A console session is over this long after sign-in, however busy.
+    pub absolute_timeout_hours: i64,
+    /// API tokens run out after this many days (`hotline user token --days` overrides).
+    pub token_days: i64,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -291,6 +348,10 @@ pub struct EmailSettings {
     pub file_dir: String,
     /// Attachments larger than this are recorded by name, type and size only.
     pub attachment_max_bytes: usize,
+    /// A message larger than this is not parsed: it is kept sealed for review.
+    pub max_message_bytes: usize,
+    /// Triage reads at most this many characters of an email's text (all of it is stored).
+    pub max_text_chars: usize,
     /// Answer a new email's sender with the case reference (never someone who asked not to
     /// be contacted first).
     pub auto_acknowledge: bool,
@@ -426,9 +487,16 @@ impl Settings {
                 .prefix_separator("_")
                 .separator("__")
                 .try_parsing(true)
+                // HOTLINE_SERVER__TRUSTED_PROXIES="10.0.0.0/8,192.168.1.5"; no other key is a list.
+                .list_separator(",")
+                .with_list_parse_key("server.trusted_proxies")
                 .source(Some(overrides)),
         );
-        for (var, key) in [("DATABASE_URL", "database.url"), ("REDIS_URL", "redis.url")] {
+        for (var, key) in [
+            ("DATABASE_URL", "database.url"),
+            ("DATABASE_MIGRATION_URL", "database.migration_url"),
+            ("REDIS_URL", "redis.url"),
+        ] {
             if let Some(value) = env.get(var).filter(|v| !v.is_empty()) {
                 builder = builder
                     .set_override(key, value.clone())
@@ -449,6 +517,26 @@ impl Settings {
         let fail = |key: &str, why: &str| Err(SettingsError(format!("{key}: {why}")));
         if self.server.time_zone.parse::<chrono_tz::Tz>().is_err() {
             return fail("server.time_zone", "not an IANA time zone name");
+        }
+        for proxy in &self.server.trusted_proxies {
+            if crate::auth::throttle::Network::parse(proxy).is_none() {
+                return fail(
+                    "server.trusted_proxies",
+                    "each must be an IP address or a CIDR network",
+                );
+            }
+        }
+        if self.auth.login_delay_base_seconds <= 0 || self.auth.login_delay_max_seconds <= 0 {
+            return fail("auth.login_delay_*", "must be positive");
+        }
+        if self.auth.idle_timeout_minutes <= 0 || self.auth.absolute_timeout_hours <= 0 {
+            return fail(
+                "auth.idle_timeout_minutes / auth.absolute_timeout_hours",
+                "must be positive",
+            );
+        }
+        if !(1..=3650).contains(&self.auth.token_days) {
+            return fail("auth.token_days", "must be 1 to 3650");
         }
         if self.queue.lease_seconds <= 0 {
             return fail("queue.lease_seconds", "must be positive");

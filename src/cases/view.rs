@@ -14,6 +14,8 @@ use crate::triage::Reason;
 
 #[derive(Debug, Serialize)]
 pub struct CaseView {
+    /// Always "full": the whole case (see `privacy::CaseOutline` for the other view).
+    pub view: &'static str,
     pub id: CaseId,
     pub reference: String,
     pub status: String,
@@ -362,6 +364,7 @@ pub async fn load_case(
         _ => None,
     };
     let mut view = CaseView {
+        view: "full",
         id: row.id,
         reference: row.reference,
         status: row.status,

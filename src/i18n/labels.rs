@@ -61,6 +61,9 @@ pub fn dynamic_keys() -> Vec<String> {
         "referral.viewed_by_partner",
         "referral.escalated",
         "referral.link_revoked",
+        "case.break_glass",
+        "break_glass.reviewed",
+        "case.possible_link",
     ];
     let mut keys = Vec::new();
     keys.extend(family("level", &levels));
@@ -76,6 +79,11 @@ pub fn dynamic_keys() -> Vec<String> {
         history
             .iter()
             .map(|a| format!("history-{}", a.replace(['.', '_'], "-"))),
+    );
+    keys.extend(
+        crate::privacy::break_glass::REASONS
+            .iter()
+            .map(|r| format!("break-glass-reason-{}", r.replace('_', "-"))),
     );
     keys.extend(crate::console::dynamic_keys());
     // Referrals (issue 14): statuses and outcomes on the partner's page, packet field labels.

@@ -130,9 +130,13 @@ async fn record_event(
         source: Some(source),
     } = &message.content
     {
-        sqlx::query("UPDATE channel_identities SET source = $2 WHERE id = $1")
+        let source: String = source.chars().take(64).collect();
+        sqlx::query("UPDATE channel_identities SET source_enc = $2, source = NULL WHERE id = $1")
             .bind(identity.id)
-            .bind(source.chars().take(64).collect::<String>())
+            .bind(ctx.keys.seal_bound(
+                &source,
+                &crate::privacy::sealed::source_binding(identity.id),
+            ))
             .execute(&mut **tx)
             .await?;
     }

@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod audit;
 mod bad_input;
 mod browser;
 mod callbacks;
@@ -13,9 +14,11 @@ mod concurrency;
 mod console;
 mod email;
 mod fair_queue;
+mod hardening;
 mod jobs;
 mod line;
 mod live_updates;
+mod need_to_know;
 mod openapi;
 mod phone_intake;
 mod privacy;
@@ -23,6 +26,7 @@ mod queue;
 mod referrals;
 mod resilience;
 mod roles;
+mod sessions;
 mod settings;
 mod telegram;
 mod telephony;

@@ -7,6 +7,7 @@ mod guard;
 mod messages;
 pub mod openapi;
 mod partners;
+mod privacy;
 mod queue;
 mod referrals;
 mod reports;
@@ -535,6 +536,55 @@ pub static ROUTES: &[ApiRoute] = &[
         body: None,
         responses: &[(200, "corrections")],
         route: || web::get().to(partners::corrections),
+    },
+    // Privacy (issue 17): breaking the glass, its review, the audit log.
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/break-glass",
+        summary: "Break the glass: the full case for privacy.break_glass_minutes, with a reason (audited; supervisors review it)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<privacy::BreakGlassForm>),
+        responses: &[(200, "the grant and when it ends")],
+        route: || web::post().to(privacy::break_glass),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/break-glass",
+        summary: "Break-the-glass grants waiting for review (all=true: every grant), newest first",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "grants")],
+        route: || web::get().to(privacy::grants),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/break-glass/{id}/review",
+        summary: "Mark a break-the-glass grant as reviewed (audited)",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "reviewed"), (404, "no such unreviewed grant")],
+        route: || web::post().to(privacy::review_grant),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/audit",
+        summary: "Search the audit log (case_id, actor, action, from, to, limit), newest first; reads are action case.viewed",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(
+            200,
+            "{items: [{at, actor, action, case_id, purpose, details}]}",
+        )],
+        route: || web::get().to(privacy::audit),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/me/sign-out-everywhere",
+        summary: "End every console session of yours, on every device (audited)",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "signed out")],
+        route: || web::post().to(users::sign_out_everywhere),
     },
 ];
 

@@ -100,9 +100,12 @@ pub async fn send(
 
 pub async fn list(
     ctx: web::Data<AppContext>,
+    who: Identity,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id: CaseId = parse_id(&id, "case")?;
+    // Packets hold personal fields: only who may read the case in full sees them.
+    crate::privacy::require_full(&ctx.db, who.user.id, who.user.role, id, ctx.now()).await?;
     let items = crate::referrals::list::case_referrals(&ctx, id).await?;
     Ok(HttpResponse::Ok().json(json!({ "items": items })))
 }

@@ -275,6 +275,7 @@ caseForm("status-form", 200, "/status", (f) => {
   return body;
 });
 caseForm("link-form", 200, "/links", (f) => ({ reference: f.reference.value.trim() }));
+caseForm("break-glass-form", 200, "/break-glass", (f) => ({ reason: f.reason.value, text: f.text.value }));
 document.querySelectorAll("button[data-unlink]").forEach((b) => b.addEventListener("click", () => busy(b, async () => {
   const r = await api("DELETE", "/api/v1/cases/" + caseId + "/links/" + b.dataset.unlink);
   if (r.status === 200) location.reload();
