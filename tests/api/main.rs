@@ -16,6 +16,7 @@ mod jobs;
 mod line;
 mod live_updates;
 mod openapi;
+mod outages;
 mod phone_intake;
 mod privacy;
 mod queue;
