@@ -24,7 +24,11 @@ async fn with_postgres_away_a_report_gets_its_503_within_about_a_second_by_defau
     .await;
     let started = Instant::now();
     let resp = down
-        .post(&c, "/api/v1/reports", &phone_report("while the database is away"))
+        .post(
+            &c,
+            "/api/v1/reports",
+            &phone_report("while the database is away"),
+        )
         .await;
     let took = started.elapsed();
     assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -56,7 +60,11 @@ async fn when_postgres_drops_every_connection_requests_fail_with_503_at_worst_an
     let mut statuses = Vec::new();
     for n in 0..12 {
         let resp = app
-            .post(&c, "/api/v1/reports", &phone_report(&format!("after the restart {n}")))
+            .post(
+                &c,
+                "/api/v1/reports",
+                &phone_report(&format!("after the restart {n}")),
+            )
             .await;
         statuses.push(resp.status());
         if resp.status() == StatusCode::CREATED {

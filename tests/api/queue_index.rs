@@ -56,29 +56,32 @@ async fn claim_next_takes_exactly_what_the_full_sort_puts_first() {
     let mut settings = app.ctx.settings.queue.clone();
     settings.max_held = 1_000_000;
     let now = app.clock_now();
-    let preferences: [Vec<String>; 3] = [
-        vec!["th".into(), "my".into()],
-        vec![],
-        vec!["km".into()],
-    ];
+    let preferences: [Vec<String>; 3] = [vec!["th".into(), "my".into()], vec![], vec!["km".into()]];
     let mut claimed = 0;
     for round in 0..250 {
         let languages = &preferences[round % 3];
         let listed = hotline::queue::list_open(&app.db, &settings, languages, now, 100_000)
             .await
             .unwrap();
-        let expected = listed.iter().find(|item| item.holder_id.is_none()).map(|i| i.id);
-        let got = hotline::queue::claim_next(&app.db, &settings, UserId(claimer.id), languages, now)
-            .await
-            .unwrap()
-            .map(|c| c.0);
+        let expected = listed
+            .iter()
+            .find(|item| item.holder_id.is_none())
+            .map(|i| i.id);
+        let got =
+            hotline::queue::claim_next(&app.db, &settings, UserId(claimer.id), languages, now)
+                .await
+                .unwrap()
+                .map(|c| c.0);
         assert_eq!(got, expected, "claim {round} with languages {languages:?}");
         if got.is_none() {
             break;
         }
         claimed += 1;
     }
-    assert!(claimed > 200, "the seed left too few open cases ({claimed})");
+    assert!(
+        claimed > 200,
+        "the seed left too few open cases ({claimed})"
+    );
 }
 
 /// Every plan node, depth first.
@@ -112,11 +115,17 @@ async fn the_claim_walks_the_queue_indexes_and_never_sorts_every_open_case() {
         .await
         .unwrap();
     let all = nodes(&plan[0]["Plan"]);
-    let indexes: Vec<&str> = all.iter().filter_map(|n| n["Index Name"].as_str()).collect();
+    let indexes: Vec<&str> = all
+        .iter()
+        .filter_map(|n| n["Index Name"].as_str())
+        .collect();
     assert!(indexes.contains(&"cases_open_by_wait_idx"), "{plan:#}");
     assert!(indexes.contains(&"cases_open_by_language_idx"), "{plan:#}");
     for node in &all {
-        assert_ne!(node["Node Type"], "Seq Scan", "a scan of every case: {plan:#}");
+        assert_ne!(
+            node["Node Type"], "Seq Scan",
+            "a scan of every case: {plan:#}"
+        );
         if node["Node Type"] == "Sort" {
             // Only the few index heads are sorted (4 ranks × 4 lists × 4 cases at most).
             let rows = node["Plan Rows"].as_f64().unwrap();

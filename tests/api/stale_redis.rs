@@ -19,7 +19,11 @@ fn seen_key(channel: &str, event_id: &str) -> String {
 async fn a_telegram_update_redis_remembers_but_the_database_lost_is_recorded() {
     let (app, _tg) = spawn_app_with_telegram(vec![]).await;
     let c = app.staff(Role::Counselor).await;
-    let update = tg_text(42, 5001, "They took my passport and I cannot leave the boat");
+    let update = tg_text(
+        42,
+        5001,
+        "They took my passport and I cannot leave the boat",
+    );
     // The event id the adapter gives this update: bot id, update id, sending time.
     let bot_id = BOT_TOKEN.split(':').next().unwrap();
     let event_id = format!("{bot_id}:42:{}", 1_795_000_000 + 42);
@@ -36,7 +40,13 @@ async fn a_telegram_update_redis_remembers_but_the_database_lost_is_recorded() {
     assert_eq!(app.count("channel_events").await, 1);
     assert_eq!(app.count("messages WHERE direction = 'inbound'").await, 1);
     let case = app.case_of_chat(&c).await;
-    assert!(case["messages"].as_array().unwrap().iter().any(|m| m["direction"] == "inbound"));
+    assert!(
+        case["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["direction"] == "inbound")
+    );
 
     // A true redelivery is still a duplicate: PostgreSQL now holds the event.
     app.telegram_says(&[update]).await;
