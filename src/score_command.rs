@@ -2,10 +2,12 @@
 //!
 //! - `hotline score` reads JSON lines `{"text", "lang"?, "channel"?, "answers"?, "id"?}` and
 //!   prints one JSON line per input, in order: `id` (when given), `level`, `flags`, `reasons`.
-//! - `hotline score --eval FILE.jsonl` scores labelled lines (the format of the shared
-//!   `triage/dev.jsonl`) and prints the confusion matrix, precision and recall, agreement per
-//!   language and the misclassified ids (`--json` for machines); it exits non-zero below
-//!   `--min-critical-recall` or `--min-agreement`.
+//! - `hotline score --eval FILE.jsonl[.gz]` scores labelled lines (the format of the shared
+//!   `triage/dev.jsonl`) and prints the confusion matrix, precision and recall, flag F1,
+//!   agreement per language and genre, the parallel-set consistency and the misclassified ids
+//!   (`--json` for machines); it exits non-zero when a gate (`--min-…`, `--max-…`) fails.
+//!   A sealed set (`--sealed`, or any file under a `sealed/` folder) prints counts only, never
+//!   an id or a text, so nobody tuning the rules learns which sealed reports they miss.
 //! - `hotline score --check` only validates the rules files.
 
 use std::io::{BufRead, Write};
@@ -25,9 +27,13 @@ pub struct ScoreArgs {
     /// Only validate the rules files (shared rules and every language file).
     #[arg(long)]
     pub check: bool,
-    /// Score a labelled JSON-lines file and print the evaluation.
+    /// Score a labelled JSON-lines file (plain or gzip-compressed, `.gz`) and print the
+    /// evaluation.
     #[arg(long, value_name = "FILE.jsonl")]
     pub eval: Option<PathBuf>,
+    /// With --eval: print counts only, never ids or texts (automatic under a `sealed/` folder).
+    #[arg(long)]
+    pub sealed: bool,
     /// With --eval: print the evaluation as JSON.
     #[arg(long)]
     pub json: bool,
@@ -37,6 +43,19 @@ pub struct ScoreArgs {
     /// With --eval: exit non-zero when exact level agreement is below this.
     #[arg(long)]
     pub min_agreement: Option<f64>,
+    /// With --eval: exit non-zero when the flags' micro F1 is below this.
+    #[arg(long)]
+    pub min_flag_f1: Option<f64>,
+    /// With --eval: exit non-zero when any language's agreement is below this.
+    #[arg(long)]
+    pub min_language_agreement: Option<f64>,
+    /// With --eval: exit non-zero when more critical reports than this are scored medium or low.
+    #[arg(long)]
+    pub max_critical_below_high: Option<usize>,
+    /// With --eval on a parallel set: exit non-zero when the share of situations scored alike
+    /// in every language is below this.
+    #[arg(long)]
+    pub min_parallel_consistency: Option<f64>,
     /// The shared rules file (default: the triage.rules_path setting).
     #[arg(long)]
     pub rules: Option<PathBuf>,
@@ -68,6 +87,10 @@ struct Labelled {
     level: String,
     #[serde(default)]
     flags: Vec<String>,
+    #[serde(default)]
+    genre: Option<String>,
+    #[serde(default)]
+    situation: Option<serde_json::Value>,
 }
 
 /// Scoring uses a fixed moment: the rules do not depend on time yet, and output must be
@@ -130,17 +153,46 @@ fn score_stdin(rules: &TriageRules) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A labelled file, decompressed when its name ends in `.gz`.
+fn read_labelled(file: &Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    if file.extension().is_some_and(|x| x == "gz") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text)
+            .with_context(|| format!("{}: not gzip-compressed UTF-8", file.display()))?;
+        Ok(text)
+    } else {
+        String::from_utf8(bytes).with_context(|| format!("{}: not UTF-8", file.display()))
+    }
+}
+
+/// A sealed set is scored for counts only: asked for, or any file under a `sealed/` folder.
+fn is_sealed(args: &ScoreArgs, file: &Path) -> bool {
+    args.sealed || file.components().any(|c| c.as_os_str() == "sealed")
+}
+
 fn eval(args: &ScoreArgs, rules: &TriageRules, file: &Path) -> anyhow::Result<()> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let sealed = is_sealed(args, file);
+    let text = read_labelled(file)?;
     let mut labelled = Vec::new();
     for (n, line) in text
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
     {
-        let row: Labelled = serde_json::from_str(line)
-            .with_context(|| format!("{}:{}: not a labelled line", file.display(), n + 1))?;
+        // A sealed line's error names the line, never its text.
+        let row: Labelled = serde_json::from_str(line).map_err(|e| {
+            anyhow::anyhow!(
+                "{}:{}: not a labelled line ({})",
+                file.display(),
+                n + 1,
+                if sealed {
+                    format!("{:?}", e.classify())
+                } else {
+                    e.to_string()
+                }
+            )
+        })?;
         let expected = Level::parse("level", &row.level)
             .map_err(|e| anyhow::anyhow!("{}:{}: {}", file.display(), n + 1, e.message))?;
         labelled.push((row, expected));
@@ -153,16 +205,28 @@ fn eval(args: &ScoreArgs, rules: &TriageRules, file: &Path) -> anyhow::Result<()
             (a.level, a.flags)
         })
         .collect();
+    let situations: Vec<Option<String>> = labelled
+        .iter()
+        .map(|(row, _)| {
+            row.situation.as_ref().map(|s| match s {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+        })
+        .collect();
     let items: Vec<Scored<'_>> = labelled
         .iter()
         .zip(&scored)
-        .map(|((row, expected), (level, flags))| Scored {
+        .zip(&situations)
+        .map(|(((row, expected), (level, flags)), situation)| Scored {
             id: &row.id,
             language: &row.lang,
             expected_level: *expected,
             expected_flags: &row.flags,
             level: *level,
             flags,
+            genre: row.genre.as_deref(),
+            situation: situation.as_deref(),
         })
         .collect();
     let evaluation = evaluate(&items);
@@ -170,22 +234,61 @@ fn eval(args: &ScoreArgs, rules: &TriageRules, file: &Path) -> anyhow::Result<()
     if args.json {
         let mut value = serde_json::to_value(&evaluation)?;
         value["rules_version"] = json!(rules.version);
+        if sealed {
+            value["misclassified"] = json!(evaluation.misclassified.len());
+        }
         writeln!(out, "{value}")?;
     } else {
-        write!(out, "{}", evaluation.render(&rules.version))?;
+        write!(out, "{}", evaluation.render(&rules.version, sealed))?;
     }
-    if let Some(min) = args.min_critical_recall
-        && evaluation.critical_recall < min
-    {
-        bail!(
-            "critical recall {:.2} is below {min}",
-            evaluation.critical_recall
-        );
-    }
-    if let Some(min) = args.min_agreement
-        && evaluation.agreement < min
-    {
-        bail!("exact agreement {:.2} is below {min}", evaluation.agreement);
+    let failures = gate_failures(args, &evaluation);
+    if !failures.is_empty() {
+        bail!("{}", failures.join("; "));
     }
     Ok(())
+}
+
+/// Every gate the evaluation fails, in words (counts and figures only).
+fn gate_failures(args: &ScoreArgs, e: &crate::triage::evaluate::Evaluation) -> Vec<String> {
+    let mut failures = Vec::new();
+    if let Some(min) = args.min_critical_recall
+        && e.critical_recall < min
+    {
+        failures.push(format!(
+            "critical recall {:.3} is below {min}",
+            e.critical_recall
+        ));
+    }
+    if let Some(max) = args.max_critical_below_high
+        && e.critical_scored_medium_or_low > max
+    {
+        failures.push(format!(
+            "{} critical reports scored medium or low, more than {max}",
+            e.critical_scored_medium_or_low
+        ));
+    }
+    if let Some(min) = args.min_agreement
+        && e.agreement < min
+    {
+        failures.push(format!("exact agreement {:.3} is below {min}", e.agreement));
+    }
+    if let Some(min) = args.min_flag_f1
+        && e.flag_f1 < min
+    {
+        failures.push(format!("flag F1 {:.3} is below {min}", e.flag_f1));
+    }
+    if let Some(min) = args.min_language_agreement {
+        for (lang, (a, _)) in &e.languages {
+            if *a < min {
+                failures.push(format!("{lang} agreement {a:.3} is below {min}"));
+            }
+        }
+    }
+    if let Some(min) = args.min_parallel_consistency
+        && let Some((share, _)) = e.parallel_consistency
+        && share < min
+    {
+        failures.push(format!("parallel consistency {share:.3} is below {min}"));
+    }
+    failures
 }

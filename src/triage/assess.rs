@@ -51,6 +51,20 @@ pub struct MessageReading {
     pub danger_now: bool,
     pub suspicion: bool,
     pub not_a_case: bool,
+    /// The frame cues found (what the text is: news, an offer, a third party's report...), each
+    /// named in `flag` by its cue name, for the frame step and its evidence.
+    #[serde(default)]
+    pub cues: Vec<ReadPhrase>,
+    /// The message's length in characters (a short question reads otherwise than a long
+    /// account).
+    #[serde(default)]
+    pub chars: usize,
+}
+
+impl MessageReading {
+    fn has(&self, cue: &str) -> bool {
+        self.cues.iter().any(|c| c.flag == cue)
+    }
 }
 
 /// One phrase that sets a flag, in Unicode scalar values of the analysed text.
@@ -68,12 +82,13 @@ pub struct ReadPhrase {
 /// The version a stored reading was made under: the rules' version and the shape of a reading.
 /// A reading under another version is read again from the message.
 pub fn reading_version(rules: &TriageRules) -> String {
-    format!("{}/reading-1", rules.version)
+    format!("{}/reading-2", rules.version)
 }
 
 /// Reads one message. Pure.
 pub fn read_message(text: &str, rules: &TriageRules) -> MessageReading {
     let prepared = prepare(text);
+    let chars = prepared.chars.len();
     let findings = rules.lexicon.analyse(
         &prepared,
         rules.matching.negation_window,
@@ -96,6 +111,17 @@ pub fn read_message(text: &str, rules: &TriageRules) -> MessageReading {
         danger_now: findings.danger_now,
         suspicion: findings.suspicion,
         not_a_case: findings.not_a_case,
+        cues: findings
+            .cues
+            .into_iter()
+            .map(|(cue, start, end)| ReadPhrase {
+                flag: cue.name().to_owned(),
+                start,
+                end,
+                quote: prepared.chars[start..end].iter().collect(),
+            })
+            .collect(),
+        chars,
     }
 }
 
@@ -180,11 +206,37 @@ pub fn assess_readings(
             },
         ));
     }
+    let ctx = &rules.context;
+    // The frame: what the text is, before what its words say. Each frame that changes the level
+    // or the flags says so in a reason, with the words that show it.
+    let frame = Frame::of(readings, answered_yes, danger_now, past || safe_now, ctx);
+    let mut frame_notes: Vec<Reason> = Vec::new();
+    if frame.fiction {
+        // Nothing is flagged for fiction, films, news or rumours (rubric, flag rule 2).
+        found.clear();
+        frame_notes.push(frame_reason(readings, &["fiction"], &rules.texts.fiction));
+    } else if frame.offer {
+        // An offer not yet taken: only the offer's red flags and the person's age count, not
+        // the flags of the work offered (no `at_sea` for a boat job still on offer).
+        let before = found.len();
+        found.retain(|(f, _)| ctx.offer_keeps.contains(f));
+        if found.len() < before || found.is_empty() {
+            frame_notes.push(frame_reason(readings, &["offer"], &rules.texts.offer_frame));
+        }
+    }
     found.sort_by_key(|(f, _)| FLAGS.iter().position(|x| x == f));
     let flags: Vec<String> = found.iter().map(|(f, _)| f.clone()).collect();
     let has = |f: &String| flags.contains(f);
     let mut reasons: Vec<Reason> = found.into_iter().map(|(_, r)| r).collect();
-    let mut note = |text: &str| {
+    reasons.extend(frame_notes);
+    if frame.third_party && !frame.fiction {
+        reasons.push(frame_reason(
+            readings,
+            &["third_party"],
+            &rules.texts.third_party,
+        ));
+    }
+    let note = |reasons: &mut Vec<Reason>, text: &str| {
         reasons.push(Reason {
             flag: None,
             text: text.to_owned(),
@@ -192,22 +244,30 @@ pub fn assess_readings(
         })
     };
 
-    let ctx = &rules.context;
     let minor = flags.iter().any(|f| f == "minor");
     let only_context = flags.iter().all(|f| ctx.not_enough_alone.contains(f));
-    let level = if flags.is_empty() || (only_context && !answered_yes) {
-        if not_a_case {
-            note(&rules.texts.not_a_case);
+    let level = if frame.fiction {
+        ctx.fiction_level
+    } else if flags.is_empty() || (only_context && !answered_yes) {
+        if not_a_case && !frame.offer {
+            note(&mut reasons, &rules.texts.not_a_case);
+            ctx.not_a_case_level
+        } else if frame.short_question && !danger_now {
+            reasons.push(frame_reason(
+                readings,
+                &["question"],
+                &rules.texts.short_question,
+            ));
             ctx.not_a_case_level
         } else {
-            note(&rules.texts.no_flags);
+            note(&mut reasons, &rules.texts.no_flags);
             rules.levels.no_flags
         }
     } else {
         let by_flags = if rules.levels.critical.any.iter().any(has) {
             Level::Critical
         } else if minor && rules.levels.critical.with_minor.iter().any(has) {
-            note(&rules.texts.critical_with_minor);
+            note(&mut reasons, &rules.texts.critical_with_minor);
             Level::Critical
         } else if rules.levels.high.any.iter().any(has) {
             Level::High
@@ -219,23 +279,124 @@ pub fn assess_readings(
         let offer_only = flags.iter().any(|f| f == "deceptive_recruitment")
             && flags.iter().all(|f| ctx.offer_only_flags.contains(f));
         if (past || safe_now) && !present && by_flags > ctx.past_level {
-            note(&rules.texts.past);
+            reasons.push(frame_reason(
+                readings,
+                &["past", "safe_now"],
+                &rules.texts.past,
+            ));
             ctx.past_level
         } else if offer_only && !answered_yes && by_flags > ctx.offer_level {
-            note(&rules.texts.offer_only);
+            note(&mut reasons, &rules.texts.offer_only);
             ctx.offer_level
         } else if suspicion && by_flags == Level::High && !answered_yes {
-            note(&rules.texts.suspicion);
+            reasons.push(frame_reason(
+                readings,
+                &["suspicion"],
+                &rules.texts.suspicion,
+            ));
             ctx.suspicion_level
         } else {
             by_flags
         }
+    };
+    // When unsure, lean up: a distressed writer, trafficking words or a survivor asking for
+    // help is never `low`, even without an indicator.
+    let level = if level < ctx.lean_up_level && !frame.fiction {
+        let lean = ctx
+            .lean_up_cues
+            .iter()
+            .find(|cue| readings.iter().any(|(_, r)| r.has(cue)));
+        let length: usize = readings.iter().map(|(_, r)| r.chars).sum();
+        match lean {
+            Some(cue) => {
+                reasons.push(frame_reason(
+                    readings,
+                    &[cue.as_str()],
+                    &rules.texts.lean_up,
+                ));
+                ctx.lean_up_level
+            }
+            None if length > ctx.long_message_chars => {
+                note(&mut reasons, &rules.texts.long_message);
+                ctx.lean_up_level
+            }
+            None => level,
+        }
+    } else {
+        level
     };
     Assessment {
         level,
         flags,
         reasons,
         rules_version: rules.version.clone(),
+    }
+}
+
+/// What the text is, as its frame cues say.
+struct Frame {
+    /// Fiction, a film, news or a rumour, with no real person shown (no yes answer, no words
+    /// of distress, a relative or a witness).
+    fiction: bool,
+    /// An offer not yet taken, with nothing over or ongoing.
+    offer: bool,
+    /// A third party reports what they saw or heard.
+    third_party: bool,
+    /// A short question, with nothing that leans up (distress, trafficking words).
+    short_question: bool,
+}
+
+impl Frame {
+    fn of(
+        readings: &[(MessageId, &MessageReading)],
+        answered_yes: bool,
+        danger_now: bool,
+        over: bool,
+        ctx: &super::rules::ContextRules,
+    ) -> Frame {
+        let any = |cue: &str| readings.iter().any(|(_, r)| r.has(cue));
+        // A counselor's yes answer, or danger said to be now, is about a real person.
+        let real = answered_yes || danger_now;
+        Frame {
+            // Words of a real person (distress, "my sister", "I saw") outweigh a "movie" or a
+            // "news alert" in the same text. Fiction narrates danger in the present tense, so a
+            // danger-now cue does not count against it; a counselor's answer does.
+            fiction: any("fiction")
+                && !answered_yes
+                && !ctx.real_person_cues.iter().any(|c| any(c)),
+            offer: any("offer") && !real && !over,
+            third_party: any("third_party"),
+            // An offer is a possible case: asking about one is not a general question.
+            short_question: any("question")
+                && !any("offer")
+                && readings.iter().map(|(_, r)| r.chars).sum::<usize>() <= ctx.short_question_chars
+                && !ctx.lean_up_cues.iter().any(|c| any(c)),
+        }
+    }
+}
+
+/// A reason for a frame, with the words that show it (the first few places its cues occur).
+fn frame_reason(readings: &[(MessageId, &MessageReading)], cues: &[&str], text: &str) -> Reason {
+    let evidence: Vec<Evidence> = readings
+        .iter()
+        .flat_map(|(id, r)| {
+            r.cues
+                .iter()
+                .filter(|c| cues.contains(&c.flag.as_str()))
+                .map(move |c| Evidence {
+                    message_id: *id,
+                    start: c.start,
+                    end: c.end,
+                    quote: c.quote.clone(),
+                })
+        })
+        .take(3)
+        .collect();
+    // The words are in the evidence, not the text: stored readings keep offsets only.
+    Reason {
+        flag: None,
+        text: text.to_owned(),
+        evidence,
     }
 }
 
@@ -328,6 +489,94 @@ mod tests {
     #[test]
     fn a_minor_alone_answered_yes_is_high_but_only_mentioned_is_not() {
         assert_eq!(assess_answers(&[("minor", "yes")]).level, Level::High);
+    }
+
+    fn assess_text(text: &str) -> Assessment {
+        let answers = Answers::default();
+        let report = ReportForTriage {
+            messages: vec![(MessageId(uuid::Uuid::nil()), text)],
+            answers: &answers,
+        };
+        assess(
+            &report,
+            rules(),
+            Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap(),
+        )
+    }
+
+    fn frame_evidence(a: &Assessment, text_part: &str) -> Vec<String> {
+        a.reasons
+            .iter()
+            .filter(|r| r.flag.is_none() && r.text.contains(text_part))
+            .flat_map(|r| r.evidence.iter().map(|e| e.quote.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_film_with_violent_words_is_low_with_nothing_flagged_and_says_why() {
+        let a = assess_text(
+            "watched the movie last night, the boss locks the girl in a room and beats her with a gun",
+        );
+        assert_eq!(a.level, Level::Low);
+        assert!(a.flags.is_empty());
+        assert_eq!(frame_evidence(&a, "fiction"), ["movie"]);
+    }
+
+    #[test]
+    fn a_film_mentioned_by_someone_begging_for_help_is_not_fiction() {
+        let a = assess_text("like in the movie, they lock me in a room. please help me");
+        assert_eq!(a.level, Level::Critical);
+    }
+
+    #[test]
+    fn a_boat_job_still_on_offer_sets_no_at_sea_flag() {
+        let a = assess_text(
+            "An agent offered my brother a job on a fishing boat, he must pay a placement fee first. He haven't decided yet.",
+        );
+        assert!(!a.flags.iter().any(|f| f == "at_sea"), "{:?}", a.flags);
+        assert!(a.level <= Level::Medium);
+    }
+
+    #[test]
+    fn a_soon_time_with_a_vehicle_in_one_sentence_is_in_transit_and_critical() {
+        let a = assess_text("new boss came. we leave at 3am in two vans.");
+        assert_eq!(a.level, Level::Critical);
+        assert!(a.flags.iter().any(|f| f == "in_transit"));
+        // The evidence spans the words that go together ("we leave" ... "3am").
+        let evidence = &a.reasons[0].evidence[0];
+        assert!(evidence.quote.contains("3am"), "{}", evidence.quote);
+        assert!(evidence.quote.split(' ').count() > 1, "{}", evidence.quote);
+        // In two sentences the words say nothing together.
+        assert!(
+            !assess_text("my uncle bought a van. it was 3am.")
+                .flags
+                .iter()
+                .any(|f| f == "in_transit")
+        );
+    }
+
+    #[test]
+    fn a_minor_sitting_with_guests_is_critical() {
+        let a = assess_text("she's sitting with guests at the karaoke again. she's 15");
+        assert_eq!(a.level, Level::Critical);
+        assert!(a.flags.iter().any(|f| f == "sexual_exploitation"));
+    }
+
+    #[test]
+    fn a_short_question_without_an_indicator_is_low_but_distress_is_never_low() {
+        assert_eq!(
+            assess_text("is border pass ok for working in mae sot?").level,
+            Level::Low
+        );
+        assert_eq!(assess_text("what do i do? i'm scared").level, Level::Medium);
+    }
+
+    #[test]
+    fn a_thai_tone_mark_variant_matches_the_listed_spelling() {
+        let listed = assess_text("น้องอายุ 15 ต้องนั่งดริ้งค์กับแขก");
+        let variant = assess_text("น้องอายุ 15 ต้องนั่งดริ๊งค์กับแขก");
+        assert_eq!(listed.flags, variant.flags);
+        assert_eq!(listed.level, variant.level);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Scoring a labelled set against the rules: the confusion matrix, per-level and per-flag
-//! precision and recall, agreement per language, and the misclassified ids. Pure; the
-//! `hotline score --eval` command reads the file and prints this.
+//! precision and recall, agreement per language and per genre, the share of parallel situations
+//! scored alike in every language, and the misclassified ids. Pure; the `hotline score --eval`
+//! command reads the file and prints this (for a sealed set, counts only: see `render`).
 
 use std::collections::BTreeMap;
 
@@ -16,6 +17,10 @@ pub struct Scored<'a> {
     pub expected_flags: &'a [String],
     pub level: Level,
     pub flags: &'a [String],
+    /// The kind of text (chat, counselor note, news...), when the set records it.
+    pub genre: Option<&'a str>,
+    /// In a parallel set, the situation this report renders in one language.
+    pub situation: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -46,9 +51,15 @@ pub struct Evaluation {
     pub critical_scored_medium_or_low: usize,
     pub flag_precision: f64,
     pub flag_recall: f64,
+    pub flag_f1: f64,
     pub flags: BTreeMap<String, PrecisionRecall>,
     /// Exact agreement and the number of reports, per language.
     pub languages: BTreeMap<String, (f64, usize)>,
+    /// Exact agreement and the number of reports, per genre (when the set records genres).
+    pub genres: BTreeMap<String, (f64, usize)>,
+    /// In a parallel set: the share of situations scored at the same level in every language,
+    /// and the number of situations.
+    pub parallel_consistency: Option<(f64, usize)>,
     /// Reports whose level or flags differ from the label.
     pub misclassified: Vec<Miss>,
 }
@@ -66,6 +77,8 @@ fn ratio(n: usize, d: usize) -> f64 {
 pub fn evaluate(items: &[Scored<'_>]) -> Evaluation {
     let mut confusion = [[0usize; 4]; 4];
     let mut languages: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut genres: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut situations: BTreeMap<&str, Vec<Level>> = BTreeMap::new();
     let mut flag_counts: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new(); // tp, fp, fn
     let mut misclassified = Vec::new();
     for item in items {
@@ -74,6 +87,16 @@ pub fn evaluate(items: &[Scored<'_>]) -> Evaluation {
         lang.1 += 1;
         if item.level == item.expected_level {
             lang.0 += 1;
+        }
+        if let Some(genre) = item.genre {
+            let g = genres.entry(genre.to_owned()).or_default();
+            g.1 += 1;
+            if item.level == item.expected_level {
+                g.0 += 1;
+            }
+        }
+        if let Some(situation) = item.situation {
+            situations.entry(situation).or_default().push(item.level);
         }
         for f in item.flags {
             let c = flag_counts.entry(f.clone()).or_default();
@@ -126,6 +149,16 @@ pub fn evaluate(items: &[Scored<'_>]) -> Evaluation {
     let (tp, fp, fnn) = flag_counts
         .values()
         .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
+    let (flag_precision, flag_recall) = (ratio(tp, tp + fp), ratio(tp, tp + fnn));
+    let consistent = situations
+        .values()
+        .filter(|levels| levels.iter().all(|l| *l == levels[0]))
+        .count();
+    let per = |m: BTreeMap<String, (usize, usize)>| {
+        m.into_iter()
+            .map(|(l, (a, n))| (l, (ratio(a, n), n)))
+            .collect()
+    };
     Evaluation {
         reports: items.len(),
         confusion,
@@ -133,8 +166,13 @@ pub fn evaluate(items: &[Scored<'_>]) -> Evaluation {
         agreement: ratio(agree, items.len()),
         critical_recall: ratio(confusion[0][0], confusion[0].iter().sum()),
         critical_scored_medium_or_low: confusion[0][2] + confusion[0][3],
-        flag_precision: ratio(tp, tp + fp),
-        flag_recall: ratio(tp, tp + fnn),
+        flag_precision,
+        flag_recall,
+        flag_f1: if flag_precision + flag_recall == 0.0 {
+            0.0
+        } else {
+            2.0 * flag_precision * flag_recall / (flag_precision + flag_recall)
+        },
         flags: flag_counts
             .into_iter()
             .map(|(f, (tp, fp, fnn))| {
@@ -148,17 +186,18 @@ pub fn evaluate(items: &[Scored<'_>]) -> Evaluation {
                 )
             })
             .collect(),
-        languages: languages
-            .into_iter()
-            .map(|(l, (a, n))| (l, (ratio(a, n), n)))
-            .collect(),
+        languages: per(languages),
+        genres: per(genres),
+        parallel_consistency: (!situations.is_empty())
+            .then(|| (ratio(consistent, situations.len()), situations.len())),
         misclassified,
     }
 }
 
 impl Evaluation {
-    /// The report for people.
-    pub fn render(&self, rules_version: &str) -> String {
+    /// The report for people. For a sealed set (`sealed`), counts only: no id or text of a
+    /// report, so nobody tuning the rules learns which reports they miss.
+    pub fn render(&self, rules_version: &str, sealed: bool) -> String {
         let mut out = format!(
             "rules {rules_version}: {} reports\n\nconfusion (rows: expected, columns: scored)\n{:>10} {:>8} {:>8} {:>8} {:>8}\n",
             self.reports, "", "critical", "high", "medium", "low"
@@ -191,8 +230,8 @@ impl Evaluation {
             self.agreement, self.critical_recall, self.critical_scored_medium_or_low
         ));
         out.push_str(&format!(
-            "flags (micro): precision {:.2}, recall {:.2}\n\nflag                    precision  recall  support\n",
-            self.flag_precision, self.flag_recall
+            "flags (micro): precision {:.2}, recall {:.2}, F1 {:.2}\n\nflag                    precision  recall  support\n",
+            self.flag_precision, self.flag_recall, self.flag_f1
         ));
         for (flag, pr) in &self.flags {
             out.push_str(&format!(
@@ -203,6 +242,25 @@ impl Evaluation {
         out.push_str("\nlanguage  agreement  reports\n");
         for (lang, (a, n)) in &self.languages {
             out.push_str(&format!("{lang:<9} {a:>9.2} {n:>8}\n"));
+        }
+        if !self.genres.is_empty() {
+            out.push_str("\ngenre                 agreement  reports\n");
+            for (genre, (a, n)) in &self.genres {
+                out.push_str(&format!("{genre:<21} {a:>9.2} {n:>8}\n"));
+            }
+        }
+        if let Some((share, n)) = self.parallel_consistency {
+            out.push_str(&format!(
+                "\nparallel situations scored at the same level in every language: {share:.2} of {n}\n"
+            ));
+        }
+        if sealed {
+            out.push_str(&format!(
+                "\nmisclassified (level or flags): {} of {} (sealed set: counts only)\n",
+                self.misclassified.len(),
+                self.reports
+            ));
+            return out;
         }
         out.push_str("\nmisclassified\n");
         for m in &self.misclassified {
@@ -243,6 +301,8 @@ mod tests {
                 expected_flags: &b,
                 level: Level::Critical,
                 flags: &b,
+                genre: None,
+                situation: Some("s1"),
             },
             Scored {
                 id: "2",
@@ -251,6 +311,8 @@ mod tests {
                 expected_flags: &b,
                 level: Level::Medium,
                 flags: &a,
+                genre: None,
+                situation: Some("s1"),
             },
             Scored {
                 id: "3",
@@ -259,6 +321,8 @@ mod tests {
                 expected_flags: &none,
                 level: Level::Low,
                 flags: &none,
+                genre: None,
+                situation: Some("s2"),
             },
         ];
         let e = evaluate(&items);
@@ -269,5 +333,27 @@ mod tests {
         assert_eq!(e.flag_recall, 0.75);
         assert_eq!(e.misclassified.len(), 1);
         assert_eq!(e.misclassified[0].missing_flags, ["confinement"]);
+        assert!((e.flag_f1 - 2.0 * 0.75 / 1.75).abs() < 1e-9);
+        assert_eq!(e.parallel_consistency, Some((0.5, 2)));
+    }
+
+    #[test]
+    fn a_sealed_report_shows_counts_and_never_an_id() {
+        let none: Vec<String> = vec![];
+        let items = [Scored {
+            id: "secret-id-7",
+            language: "en",
+            expected_level: Level::Critical,
+            expected_flags: &none,
+            level: Level::Low,
+            flags: &none,
+            genre: Some("chat"),
+            situation: None,
+        }];
+        let e = evaluate(&items);
+        let sealed = e.render("v", true);
+        assert!(!sealed.contains("secret-id-7"));
+        assert!(sealed.contains("misclassified (level or flags): 1 of 1"));
+        assert!(e.render("v", false).contains("secret-id-7"));
     }
 }

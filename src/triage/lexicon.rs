@@ -22,7 +22,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::normalize::{Prepared, is_unspaced_script, prepare_phrase};
+use super::normalize::{Prepared, is_unspaced_script, prepare_phrase, prepare_phrase_marked};
 use super::rules::FLAGS;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -34,6 +34,9 @@ struct LexiconFile {
     flags: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     cues: CueLists,
+    /// Word groups that set a flag only together (see `Signal`): "tonight" and "in a van".
+    #[serde(default)]
+    groups: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -55,6 +58,18 @@ struct CueLists {
     not_a_case: Vec<String>,
     #[serde(default)]
     consequence: Vec<String>,
+    #[serde(default)]
+    fiction: Vec<String>,
+    #[serde(default)]
+    offer: Vec<String>,
+    #[serde(default)]
+    third_party: Vec<String>,
+    #[serde(default)]
+    distress: Vec<String>,
+    #[serde(default)]
+    context: Vec<String>,
+    #[serde(default)]
+    question: Vec<String>,
 }
 
 /// A cue phrase's meaning.
@@ -77,12 +92,61 @@ pub enum Cue {
     /// "then", "thì", "就": what follows a condition happens ("if we miss the quota, then they
     /// beat us"), so a hypothetical cue's reach ends here.
     Consequence,
+    /// The text is fiction, a film, news or a forwarded rumour: no concrete person.
+    Fiction,
+    /// A job or marriage offer not taken yet ("should I go?", "haven't decided").
+    Offer,
+    /// Someone reports what they saw or heard about another person (a teacher, a driver).
+    ThirdParty,
+    /// The writer is distressed or begs for help ("please help", "I'm scared").
+    Distress,
+    /// Words of trafficking without an indicator ("trafficked", "the broker", "sold").
+    Context,
+    /// The text asks something ("?", "ไหม", "吗", "လား").
+    Question,
+}
+
+impl Cue {
+    /// The cue's name in the rules files and in stored readings.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cue::Negation => "negation",
+            Cue::Hypothetical => "hypothetical",
+            Cue::Past => "past",
+            Cue::SafeNow => "safe_now",
+            Cue::DangerNow => "danger_now",
+            Cue::Suspicion => "suspicion",
+            Cue::NotACase => "not_a_case",
+            Cue::Consequence => "consequence",
+            Cue::Fiction => "fiction",
+            Cue::Offer => "offer",
+            Cue::ThirdParty => "third_party",
+            Cue::Distress => "distress",
+            Cue::Context => "context",
+            Cue::Question => "question",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Kind {
     Flag(String),
     Cue(Cue),
+    Group(String),
+}
+
+/// A flag set by words that say little alone but much together, in one sentence and close
+/// to each other: a time that is soon ("tonight", "5am") with a vehicle or a move ("the van",
+/// "transferred") is `in_transit`; a guard with a door is `confinement`. From `signals` in
+/// `shared.yaml`; the groups' words are in each language file under `groups`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signal {
+    pub flag: String,
+    /// Group names: a word of each must occur.
+    pub all: Vec<String>,
+    /// At most this many characters from the first word's start to the last word's end.
+    pub window: CharWindow,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +156,9 @@ struct Phrase {
     /// language (Vietnamese "ko" must not deny a romanized Thai phrase).
     language: usize,
     chars: Vec<char>,
+    /// The first part with its Latin marks, when it has any: where the text has marks too,
+    /// they must agree (see `Prepared::marked`).
+    marked: Option<Vec<char>>,
     /// Further parts of a phrase written with gaps ("护照 … 扣"): each must follow the part
     /// before it within the gap window, in the same clause.
     rest: Vec<Vec<char>>,
@@ -108,6 +175,10 @@ pub struct Lexicon {
     by_start: std::collections::HashMap<(char, Option<char>, Option<char>), Vec<usize>>,
     /// Languages loaded, and whether each still needs a native speaker's review.
     pub languages: Vec<(String, bool)>,
+    /// Flags set by word groups together (from the shared rules).
+    pub signals: Vec<Signal>,
+    /// Every group name some language file defines.
+    pub group_names: std::collections::BTreeSet<String>,
 }
 
 /// A flag phrase found in a text. Offsets count Unicode scalar values of the prepared text.
@@ -128,6 +199,15 @@ pub struct Findings {
     pub danger_now: bool,
     pub suspicion: bool,
     pub not_a_case: bool,
+    /// Every frame cue that counts (not denied), with its span in the text: what the text is
+    /// (fiction or news, an offer, a third party's report...) and the words that say so.
+    pub cues: Vec<(Cue, usize, usize)>,
+}
+
+impl Findings {
+    pub fn has(&self, cue: Cue) -> bool {
+        self.cues.iter().any(|(c, _, _)| *c == cue)
+    }
 }
 
 /// A distance in characters, for scripts with and without spaces between words: how far
@@ -176,6 +256,13 @@ impl Lexicon {
                     .map_err(|e| format!("flags.{flag}: {e}"))?;
             }
         }
+        for (group, phrases) in &file.groups {
+            for phrase in phrases {
+                self.push(Kind::Group(group.clone()), language, phrase)
+                    .map_err(|e| format!("groups.{group}: {e}"))?;
+            }
+            self.group_names.insert(group.clone());
+        }
         let c = &file.cues;
         for (cue, name, list) in [
             (Cue::Negation, "negation", &c.negation),
@@ -186,6 +273,12 @@ impl Lexicon {
             (Cue::Suspicion, "suspicion", &c.suspicion),
             (Cue::NotACase, "not_a_case", &c.not_a_case),
             (Cue::Consequence, "consequence", &c.consequence),
+            (Cue::Fiction, "fiction", &c.fiction),
+            (Cue::Offer, "offer", &c.offer),
+            (Cue::ThirdParty, "third_party", &c.third_party),
+            (Cue::Distress, "distress", &c.distress),
+            (Cue::Context, "context", &c.context),
+            (Cue::Question, "question", &c.question),
         ] {
             for phrase in list {
                 self.push(Kind::Cue(cue), language, phrase)
@@ -199,15 +292,16 @@ impl Lexicon {
 
     fn push(&mut self, kind: Kind, language: usize, phrase: &str) -> Result<(), String> {
         // "A … B" (or "A ... B"): B follows A with a few other words between.
-        let parts: Vec<Vec<char>> = phrase
-            .replace("...", "…")
+        let phrase_text = phrase.replace("...", "…");
+        let parts: Vec<Vec<char>> = phrase_text.split('…').map(prepare_phrase).collect();
+        let marked = phrase_text
             .split('…')
-            .map(prepare_phrase)
-            .collect();
+            .next()
+            .and_then(|first| prepare_phrase_marked(first).1);
         if parts.iter().any(Vec::is_empty) {
             return Err(format!("an empty phrase or gap part in {phrase:?}"));
         }
-        if parts.len() > 1 && matches!(kind, Kind::Cue(_)) {
+        if parts.len() > 1 && !matches!(kind, Kind::Flag(_)) {
             return Err(format!("cues cannot have gaps: {phrase:?}"));
         }
         let mut parts = parts.into_iter();
@@ -223,6 +317,7 @@ impl Lexicon {
             kind,
             language,
             chars,
+            marked,
             rest,
             bounded,
         });
@@ -244,11 +339,15 @@ impl Lexicon {
         let t = &text.folded;
         // Clause breaks counted up to each position (one count for every script, one that also
         // counts spaces for unspaced scripts), so "is there a break between a and b" is O(1).
-        let mut breaks = vec![(0usize, 0usize); t.len() + 1];
+        let mut breaks = vec![(0usize, 0usize, 0usize); t.len() + 1];
         for (i, c) in t.iter().enumerate() {
-            let (p, s) = breaks[i];
+            let (p, s, e) = breaks[i];
             let punct = is_clause_break(*c);
-            breaks[i + 1] = (p + usize::from(punct), s + usize::from(punct || *c == ' '));
+            breaks[i + 1] = (
+                p + usize::from(punct),
+                s + usize::from(punct || *c == ' '),
+                e + usize::from(is_sentence_end(*c)),
+            );
         }
         let at_word_bounds = |start: usize, end: usize| {
             let before = start.checked_sub(1).map(|i| t[i]);
@@ -284,6 +383,7 @@ impl Lexicon {
         // The gaps of gap phrases that matched: (start of the phrase, gap start, gap end).
         let mut gap_spans: Vec<(usize, usize, usize)> = Vec::new();
         let mut cues: Vec<(Cue, usize, usize, bool, usize)> = Vec::new();
+        let mut groups: Vec<(&str, usize, usize, bool, usize)> = Vec::new();
         for (start, c) in t.iter().enumerate() {
             let (c1, c2) = (t.get(start + 1).copied(), t.get(start + 2).copied());
             let three = c2.and_then(|_| self.by_start.get(&(*c, c1, c2)));
@@ -293,6 +393,13 @@ impl Lexicon {
                 let phrase = &self.phrases[i];
                 let n = phrase.chars.len();
                 if start + n > t.len() || t[start..start + n] != phrase.chars[..] {
+                    continue;
+                }
+                let span_marked = &text.marked[start..start + n];
+                if let Some(marked) = &phrase.marked
+                    && span_marked != &t[start..start + n]
+                    && span_marked != &marked[..]
+                {
                     continue;
                 }
                 if phrase.bounded && !at_word_bounds(start, start + n) {
@@ -306,6 +413,7 @@ impl Lexicon {
                 match &phrase.kind {
                     Kind::Flag(f) => flags.push((f.clone(), start, end, unspaced, language)),
                     Kind::Cue(c) => cues.push((*c, start, end, unspaced, language)),
+                    Kind::Group(g) => groups.push((g.as_str(), start, end, unspaced, language)),
                 }
             }
         }
@@ -348,8 +456,44 @@ impl Lexicon {
                     })
             })
         };
+        // Signals: a word of every group, close together in one sentence, none denied.
+        groups.retain(|(_, start, _, unspaced, language)| !denied(*start, *unspaced, *language));
+        for signal in &self.signals {
+            let Some(first) = signal.all.first() else {
+                continue;
+            };
+            for (_, s0, e0, u0, l0) in groups.iter().filter(|g| g.0 == first.as_str()) {
+                // A phrase of one group may hold a word of another ("sit with guests").
+                let (mut from, mut to, mut unspaced) = (*s0, *e0, *u0);
+                let all = signal.all[1..].iter().all(|name| {
+                    let best = groups
+                        .iter()
+                        .filter(|(g, _, _, _, _)| *g == name.as_str())
+                        .map(|(_, s, e, u, _)| (*s.min(&from), *e.max(&to), *u || unspaced))
+                        .filter(|(a, b, u)| {
+                            let limit = if *u {
+                                signal.window.unspaced
+                            } else {
+                                signal.window.spaced
+                            };
+                            b - a <= limit && breaks[*b].2 == breaks[*a].2
+                        })
+                        .min_by_key(|(a, b, _)| b - a);
+                    match best {
+                        Some((a, b, u)) => {
+                            (from, to, unspaced) = (a, b, u);
+                            true
+                        }
+                        None => false,
+                    }
+                });
+                if all {
+                    flags.push((signal.flag.clone(), from, to, unspaced, *l0));
+                }
+            }
+        }
         let mut findings = Findings::default();
-        for (cue, start, _, unspaced, language) in &cues {
+        for (cue, start, end, unspaced, language) in &cues {
             if *cue == Cue::Negation
                 || *cue == Cue::Hypothetical
                 || *cue == Cue::Consequence
@@ -363,9 +507,14 @@ impl Lexicon {
                 Cue::DangerNow => findings.danger_now = true,
                 Cue::Suspicion => findings.suspicion = true,
                 Cue::NotACase => findings.not_a_case = true,
-                Cue::Negation | Cue::Hypothetical | Cue::Consequence => {}
+                _ => {}
+            }
+            if !findings.cues.iter().any(|(c, s, _)| c == cue && s == start) {
+                let (s, e) = text.span(*start, *end);
+                findings.cues.push((*cue, s, e));
             }
         }
+        findings.cues.sort_by_key(|(_, s, e)| (*s, *e));
         flags.sort_by_key(|(_, s, e, _, _)| (*s, std::cmp::Reverse(*e)));
         for (flag, start, end, unspaced, language) in flags {
             // Only cues that end before the phrase can deny it, so a phrase that carries its
@@ -395,6 +544,10 @@ impl Lexicon {
             }
             findings.hits.push(Hit { flag, start, end });
         }
+        // Offsets of the text, not of its folded view (which may have dropped characters).
+        for hit in &mut findings.hits {
+            (hit.start, hit.end) = text.span(hit.start, hit.end);
+        }
         findings.hits.sort_by_key(|h| (h.start, h.end));
         findings
     }
@@ -423,6 +576,11 @@ fn with_line(text: &str, error: &str) -> String {
 /// Letters and digits; an apostrophe is not, so a phrase in quotes ('extra service') matches.
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
+}
+
+/// Sentence ends (a signal's words must be in one sentence; a comma does not end it).
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '\n' | '。' | '！' | '？' | '။' | '។')
 }
 
 /// Sentence and clause ends: punctuation in every script and a line break. Between words of

@@ -19,6 +19,6 @@ pub use assess::{
     Assessment, Evidence, MessageReading, ReadPhrase, Reason, ReportForTriage, assess,
     assess_readings, read_message, reading_version, without_quotes,
 };
-pub use lexicon::{CharWindow, Cue, Findings, Hit, Lexicon};
+pub use lexicon::{CharWindow, Cue, Findings, Hit, Lexicon, Signal};
 pub use reload::RulesCell;
 pub use rules::{FLAGS, RulesError, TriageRules};

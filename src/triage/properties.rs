@@ -28,9 +28,13 @@ fn rules() -> &'static TriageRules {
 }
 
 fn rows(file_filter: impl Fn(&str) -> bool) -> Vec<Row> {
+    rows_in("tests/triage", file_filter)
+}
+
+fn rows_in(dir: &str, file_filter: impl Fn(&str) -> bool) -> Vec<Row> {
     let mut out = Vec::new();
-    let mut paths: Vec<_> = std::fs::read_dir("tests/triage")
-        .expect("tests/triage exists")
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("the labelled folder exists")
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
@@ -124,10 +128,12 @@ fn our_own_examples_score_well_in_every_language() {
             expected_flags: &r.flags,
             level: *level,
             flags,
+            genre: None,
+            situation: None,
         })
         .collect();
     let e = evaluate(&items);
-    let report = e.render("shipped");
+    let report = e.render("shipped", false);
     assert_eq!(e.critical_scored_medium_or_low, 0, "{report}");
     assert!(e.critical_recall >= 0.95, "{report}");
     assert!(e.agreement >= 0.80, "{report}");
@@ -137,4 +143,37 @@ fn our_own_examples_score_well_in_every_language() {
             "{lang}: {agreement:.2}\n{report}"
         );
     }
+}
+
+/// The tuning part of the issue-16 corpus (read and tuned on; the sealed part is scored only by
+/// `hotline score --eval` in scripts/test): a floor a little below what the rules score, so a
+/// change that loses ground shows here first.
+#[test]
+fn the_tuning_part_scores_no_worse_than_the_rules_did() {
+    let tuning = rows_in("tests/triage/tuning", |_| true);
+    assert!(
+        tuning.len() > 600,
+        "tests/triage/tuning holds the tuning part"
+    );
+    let scored: Vec<(Level, Vec<String>)> = tuning.iter().map(|r| level_of(&r.text)).collect();
+    let items: Vec<Scored<'_>> = tuning
+        .iter()
+        .zip(&scored)
+        .map(|(r, (level, flags))| Scored {
+            id: &r.id,
+            language: &r.lang,
+            expected_level: r.level,
+            expected_flags: &r.flags,
+            level: *level,
+            flags,
+            genre: None,
+            situation: None,
+        })
+        .collect();
+    let e = evaluate(&items);
+    let report = e.render("shipped", false);
+    assert!(e.agreement >= 0.72, "{report}");
+    assert!(e.critical_recall >= 0.72, "{report}");
+    assert!(e.critical_scored_medium_or_low <= 30, "{report}");
+    assert!(e.flag_f1 >= 0.68, "{report}");
 }

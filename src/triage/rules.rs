@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::lexicon::{CharWindow, Lexicon};
+use super::lexicon::{CharWindow, Lexicon, Signal};
 use crate::domain::Level;
 use crate::domain::report::ANSWER_KEYS;
 
@@ -54,6 +54,9 @@ pub struct TriageRules {
     pub implies: BTreeMap<String, Vec<String>>,
     pub context: ContextRules,
     pub matching: MatchingRules,
+    /// Flags set by word groups together ("tonight" with "in a van" is `in_transit`).
+    #[serde(default)]
+    pub signals: Vec<Signal>,
     /// Phrases found in free text, from `config/triage/<language>.yaml` beside the rules file.
     #[serde(skip)]
     pub lexicon: Lexicon,
@@ -86,6 +89,23 @@ pub struct ContextRules {
     /// Flags that say nothing about exploitation on their own (being abroad, being a minor):
     /// with no other flag the report is treated as if it had none.
     pub not_enough_alone: Vec<String>,
+    /// Fiction, a film, news or a rumour with no sign of danger now: this level, no flags.
+    pub fiction_level: Level,
+    /// An offer not yet taken keeps only these flags (not those of the work offered).
+    pub offer_keeps: Vec<String>,
+    /// When unsure, lean up: distress, trafficking words or a survivor asking for help lift a
+    /// lower level to this one.
+    pub lean_up_level: Level,
+    /// The cues that lean up (cue names: distress, context, past, safe_now, third_party...).
+    pub lean_up_cues: Vec<String>,
+    /// A question this short (in characters, every message together) with no indicator and
+    /// nothing that leans up is `not_a_case_level`: "is a border pass ok for Mae Sot?".
+    pub short_question_chars: usize,
+    /// A message longer than this (every message together) is never below `lean_up_level`
+    /// unless it reads as fiction or news: a long account is about someone.
+    pub long_message_chars: usize,
+    /// Cues that show a real person, so the text is not fiction or news (distress, a relative).
+    pub real_person_cues: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -132,6 +152,18 @@ pub struct Texts {
     pub suspicion: String,
     pub offer_only: String,
     pub not_a_case: String,
+    /// The frame: fiction, news or rumour.
+    pub fiction: String,
+    /// The frame: an offer not taken, whose work's flags do not count.
+    pub offer_frame: String,
+    /// The frame: a third party's report.
+    pub third_party: String,
+    /// When unsure, lean up.
+    pub lean_up: String,
+    /// A short question with no indicator.
+    pub short_question: String,
+    /// A long message is not low.
+    pub long_message: String,
 }
 
 impl TriageRules {
@@ -148,6 +180,18 @@ impl TriageRules {
             path: dir.display().to_string(),
             why,
         })?;
+        for signal in &rules.signals {
+            if let Some(missing) = signal
+                .all
+                .iter()
+                .find(|g| !rules.lexicon.group_names.contains(*g))
+            {
+                return Err(invalid(format!(
+                    "signals: group {missing} is in no language file"
+                )));
+            }
+        }
+        rules.lexicon.signals = rules.signals.clone();
         Ok(rules)
     }
 
@@ -210,11 +254,20 @@ impl TriageRules {
                 return Err(format!("implies.{flag}: unknown flag {bad}"));
             }
         }
+        for signal in &self.signals {
+            if !known(&signal.flag) {
+                return Err(format!("signals: unknown flag {}", signal.flag));
+            }
+            if signal.all.is_empty() {
+                return Err(format!("signals: {} names no group", signal.flag));
+            }
+        }
         let c = &self.context;
         for (key, list) in [
             ("context.present_flags", &c.present_flags),
             ("context.offer_only_flags", &c.offer_only_flags),
             ("context.not_enough_alone", &c.not_enough_alone),
+            ("context.offer_keeps", &c.offer_keeps),
         ] {
             if let Some(bad) = list.iter().find(|f| !known(f)) {
                 return Err(format!("{key}: unknown flag {bad}"));
