@@ -180,6 +180,8 @@ pub struct DatabaseSettings {
     pub migration_url: String,
     pub max_connections: u32,
     pub acquire_timeout_ms: u64,
+    /// A pooled connection idle this long is pinged before use; a busy one is not.
+    pub ping_idle_after_seconds: u64,
 }
 
 impl std::fmt::Debug for DatabaseSettings {

@@ -59,8 +59,14 @@ pub async fn record_channel_message(
 ) -> Result<ChannelOutcome, sqlx::Error> {
     let now = ctx.now();
     let seen_key = format!("seen:{}:{}", message.channel.as_str(), message.event_id);
-    // Fast path only: the primary key below is the truth, and this key is set after commit.
-    if let Ok(Some(_)) = ctx.redis.get(&seen_key).await {
+    // Redis may only say "probably seen"; PostgreSQL's primary key alone may say duplicate.
+    // After a restore or a failover to a standby that missed the last commits, Redis remembers
+    // events the database lost: trusting it would drop each redelivery of them for good. A hit
+    // costs one primary-key read instead of the locked transaction below; a miss (or Redis
+    // down) goes straight on, and the primary key still catches a duplicate.
+    if let Ok(Some(_)) = ctx.redis.get(&seen_key).await
+        && event_recorded(&ctx.db, message).await?
+    {
         return Ok(ChannelOutcome::duplicate());
     }
 
@@ -98,6 +104,17 @@ pub async fn record_channel_message(
         case_id: case.map(|c| c.id),
         replies: queued,
     })
+}
+
+/// Whether PostgreSQL holds the event: the only answer to "was this delivered before?".
+async fn event_recorded(db: &sqlx::PgPool, message: &InboundMessage) -> Result<bool, sqlx::Error> {
+    let found: Option<(i32,)> =
+        sqlx::query_as("SELECT 1 FROM channel_events WHERE channel = $1 AND event_id = $2")
+            .bind(message.channel.as_str())
+            .bind(&message.event_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(found.is_some())
 }
 
 /// Step 1: records the event once, under the person's locked identity. `None` when it was
