@@ -58,7 +58,7 @@ async fn main() {
     let year = Period::last_hours(now, 365 * 24);
 
     time("dashboard (every figure, one request)", || async {
-        dashboard(&db, &targets, zone, now).await.unwrap();
+        dashboard(&db, &targets, zone, 900, now).await.unwrap();
     })
     .await;
     for group in [GroupBy::Urgency, GroupBy::Channel, GroupBy::Hour] {

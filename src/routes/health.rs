@@ -38,6 +38,10 @@ pub async fn metrics(ctx: web::Data<AppContext>) -> HttpResponse {
     {
         body.push_str(&crate::metrics::breaching_now(&breaching));
     }
+    let overdue_after = ctx.settings.callbacks.overdue_after_seconds;
+    if let Ok(n) = crate::callbacks::overdue_count(&ctx.db, overdue_after, ctx.now()).await {
+        body.push_str(&crate::metrics::callbacks_overdue(n));
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(body)

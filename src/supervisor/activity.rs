@@ -6,7 +6,7 @@
 use serde::Serialize;
 use sqlx::PgPool;
 
-use super::not_yet_wired::{self, WIRED};
+use super::callbacks_and_referrals::{self, WIRED};
 use super::percentiles::nearest_rank;
 use super::period::Period;
 use crate::domain::UserId;
@@ -23,7 +23,7 @@ pub struct Activity {
     pub median_answer_seconds: Option<i64>,
     pub callbacks_done: i64,
     pub referrals_made: i64,
-    /// False until callbacks and referrals are connected (`not_yet_wired`).
+    /// False until callbacks and referrals are connected (`callbacks_and_referrals`).
     pub callbacks_and_referrals_wired: bool,
 }
 
@@ -76,7 +76,8 @@ pub async fn activity(
             .map(i64::from)
             .collect();
         let (callbacks_done, referrals_made) =
-            not_yet_wired::counselor_callbacks_and_referrals(db, UserId(r.id), period).await?;
+            callbacks_and_referrals::counselor_callbacks_and_referrals(db, UserId(r.id), period)
+                .await?;
         out.push(Activity {
             id: r.id,
             email: r.email,

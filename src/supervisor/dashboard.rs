@@ -13,7 +13,7 @@ use sqlx::PgPool;
 
 use super::answer_clock::waited_seconds;
 use super::breaches::{breaches_last_hour, breaching_now};
-use super::not_yet_wired::{self, CallbackFigures, ReferralFigures};
+use super::callbacks_and_referrals::{self, CallbackFigures, ReferralFigures};
 use super::percentiles::met;
 use super::period::Period;
 use super::response_times::{GroupBy, response_times_for};
@@ -122,6 +122,7 @@ pub async fn dashboard(
     db: &PgPool,
     targets: &AnswerTargets,
     zone: Tz,
+    callbacks_overdue_after: i64,
     now: DateTime<Utc>,
 ) -> Result<Dashboard, sqlx::Error> {
     let (depth, oldest, breaching, late, counselors, arrivals, waiting) = tokio::try_join!(
@@ -134,8 +135,8 @@ pub async fn dashboard(
         waiting_24h(db, now),
     )?;
     let (callbacks, referrals, critical, high) = tokio::try_join!(
-        not_yet_wired::callbacks_due(db, now),
-        not_yet_wired::referrals_past_target(db, now),
+        callbacks_and_referrals::callbacks_due(db, callbacks_overdue_after, now),
+        callbacks_and_referrals::referrals_past_target(db, now),
         hourly(db, targets, zone, Level::Critical, now),
         hourly(db, targets, zone, Level::High, now),
     )?;

@@ -8,12 +8,12 @@
 pub mod activity;
 pub mod answer_clock;
 pub mod breaches;
+pub mod callbacks_and_referrals;
 pub mod charts;
 pub mod dashboard;
 pub mod dimensions;
 pub mod export;
 pub mod export_command;
-pub mod not_yet_wired;
 pub mod percentiles;
 pub mod period;
 pub mod response_times;

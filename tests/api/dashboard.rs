@@ -66,9 +66,11 @@ async fn the_dashboard_shows_the_queue_the_oldest_wait_its_breach_and_who_holds_
         .expect("the counselor is on shift");
     assert_eq!(holder["holds"][0]["reference"], phone_case["reference"]);
     assert_eq!(holder["holds"][0]["held_seconds"], 150);
-    // Callbacks and referrals are other features' figures: shown as not connected, not as 0.
-    assert_eq!(d["callbacks"]["wired"], false);
-    assert_eq!(d["referrals"]["wired"], false);
+    // Callbacks and referrals come from their own features' tables.
+    assert_eq!(d["callbacks"]["wired"], true);
+    assert_eq!(d["callbacks"]["due"], 0);
+    assert_eq!(d["referrals"]["wired"], true);
+    assert_eq!(d["referrals"]["past_acknowledgement_target"], 0);
     assert_eq!(d["answer_times_24h"][0]["level"], "critical");
     assert_eq!(d["waiting_24h"].as_array().unwrap().len(), 25);
     assert_eq!(d["waiting_24h"][24]["waiting"], 1);

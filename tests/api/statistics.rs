@@ -210,7 +210,7 @@ async fn counselors_see_only_their_own_activity_and_supervisors_see_everyones() 
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["email"], ana.email.as_str());
     assert_eq!(rows[0]["cases_handled"], 2);
-    assert_eq!(rows[0]["callbacks_and_referrals_wired"], false);
+    assert_eq!(rows[0]["callbacks_and_referrals_wired"], true);
 
     let all: Value = app
         .get(&supervisor, "/api/v1/stats/activity")

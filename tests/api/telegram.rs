@@ -129,12 +129,8 @@ async fn a_first_message_in_burmese_skips_the_language_question_and_is_queued_at
         texts[0].starts_with(&prefix(&my.texts.safety_notice)),
         "{texts:?}"
     );
-    assert!(
-        texts
-            .last()
-            .unwrap()
-            .starts_with(&prefix(&my.texts.handoff))
-    );
+    // Asked never to be contacted first: the hand-off promises only an answer when they write.
+    assert_eq!(texts.last(), Some(&my.texts.handoff_never_first));
     let case = app.case_of_chat(&counselor).await;
     assert_eq!(case["callback"]["never_contact_first"], true);
 }
@@ -254,7 +250,7 @@ async fn a_wrong_or_missing_secret_is_refused_stores_nothing_and_is_counted() {
     assert_eq!(app.count("channel_events").await, 0);
     let metrics = app
         .client
-        .get(app.url("/metrics"))
+        .get(app.internal_url("/metrics"))
         .send()
         .await
         .unwrap()
@@ -719,8 +715,12 @@ async fn the_case_page_shows_the_chat_the_safety_scripts_and_why_a_reply_is_not_
     assert!(page.contains("needs a native speaker") || page.contains("native speaker"));
     // Still within the reply window: writing is allowed now...
     assert!(!page.contains("id=\"reply-forbidden\""));
-    // ...but not a day later, and the page says why before anyone types.
+    // ...but not a day later, and the page says why before anyone types (a day later the
+    // session has timed out too: sign in again).
     app.advance(25 * 3600);
+    let resp = crate::console::sign_in(&app, &supervisor.email, &supervisor.password).await;
+    let session = crate::console::cookie_value(&resp, "hotline_session").unwrap();
+    let cookie = format!("hotline_session={session}");
     let page = app
         .get_page(&format!("/console/cases/{id}"), Some(&cookie))
         .await

@@ -1,12 +1,17 @@
 //! The JSON API under `/api/v1`. `ROUTES` is the one table of API routes: the server registers
 //! them from it and the OpenAPI document is generated from it, so the two cannot drift.
 
+mod callbacks;
 mod cases;
 mod guard;
 mod messages;
 pub mod openapi;
+mod partners;
+mod privacy;
 mod queue;
+mod referrals;
 mod reports;
+mod safe_contact;
 mod supervisor;
 mod triage;
 mod users;
@@ -283,6 +288,304 @@ pub static ROUTES: &[ApiRoute] = &[
         body: Some(openapi::schema::<users::UserChange>),
         responses: &[(200, "the user")],
         route: || web::patch().to(users::update),
+    },
+    // --- Safe contact and callbacks (issue 13) ---
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/cases/{id}/safe-contact",
+        summary: "The person's safe-contact rules in force and every earlier version (who, how, when); code word and cover story only for whoever may act on the case",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "{\"current\", \"history\"}")],
+        route: || web::get().to(safe_contact::get),
+    },
+    ApiRoute {
+        method: Method::PUT,
+        path: "/api/v1/cases/{id}/safe-contact",
+        summary: "Change the person's safe-contact rules (a new version; you must hold the case)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<safe_contact::SafeContactForm>),
+        responses: &[
+            (200, "the rules now in force"),
+            (409, "you do not hold the case"),
+        ],
+        route: || web::put().to(safe_contact::put),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/callbacks",
+        summary: "Schedule a callback within the person's safe-contact rules (you must hold the case)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<callbacks::CallbackForm>),
+        responses: &[
+            (201, "the scheduled callback"),
+            (
+                409,
+                "safe_contact_forbids (the reason), outside_safe_window (with next_allowed), or you do not hold the case",
+            ),
+        ],
+        route: || web::post().to(callbacks::schedule),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/follow-ups",
+        summary: "Plan follow-up callbacks months after a referral or an assisted closing, each within the safe windows",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<callbacks::FollowUpForm>),
+        responses: &[
+            (201, "the follow-up callbacks"),
+            (
+                409,
+                "the rules forbid it, or the case is not referred or closed",
+            ),
+        ],
+        route: || web::post().to(callbacks::follow_ups),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/callbacks",
+        summary: "Callbacks, soonest due first; filters status, owner (me, any or an id), due_before",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "{\"items\": [...]}")],
+        route: || web::get().to(callbacks::list),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/callbacks/{id}/attempts",
+        summary: "Record an attempt's outcome; failed attempts reschedule into the next safe window, then escalate or close",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<callbacks::AttemptForm>),
+        responses: &[
+            (201, "the callback after the attempt"),
+            (409, "the callback is not scheduled"),
+        ],
+        route: || web::post().to(callbacks::attempt),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/callbacks/{id}/approve",
+        summary: "Schedule a missed call's candidate at the first moment the person's rules allow",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<callbacks::DecisionForm>),
+        responses: &[
+            (200, "the scheduled callback"),
+            (409, "not a candidate, or the rules forbid it"),
+        ],
+        route: || web::post().to(callbacks::approve),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/callbacks/{id}/dismiss",
+        summary: "Dismiss a missed call's candidate with a reason",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<callbacks::DecisionForm>),
+        responses: &[(200, "the dismissed candidate"), (409, "not a candidate")],
+        route: || web::post().to(callbacks::dismiss),
+    },
+    // --- Referrals and the partner directory (issue 14) ---
+    ApiRoute {
+        method: Method::PUT,
+        path: "/api/v1/cases/{id}/record",
+        summary: "Write the case record (sex, age band, nationality, places, exploitation, status; HTCDS names; personal fields sealed)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<crate::referrals::CaseRecord>),
+        responses: &[
+            (200, "the case, with its record"),
+            (409, "you do not hold the case"),
+        ],
+        route: || web::put().to(referrals::put_record),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/partners",
+        summary: "The partner directory (active entries; ?all=true for every entry); shelter addresses for supervisors only",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(
+            200,
+            "partners, by type and name, each flagged stale when not verified recently",
+        )],
+        route: || web::get().to(partners::list),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/partners",
+        summary: "Add a partner to the directory",
+        role: Role::Supervisor,
+        body: Some(openapi::schema::<crate::partners::PartnerInput>),
+        responses: &[(201, "the partner")],
+        route: || web::post().to(partners::create),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/partners/{id}",
+        summary: "One directory entry",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "the partner")],
+        route: || web::get().to(partners::get),
+    },
+    ApiRoute {
+        method: Method::PATCH,
+        path: "/api/v1/partners/{id}",
+        summary: "Change a directory entry (any field; verified_at to confirm it; active to retire it)",
+        role: Role::Supervisor,
+        body: Some(openapi::schema::<crate::partners::PartnerPatch>),
+        responses: &[(200, "the partner")],
+        route: || web::patch().to(partners::update),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/cases/{id}/partner-suggestions",
+        summary: "Partners for this case, ranked, each with its reasons (coverage, needs, language, hours)",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "{\"items\": [{\"partner\", \"reasons\"}]}")],
+        route: || web::get().to(referrals::partner_suggestions),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/consents",
+        summary: "Record the person's consent (or refusal) to a referral to a partner or a partner type",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<crate::referrals::consent::ConsentForm>),
+        responses: &[(201, "the consent id"), (409, "you do not hold the case")],
+        route: || web::post().to(referrals::add_consent),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/referrals",
+        summary: "Refer the case to a partner: the packet for its type, emailed as a link (?preview=true shows the exact packet and writes nothing)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<crate::referrals::create::ReferralForm>),
+        responses: &[
+            (201, "the referral with its packet"),
+            (200, "the preview"),
+            (
+                409,
+                "no consent and no override (consent_required), or you do not hold the case",
+            ),
+        ],
+        route: || web::post().to(referrals::send),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/cases/{id}/referrals",
+        summary: "The case's referrals with packets, steps (when, by whom), delivery, escalation and the next partner after a decline",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "referrals, oldest first")],
+        route: || web::get().to(referrals::list),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/referrals/{id}/status",
+        summary: "Record a referral step by hand (received by phone, accepted, rejected with reason, completed with outcome, cancelled, failed)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<crate::referrals::follow_up::StepForm>),
+        responses: &[
+            (200, "the referral"),
+            (
+                409,
+                "not possible from its status, or you do not hold the case",
+            ),
+        ],
+        route: || web::post().to(referrals::change_status),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/referrals/{id}/revoke-link",
+        summary: "Stop the partner's link from working (audited)",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "the referral"), (409, "you do not hold the case")],
+        route: || web::post().to(referrals::revoke_link),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/referral-overrides",
+        summary: "Referrals sent without consent, with the override reason and who sent them",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "overrides, newest first")],
+        route: || web::get().to(referrals::overrides),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/referral-escalations",
+        summary: "Referrals not acknowledged within their action target, with the next suggested partner",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "open escalations, oldest first")],
+        route: || web::get().to(referrals::escalations),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/partners/{id}/entry-link",
+        summary: "Email the partner a one-time signed link to confirm or correct its own entry",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(201, "the link (also emailed)")],
+        route: || web::post().to(partners::entry_link),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/partner-corrections",
+        summary: "Corrections partners sent through their entry links, newest first",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "corrections")],
+        route: || web::get().to(partners::corrections),
+    },
+    // Privacy (issue 17): breaking the glass, its review, the audit log.
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/break-glass",
+        summary: "Break the glass: the full case for privacy.break_glass_minutes, with a reason (audited; supervisors review it)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<privacy::BreakGlassForm>),
+        responses: &[(200, "the grant and when it ends")],
+        route: || web::post().to(privacy::break_glass),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/break-glass",
+        summary: "Break-the-glass grants waiting for review (all=true: every grant), newest first",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "grants")],
+        route: || web::get().to(privacy::grants),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/break-glass/{id}/review",
+        summary: "Mark a break-the-glass grant as reviewed (audited)",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "reviewed"), (404, "no such unreviewed grant")],
+        route: || web::post().to(privacy::review_grant),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/audit",
+        summary: "Search the audit log (case_id, actor, action, from, to, limit), newest first; reads are action case.viewed",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(
+            200,
+            "{items: [{at, actor, action, case_id, purpose, details}]}",
+        )],
+        route: || web::get().to(privacy::audit),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/me/sign-out-everywhere",
+        summary: "End every console session of yours, on every device (audited)",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "signed out")],
+        route: || web::post().to(users::sign_out_everywhere),
     },
     // ---- Supervision (issue 15): response times, the live dashboard, statistics exports ----
     ApiRoute {

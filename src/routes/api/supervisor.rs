@@ -66,6 +66,7 @@ pub async fn dashboard(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiEr
         &ctx.db,
         &ctx.settings.queue.answer_target_seconds,
         ctx.settings.time_zone(),
+        ctx.settings.callbacks.overdue_after_seconds,
         ctx.now(),
     )
     .await?;

@@ -16,11 +16,96 @@ use crate::console::scripts::{ContactRules, ordered};
 use crate::context::AppContext;
 use crate::domain::{CaseId, PhoneNumber};
 use crate::i18n::{Tr, language_name};
+use crate::privacy::{Access, CaseOutline, PrivacyError, access_to_case, load_outline};
+
+#[derive(Template)]
+#[template(path = "case_outline.html")]
+struct OutlinePage {
+    t: Tr,
+    chrome: Chrome,
+    id: String,
+    reference: String,
+    level_code: &'static str,
+    level_label: String,
+    status_label: String,
+    holder: Option<String>,
+    channel: String,
+    country: String,
+    opened: String,
+    flags: Vec<String>,
+    reasons: Vec<(&'static str, String)>,
+    minutes: i64,
+}
+
+/// The page for a case the person may see in outline only: no personal field, and the way to
+/// break the glass.
+fn build_outline(
+    ctx: &AppContext,
+    t: &Tr,
+    who: &crate::auth::Identity,
+    o: CaseOutline,
+) -> OutlinePage {
+    let zone = ctx.settings.time_zone();
+    OutlinePage {
+        chrome: Chrome::new(
+            t,
+            "case",
+            t.with("case-title", "reference", o.reference.as_str()),
+            Some(who),
+        ),
+        id: o.id.to_string(),
+        reference: o.reference.clone(),
+        level_code: o.urgency.level.as_str(),
+        level_label: t.level(o.urgency.level.as_str()),
+        status_label: t.status(&o.status),
+        holder: o.holder.as_ref().map(|h| h.email.clone()),
+        channel: t.channel(&o.channel),
+        country: o
+            .country
+            .as_deref()
+            .map_or_else(|| "—".to_owned(), |c| t.country(c)),
+        opened: local_time(o.created_at, zone),
+        flags: o.urgency.flags.iter().map(|f| t.flag(f)).collect(),
+        reasons: crate::privacy::break_glass::REASONS
+            .iter()
+            .map(|r| {
+                (
+                    *r,
+                    t.get(&format!("break-glass-reason-{}", r.replace('_', "-"))),
+                )
+            })
+            .collect(),
+        minutes: ctx.settings.privacy.break_glass_minutes,
+        t: *t,
+    }
+}
 
 struct ReasonLine {
     flag: Option<String>,
     text: String,
     quotes: Vec<String>,
+}
+
+/// The person's safe-contact rules, shown before anyone calls or writes first.
+struct SafeCard {
+    code_word: Option<String>,
+    cover_story: Option<String>,
+    secrets_hidden: bool,
+    /// "mon, tue 18:00–20:00", in the person's time zone.
+    windows: Vec<String>,
+    time_zone: String,
+    times_unclear: bool,
+    own_words: Option<String>,
+    updated: Option<String>,
+}
+
+/// One callback of the case: (due, status, channel, overdue, reason).
+struct CallbackLine {
+    due: String,
+    status: String,
+    channel: String,
+    overdue: bool,
+    reason: Option<String>,
 }
 
 struct ChatBox {
@@ -59,6 +144,8 @@ struct CasePage {
     /// "Never contact first" leads the rules and stands out.
     never_contact_first: bool,
     callback: String,
+    safe: SafeCard,
+    callbacks: Vec<CallbackLine>,
     conversation_title: String,
     turns: Vec<Turn>,
     chat: Option<ChatBox>,
@@ -70,6 +157,8 @@ struct CasePage {
     closing_reasons: Vec<(&'static str, String)>,
     links: Vec<(String, String)>,
     history: Vec<(String, String, String)>,
+    /// Referrals (issue 14), shown by `case_referrals.html`.
+    referrals: super::referrals_card::ReferralsCard,
 }
 
 pub async fn page(
@@ -94,11 +183,44 @@ pub async fn page(
         return not_found(t);
     };
     let now = ctx.now();
-    let c = match load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await {
+    let purpose = match access_to_case(&ctx.db, who.user.id, who.user.role, id, now).await {
+        Ok(Access::Full(purpose)) => purpose,
+        Ok(Access::Outline) => {
+            return match load_outline(&ctx.db, &ctx.settings.queue, id, now).await {
+                Ok(o) => render(StatusCode::OK, &build_outline(&ctx, &t, &who, o)),
+                Err(PrivacyError::NotFound) => not_found(t),
+                Err(_) => database_unavailable(t, &who),
+            };
+        }
+        Err(PrivacyError::NotFound) => return not_found(t),
+        Err(_) => return database_unavailable(t, &who),
+    };
+    let mut c = match load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await {
         Ok(c) => c,
         Err(crate::cases::CaseError::NotFound) => return not_found(t),
         Err(_) => return database_unavailable(t, &who),
     };
+    c.reveal_safe_contact(who.user.id, who.is_supervisor());
+    let overdue_after = ctx.settings.callbacks.overdue_after_seconds;
+    match crate::callbacks::for_case(&ctx.db, &ctx.keys, id, overdue_after, now).await {
+        Ok(list) => c.callbacks = Some(list),
+        Err(_) => return database_unavailable(t, &who),
+    }
+    // A read that cannot be audited is not shown.
+    if crate::audit::reads::case_viewed(
+        &ctx.db,
+        who.user.id,
+        id,
+        &purpose,
+        crate::audit::reads::Via::Console,
+        ctx.settings.privacy.view_audit_seconds,
+        now,
+    )
+    .await
+    .is_err()
+    {
+        return database_unavailable(t, &who);
+    }
     // Opening the case is reading it: its messages stop counting as unread for this person.
     if crate::queue::mark_read(&ctx.db, who.user.id, id, now)
         .await
@@ -106,11 +228,20 @@ pub async fn page(
     {
         return database_unavailable(t, &who);
     }
-    let page = build(&ctx, &t, &who, c);
+    let Ok(referrals) = super::referrals_card::load(&ctx, &t, id).await else {
+        return database_unavailable(t, &who);
+    };
+    let page = build(&ctx, &t, &who, c, referrals);
     render(StatusCode::OK, &page)
 }
 
-fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> CasePage {
+fn build(
+    ctx: &AppContext,
+    t: &Tr,
+    who: &crate::auth::Identity,
+    c: CaseView,
+    referrals: super::referrals_card::ReferralsCard,
+) -> CasePage {
     let zone = ctx.settings.time_zone();
     let held_by_me = c.holder.as_ref().is_some_and(|h| h.id == who.user.id.0);
     let level = c.urgency.level;
@@ -198,7 +329,27 @@ fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> 
             allowed_channels: &cb.allowed_channels,
             last_inbound_at: chat.last_inbound_at,
         };
+        // The chat's own facts first, then the gate on the person's full rules, so the page
+        // says before anyone types what the API would refuse.
+        let gate = || {
+            let channel = crate::domain::Channel::parse("channel", &chat.channel).ok()?;
+            let decision = crate::safe_contact::decide(
+                &c.safe_contact_rules.rules,
+                channel,
+                crate::safe_contact::Purpose::CounselorMessage,
+                crate::safe_contact::Moment {
+                    at: ctx.now(),
+                    last_inbound_at: chat.last_inbound_at,
+                },
+                crate::safe_contact::Windows::new(ctx.settings.conversation.reply_window_hours),
+            );
+            match decision {
+                crate::safe_contact::Decision::Forbidden(why) => Some(why.reason()),
+                _ => None,
+            }
+        };
         let forbidden = crate::messaging::forbidden_reason(&facts, window, ctx.now())
+            .or_else(gate)
             .map(|why| reason_key(why).map_or_else(|| why.to_owned(), |k| t.get(k)));
         let pack = ctx.conversation.pack(c.language.as_deref().unwrap_or("en"));
         let rules = ContactRules {
@@ -237,6 +388,46 @@ fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> 
             t.with("override-rules-said", "level", rules_said),
         )
     });
+    let sc = &c.safe_contact;
+    let safe = SafeCard {
+        code_word: sc.code_word.clone(),
+        cover_story: sc.cover_story.clone(),
+        secrets_hidden: !sc.secrets_shown,
+        windows: sc
+            .windows
+            .iter()
+            .map(|w| {
+                let days: Vec<&str> = w.days.iter().map(|d| d.as_str()).collect();
+                format!("{} {}–{}", days.join(", "), w.from, w.to)
+            })
+            .collect(),
+        time_zone: sc.time_zone.clone(),
+        times_unclear: sc.times_unclear,
+        own_words: sc.own_words.clone(),
+        updated: sc.updated_at.map(|at| {
+            let mut text = t.with("safe-updated", "when", local_time(at, zone));
+            for part in [sc.updated_by.as_deref(), sc.updated_how.as_deref()]
+                .into_iter()
+                .flatten()
+            {
+                text.push_str(" · ");
+                text.push_str(part);
+            }
+            text
+        }),
+    };
+    let callbacks = c
+        .callbacks
+        .iter()
+        .flatten()
+        .map(|cb| CallbackLine {
+            due: local_time(cb.due_from, zone),
+            status: cb.status.clone(),
+            channel: t.channel(&cb.channel),
+            overdue: cb.overdue,
+            reason: cb.reason.clone(),
+        })
+        .collect();
     let location = [
         c.location.country.as_deref().map(|code| t.country(code)),
         c.location.area.clone(),
@@ -281,6 +472,8 @@ fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> 
         contact_rules,
         never_contact_first: cb.never_contact_first,
         callback,
+        safe,
+        callbacks,
         conversation_title: match &c.chat {
             Some(chat) => t.with("conversation-title", "channel", t.channel(&chat.channel)),
             None => t.get("report-title"),
@@ -319,6 +512,7 @@ fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> 
                 )
             })
             .collect(),
+        referrals,
         t: *t,
     }
 }

@@ -78,6 +78,7 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
         &ctx.db,
         &ctx.settings.queue.answer_target_seconds,
         zone,
+        ctx.settings.callbacks.overdue_after_seconds,
         now,
     )
     .await

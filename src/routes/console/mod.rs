@@ -5,12 +5,15 @@
 
 mod all_cases;
 mod assets;
+mod callbacks_page;
 mod case_page;
 mod dashboard_page;
 mod login;
-mod page;
+pub(crate) mod page;
+mod partners_page;
 mod phone_page;
 mod queue_page;
+mod referrals_card;
 mod search_page;
 mod settings_page;
 
@@ -37,6 +40,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     .route("/console/intake/phone", web::get().to(phone_page::page))
     .route("/console/search", web::get().to(search_page::page))
     .route("/console/me", web::get().to(settings_page::page))
+    .route("/console/callbacks", web::get().to(callbacks_page::page))
+    .route("/console/partners", web::get().to(partners_page::page))
     .route("/console/app.js", web::get().to(assets::script))
     .route("/console/style.css", web::get().to(assets::style));
 }
