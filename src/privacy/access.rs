@@ -98,6 +98,21 @@ fn decide(role: Role, r: &Relation) -> Access {
     }
 }
 
+/// For routes that show personal fields of one case and have no outline of their own (its
+/// safe-contact rules, its referrals' packets): the full view or `NeedToKnow`.
+pub async fn require_full(
+    db: &PgPool,
+    user: UserId,
+    role: Role,
+    case_id: CaseId,
+    now: DateTime<Utc>,
+) -> Result<Purpose, PrivacyError> {
+    match access_to_case(db, user, role, case_id, now).await? {
+        Access::Full(purpose) => Ok(purpose),
+        Access::Outline => Err(PrivacyError::NeedToKnow),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,17 +166,3 @@ mod tests {
     }
 }
 
-/// For routes that show personal fields of one case and have no outline of their own (its
-/// safe-contact rules, its referrals' packets): the full view or `NeedToKnow`.
-pub async fn require_full(
-    db: &PgPool,
-    user: UserId,
-    role: Role,
-    case_id: CaseId,
-    now: DateTime<Utc>,
-) -> Result<Purpose, PrivacyError> {
-    match access_to_case(db, user, role, case_id, now).await? {
-        Access::Full(purpose) => Ok(purpose),
-        Access::Outline => Err(PrivacyError::NeedToKnow),
-    }
-}
