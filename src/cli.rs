@@ -42,6 +42,11 @@ pub enum Command {
     },
     /// Score reports with the triage rules: JSON lines on stdin, or --eval FILE, or --check.
     Score(crate::score_command::ScoreArgs),
+    /// The learned triage safety net: train it on the tuning corpus, or cross-validate it.
+    Triage {
+        #[command(subcommand)]
+        action: crate::safety_net_command::TriageAction,
+    },
     /// Connect the Telegram bot (uses channels.telegram.* settings).
     Telegram {
         #[command(subcommand)]
@@ -90,7 +95,10 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             crate::seed::seed_demo(&ctx).await
         }
         Command::Telegram { action } => telegram(&settings, action).await,
-        Command::Score(args) => crate::score_command::run(&args, &settings.triage.rules_path),
+        Command::Score(args) => crate::score_command::run(&args, &settings.triage),
+        Command::Triage { action } => {
+            crate::safety_net_command::run(&action, &settings.triage.rules_path)
+        }
         Command::User {
             action: UserAction::Add { email, role },
         } => {

@@ -51,6 +51,7 @@ pub mod metrics;
 pub mod queue;
 pub mod redis_store;
 pub mod routes;
+pub mod safety_net_command;
 pub mod score_command;
 pub mod seed;
 pub mod settings;

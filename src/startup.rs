@@ -49,7 +49,8 @@ pub fn context(
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<AppContext> {
     let keys = KeyRing::from_settings(&settings.crypto)?;
-    let rules = TriageRules::load(&settings.triage.rules_path)?;
+    let rules = TriageRules::load(&settings.triage.rules_path)?
+        .with_safety_net(settings.triage.safety_net_path())?;
     let redis = RedisStore::new(
         &settings.redis.url,
         Duration::from_millis(settings.redis.timeout_ms),
@@ -60,7 +61,10 @@ pub fn context(
         ConversationTexts::load(&c.texts_dir, &c.emergency_numbers_path, &c.home_country)
             .map_err(|e| anyhow::anyhow!("conversation texts: {e}"))?;
     let channels = Channels::from_settings(&settings.channels)?;
-    let rules_cell = Arc::new(RulesCell::new(settings.triage.rules_path.clone(), rules));
+    let rules_cell = Arc::new(
+        RulesCell::new(settings.triage.rules_path.clone(), rules)
+            .with_safety_net(settings.triage.safety_net_path().map(Into::into)),
+    );
     Ok(AppContext {
         db,
         redis,

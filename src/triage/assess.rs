@@ -59,6 +59,9 @@ pub struct MessageReading {
     /// account).
     #[serde(default)]
     pub chars: usize,
+    /// What the learned safety net made of the message (only when a net is loaded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resemblance: Option<super::safety_net::Resemblance>,
 }
 
 impl MessageReading {
@@ -82,7 +85,10 @@ pub struct ReadPhrase {
 /// The version a stored reading was made under: the rules' version and the shape of a reading.
 /// A reading under another version is read again from the message.
 pub fn reading_version(rules: &TriageRules) -> String {
-    format!("{}/reading-2", rules.version)
+    match &rules.safety_net {
+        Some(net) => format!("{}/reading-2/{}", rules.version, net.version),
+        None => format!("{}/reading-2", rules.version),
+    }
 }
 
 /// Reads one message. Pure.
@@ -122,6 +128,7 @@ pub fn read_message(text: &str, rules: &TriageRules) -> MessageReading {
             })
             .collect(),
         chars,
+        resemblance: rules.safety_net.as_ref().map(|net| net.read(text)),
     }
 }
 
@@ -325,12 +332,43 @@ pub fn assess_readings(
     } else {
         level
     };
+    // The safety net lifts only: one step above what the rules found, never to more, never
+    // down, where some message reads like the critical reports it was trained on.
+    let level = match safety_net_lift(readings, rules) {
+        Some(closest) if level < Level::Critical => {
+            reasons.push(Reason {
+                flag: None,
+                text: rules
+                    .texts
+                    .safety_net
+                    .replace("{closest}", &closest.join(", ")),
+                evidence: Vec::new(),
+            });
+            level.raised()
+        }
+        _ => level,
+    };
     Assessment {
         level,
         flags,
         reasons,
         rules_version: rules.version.clone(),
     }
+}
+
+/// The closest critical training examples when the safety net is loaded and some message
+/// scores at or above its threshold.
+fn safety_net_lift(
+    readings: &[(MessageId, &MessageReading)],
+    rules: &TriageRules,
+) -> Option<Vec<String>> {
+    let net = rules.safety_net.as_ref()?;
+    readings
+        .iter()
+        .filter_map(|(_, r)| r.resemblance.as_ref())
+        .filter(|r| r.score >= net.threshold)
+        .max_by(|a, b| a.score.total_cmp(&b.score))
+        .map(|r| r.closest.clone())
 }
 
 /// What the text is, as its frame cues say.
