@@ -52,4 +52,26 @@ fn main() {
         prepare.as_secs_f64() * 1e6,
         level.unwrap()
     );
+    // The same with the learned safety net (config/triage/safety_net.json), and the net alone.
+    let with_net = TriageRules::load(Path::new("config/triage/shared.yaml"))
+        .unwrap()
+        .with_safety_net(Some(Path::new("config/triage/safety_net.json")))
+        .unwrap();
+    let rounds = 500;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        std::hint::black_box(assess(&report, &with_net, now));
+    }
+    let per_with_net = started.elapsed() / rounds;
+    let net = with_net.safety_net.as_ref().unwrap();
+    let started = Instant::now();
+    for _ in 0..rounds {
+        std::hint::black_box(net.read(&text));
+    }
+    let net_alone = started.elapsed() / rounds;
+    println!(
+        "with the safety net: {:.1} µs per assessment; the net alone (score and closest examples): {:.1} µs",
+        per_with_net.as_secs_f64() * 1e6,
+        net_alone.as_secs_f64() * 1e6,
+    );
 }

@@ -617,6 +617,90 @@ mod tests {
         assert_eq!(listed.level, variant.level);
     }
 
+    /// The shipped rules with a net trained on a few examples, lifting at `threshold` (0: every
+    /// message reads as critical; above 1: none does).
+    fn rules_with_net(threshold: f32) -> TriageRules {
+        use super::super::safety_net::{Example, SafetyNet, Training};
+        let examples = [
+            Example {
+                id: "c-1",
+                text: "they beat me and locked me in the room",
+                critical: true,
+            },
+            Example {
+                id: "n-1",
+                text: "is a border pass ok for mae sot?",
+                critical: false,
+            },
+        ];
+        let net = SafetyNet::train(
+            &examples,
+            Training {
+                threshold,
+                ..Training::default()
+            },
+            "test",
+        );
+        let mut rules = rules().clone();
+        rules.safety_net = Some(std::sync::Arc::new(net));
+        rules
+    }
+
+    fn assess_with(rules: &TriageRules, text: &str) -> Assessment {
+        let answers = Answers::default();
+        let report = ReportForTriage {
+            messages: vec![(MessageId(uuid::Uuid::nil()), text)],
+            answers: &answers,
+        };
+        assess(
+            &report,
+            rules,
+            Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap(),
+        )
+    }
+
+    #[test]
+    fn the_safety_net_lifts_one_level_at_most_and_says_which_examples_it_resembles() {
+        let always = rules_with_net(0.0);
+        for text in [
+            "is border pass ok for working in mae sot?",
+            "She escaped last year and is home now; the employer kept her passport back then.",
+            "the employer keeps her passport",
+            "they lock me in a room. please help me",
+        ] {
+            let by_rules = assess_text(text);
+            let lifted = assess_with(&always, text);
+            assert_eq!(lifted.level, by_rules.level.raised(), "{text}");
+            assert_eq!(lifted.flags, by_rules.flags, "the net sets no flag: {text}");
+            let said = lifted
+                .reasons
+                .iter()
+                .any(|r| r.text.contains("resembles critical reports") && r.text.contains("c-1"));
+            assert_eq!(said, by_rules.level < Level::Critical, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_safety_net_never_lowers_a_level_the_rules_set() {
+        let never = rules_with_net(1.5);
+        for text in [
+            "they lock me in a room. please help me",
+            "the employer keeps her passport",
+            "what do i do? i'm scared",
+        ] {
+            let by_rules = assess_text(text);
+            let with_net = assess_with(&never, text);
+            assert_eq!(with_net.level, by_rules.level, "{text}");
+            assert!(
+                !with_net
+                    .reasons
+                    .iter()
+                    .any(|r| r.text.contains("resembles")),
+                "{text}"
+            );
+        }
+    }
+
     #[test]
     fn adding_a_yes_answer_never_lowers_the_level() {
         let keys = crate::domain::report::ANSWER_KEYS;
