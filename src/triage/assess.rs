@@ -128,7 +128,10 @@ pub fn read_message(text: &str, rules: &TriageRules) -> MessageReading {
             })
             .collect(),
         chars,
-        resemblance: rules.safety_net.as_ref().map(|net| net.read(text)),
+        resemblance: rules
+            .safety_net
+            .as_ref()
+            .map(|net| net.read_folded(&prepared.folded)),
     }
 }
 

@@ -115,10 +115,15 @@ fn fnv(bytes: impl IntoIterator<Item = u32>) -> u64 {
 
 /// The hashed n-grams of a text (full 64-bit hashes, sorted, deduplicated).
 pub fn ngram_hashes(text: &str) -> Vec<u64> {
-    let prepared = prepare(text);
-    let mut chars: Vec<char> = Vec::with_capacity(prepared.folded.len() + 2);
+    ngram_hashes_folded(&prepare(text).folded)
+}
+
+/// The hashed n-grams of a text already folded by `normalize::prepare` (triage reads each
+/// message once, and the net reads the same folded characters).
+pub fn ngram_hashes_folded(folded: &[char]) -> Vec<u64> {
+    let mut chars: Vec<char> = Vec::with_capacity(folded.len() + 2);
     chars.push(' ');
-    for c in prepared.folded {
+    for &c in folded {
         let c = if c.is_whitespace() { ' ' } else { c };
         if !(c == ' ' && chars.last() == Some(&' ')) {
             chars.push(c);
@@ -319,7 +324,12 @@ impl SafetyNet {
 
     /// Reads one message: its score, and the closest critical examples when it lifts.
     pub fn read(&self, text: &str) -> Resemblance {
-        let hashes = ngram_hashes(text);
+        self.read_folded(&prepare(text).folded)
+    }
+
+    /// `read` on a text already folded by `normalize::prepare`.
+    pub fn read_folded(&self, folded: &[char]) -> Resemblance {
+        let hashes = ngram_hashes_folded(folded);
         let score = self.score_hashes(&hashes);
         let closest = if score >= self.threshold {
             self.closest(&hashes)
