@@ -428,6 +428,20 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_net_loads_and_names_its_training_examples_by_id() {
+        let text = std::fs::read_to_string("config/triage/safety_net.json").unwrap();
+        let net = SafetyNet::from_json(&text).unwrap();
+        assert!(net.threshold > 0.0 && net.threshold < 1.0);
+        assert!(!net.landmarks.is_empty());
+        // Ids of the tuning corpus ("th-017"), never words of a report.
+        assert!(
+            net.landmarks
+                .iter()
+                .all(|l| l.id.len() <= 12 && !l.id.contains(' '))
+        );
+    }
+
+    #[test]
     fn a_broken_file_is_refused_with_the_reason() {
         let mut net = SafetyNet::train(&examples(), Training::default(), "test");
         net.weights = B64.encode([0u8; 10]);
