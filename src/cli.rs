@@ -189,6 +189,14 @@ async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     // as itself rather than as a connection error.
     let ctx = context(settings.clone(), pool(&settings.database)?, clock)?;
     migrate(&settings.database).await?;
+    // Safe hours stored in plaintext before the rules were versioned are sealed now (the
+    // migration cannot: only the app holds the key).
+    let sealed = crate::safe_contact::seal_plaintext_safe_hours(&ctx.db, &ctx.keys, ctx.now())
+        .await
+        .context("sealing plaintext safe hours")?;
+    if sealed > 0 {
+        tracing::info!(reporters = sealed, "sealed plaintext safe hours");
+    }
     let app = Application::build(ctx.clone())?;
     tracing::info!(port = app.port(), "hotline is serving");
     let background = start_background(&ctx);
@@ -217,6 +225,12 @@ fn start_background(ctx: &crate::context::AppContext) -> Supervisor {
         let c = ctx.clone();
         tasks.spawn("mailbox_reading", move |stop| {
             crate::channels::email::run_email_reading(c.clone(), stop)
+        });
+    }
+    if ctx.settings.telephony.ami.enabled {
+        let c = ctx.clone();
+        tasks.spawn("asterisk_ami", move |stop| {
+            crate::channels::phone::run_ami(c.clone(), stop)
         });
     }
     let jobs = ctx.settings.jobs.clone();

@@ -29,6 +29,13 @@ pub enum ApiError {
     /// 409: the request is valid but conflicts with the current state.
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// 409 with more facts in the error body (say `next_allowed`); never personal data.
+    #[error("{message}")]
+    ConflictWith {
+        code: &'static str,
+        message: String,
+        details: serde_json::Map<String, serde_json::Value>,
+    },
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String },
     #[error("request body is larger than {limit} bytes")]
@@ -70,6 +77,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest { code, .. }
             | ApiError::Conflict { code, .. }
+            | ApiError::ConflictWith { code, .. }
             | ApiError::Unprocessable { code, .. }
             | ApiError::Unavailable { code, .. } => code,
             ApiError::Unauthenticated => "unauthenticated",
@@ -120,7 +128,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthenticated | ApiError::BadSignature => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::ConflictWith { .. } => StatusCode::CONFLICT,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -140,6 +148,12 @@ impl ResponseError for ApiError {
         } = self
         {
             body["field"] = json!(field);
+        }
+        if let (ApiError::ConflictWith { details, .. }, Some(object)) = (self, body.as_object_mut())
+        {
+            for (k, v) in details {
+                object.insert(k.clone(), v.clone());
+            }
         }
         let mut resp = HttpResponse::build(self.status_code());
         if matches!(self, ApiError::Unauthenticated) {

@@ -11,10 +11,14 @@
 //!   (`FOR UPDATE SKIP LOCKED`).
 //! - `cases`: the case as staff work with it: view, notes, status (and the closing rule),
 //!   urgency overrides, links, attachments, the supervisor's list.
+//! - `callbacks`: scheduled callbacks within the safe-contact rules (attempts, back-off into
+//!   the next safe window, escalation), follow-up plans, missed calls from the phone system.
 //! - `messaging`: the outbox (what will be sent, queued with its cause) and the send job;
 //!   counselor replies under the reporter's safe-contact rules; blocking a chat.
 //! - `channels`: the one caller of the adapter crates (`integrations/*`), one folder per channel
 //!   with verify → receive → send.
+//! - `safe_contact`: a reporter's safe-contact rules (versioned, sealed) and the one gate every
+//!   outbound contact passes at the moment it is made.
 //! - `media`: files people send, made safe to pass on (image metadata stripped).
 //! - `auth`: users, roles, sign-in (throttling), sessions (Redis), API tokens, who is calling,
 //!   the audit log.
@@ -32,6 +36,7 @@
 
 pub mod auth;
 pub mod background;
+pub mod callbacks;
 pub mod cases;
 pub mod channels;
 pub mod cli;
@@ -51,6 +56,7 @@ pub mod metrics;
 pub mod queue;
 pub mod redis_store;
 pub mod routes;
+pub mod safe_contact;
 pub mod safety_net_command;
 pub mod score_command;
 pub mod seed;

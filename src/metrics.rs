@@ -113,3 +113,21 @@ pub fn outbound(channel: &str, outcome: &'static str) {
     metrics::counter!("hotline_outbound_messages_total", "channel" => channel.to_owned(), "outcome" => outcome)
         .increment(1);
 }
+
+/// A callback attempt, by outcome and the status it left the callback in.
+pub fn callback_attempt(outcome: &'static str, status: &'static str) {
+    metrics::counter!("hotline_callback_attempts_total", "outcome" => outcome, "status" => status)
+        .increment(1);
+}
+
+/// A call event from the phone system, by outcome (`accepted`, `duplicate`, `rejected`).
+pub fn call_event(outcome: &'static str) {
+    metrics::counter!("hotline_call_events_total", "outcome" => outcome).increment(1);
+}
+
+/// Callbacks overdue now, in the exposition format (read from PostgreSQL at scrape time).
+pub fn callbacks_overdue(n: i64) -> String {
+    format!(
+        "# HELP hotline_callbacks_overdue Scheduled callbacks and candidates whose window passed more than callbacks.overdue_after_seconds ago.\n# TYPE hotline_callbacks_overdue gauge\nhotline_callbacks_overdue {n}\n"
+    )
+}

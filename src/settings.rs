@@ -35,6 +35,81 @@ pub struct Settings {
     pub channels: ChannelSettings,
     pub conversation: ConversationSettings,
     pub log: LogSettings,
+    pub callbacks: CallbackSettings,
+    pub telephony: TelephonySettings,
+}
+
+/// Scheduled callbacks: attempts, back-off, overdue flag, follow-up plans.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackSettings {
+    /// Attempts before a callback is escalated (critical, high) or closed as unreachable.
+    pub max_attempts: i64,
+    /// A due window passed by this long flags the callback overdue (queue, metrics).
+    pub overdue_after_seconds: i64,
+    /// The first retry after a failed attempt waits this long, doubling each time, and then
+    /// moves into the next safe window.
+    pub retry_after_seconds: i64,
+    /// Follow-up callbacks after a referral or an assisted closing, in months.
+    pub follow_up_months: Vec<u32>,
+}
+
+/// The phone system: missed and abandoned calls become callback candidates.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelephonySettings {
+    pub enabled: bool,
+    /// HMAC-SHA256 key of `X-Hotline-Signature` (secret: environment only).
+    pub webhook_secret: String,
+    /// `candidate`: a counselor decides every missed call; `callback`: schedule directly when
+    /// the number belongs to someone whose rules allow phone contact first.
+    pub missed_call_policy: MissedCallPolicy,
+    /// Missed calls from one number within this many seconds join one candidate.
+    pub repeat_window_seconds: i64,
+    /// Read call events from Asterisk's Manager Interface.
+    pub ami: AmiSettings,
+    /// Twilio status callbacks at POST /api/v1/telephony/twilio/status.
+    pub twilio: TwilioSettings,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TwilioSettings {
+    pub enabled: bool,
+    /// HOTLINE_TELEPHONY__TWILIO__AUTH_TOKEN (environment only): the key of X-Twilio-Signature.
+    pub auth_token: String,
+    /// The status-callback URL exactly as configured at Twilio (it is part of the signature).
+    pub public_url: String,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmiSettings {
+    pub enabled: bool,
+    /// host:port of the AMI listener (5038).
+    pub address: String,
+    pub username: String,
+    /// HOTLINE_TELEPHONY__AMI__SECRET (environment only).
+    pub secret: String,
+    /// The name call events carry as `pbx`.
+    pub pbx: String,
+}
+
+impl std::fmt::Debug for TelephonySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TelephonySettings")
+            .field("enabled", &self.enabled)
+            .field("missed_call_policy", &self.missed_call_policy)
+            .field("repeat_window_seconds", &self.repeat_window_seconds)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissedCallPolicy {
+    Candidate,
+    Callback,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -403,6 +478,48 @@ impl Settings {
                 "conversation.home_country",
                 "must be an ISO 3166 alpha-2 code",
             );
+        }
+        if !(1..=20).contains(&self.callbacks.max_attempts) {
+            return fail("callbacks.max_attempts", "must be between 1 and 20");
+        }
+        if self.callbacks.overdue_after_seconds < 0 || self.callbacks.retry_after_seconds <= 0 {
+            return fail(
+                "callbacks.overdue_after_seconds",
+                "must be 0 or more (and callbacks.retry_after_seconds positive)",
+            );
+        }
+        if self
+            .callbacks
+            .follow_up_months
+            .iter()
+            .any(|m| !(1..=60).contains(m))
+        {
+            return fail("callbacks.follow_up_months", "each must be 1 to 60 months");
+        }
+        if self.telephony.enabled && self.telephony.webhook_secret.len() < 16 {
+            return fail(
+                "telephony.webhook_secret",
+                "at least 16 characters are required when telephony is enabled (HOTLINE_TELEPHONY__WEBHOOK_SECRET)",
+            );
+        }
+        let ami = &self.telephony.ami;
+        if ami.enabled
+            && (ami.address.is_empty() || ami.username.is_empty() || ami.secret.is_empty())
+        {
+            return fail(
+                "telephony.ami",
+                "address, username and secret are required when AMI is enabled (HOTLINE_TELEPHONY__AMI__SECRET)",
+            );
+        }
+        let twilio = &self.telephony.twilio;
+        if twilio.enabled && (twilio.auth_token.is_empty() || twilio.public_url.is_empty()) {
+            return fail(
+                "telephony.twilio",
+                "auth_token and public_url are required when Twilio is enabled (HOTLINE_TELEPHONY__TWILIO__AUTH_TOKEN)",
+            );
+        }
+        if self.telephony.repeat_window_seconds < 0 {
+            return fail("telephony.repeat_window_seconds", "must be 0 or more");
         }
         if !["json", "pretty"].contains(&self.log.format.as_str()) {
             return fail("log.format", "must be json or pretty");

@@ -8,7 +8,8 @@ use uuid::Uuid;
 use super::CaseError;
 use crate::auth::audit::{self, HistoryEntry};
 use crate::crypto::KeyRing;
-use crate::domain::{CaseId, Level, MessageId};
+use crate::domain::{CaseId, Level, MessageId, UserId};
+use crate::safe_contact::{SafeContactError, SafeContactView};
 use crate::triage::Reason;
 
 #[derive(Debug, Serialize)]
@@ -38,6 +39,14 @@ pub struct CaseView {
     #[serde(with = "crate::domain::time")]
     pub created_at: DateTime<Utc>,
     pub callback: Callback,
+    /// The person's safe-contact rules in force (code word and cover story withheld here; the
+    /// case route shows them to whoever may act on the case: `reveal_safe_contact`).
+    pub safe_contact: SafeContactView,
+    #[serde(skip)]
+    pub safe_contact_rules: crate::safe_contact::Current,
+    /// The case's callbacks, newest first (the case route fills them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callbacks: Option<Vec<crate::callbacks::CallbackView>>,
     /// The chat the case talks on (absent for phone cases).
     pub chat: Option<ChatInfo>,
     pub messages: Vec<Message>,
@@ -212,7 +221,6 @@ struct CaseRow {
     created_at: DateTime<Utc>,
     name_enc: Option<Vec<u8>>,
     phone_enc: Option<Vec<u8>>,
-    safe_hours: Option<String>,
     allowed_channels: Vec<String>,
     never_contact_first: bool,
     no_voicemail: bool,
@@ -245,7 +253,7 @@ pub async fn load_case(
                 CASE WHEN {HELD} THEN c.holder_id END AS holder_id,
                 CASE WHEN {HELD} THEN u.email END AS holder_email,
                 CASE WHEN {HELD} THEN c.lease_expires_at END AS lease_expires_at,
-                c.created_at, r.name_enc, r.phone_enc, r.safe_hours, r.allowed_channels,
+                c.created_at, r.name_enc, r.phone_enc, r.allowed_channels,
                 r.never_contact_first, r.no_voicemail,
                 i.channel AS chat_channel, i.conversation->>'step' AS chat_step,
                 (i.blocked_at IS NOT NULL) AS chat_blocked, (i.unreachable_at IS NOT NULL) AS chat_unreachable,
@@ -309,6 +317,14 @@ pub async fn load_case(
         audit::history(db, case_id)
     )?;
     let row = row.ok_or(CaseError::NotFound)?;
+    let rules = crate::safe_contact::load_for_case(db, keys, case_id)
+        .await
+        .map_err(|e| match e {
+            SafeContactError::NotFound => CaseError::NotFound,
+            SafeContactError::Undecryptable => CaseError::Undecryptable(case_id),
+            SafeContactError::Case(c) => c,
+            SafeContactError::Database(db) => CaseError::Database(db),
+        })?;
 
     let reasons: Vec<Reason> =
         serde_json::from_str(&open(&row.urgency_reasons_enc)?).unwrap_or_default();
@@ -371,11 +387,14 @@ pub async fn load_case(
         callback: Callback {
             name: open_opt(row.name_enc)?,
             phone: open_opt(row.phone_enc)?,
-            safe_hours: row.safe_hours,
+            safe_hours: rules.rules.own_words.clone(),
             allowed_channels: row.allowed_channels,
             never_contact_first: row.never_contact_first,
             no_voicemail: row.no_voicemail,
         },
+        safe_contact: SafeContactView::of(&rules, false),
+        safe_contact_rules: rules,
+        callbacks: None,
         chat: row.chat_channel.map(|channel| ChatInfo {
             channel,
             step: row.chat_step.unwrap_or_else(|| "new".into()),
@@ -438,6 +457,20 @@ pub async fn load_case(
     };
     fill_quotes(&mut view);
     Ok(view)
+}
+
+impl CaseView {
+    /// Whether `viewer` may act on the case now: its holder, or a supervisor.
+    pub fn may_act(&self, viewer: UserId, is_supervisor: bool) -> bool {
+        is_supervisor || self.holder.as_ref().is_some_and(|h| h.id == viewer.0)
+    }
+
+    /// Shows the code word and cover story to a viewer who may act on the case.
+    pub fn reveal_safe_contact(&mut self, viewer: UserId, is_supervisor: bool) {
+        if self.may_act(viewer, is_supervisor) {
+            self.safe_contact = SafeContactView::of(&self.safe_contact_rules, true);
+        }
+    }
 }
 
 /// Evidence is stored as offsets only; the quote is cut from the decrypted message here (from

@@ -14,6 +14,7 @@
 pub mod email;
 mod leader_lock;
 pub mod line;
+pub mod phone;
 pub mod telegram;
 mod unreadable;
 

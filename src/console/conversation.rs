@@ -10,7 +10,7 @@ use crate::i18n::Tr;
 use crate::triage::Reason;
 
 pub static AUTHORS: &[&str] = &["reporter", "bot", "counselor"];
-pub static DELIVERIES: &[&str] = &["received", "queued", "sent", "failed"];
+pub static DELIVERIES: &[&str] = &["received", "queued", "sent", "failed", "cancelled"];
 
 /// One message as a speech bubble.
 #[derive(Debug)]
@@ -89,7 +89,7 @@ fn bubble(m: &Message, reasons: &[Reason], t: &Tr, zone: Tz) -> Bubble {
         tapped: inbound && m.kind == "choice",
         buttons: m.buttons.clone(),
         delivery_class: match m.delivery.as_str() {
-            "failed" => "failed",
+            "failed" | "cancelled" => "failed",
             "queued" => "queued",
             _ => "ok",
         },

@@ -39,6 +39,13 @@ pub fn dynamic_keys() -> Vec<String> {
         "chat.unblocked",
         "chat.stopped",
         "attachment.downloaded",
+        "case.safe_contact_changed",
+        "callback.scheduled",
+        "callback.attempted",
+        "callback.approved",
+        "callback.dismissed",
+        "callback.missed_call",
+        "callback.follow_ups_planned",
     ];
     let mut keys = Vec::new();
     keys.extend(family("level", &levels));

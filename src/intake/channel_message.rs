@@ -285,6 +285,17 @@ async fn run_conversation(
         .map(|t| !ctx.rules().danger_in(t).is_empty())
         .unwrap_or(false);
     let level = case.as_ref().map_or(Level::Medium, |c| c.level);
+    // What the case already knows is not asked again.
+    let known_flags: Vec<String> = match case.as_ref() {
+        Some(c) => {
+            sqlx::query_as::<_, (Vec<String>,)>("SELECT urgency_flags FROM cases WHERE id = $1")
+                .bind(c.id)
+                .fetch_one(&mut **tx)
+                .await?
+                .0
+        }
+        None => Vec::new(),
+    };
     let advance = conversation::advance(
         &identity.conversation,
         said(&message.content),
@@ -294,6 +305,7 @@ async fn run_conversation(
             country: case.as_ref().and_then(|c| c.country.as_deref()),
             danger,
             expected_wait: answer_target(ctx, level),
+            known_flags: &known_flags,
         },
     );
     let answered = store_effects(tx, ctx, identity, case.as_deref(), &advance.effects, now).await?;

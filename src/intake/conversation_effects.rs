@@ -10,6 +10,8 @@ use super::open_case::OpenCase;
 use super::reporter_identity::ChannelIdentity;
 use crate::auth::audit;
 use crate::context::AppContext;
+use crate::domain::{Channel, ReporterId};
+use crate::safe_contact::{self, SafeContactRules, Source};
 
 /// Stores the conversation's effects. Returns whether a quick answer changed (so triage runs
 /// again).
@@ -22,6 +24,8 @@ pub async fn store_effects(
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let mut answered = false;
+    // The rules the person's answers change, recorded once as one new version.
+    let mut rules: Option<(ReporterId, SafeContactRules)> = None;
     for effect in effects {
         match (effect, case) {
             (Effect::Language(language), Some(case)) => {
@@ -57,20 +61,15 @@ pub async fn store_effects(
                     .await?;
             }
             (Effect::Contact(preference), _) => {
-                let channel = identity.channel.clone();
-                let (allowed, never_first): (Vec<String>, bool) = match preference {
-                    ContactPreference::ThisChatOnly => (vec![channel], false),
-                    ContactPreference::Phone => (vec![channel, "phone".into()], false),
-                    ContactPreference::NeverFirst => (vec![channel], true),
-                };
-                sqlx::query(
-                    "UPDATE reporters SET allowed_channels = $2, never_contact_first = $3 WHERE id = $1",
-                )
-                .bind(identity.reporter_id)
-                .bind(allowed)
-                .bind(never_first)
-                .execute(&mut **tx)
-                .await?;
+                let rules = changed_rules(tx, ctx, identity, &mut rules).await?;
+                let channel = Channel::parse("channel", &identity.channel).ok();
+                rules.allowed_channels = channel.into_iter().collect();
+                rules.never_contact_first = false;
+                match preference {
+                    ContactPreference::ThisChatOnly => {}
+                    ContactPreference::Phone => rules.allowed_channels.push(Channel::Phone),
+                    ContactPreference::NeverFirst => rules.never_contact_first = true,
+                }
             }
             (Effect::Phone(phone), _) => {
                 sqlx::query("UPDATE reporters SET phone_enc = $2, phone_hash = $3 WHERE id = $1")
@@ -79,13 +78,16 @@ pub async fn store_effects(
                     .bind(ctx.keys.index_hash("phone", phone))
                     .execute(&mut **tx)
                     .await?;
+                changed_rules(tx, ctx, identity, &mut rules)
+                    .await?
+                    .add_phone(phone);
             }
             (Effect::SafeHours(hours), _) => {
-                sqlx::query("UPDATE reporters SET safe_hours = $2 WHERE id = $1")
-                    .bind(identity.reporter_id)
-                    .bind(hours)
-                    .execute(&mut **tx)
-                    .await?;
+                // The person's words are kept as they said them; windows are read from them
+                // where they can be.
+                changed_rules(tx, ctx, identity, &mut rules)
+                    .await?
+                    .set_own_words(Some(hours));
             }
             (Effect::Stopped, case) => {
                 audit::record(
@@ -103,5 +105,29 @@ pub async fn store_effects(
             (_, None) => {}
         }
     }
+    if let Some((reporter, rules)) = rules {
+        safe_contact::record(tx, &ctx.keys, reporter, &rules, Source::Chat, None, now).await?;
+    }
     Ok(answered)
+}
+
+/// The rules being changed in this turn, loaded on first use.
+async fn changed_rules<'r>(
+    tx: &mut Transaction<'_, Postgres>,
+    ctx: &AppContext,
+    identity: &ChannelIdentity,
+    rules: &'r mut Option<(ReporterId, SafeContactRules)>,
+) -> Result<&'r mut SafeContactRules, sqlx::Error> {
+    if rules.is_none() {
+        let current = safe_contact::load(&mut **tx, &ctx.keys, identity.reporter_id)
+            .await
+            .map_err(|e| match e {
+                safe_contact::SafeContactError::Database(db) => db,
+                other => sqlx::Error::Protocol(other.to_string()),
+            })?;
+        *rules = Some((identity.reporter_id, current.rules));
+    }
+    Ok(&mut rules
+        .get_or_insert_with(|| (identity.reporter_id, SafeContactRules::answer_only(None)))
+        .1)
 }

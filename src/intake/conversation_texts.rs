@@ -41,12 +41,19 @@ pub struct Texts {
     pub question_minor: String,
     pub question_can_leave: String,
     pub question_documents: String,
+    /// The same three questions for someone who speaks of themselves ("I am locked in").
+    pub question_minor_self: String,
+    pub question_can_leave_self: String,
+    pub question_documents_self: String,
     pub question_country: String,
     pub question_area: String,
     pub ask_contact: String,
     pub ask_phone: String,
     pub ask_safe_hours: String,
     pub handoff: String,
+    /// The hand-off for someone who asked never to be contacted first: it promises only an
+    /// answer when they write.
+    pub handoff_never_first: String,
     pub wait_minutes: String,
     pub wait_hours: String,
     pub danger_now: String,

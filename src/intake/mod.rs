@@ -21,7 +21,7 @@ pub mod email;
 mod inbound_content;
 mod inbound_message;
 pub mod language;
-mod open_case;
+pub(crate) mod open_case;
 pub mod phone_report;
 mod reporter_identity;
 mod retriage;

@@ -9,6 +9,7 @@ use super::inbound_message::{NewInbound, store_inbound};
 use super::open_case::{NewCase, open_case};
 use crate::crypto::KeyRing;
 use crate::domain::{CaseId, Channel, MessageId, NewReport, ReporterId, UserId};
+use crate::safe_contact::{self, SafeContactRules};
 use crate::triage::{TriageRules, assess_readings, read_message};
 
 /// What a recorded report produced.
@@ -105,7 +106,7 @@ pub async fn record_phone_report(
         }
     }
 
-    let reporter = insert_reporter(&mut tx, keys, report, now).await?;
+    let reporter = insert_reporter(&mut tx, keys, report, counselor, now).await?;
     let message_id = MessageId::new();
     let reading = read_message(report.narrative.as_str(), rules);
     let assessment = assess_readings(&[(message_id, &reading)], &report.answers, rules);
@@ -182,27 +183,41 @@ async fn insert_reporter(
     tx: &mut Transaction<'_, Postgres>,
     keys: &KeyRing,
     report: &NewReport,
+    counselor: UserId,
     now: DateTime<Utc>,
 ) -> Result<ReporterId, sqlx::Error> {
     let id = ReporterId::new();
     let phone = report.callback_phone.as_ref().map(|p| p.as_str());
-    let rules = &report.safe_contact;
-    let allowed: Vec<&str> = rules.allowed_channels.iter().map(|c| c.as_str()).collect();
     sqlx::query(
-        "INSERT INTO reporters (id, name_enc, phone_enc, phone_hash, allowed_channels, safe_hours,
-                                never_contact_first, no_voicemail, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO reporters (id, name_enc, phone_enc, phone_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(id)
     .bind(keys.seal_opt(report.callback_name.as_ref().map(|n| n.as_str())))
     .bind(keys.seal_opt(phone))
     .bind(phone.map(|p| keys.index_hash("phone", p)))
-    .bind(allowed)
-    .bind(rules.safe_hours.as_deref())
-    .bind(rules.never_contact_first)
-    .bind(rules.no_voicemail)
     .bind(now)
     .execute(&mut **tx)
+    .await?;
+    // The form's rules are the first version, recorded by the counselor on the call.
+    let form = &report.safe_contact;
+    let mut rules = SafeContactRules::answer_only(report.country.as_ref().map(|c| c.as_str()));
+    rules.allowed_channels = form.allowed_channels.clone();
+    rules.never_contact_first = form.never_contact_first;
+    rules.no_voicemail = form.no_voicemail;
+    rules.set_own_words(form.safe_hours.as_deref());
+    if let Some(phone) = phone {
+        rules.add_phone(phone);
+    }
+    safe_contact::record(
+        tx,
+        keys,
+        id,
+        &rules,
+        safe_contact::Source::PhoneForm,
+        Some(counselor),
+        now,
+    )
     .await?;
     Ok(id)
 }

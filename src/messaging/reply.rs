@@ -146,6 +146,30 @@ pub async fn send_counselor_reply(
     if let Some(why) = forbidden_reason(&facts, window, now) {
         return Err(ReplyError::SafeContactForbids(why));
     }
+    // The gate on the person's full rules. Outside their safe times the message is queued
+    // and held by the send job until the next safe moment (the case shows it as held).
+    let rules = crate::safe_contact::load_for_case(&mut *tx, &ctx.keys, case_id)
+        .await
+        .map_err(|e| match e {
+            crate::safe_contact::SafeContactError::Database(db) => ReplyError::from(db),
+            _ => ReplyError::Case(CaseError::Undecryptable(case_id)),
+        })?
+        .rules;
+    let channel = crate::domain::Channel::parse("channel", &chat.channel)
+        .map_err(|f| ReplyError::Case(CaseError::Invalid(f)))?;
+    let decision = crate::safe_contact::decide(
+        &rules,
+        channel,
+        crate::safe_contact::Purpose::CounselorMessage,
+        crate::safe_contact::Moment {
+            at: now,
+            last_inbound_at: chat.last_inbound_at,
+        },
+        crate::safe_contact::Windows::new(ctx.settings.conversation.reply_window_hours),
+    );
+    if let crate::safe_contact::Decision::Forbidden(why) = decision {
+        return Err(ReplyError::SafeContactForbids(why.reason()));
+    }
     let ids = outbox::queue_messages(
         &mut tx,
         &ctx.keys,

@@ -21,8 +21,10 @@ use uuid::Uuid;
 use super::outbox::ReplyGrant;
 use crate::channels::ReplyToken;
 use crate::context::AppContext;
-use crate::domain::{CaseId, MessageId};
+use crate::domain::{CaseId, MessageId, ReporterId};
 use crate::jobs::{JobHandler, RetryAfter};
+use crate::safe_contact::{self, Decision, Moment, Purpose, Windows};
+use chrono::{DateTime, Utc};
 
 pub struct SendMessages;
 
@@ -49,6 +51,14 @@ impl JobHandler for SendMessages {
                     }
                     Batch::Failed(reason) => {
                         mark_failed(ctx, &ids[next..], &reason).await?;
+                        return Ok(());
+                    }
+                    Batch::Cancelled(reason) => {
+                        mark_cancelled(ctx, &ids[next..], &reason).await?;
+                        return Ok(());
+                    }
+                    Batch::Held(until) => {
+                        hold(ctx, &ids[next..], until).await?;
                         return Ok(());
                     }
                     Batch::Send(batch) => batch,
@@ -103,6 +113,8 @@ struct Pending {
     identity_id: Option<Uuid>,
     external_id_enc: Option<Vec<u8>>,
     unreachable: bool,
+    reporter_id: Option<ReporterId>,
+    last_inbound_at: Option<DateTime<Utc>>,
 }
 
 /// Messages that go out in one call: to one person, on one channel.
@@ -118,6 +130,10 @@ enum Batch {
     Skip(usize),
     /// The first message cannot be sent, and so neither can those after it.
     Failed(String),
+    /// The safe-contact gate forbids sending now (the reason, for the counselor).
+    Cancelled(String),
+    /// Outside the person's safe times: wait until this moment.
+    Held(DateTime<Utc>),
     Send(ReadyBatch),
 }
 
@@ -130,7 +146,8 @@ async fn load_batch(ctx: &AppContext, ids: &[MessageId]) -> anyhow::Result<Batch
     let window: Vec<MessageId> = ids.iter().copied().take(MAX_BATCH).collect();
     let mut rows: Vec<Pending> = sqlx::query_as(
         "SELECT m.id, m.case_id, m.author_kind, m.delivery, m.channel, m.text_enc, m.choices, m.request_contact,
-                i.id AS identity_id, i.external_id_enc, (i.unreachable_at IS NOT NULL) AS unreachable
+                i.id AS identity_id, i.external_id_enc, (i.unreachable_at IS NOT NULL) AS unreachable,
+                COALESCE(c.reporter_id, i.reporter_id) AS reporter_id, i.last_inbound_at
          FROM messages m
          LEFT JOIN cases c ON c.id = m.case_id
          LEFT JOIN channel_identities i ON i.id = COALESCE(m.channel_identity_id, c.channel_identity_id)
@@ -156,6 +173,14 @@ async fn load_batch(ctx: &AppContext, ids: &[MessageId]) -> anyhow::Result<Batch
     }
     let channel: ChannelKind =
         serde_json::from_value(serde_json::Value::String(head.channel.clone()))?;
+    // The gate, now: the rules may have changed since the message was queued.
+    match gate(ctx, head, channel).await? {
+        Decision::Allowed => {}
+        Decision::Forbidden(why) => {
+            return Ok(Batch::Cancelled(format!("not sent: {}", why.reason())));
+        }
+        Decision::NotBefore(until) => return Ok(Batch::Held(until)),
+    }
     let recipient = ctx.keys.open(&external)?;
     let limit = ctx.channels.batch_limit(channel);
     let mut batch = ReadyBatch {
@@ -348,6 +373,71 @@ async fn send_batch(
             Ok(Sent::Retry(e))
         }
     }
+}
+
+/// The safe-contact gate for the first message of a batch, at the moment of sending.
+async fn gate(ctx: &AppContext, head: &Pending, channel: ChannelKind) -> anyhow::Result<Decision> {
+    let Some(reporter) = head.reporter_id else {
+        return Ok(Decision::Allowed);
+    };
+    let rules = safe_contact::load(&ctx.db, &ctx.keys, reporter)
+        .await?
+        .rules;
+    let purpose = match (head.author_kind.as_str(), channel) {
+        ("counselor", _) => Purpose::CounselorMessage,
+        // The bot writes email only to acknowledge a new one: the hotline writes first.
+        (_, ChannelKind::Email) => Purpose::EmailAcknowledgement,
+        _ => Purpose::BotMessage,
+    };
+    let moment = Moment {
+        at: ctx.now(),
+        last_inbound_at: head.last_inbound_at,
+    };
+    let windows = Windows::new(ctx.settings.conversation.reply_window_hours);
+    let decision = safe_contact::decide(&rules, channel.into(), purpose, moment, windows);
+    if decision != Decision::Allowed {
+        crate::metrics::outbound(channel.as_str(), "held_by_safe_contact");
+    }
+    Ok(decision)
+}
+
+/// Keeps the messages pending with the reason, and sends them again when the window opens.
+async fn hold(ctx: &AppContext, ids: &[MessageId], until: DateTime<Utc>) -> anyhow::Result<()> {
+    let reason = format!(
+        "held until {} (outside the person's safe times)",
+        crate::domain::time::format(&until)
+    );
+    let mut tx = ctx.db.begin().await?;
+    sqlx::query(
+        "UPDATE messages SET delivery_error = $2 WHERE id = ANY($1) AND delivery = 'pending'",
+    )
+    .bind(ids)
+    .bind(&reason)
+    .execute(&mut *tx)
+    .await?;
+    if let Some(first) = ids.first() {
+        crate::jobs::enqueue(
+            &mut *tx,
+            super::outbox::SEND_MESSAGES_JOB,
+            &serde_json::json!({ "message_ids": ids }),
+            Some(&format!("send:{first}:held:{}", until.timestamp())),
+            until,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn mark_cancelled(ctx: &AppContext, ids: &[MessageId], reason: &str) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE messages SET delivery = 'cancelled', delivery_error = $2 WHERE id = ANY($1) AND delivery = 'pending'",
+    )
+    .bind(ids)
+    .bind(reason)
+    .execute(&ctx.db)
+    .await?;
+    Ok(())
 }
 
 async fn mark_failed(ctx: &AppContext, ids: &[MessageId], reason: &str) -> anyhow::Result<()> {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{PgPool, Postgres, Transaction};
 
-use super::{Claimed, HELD, OPEN, QueueError, lease_duration, live_holder, order_by, targets};
+use super::{Claimed, HELD, QueueError, lease_duration, live_holder, order_by, targets};
 use crate::auth::audit;
 use crate::domain::{CaseId, UserId};
 use crate::settings::QueueSettings;
@@ -26,11 +26,12 @@ pub async fn claim_next(
         "UPDATE cases SET holder_id = $7, lease_expires_at = $8, updated_at = $1
          WHERE id = (
              SELECT c.id FROM cases c
-             WHERE {OPEN} AND NOT {HELD}
+             WHERE {in_queue} AND NOT {HELD}
              ORDER BY {order}
              LIMIT 1 FOR UPDATE SKIP LOCKED)
          RETURNING id",
         order = order_by(),
+        in_queue = super::in_queue(),
     );
     let claimed: Option<(CaseId,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(now)
@@ -81,7 +82,18 @@ pub async fn claim_case(
     .await?;
     let (status, holder, expires) = row.ok_or(QueueError::NotFound)?;
     if status == "closed" {
-        return Err(QueueError::Closed);
+        // A closed case is claimed only to make a callback that is due on it.
+        let (due,): (bool,) = sqlx::query_as(
+            "SELECT EXISTS (SELECT 1 FROM callbacks WHERE case_id = $1
+                              AND status IN ('scheduled', 'candidate') AND due_from <= $2)",
+        )
+        .bind(case_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        if !due {
+            return Err(QueueError::Closed);
+        }
     }
     if live_holder(holder, expires, now).is_some_and(|h| h != counselor) {
         crate::metrics::claim("conflict");

@@ -23,6 +23,15 @@ pub struct QueueItem {
     pub holder_id: Option<uuid::Uuid>,
     pub holder_email: Option<String>,
     pub lease_expires_at: Option<DateTime<Utc>>,
+    /// The due callback (or missed call's candidate) of the case, the most missed calls first.
+    #[sqlx(default)]
+    pub due_callback_id: Option<uuid::Uuid>,
+    #[sqlx(default)]
+    pub due_callback_from: Option<DateTime<Utc>>,
+    #[sqlx(default)]
+    pub due_callback_to: Option<DateTime<Utc>>,
+    #[sqlx(default)]
+    pub due_callback_status: Option<String>,
 }
 
 impl QueueItem {
@@ -64,12 +73,19 @@ pub async fn list_open(
                 ({EFFECTIVE_RANK})::int2 AS effective_rank, c.waiting_since, c.created_at,
                 CASE WHEN {HELD} THEN c.holder_id END AS holder_id,
                 CASE WHEN {HELD} THEN u.email END AS holder_email,
-                CASE WHEN {HELD} THEN c.lease_expires_at END AS lease_expires_at
+                CASE WHEN {HELD} THEN c.lease_expires_at END AS lease_expires_at,
+                due.id AS due_callback_id, due.due_from AS due_callback_from,
+                due.due_to AS due_callback_to, due.status AS due_callback_status
          FROM cases c LEFT JOIN users u ON u.id = c.holder_id
-         WHERE {OPEN}
+         LEFT JOIN LATERAL (
+             SELECT cb.id, cb.due_from, cb.due_to, cb.status FROM callbacks cb
+             WHERE cb.case_id = c.id AND cb.status IN ('scheduled', 'candidate') AND cb.due_from <= $1
+             ORDER BY cb.missed_calls DESC, cb.due_from LIMIT 1) due ON TRUE
+         WHERE {in_queue}
          ORDER BY {order}
          LIMIT $7",
         order = order_by(),
+        in_queue = super::in_queue(),
     );
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(now)

@@ -71,6 +71,17 @@ impl From<QueueError> for crate::error::ApiError {
 pub(crate) const OPEN: &str =
     "(c.status IN ('new', 'in_progress') OR (c.status = 'waiting' AND c.awaiting_reply))";
 
+/// SQL for "a callback of this case is due" (a scheduled callback or a missed call's candidate
+/// whose window has opened), with `$now` bound as parameter 1. Such a case is in the queue
+/// whatever its status: a follow-up months after closing must reach someone.
+pub(crate) const DUE_CALLBACK: &str = "EXISTS (SELECT 1 FROM callbacks cb WHERE cb.case_id = c.id
+    AND cb.status IN ('scheduled', 'candidate') AND cb.due_from <= $1)";
+
+/// SQL for "in the queue": open, or with a due callback.
+pub(crate) fn in_queue() -> String {
+    format!("({OPEN} OR {DUE_CALLBACK})")
+}
+
 /// SQL for "someone holds this case now", with `$now` bound as parameter 1.
 pub(crate) const HELD: &str = "(c.holder_id IS NOT NULL AND c.lease_expires_at > $1)";
 
@@ -88,16 +99,18 @@ pub(crate) const EFFECTIVE_RANK: &str = "LEAST(3, c.urgency_rank + CASE WHEN c.w
 /// The queue order, the one place it is written (list, claim-next and the supervisor's list
 /// use it):
 /// 1. effective level, most urgent first;
-/// 2. the level triage gave, so a true critical is never pushed below an older high case that
+/// 2. a case with a due callback before new work of the same effective level (the person is
+///    waiting for the call the hotline promised);
+/// 3. the level triage gave, so a true critical is never pushed below an older high case that
 ///    aged into critical;
-/// 3. a case past its own answer target before one that is not, in any language: nobody is left
+/// 4. a case past its own answer target before one that is not, in any language: nobody is left
 ///    waiting past the target because nobody on shift speaks their language;
-/// 4. then a case in one of the counselor's languages (parameter 6, a `text[]` of primary
+/// 5. then a case in one of the counselor's languages (parameter 6, a `text[]` of primary
 ///    language subtags; empty for no preference);
-/// 5. waiting time, oldest first; the id only makes the order total.
+/// 6. waiting time, oldest first; the id only makes the order total.
 pub(crate) fn order_by() -> String {
     format!(
-        "{EFFECTIVE_RANK} DESC, c.urgency_rank DESC,
+        "{EFFECTIVE_RANK} DESC, CASE WHEN {DUE_CALLBACK} THEN 0 ELSE 1 END, c.urgency_rank DESC,
          CASE WHEN {OVERDUE} THEN 0
               WHEN split_part(c.language, '-', 1) = ANY($6::text[]) THEN 1
               ELSE 2 END,

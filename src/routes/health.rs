@@ -32,6 +32,10 @@ pub async fn metrics(ctx: web::Data<AppContext>) -> HttpResponse {
     if let Ok(depth) = crate::queue::depth_by_level(&ctx.db, ctx.now()).await {
         body.push_str(&crate::metrics::queue_depth(&depth));
     }
+    let overdue_after = ctx.settings.callbacks.overdue_after_seconds;
+    if let Ok(n) = crate::callbacks::overdue_count(&ctx.db, overdue_after, ctx.now()).await {
+        body.push_str(&crate::metrics::callbacks_overdue(n));
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(body)

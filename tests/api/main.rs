@@ -8,6 +8,7 @@ mod helpers;
 
 mod bad_input;
 mod browser;
+mod callbacks;
 mod concurrency;
 mod console;
 mod email;
@@ -23,5 +24,6 @@ mod resilience;
 mod roles;
 mod settings;
 mod telegram;
+mod telephony;
 mod triage;
 mod webhook_properties;

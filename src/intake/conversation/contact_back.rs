@@ -11,12 +11,17 @@ impl Turn<'_> {
             Said::Choice("contact:here") => {
                 self.effects
                     .push(Effect::Contact(ContactPreference::ThisChatOnly));
+                self.next.never_first = false;
                 self.ask(Step::AskedSafeHours);
             }
-            Said::Choice("contact:phone") => self.ask(Step::AskedPhone),
+            Said::Choice("contact:phone") => {
+                self.next.never_first = false;
+                self.ask(Step::AskedPhone)
+            }
             Said::Choice("contact:never") => {
                 self.effects
                     .push(Effect::Contact(ContactPreference::NeverFirst));
+                self.next.never_first = true;
                 self.hand_off();
             }
             _ if said.is_content() => {}

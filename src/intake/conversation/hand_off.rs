@@ -17,6 +17,14 @@ impl Turn<'_> {
             return;
         }
         let pack = self.pack();
+        // Someone who asked never to be contacted first is promised only what the rules allow:
+        // an answer here when they write.
+        if self.next.never_first {
+            let text = pack.texts.handoff_never_first.clone();
+            self.say(text);
+            self.next.step = Step::HandedOff;
+            return;
+        }
         let minutes = self.situation.expected_wait.as_secs().div_ceil(60).max(1);
         let wait = if minutes < 120 {
             pack.texts.wait_minutes.replace("{n}", &minutes.to_string())

@@ -82,6 +82,7 @@ impl Turn<'_> {
             Said::Choice("contact:never") => {
                 self.effects
                     .push(Effect::Contact(ContactPreference::NeverFirst));
+                self.next.never_first = true;
                 self.say_goodbye();
             }
             Said::Choice(_) | Said::Start => self.repeat_step(),
@@ -145,11 +146,15 @@ impl Turn<'_> {
     fn notice_and_ask_safe(&mut self) {
         let pack = self.pack();
         let stop_word = pack.stop_words.first().cloned().unwrap_or_default();
-        let text = pack
-            .texts
-            .safety_notice
-            .replace("{stop_word}", &stop_word)
-            .replace("{emergency_numbers}", &self.emergency_lines().join("\n"));
+        let notice = pack.texts.safety_notice.replace("{stop_word}", &stop_word);
+        // The numbers come once: if danger words already brought them, the notice ends before
+        // its "in danger now? call:" line.
+        let text = if self.next.numbers_shown {
+            without_numbers(&notice)
+        } else {
+            notice.replace("{emergency_numbers}", &self.emergency_lines().join("\n"))
+        };
+        self.next.numbers_shown = true;
         self.say(text);
         self.ask_safe_to_talk();
     }
@@ -190,5 +195,18 @@ impl Turn<'_> {
         self.say(text);
         self.next.step = Step::Paused;
         self.next.not_safe_now = false;
+    }
+}
+
+/// The notice without its emergency-numbers part: the placeholder and the line that introduces
+/// it (every language's notice ends "… call:" then the numbers).
+fn without_numbers(notice: &str) -> String {
+    let Some((before, _)) = notice.split_once("{emergency_numbers}") else {
+        return notice.to_owned();
+    };
+    let before = before.trim_end();
+    match before.rsplit_once('\n') {
+        Some((kept, _)) => kept.trim_end().to_owned(),
+        None => before.to_owned(),
     }
 }

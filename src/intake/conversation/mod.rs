@@ -24,6 +24,7 @@
 mod contact_back;
 mod hand_off;
 mod language_and_safety;
+mod person;
 mod quick_questions;
 mod telling;
 #[cfg(test)]
@@ -54,6 +55,17 @@ pub struct Conversation {
     /// of handing off.
     #[serde(default)]
     pub not_safe_now: bool,
+    /// The emergency numbers were shown (in the notice or on danger words): the notice does
+    /// not repeat them; only danger words bring them again.
+    #[serde(default)]
+    pub numbers_shown: bool,
+    /// The person asked never to be contacted first: the hand-off promises only an answer when
+    /// they write.
+    #[serde(default)]
+    pub never_first: bool,
+    /// The person speaks of themselves: the quick questions say "you".
+    #[serde(default)]
+    pub about_self: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,6 +149,9 @@ pub struct Situation<'a> {
     pub danger: bool,
     /// The answer target for the case's urgency level, to tell the person how long to expect.
     pub expected_wait: Duration,
+    /// Indicators the case already has (from the person's words or earlier answers): the quick
+    /// question about one is not asked again.
+    pub known_flags: &'a [String],
 }
 
 /// One message for the bot to send.
@@ -195,6 +210,8 @@ impl Conversation {
             self.step = Step::Paused;
             self.told = false;
             self.danger_shown = false;
+            self.numbers_shown = false;
+            self.about_self = false;
         }
     }
 }
@@ -245,6 +262,7 @@ impl Turn<'_> {
         }
         if self.situation.danger && !self.next.danger_shown {
             self.next.danger_shown = true;
+            self.next.numbers_shown = true;
             let pack = self.pack();
             let text = pack
                 .texts
@@ -264,6 +282,12 @@ impl Turn<'_> {
             return;
         }
         if content {
+            // The story's first words decide whom the questions are about.
+            if let Said::Text(text) = said
+                && !self.next.told
+            {
+                self.next.about_self = person::speaks_of_self(text);
+            }
             self.next.told = true;
         }
         match self.next.step {
@@ -284,8 +308,26 @@ impl Turn<'_> {
         }
     }
 
-    /// Sends the question for `step` and moves there.
+    /// Sends the question for `step` and moves there. A quick question whose answer the
+    /// conversation already has (the person wrote it) is skipped.
     fn ask(&mut self, step: Step) {
+        let known = |flag: &str| self.situation.known_flags.iter().any(|f| f == flag);
+        let step = match step {
+            Step::AskedMinor if known("minor") => Step::AskedCanLeave,
+            s => s,
+        };
+        let step = match step {
+            Step::AskedCanLeave if known("confinement") => Step::AskedDocuments,
+            s => s,
+        };
+        let step = match step {
+            Step::AskedDocuments if known("documents_seized") => Step::AskedCountry,
+            s => s,
+        };
+        let step = match step {
+            Step::AskedCountry if self.situation.country.is_some() => Step::AskedArea,
+            s => s,
+        };
         let asked = match step {
             Step::AskedMinor
             | Step::AskedCanLeave

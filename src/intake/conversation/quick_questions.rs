@@ -102,10 +102,30 @@ impl Turn<'_> {
                 ],
             ]
         };
+        let own = self.next.about_self;
+        let pick = |about_self: &String, about_others: &String| {
+            if own {
+                about_self.clone()
+            } else {
+                about_others.clone()
+            }
+        };
         match step {
-            Step::AskedMinor => self.say_with(t.question_minor.clone(), yes_no(), None),
-            Step::AskedCanLeave => self.say_with(t.question_can_leave.clone(), yes_no(), None),
-            Step::AskedDocuments => self.say_with(t.question_documents.clone(), yes_no(), None),
+            Step::AskedMinor => self.say_with(
+                pick(&t.question_minor_self, &t.question_minor),
+                yes_no(),
+                None,
+            ),
+            Step::AskedCanLeave => self.say_with(
+                pick(&t.question_can_leave_self, &t.question_can_leave),
+                yes_no(),
+                None,
+            ),
+            Step::AskedDocuments => self.say_with(
+                pick(&t.question_documents_self, &t.question_documents),
+                yes_no(),
+                None,
+            ),
             Step::AskedCountry => {
                 let mut buttons: Vec<Choice> = COUNTRY_BUTTONS
                     .iter()

@@ -21,6 +21,7 @@ fn situation(danger: bool) -> Situation<'static> {
         country: None,
         danger,
         expected_wait: Duration::from_secs(600),
+        known_flags: &[],
     }
 }
 
@@ -205,4 +206,135 @@ fn no_text_demands_details_of_harm() {
             }
         }
     }
+}
+
+/// Words that would tell whoever glances at a lock screen what this chat is about.
+const REVEALING: &[&str] = &[
+    "traffick",
+    "exploit",
+    "abuse",
+    "slave",
+    "ค้ามนุษย์",
+    "เอาเปรียบ",
+    "ຄ້າມະນຸດ",
+    "ເອົາປຽບ",
+    "ជួញដូរ",
+    "កេងប្រវ័ញ្ច",
+    "လူကုန်ကူး",
+    "အမြတ်ထုတ်",
+    "mua bán",
+    "bóc lột",
+    "拐卖",
+    "剥削",
+];
+
+#[test]
+fn the_first_line_of_every_greeting_is_safe_on_a_lock_screen() {
+    for pack in texts().packs() {
+        for text in [
+            &pack.texts.choose_language,
+            &pack.texts.safety_notice,
+            &pack.texts.welcome_back,
+            &pack.texts.handoff,
+            &pack.texts.handoff_never_first,
+        ] {
+            let first = text.lines().next().unwrap_or("").to_lowercase();
+            for word in REVEALING {
+                assert!(
+                    !first.contains(word),
+                    "{}: {word:?} in the first line {first:?}",
+                    pack.language
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_emergency_numbers_come_once_and_again_only_on_danger_words() {
+    let numbers = texts().emergency_lines(None, "th").join("\n");
+    assert!(!numbers.is_empty());
+    // Danger words in the first message: the numbers come at once, and the notice after it
+    // does not repeat them.
+    let a = advance(
+        &Conversation::default(),
+        Said::Text("ช่วยด้วย เขาขังฉันไว้"),
+        &situation(true),
+    );
+    let with_numbers = a
+        .replies
+        .iter()
+        .filter(|r| r.text.contains(&numbers))
+        .count();
+    assert_eq!(with_numbers, 1, "{:?}", a.replies);
+    assert!(a.next.numbers_shown);
+    // Without danger words: once, in the notice.
+    let (_, replies, _) = talk(&[Said::Text("ช่วยด้วย"), Said::Choice("safe:yes")]);
+    assert_eq!(
+        replies.iter().filter(|r| r.text.contains(&numbers)).count(),
+        1
+    );
+}
+
+#[test]
+fn the_hand_off_promises_only_an_answer_to_someone_who_asked_never_to_be_contacted_first() {
+    let (state, replies, _) = talk(&[
+        Said::Start,
+        Said::Choice("lang:en"),
+        Said::Choice("safe:yes"),
+        Said::Text("they keep my passport"),
+        Said::Choice("ans:skip"),
+        Said::Choice("ans:skip"),
+        Said::Choice("ans:skip"),
+        Said::Choice("country:skip"),
+        Said::Choice("area:skip"),
+        Said::Choice("contact:never"),
+    ]);
+    assert_eq!(state.step, Step::HandedOff);
+    let last = &replies.last().unwrap().text;
+    assert_eq!(last, &texts().pack("en").texts.handoff_never_first);
+    assert!(!last.contains("within"), "no promise of a time: {last}");
+}
+
+#[test]
+fn a_question_whose_answer_the_person_already_wrote_is_not_asked() {
+    let known = vec!["minor".to_owned(), "documents_seized".to_owned()];
+    let s = Situation {
+        known_flags: &known,
+        ..situation(false)
+    };
+    let mut state = Conversation::default();
+    for said in [
+        Said::Start,
+        Said::Choice("lang:en"),
+        Said::Choice("safe:yes"),
+        Said::Text("I am 16 and they took my passport"),
+    ] {
+        state = advance(&state, said, &s).next;
+    }
+    // Under 18 is known: the first quick question is "can you leave?".
+    assert_eq!(state.step, Step::AskedCanLeave);
+    let a = advance(&state, Said::Choice("ans:no"), &s);
+    // Documents are known too: straight to the country.
+    assert_eq!(a.next.step, Step::AskedCountry);
+}
+
+#[test]
+fn someone_who_speaks_of_themselves_is_asked_about_themselves() {
+    let (state, replies, _) = talk(&[
+        Said::Start,
+        Said::Choice("lang:en"),
+        Said::Choice("safe:yes"),
+        Said::Text("I am locked in a room at work"),
+    ]);
+    assert!(state.about_self);
+    let en = &texts().pack("en").texts;
+    assert!(replies.iter().any(|r| r.text == en.question_minor_self));
+    let (_, replies, _) = talk(&[
+        Said::Start,
+        Said::Choice("lang:en"),
+        Said::Choice("safe:yes"),
+        Said::Text("My sister is locked in a room at work"),
+    ]);
+    assert!(replies.iter().any(|r| r.text == en.question_minor));
 }

@@ -73,22 +73,29 @@ pub async fn list(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = parse_filter(&query)?;
-    let items = list_cases(&ctx.db, &ctx.settings.queue, &filter, ctx.now()).await?;
+    let now = ctx.now();
+    let items = list_cases(&ctx.db, &ctx.settings.queue, &filter, now).await?;
     let queue = &ctx.settings.queue;
+    let overdue_after = ctx.settings.callbacks.overdue_after_seconds;
     let items: Vec<QueueEntry> = items
         .into_iter()
-        .map(|i| QueueEntry::from_item(i, queue))
+        .map(|i| QueueEntry::from_item(i, queue, overdue_after, now))
         .collect();
     Ok(HttpResponse::Ok().json(json!({ "items": items })))
 }
 
 pub async fn get(
     ctx: web::Data<AppContext>,
+    who: Identity,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id: CaseId = parse_id(&id, "case")?;
-    Ok(HttpResponse::Ok()
-        .json(load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, ctx.now()).await?))
+    let mut case = load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, ctx.now()).await?;
+    case.reveal_safe_contact(who.user.id, who.is_supervisor());
+    let overdue_after = ctx.settings.callbacks.overdue_after_seconds;
+    case.callbacks =
+        Some(crate::callbacks::for_case(&ctx.db, &ctx.keys, id, overdue_after, ctx.now()).await?);
+    Ok(HttpResponse::Ok().json(case))
 }
 
 pub async fn renew(

@@ -1,12 +1,14 @@
 //! The JSON API under `/api/v1`. `ROUTES` is the one table of API routes: the server registers
 //! them from it and the OpenAPI document is generated from it, so the two cannot drift.
 
+mod callbacks;
 mod cases;
 mod guard;
 mod messages;
 pub mod openapi;
 mod queue;
 mod reports;
+mod safe_contact;
 mod triage;
 mod users;
 
@@ -282,6 +284,100 @@ pub static ROUTES: &[ApiRoute] = &[
         body: Some(openapi::schema::<users::UserChange>),
         responses: &[(200, "the user")],
         route: || web::patch().to(users::update),
+    },
+    // --- Safe contact and callbacks (issue 13) ---
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/cases/{id}/safe-contact",
+        summary: "The person's safe-contact rules in force and every earlier version (who, how, when); code word and cover story only for whoever may act on the case",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "{\"current\", \"history\"}")],
+        route: || web::get().to(safe_contact::get),
+    },
+    ApiRoute {
+        method: Method::PUT,
+        path: "/api/v1/cases/{id}/safe-contact",
+        summary: "Change the person's safe-contact rules (a new version; you must hold the case)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<safe_contact::SafeContactForm>),
+        responses: &[
+            (200, "the rules now in force"),
+            (409, "you do not hold the case"),
+        ],
+        route: || web::put().to(safe_contact::put),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/callbacks",
+        summary: "Schedule a callback within the person's safe-contact rules (you must hold the case)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<callbacks::CallbackForm>),
+        responses: &[
+            (201, "the scheduled callback"),
+            (
+                409,
+                "safe_contact_forbids (the reason), outside_safe_window (with next_allowed), or you do not hold the case",
+            ),
+        ],
+        route: || web::post().to(callbacks::schedule),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/follow-ups",
+        summary: "Plan follow-up callbacks months after a referral or an assisted closing, each within the safe windows",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<callbacks::FollowUpForm>),
+        responses: &[
+            (201, "the follow-up callbacks"),
+            (
+                409,
+                "the rules forbid it, or the case is not referred or closed",
+            ),
+        ],
+        route: || web::post().to(callbacks::follow_ups),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/callbacks",
+        summary: "Callbacks, soonest due first; filters status, owner (me, any or an id), due_before",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "{\"items\": [...]}")],
+        route: || web::get().to(callbacks::list),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/callbacks/{id}/attempts",
+        summary: "Record an attempt's outcome; failed attempts reschedule into the next safe window, then escalate or close",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<callbacks::AttemptForm>),
+        responses: &[
+            (201, "the callback after the attempt"),
+            (409, "the callback is not scheduled"),
+        ],
+        route: || web::post().to(callbacks::attempt),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/callbacks/{id}/approve",
+        summary: "Schedule a missed call's candidate at the first moment the person's rules allow",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<callbacks::DecisionForm>),
+        responses: &[
+            (200, "the scheduled callback"),
+            (409, "not a candidate, or the rules forbid it"),
+        ],
+        route: || web::post().to(callbacks::approve),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/callbacks/{id}/dismiss",
+        summary: "Dismiss a missed call's candidate with a reason",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<callbacks::DecisionForm>),
+        responses: &[(200, "the dismissed candidate"), (409, "not a candidate")],
+        route: || web::post().to(callbacks::dismiss),
     },
 ];
 

@@ -33,6 +33,8 @@ pub struct QueueEntry {
     holder: Option<HolderSummary>,
     #[serde(with = "crate::domain::time::option")]
     lease_expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A callback of the case that is due now (or a missed call's candidate), if any.
+    due_callback: Option<crate::callbacks::DueCallback>,
 }
 
 #[derive(Serialize)]
@@ -48,8 +50,32 @@ struct HolderSummary {
 }
 
 impl QueueEntry {
-    pub fn from_item(i: QueueItem, queue: &crate::settings::QueueSettings) -> QueueEntry {
+    pub fn from_item(
+        i: QueueItem,
+        queue: &crate::settings::QueueSettings,
+        overdue_after: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> QueueEntry {
+        let due_callback = i
+            .due_callback_id
+            .zip(i.due_callback_from)
+            .map(|(id, due_from)| {
+                let status = i.due_callback_status.clone().unwrap_or_default();
+                crate::callbacks::DueCallback {
+                    id,
+                    due_from,
+                    overdue: crate::callbacks::view::is_overdue(
+                        &status,
+                        due_from,
+                        i.due_callback_to,
+                        overdue_after,
+                        now,
+                    ),
+                    status,
+                }
+            });
         QueueEntry {
+            due_callback,
             answer_due_at: crate::queue::answer_due(queue, i.level(), i.waiting_since),
             language: i.language.clone(),
             effective_level: i.effective_level(),
@@ -74,10 +100,12 @@ impl QueueEntry {
 
 pub async fn list(ctx: web::Data<AppContext>, who: Identity) -> Result<HttpResponse, ApiError> {
     let queue = &ctx.settings.queue;
-    let items = list_open(&ctx.db, queue, &who.user.languages, ctx.now(), 500).await?;
+    let now = ctx.now();
+    let items = list_open(&ctx.db, queue, &who.user.languages, now, 500).await?;
+    let overdue_after = ctx.settings.callbacks.overdue_after_seconds;
     let items: Vec<QueueEntry> = items
         .into_iter()
-        .map(|i| QueueEntry::from_item(i, queue))
+        .map(|i| QueueEntry::from_item(i, queue, overdue_after, now))
         .collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
 }

@@ -23,6 +23,28 @@ struct ReasonLine {
     quotes: Vec<String>,
 }
 
+/// The person's safe-contact rules, shown before anyone calls or writes first.
+struct SafeCard {
+    code_word: Option<String>,
+    cover_story: Option<String>,
+    secrets_hidden: bool,
+    /// "mon, tue 18:00–20:00", in the person's time zone.
+    windows: Vec<String>,
+    time_zone: String,
+    times_unclear: bool,
+    own_words: Option<String>,
+    updated: Option<String>,
+}
+
+/// One callback of the case: (due, status, channel, overdue, reason).
+struct CallbackLine {
+    due: String,
+    status: String,
+    channel: String,
+    overdue: bool,
+    reason: Option<String>,
+}
+
 struct ChatBox {
     channel: String,
     language: String,
@@ -59,6 +81,8 @@ struct CasePage {
     /// "Never contact first" leads the rules and stands out.
     never_contact_first: bool,
     callback: String,
+    safe: SafeCard,
+    callbacks: Vec<CallbackLine>,
     conversation_title: String,
     turns: Vec<Turn>,
     chat: Option<ChatBox>,
@@ -94,11 +118,17 @@ pub async fn page(
         return not_found(t);
     };
     let now = ctx.now();
-    let c = match load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await {
+    let mut c = match load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await {
         Ok(c) => c,
         Err(crate::cases::CaseError::NotFound) => return not_found(t),
         Err(_) => return database_unavailable(t, &who),
     };
+    c.reveal_safe_contact(who.user.id, who.is_supervisor());
+    let overdue_after = ctx.settings.callbacks.overdue_after_seconds;
+    match crate::callbacks::for_case(&ctx.db, &ctx.keys, id, overdue_after, now).await {
+        Ok(list) => c.callbacks = Some(list),
+        Err(_) => return database_unavailable(t, &who),
+    }
     // Opening the case is reading it: its messages stop counting as unread for this person.
     if crate::queue::mark_read(&ctx.db, who.user.id, id, now)
         .await
@@ -198,7 +228,27 @@ fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> 
             allowed_channels: &cb.allowed_channels,
             last_inbound_at: chat.last_inbound_at,
         };
+        // The chat's own facts first, then the gate on the person's full rules, so the page
+        // says before anyone types what the API would refuse.
+        let gate = || {
+            let channel = crate::domain::Channel::parse("channel", &chat.channel).ok()?;
+            let decision = crate::safe_contact::decide(
+                &c.safe_contact_rules.rules,
+                channel,
+                crate::safe_contact::Purpose::CounselorMessage,
+                crate::safe_contact::Moment {
+                    at: ctx.now(),
+                    last_inbound_at: chat.last_inbound_at,
+                },
+                crate::safe_contact::Windows::new(ctx.settings.conversation.reply_window_hours),
+            );
+            match decision {
+                crate::safe_contact::Decision::Forbidden(why) => Some(why.reason()),
+                _ => None,
+            }
+        };
         let forbidden = crate::messaging::forbidden_reason(&facts, window, ctx.now())
+            .or_else(gate)
             .map(|why| reason_key(why).map_or_else(|| why.to_owned(), |k| t.get(k)));
         let pack = ctx.conversation.pack(c.language.as_deref().unwrap_or("en"));
         let rules = ContactRules {
@@ -237,6 +287,46 @@ fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> 
             t.with("override-rules-said", "level", rules_said),
         )
     });
+    let sc = &c.safe_contact;
+    let safe = SafeCard {
+        code_word: sc.code_word.clone(),
+        cover_story: sc.cover_story.clone(),
+        secrets_hidden: !sc.secrets_shown,
+        windows: sc
+            .windows
+            .iter()
+            .map(|w| {
+                let days: Vec<&str> = w.days.iter().map(|d| d.as_str()).collect();
+                format!("{} {}–{}", days.join(", "), w.from, w.to)
+            })
+            .collect(),
+        time_zone: sc.time_zone.clone(),
+        times_unclear: sc.times_unclear,
+        own_words: sc.own_words.clone(),
+        updated: sc.updated_at.map(|at| {
+            let mut text = t.with("safe-updated", "when", local_time(at, zone));
+            for part in [sc.updated_by.as_deref(), sc.updated_how.as_deref()]
+                .into_iter()
+                .flatten()
+            {
+                text.push_str(" · ");
+                text.push_str(part);
+            }
+            text
+        }),
+    };
+    let callbacks = c
+        .callbacks
+        .iter()
+        .flatten()
+        .map(|cb| CallbackLine {
+            due: local_time(cb.due_from, zone),
+            status: cb.status.clone(),
+            channel: t.channel(&cb.channel),
+            overdue: cb.overdue,
+            reason: cb.reason.clone(),
+        })
+        .collect();
     let location = [
         c.location.country.as_deref().map(|code| t.country(code)),
         c.location.area.clone(),
@@ -281,6 +371,8 @@ fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> 
         contact_rules,
         never_contact_first: cb.never_contact_first,
         callback,
+        safe,
+        callbacks,
         conversation_title: match &c.chat {
             Some(chat) => t.with("conversation-title", "channel", t.channel(&chat.channel)),
             None => t.get("report-title"),

@@ -5,6 +5,7 @@
 
 mod all_cases;
 mod assets;
+mod callbacks_page;
 mod case_page;
 mod login;
 mod page;
@@ -35,6 +36,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     .route("/console/intake/phone", web::get().to(phone_page::page))
     .route("/console/search", web::get().to(search_page::page))
     .route("/console/me", web::get().to(settings_page::page))
+    .route("/console/callbacks", web::get().to(callbacks_page::page))
     .route("/console/app.js", web::get().to(assets::script))
     .route("/console/style.css", web::get().to(assets::style));
 }

@@ -3,12 +3,21 @@
 
 mod line;
 mod telegram;
+mod telephony;
 
 use actix_web::web;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/webhooks/telegram", web::post().to(telegram::receive))
-        .route("/webhooks/line", web::post().to(line::receive));
+        .route("/webhooks/line", web::post().to(line::receive))
+        .route(
+            "/api/v1/telephony/call-events",
+            web::post().to(telephony::receive),
+        )
+        .route(
+            "/api/v1/telephony/twilio/status",
+            web::post().to(telephony::twilio_status),
+        );
 }
 
 /// The webhook's answer: 200 once everything in the body is committed (recorded, a duplicate,
