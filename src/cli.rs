@@ -1,5 +1,6 @@
-//! The `hotline` command line: serve | migrate | seed-demo | user add | user token |
-//! telegram set-webhook | telegram delete-webhook | score (see `score_command`).
+//! The `hotline` command line: serve | migrate | audit verify | seed-demo | user add | user token |
+//! telegram set-webhook | telegram delete-webhook | score (see `score_command`) |
+//! partners import FILE | partners export --format hsds|csv.
 
 use std::io::BufRead;
 use std::sync::Arc;
@@ -29,10 +30,20 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Apply pending migrations, then serve HTTP (and run background jobs).
-    Serve,
-    /// Create the database if needed and apply pending migrations.
+    /// Serve HTTP (and run background jobs). Migrations are `hotline migrate`'s job (run as the
+    /// migration role); `--migrate` applies them first, for single-role setups.
+    Serve {
+        #[arg(long)]
+        migrate: bool,
+    },
+    /// Create the database if needed and apply pending migrations (as DATABASE_MIGRATION_URL's
+    /// role when set, granting DATABASE_URL's role what it needs).
     Migrate,
+    /// The audit log: `verify` checks its chain of keyed hashes.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Create demo staff and example cases (safe to re-run; prints the demo logins).
     SeedDemo,
     /// Manage staff users.
@@ -51,6 +62,41 @@ pub enum Command {
     Telegram {
         #[command(subcommand)]
         action: TelegramAction,
+    },
+    /// The partner directory: import or export it (Open Referral HSDS 3.0 JSON, or CSV).
+    Partners {
+        #[command(subcommand)]
+        action: PartnersAction,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PartnersAction {
+    /// Import a directory file; every entry is checked first, and a bad one (reported with its
+    /// line or path and field) means nothing is imported.
+    Import {
+        /// An HSDS JSON file (.json) or a CSV file (.csv).
+        file: std::path::PathBuf,
+        /// hsds or csv; by default from the file's extension.
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// Print the directory (shelter addresses are never exported).
+    Export {
+        /// hsds (JSON) or csv.
+        #[arg(long, default_value = "hsds")]
+        format: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AuditAction {
+    /// Check every entry's keyed hash and link, and that the recorded head is still there;
+    /// prints the number of entries checked, or names the first broken entry (exit 1).
+    Verify {
+        /// The head file written by `serve` (default: audit.head_file, when set).
+        #[arg(long)]
+        head: Option<std::path::PathBuf>,
     },
 }
 
@@ -76,18 +122,50 @@ pub enum UserAction {
         #[arg(long)]
         role: String,
     },
-    /// Issue an API token for a user and print only the token.
+    /// Issue an API token for a user and print only the token (audited); with --revoke,
+    /// revoke every token the user has instead.
     Token {
         #[arg(long)]
         email: String,
+        /// Days until the token runs out (default: auth.token_days).
+        #[arg(long)]
+        days: Option<i64>,
+        #[arg(long)]
+        revoke: bool,
     },
 }
 
 pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match cli.command {
-        Command::Migrate => migrate(&settings.database).await,
-        Command::Serve => serve(settings, clock).await,
+        Command::Migrate => {
+            migrate(&settings.database).await?;
+            // What older versions stored in clear is sealed now that the schema has a place
+            // for it (needs the key; without one, the next `migrate` with a key does it).
+            if !settings.crypto.key.trim().is_empty() {
+                let keys = crate::crypto::KeyRing::from_settings(&settings.crypto)?;
+                let mut owner = settings.database.clone();
+                if !owner.migration_url.trim().is_empty() {
+                    owner.url = owner.migration_url.clone();
+                }
+                let sealed = crate::privacy::sealed::seal_legacy_sources(&pool(&owner)?, &keys)
+                    .await
+                    .context("cannot seal older plaintext fields")?;
+                if sealed > 0 {
+                    eprintln!("sealed {sealed} start text(s) stored in clear by an older version");
+                }
+            }
+            Ok(())
+        }
+        Command::Serve { migrate: then } => {
+            if then {
+                migrate(&settings.database).await?;
+            }
+            serve(settings, clock).await
+        }
+        Command::Audit {
+            action: AuditAction::Verify { head },
+        } => audit_verify(&settings, head).await,
         Command::SeedDemo => {
             migrate(&settings.database).await?;
             let db = pool(&settings.database)?;
@@ -95,6 +173,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             crate::seed::seed_demo(&ctx).await
         }
         Command::Telegram { action } => telegram(&settings, action).await,
+        Command::Partners { action } => partners(settings, clock, action).await,
         Command::Score(args) => crate::score_command::run(&args, &settings.triage),
         Command::Triage { action } => {
             crate::safety_net_command::run(&action, &settings.triage.rules_path)
@@ -123,24 +202,147 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             }
         }
         Command::User {
-            action: UserAction::Token { email },
+            action:
+                UserAction::Token {
+                    email,
+                    days,
+                    revoke,
+                },
         } => {
+            crate::audit::chain::install_key(crate::audit::chain::key_from_settings(&settings)?);
             let db = pool(&settings.database)?;
             let user = users::find_by_email(&db, &email)
                 .await
                 .context("cannot reach PostgreSQL")?;
+            let now = clock.now();
+            if revoke {
+                let Some(user) = user else {
+                    bail!("no user with email {email}")
+                };
+                let count = tokens::revoke_all(&db, user.id, now)
+                    .await
+                    .context("cannot revoke the tokens")?;
+                crate::auth::audit::record(
+                    &db,
+                    None,
+                    "auth.tokens_revoked",
+                    None,
+                    serde_json::json!({ "user_id": user.id, "count": count }),
+                    now,
+                )
+                .await
+                .context("cannot audit the revocation")?;
+                eprintln!("revoked {count} token(s) of {email}");
+                return Ok(());
+            }
             let Some(user) = user.filter(|u| u.active) else {
                 bail!("no active user with email {email}")
             };
-            let token = tokens::issue(&db, user.id, clock.now())
+            let days = days.unwrap_or(settings.auth.token_days);
+            if !(1..=3650).contains(&days) {
+                bail!("--days must be 1 to 3650");
+            }
+            let issued = tokens::issue(&db, user.id, now, days)
                 .await
                 .context("cannot store the token")?;
+            crate::auth::audit::record(
+                &db,
+                None,
+                "auth.token_issued",
+                None,
+                serde_json::json!({
+                    "user_id": user.id,
+                    "token_id": issued.id,
+                    "expires_at": crate::domain::time::format(&issued.expires_at),
+                }),
+                now,
+            )
+            .await
+            .context("cannot audit the token")?;
             #[expect(clippy::print_stdout, reason = "the token is the command's output")]
             {
-                println!("{token}");
+                println!("{}", issued.token);
             }
             Ok(())
         }
+    }
+}
+
+async fn partners(
+    settings: Settings,
+    clock: Arc<dyn Clock>,
+    action: PartnersAction,
+) -> anyhow::Result<()> {
+    use crate::partners::exchange::{self, Format};
+    migrate(&settings.database).await?;
+    let db = pool(&settings.database)?;
+    let ctx = context(settings, db, clock)?;
+    match action {
+        PartnersAction::Import { file, format } => {
+            let format = match format.as_deref() {
+                Some(f) => Format::parse(f),
+                None => file
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .and_then(Format::parse),
+            }
+            .context("--format must be hsds or csv (or name the file .json or .csv)")?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            match exchange::import(&ctx, format, &text).await {
+                Ok(n) => {
+                    eprintln!("imported {n} partners from {}", file.display());
+                    Ok(())
+                }
+                Err(errors) => {
+                    for e in &errors {
+                        eprintln!("{}: {e}", file.display());
+                    }
+                    bail!("nothing was imported ({} problems)", errors.len())
+                }
+            }
+        }
+        PartnersAction::Export { format } => {
+            let format = Format::parse(&format).context("--format must be hsds or csv")?;
+            let text = exchange::export(&ctx, format).await?;
+            #[expect(clippy::print_stdout, reason = "the export is the command's output")]
+            {
+                print!("{text}");
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn audit_verify(settings: &Settings, head: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+    use crate::audit::chain;
+    let key = chain::key_from_settings(settings)?;
+    let head_path = head.or_else(|| {
+        (!settings.audit.head_file.as_os_str().is_empty()).then(|| settings.audit.head_file.clone())
+    });
+    let recorded = head_path.as_deref().map(chain::read_head).transpose()?;
+    let db = pool(&settings.database)?;
+    match chain::verify(&db, &key, recorded.as_ref())
+        .await
+        .context("cannot read the audit log")?
+    {
+        Ok(v) => {
+            #[expect(clippy::print_stdout, reason = "the count is the command's output")]
+            {
+                println!(
+                    "audit log verified: {} entries checked ({} older entries before the chain){}",
+                    v.entries,
+                    v.before_chain,
+                    if recorded.is_some() {
+                        ", head present"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            Ok(())
+        }
+        Err(broken) => bail!("audit log broken: {broken}"),
     }
 }
 
@@ -188,7 +390,6 @@ async fn serve(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     // Keys and rules are checked before touching the database, so a bad setting is reported
     // as itself rather than as a connection error.
     let ctx = context(settings.clone(), pool(&settings.database)?, clock)?;
-    migrate(&settings.database).await?;
     // Safe hours stored in plaintext before the rules were versioned are sealed now (the
     // migration cannot: only the app holds the key).
     let sealed = crate::safe_contact::seal_plaintext_safe_hours(&ctx.db, &ctx.keys, ctx.now())
@@ -233,6 +434,10 @@ fn start_background(ctx: &crate::context::AppContext) -> Supervisor {
             crate::channels::phone::run_ami(c.clone(), stop)
         });
     }
+    let c = ctx.clone();
+    tasks.spawn("audit_head", move |stop| {
+        crate::audit::chain::record_head_periodically(c.clone(), stop)
+    });
     let jobs = ctx.settings.jobs.clone();
     if jobs.enabled {
         let c = ctx.clone();

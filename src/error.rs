@@ -24,6 +24,9 @@ pub enum ApiError {
     BadSignature,
     #[error("your role may not do this")]
     Forbidden,
+    /// 403: the caller's role may do this, but not on this case (need-to-know).
+    #[error("{0}")]
+    NeedToKnow(String),
     #[error("{0} not found")]
     NotFound(&'static str),
     /// 409: the request is valid but conflicts with the current state.
@@ -83,6 +86,7 @@ impl ApiError {
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::BadSignature => "bad_signature",
             ApiError::Forbidden => "forbidden",
+            ApiError::NeedToKnow(_) => "need_to_know",
             ApiError::NotFound(_) => "not_found",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::TooManyRequests => "too_many_requests",
@@ -126,7 +130,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated | ApiError::BadSignature => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::NeedToKnow(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } | ApiError::ConflictWith { .. } => StatusCode::CONFLICT,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,

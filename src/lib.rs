@@ -22,8 +22,15 @@
 //! - `media`: files people send, made safe to pass on (image metadata stripped).
 //! - `auth`: users, roles, sign-in (throttling), sessions (Redis), API tokens, who is calling,
 //!   the audit log.
+//! - `privacy`: need-to-know (full view or outline per case), breaking the glass, phone-lookup
+//!   limits, and the rule of every API route (`privacy::rules`).
+//! - `audit`: the read audit (who saw which personal data, when, why).
 //! - `jobs`: PostgreSQL-backed background jobs with retries.
 //! - `crypto`: encryption at rest and keyed hashes for lookups.
+//! - `partners`: the partner directory (coverage, services, languages, hours; a shelter's
+//!   address is confidential), the demo directory.
+//! - `referrals`: the case record, partner suggestions, consent, packets, delivery by email,
+//!   the partner's signed link, status steps and escalation.
 //! - `domain`: pure value types, parsed once at the edge (ids, channel, contact, case, report,
 //!   time).
 //! - `routes`: HTTP only: the JSON API (the route table, its role guard, OpenAPI), the console,
@@ -34,6 +41,7 @@
 //! (`hotline score`), `seed` (demo data), `redis_store`, `clock`, `telemetry`, `metrics`,
 //! `error` (the one HTTP error type).
 
+pub mod audit;
 pub mod auth;
 pub mod background;
 pub mod callbacks;
@@ -53,8 +61,11 @@ pub mod live;
 pub mod media;
 pub mod messaging;
 pub mod metrics;
+pub mod partners;
+pub mod privacy;
 pub mod queue;
 pub mod redis_store;
+pub mod referrals;
 pub mod routes;
 pub mod safe_contact;
 pub mod safety_net_command;

@@ -1,4 +1,5 @@
-//! `hotline seed-demo`: demo staff and a handful of example cases, for trying the console.
+//! `hotline seed-demo`: demo staff, a handful of example cases and the demo partner directory,
+//! for trying the console.
 //! Safe to re-run: staff passwords are reset and printed again; cases are added only once.
 
 use anyhow::Context as _;
@@ -164,11 +165,15 @@ pub async fn seed_demo(ctx: &AppContext) -> anyhow::Result<()> {
         )
         .await?;
     }
+    // The demo partner directory (issue 14); entries are matched by external id, so reloading
+    // refreshes them.
+    let partners = crate::partners::demo::load(ctx).await?;
     #[expect(
         clippy::print_stdout,
         reason = "the demo logins are the command's output"
     )]
     {
+        println!("Demo partner directory: {partners} entries (example.org addresses)");
         println!("Demo logins (passwords are new on every run of seed-demo):");
         for line in &logins {
             println!("{line}");

@@ -35,6 +35,9 @@ pub struct Settings {
     pub channels: ChannelSettings,
     pub conversation: ConversationSettings,
     pub log: LogSettings,
+    pub privacy: PrivacySettings,
+    pub audit: AuditSettings,
+    pub referrals: ReferralSettings,
     pub callbacks: CallbackSettings,
     pub telephony: TelephonySettings,
 }
@@ -105,11 +108,46 @@ impl std::fmt::Debug for TelephonySettings {
     }
 }
 
+/// The audit log's chain (issue 17).
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSettings {
+    /// HOTLINE_AUDIT__KEY: base64 of 32 bytes keying the chain's HMAC; derived from
+    /// `crypto.key` when empty (then rotating `crypto.key` needs this set to the old value).
+    pub key: String,
+    /// Where the chain's newest entry is written (outside the database), or empty for the log
+    /// only.
+    pub head_file: PathBuf,
+    pub head_interval_seconds: u64,
+}
+
+impl std::fmt::Debug for AuditSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditSettings")
+            .field("head_file", &self.head_file)
+            .field("head_interval_seconds", &self.head_interval_seconds)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MissedCallPolicy {
     Candidate,
     Callback,
+}
+
+/// Need-to-know and the read audit (issue 17).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacySettings {
+    /// How long breaking the glass opens a case in full.
+    pub break_glass_minutes: i64,
+    /// One person reading one case for one purpose is audited once per this many seconds (the
+    /// console re-reads an open case on every live update).
+    pub view_audit_seconds: i64,
+    /// Phone-number lookups (`/reports/matches`) one staff member may make per hour.
+    pub phone_lookups_per_hour: u32,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -124,14 +162,26 @@ pub struct ServerSettings {
     pub cookie_secure: bool,
     pub session_ttl_seconds: u64,
     pub time_zone: String,
+    /// The internal listener (`/metrics`, `/health/ready`): its address and port (0: the public
+    /// port + 1, or any free port when the public one is 0).
+    pub internal_host: String,
+    pub internal_port: u16,
+    /// Proxies whose `X-Forwarded-For` names the client (addresses or CIDR networks).
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     pub url: String,
+    /// DATABASE_MIGRATION_URL: the role `hotline migrate` connects as (owner of the schema);
+    /// empty: `url`. When it names another role, the runtime role (`url`'s) is granted what it
+    /// needs and only INSERT and SELECT on the audit log.
+    pub migration_url: String,
     pub max_connections: u32,
     pub acquire_timeout_ms: u64,
+    /// A pooled connection idle this long is pinged before use; a busy one is not.
+    pub ping_idle_after_seconds: u64,
 }
 
 impl std::fmt::Debug for DatabaseSettings {
@@ -185,6 +235,16 @@ pub struct AuthSettings {
     pub login_attempts_per_window: u32,
     pub login_attempts_per_address_per_window: u32,
     pub login_window_seconds: u64,
+    /// Past the free failures, the first delay before another attempt; it doubles with each
+    /// further failure, up to `login_delay_max_seconds`.
+    pub login_delay_base_seconds: i64,
+    pub login_delay_max_seconds: i64,
+    /// A console session unused this long is over.
+    pub idle_timeout_minutes: i64,
+    /// A console session is over this long after sign-in, however busy.
+    pub absolute_timeout_hours: i64,
+    /// API tokens run out after this many days (`hotline user token --days` overrides).
+    pub token_days: i64,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -310,6 +370,10 @@ pub struct EmailSettings {
     pub file_dir: String,
     /// Attachments larger than this are recorded by name, type and size only.
     pub attachment_max_bytes: usize,
+    /// A message larger than this is not parsed: it is kept sealed for review.
+    pub max_message_bytes: usize,
+    /// Triage reads at most this many characters of an email's text (all of it is stored).
+    pub max_text_chars: usize,
     /// Answer a new email's sender with the case reference (never someone who asked not to
     /// be contacted first).
     pub auto_acknowledge: bool,
@@ -366,6 +430,25 @@ pub struct ConversationSettings {
     /// For a reporter who asked never to be contacted first: how long after their last
     /// message a counselor may still answer.
     pub reply_window_hours: i64,
+}
+
+/// Referrals and the partner directory (issue 14).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralSettings {
+    /// Directory entries not verified for this many days are flagged stale.
+    pub stale_after_days: i64,
+    /// How long a partner's link works.
+    pub link_days: i64,
+    /// How long a partner has to acknowledge a referral of each urgency before supervisors
+    /// are told.
+    pub ack_target_seconds: AnswerTargets,
+    /// Where partners reach this hotline's `/r/{token}` pages (no trailing slash).
+    pub public_base_url: String,
+    /// What each partner type receives, and the request text per type and language.
+    pub rules_path: PathBuf,
+    /// The demo directory `seed-demo` loads.
+    pub demo_partners_path: PathBuf,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -426,9 +509,16 @@ impl Settings {
                 .prefix_separator("_")
                 .separator("__")
                 .try_parsing(true)
+                // HOTLINE_SERVER__TRUSTED_PROXIES="10.0.0.0/8,192.168.1.5"; no other key is a list.
+                .list_separator(",")
+                .with_list_parse_key("server.trusted_proxies")
                 .source(Some(overrides)),
         );
-        for (var, key) in [("DATABASE_URL", "database.url"), ("REDIS_URL", "redis.url")] {
+        for (var, key) in [
+            ("DATABASE_URL", "database.url"),
+            ("DATABASE_MIGRATION_URL", "database.migration_url"),
+            ("REDIS_URL", "redis.url"),
+        ] {
             if let Some(value) = env.get(var).filter(|v| !v.is_empty()) {
                 builder = builder
                     .set_override(key, value.clone())
@@ -449,6 +539,26 @@ impl Settings {
         let fail = |key: &str, why: &str| Err(SettingsError(format!("{key}: {why}")));
         if self.server.time_zone.parse::<chrono_tz::Tz>().is_err() {
             return fail("server.time_zone", "not an IANA time zone name");
+        }
+        for proxy in &self.server.trusted_proxies {
+            if crate::auth::throttle::Network::parse(proxy).is_none() {
+                return fail(
+                    "server.trusted_proxies",
+                    "each must be an IP address or a CIDR network",
+                );
+            }
+        }
+        if self.auth.login_delay_base_seconds <= 0 || self.auth.login_delay_max_seconds <= 0 {
+            return fail("auth.login_delay_*", "must be positive");
+        }
+        if self.auth.idle_timeout_minutes <= 0 || self.auth.absolute_timeout_hours <= 0 {
+            return fail(
+                "auth.idle_timeout_minutes / auth.absolute_timeout_hours",
+                "must be positive",
+            );
+        }
+        if !(1..=3650).contains(&self.auth.token_days) {
+            return fail("auth.token_days", "must be 1 to 3650");
         }
         if self.queue.lease_seconds <= 0 {
             return fail("queue.lease_seconds", "must be positive");
@@ -521,6 +631,35 @@ impl Settings {
         if self.telephony.repeat_window_seconds < 0 {
             return fail("telephony.repeat_window_seconds", "must be 0 or more");
         }
+        let r = &self.referrals;
+        if r.stale_after_days <= 0 {
+            return fail("referrals.stale_after_days", "must be positive");
+        }
+        if !(1..=365).contains(&r.link_days) {
+            return fail("referrals.link_days", "must be between 1 and 365");
+        }
+        let a = &r.ack_target_seconds;
+        for (key, v) in [
+            ("critical", a.critical),
+            ("high", a.high),
+            ("medium", a.medium),
+            ("low", a.low),
+        ] {
+            if v <= 0 {
+                return fail(
+                    &format!("referrals.ack_target_seconds.{key}"),
+                    "must be positive",
+                );
+            }
+        }
+        if !(r.public_base_url.starts_with("https://") || r.public_base_url.starts_with("http://"))
+            || r.public_base_url.ends_with('/')
+        {
+            return fail(
+                "referrals.public_base_url",
+                "must be an http(s) URL without a trailing slash",
+            );
+        }
         if !["json", "pretty"].contains(&self.log.format.as_str()) {
             return fail("log.format", "must be json or pretty");
         }
@@ -567,6 +706,22 @@ impl Settings {
             }
         }
         let email = &self.channels.email;
+        // Sending alone (referrals to partners) needs only the SMTP settings and `from`.
+        if !email.enabled && !email.smtp_host.is_empty() {
+            if !email.from.contains('@') {
+                return fail(
+                    "channels.email.from",
+                    "must be an email address when smtp_host is set",
+                );
+            }
+            let loopback = matches!(email.smtp_host.as_str(), "127.0.0.1" | "localhost" | "::1");
+            if email.mailer == MailerKind::Smtp && email.smtp_tls == MailTls::None && !loopback {
+                return fail(
+                    "channels.email.smtp_tls",
+                    "none (plain text) is only allowed for a server on loopback",
+                );
+            }
+        }
         if email.enabled {
             for (key, v) in [
                 ("imap_host", &email.imap_host),

@@ -34,11 +34,28 @@ pub fn connect_options(db: &DatabaseSettings) -> anyhow::Result<PgConnectOptions
 }
 
 /// A pool that connects on first use, so a node starts (and reports not-ready) while
-/// PostgreSQL is down, and requests fail with 503 after `acquire_timeout_ms`.
+/// PostgreSQL is down, and requests fail with 503 after `acquire_timeout_ms` (under a second:
+/// a webhook platform's timeout or a counselor's patience must not run out first).
+///
+/// sqlx pings every connection it hands out by default: one extra round trip per acquire, a
+/// fifth of a phone report's. Here only a connection that sat idle for
+/// `ping_idle_after_seconds` is pinged (a quiet night, a database restart); a busy one is used
+/// as is. A connection that died anyway fails its request's first statement, before anything
+/// is written, with a 503 the sender retries, and sqlx drops it (it pings on release).
 pub fn pool(db: &DatabaseSettings) -> anyhow::Result<PgPool> {
+    let ping_after = Duration::from_secs(db.ping_idle_after_seconds);
     Ok(PgPoolOptions::new()
         .max_connections(db.max_connections)
         .acquire_timeout(Duration::from_millis(db.acquire_timeout_ms))
+        .test_before_acquire(false)
+        .before_acquire(move |conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= ping_after {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_lazy_with(connect_options(db)?))
 }
 
@@ -49,6 +66,7 @@ pub fn context(
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<AppContext> {
     let keys = KeyRing::from_settings(&settings.crypto)?;
+    crate::audit::chain::install_key(crate::audit::chain::key_from_settings(&settings)?);
     let rules = TriageRules::load(&settings.triage.rules_path)?
         .with_safety_net(settings.triage.safety_net_path())?;
     let redis = RedisStore::new(
@@ -61,6 +79,8 @@ pub fn context(
         ConversationTexts::load(&c.texts_dir, &c.emergency_numbers_path, &c.home_country)
             .map_err(|e| anyhow::anyhow!("conversation texts: {e}"))?;
     let channels = Channels::from_settings(&settings.channels)?;
+    // Read per referral (edits apply at once), but checked here so a bad file stops the start.
+    crate::referrals::rules::ReferralRules::load(&settings.referrals.rules_path)?;
     let rules_cell = Arc::new(
         RulesCell::new(settings.triage.rules_path.clone(), rules)
             .with_safety_net(settings.triage.safety_net_path().map(Into::into)),
@@ -81,11 +101,14 @@ pub fn context(
 
 pub struct Application {
     port: u16,
+    internal_port: u16,
     server: Server,
+    internal: Server,
 }
 
 impl Application {
-    /// Binds the listener (port 0 picks a free one) and builds the server.
+    /// Binds the listeners (port 0 picks a free one) and builds the servers: the public one and
+    /// the internal one for metrics and readiness.
     pub fn build(ctx: AppContext) -> anyhow::Result<Application> {
         crate::metrics::install();
         let s = &ctx.settings.server;
@@ -96,6 +119,19 @@ impl Application {
             )
         })?;
         let port = listener.local_addr()?.port();
+        let internal_port = match (s.internal_port, s.port) {
+            (0, 0) => 0,
+            (0, public) => public.saturating_add(1),
+            (internal, _) => internal,
+        };
+        let internal_listener = TcpListener::bind((s.internal_host.as_str(), internal_port))
+            .with_context(|| {
+                format!(
+                    "cannot listen on {}:{} (server.internal_host / server.internal_port)",
+                    s.internal_host, internal_port
+                )
+            })?;
+        let internal_port = internal_listener.local_addr()?.port();
         let workers = if s.workers == 0 {
             std::thread::available_parallelism().map_or(2, |n| n.get())
         } else {
@@ -103,6 +139,7 @@ impl Application {
         };
         let limit = json_body_limit(s.api_body_limit_bytes);
         let data = web::Data::new(ctx);
+        let internal_data = data.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
@@ -114,6 +151,7 @@ impl Application {
                 .wrap(middleware::from_fn(observe))
                 // The console's live updates: announce every committed change (issue 12).
                 .wrap(middleware::from_fn(crate::live::announce_changes))
+                .wrap(middleware::from_fn(security_headers))
                 .configure(routes::config)
                 .default_service(web::to(routes::not_found))
         })
@@ -121,20 +159,63 @@ impl Application {
         .shutdown_timeout(10)
         .listen(listener)?
         .run();
-        Ok(Application { port, server })
+        let internal = HttpServer::new(move || {
+            App::new()
+                .app_data(internal_data.clone())
+                .wrap(middleware::from_fn(security_headers))
+                .configure(routes::internal_config)
+                .default_service(web::to(routes::not_found))
+        })
+        .workers(1)
+        .shutdown_timeout(5)
+        .listen(internal_listener)?
+        .run();
+        Ok(Application {
+            port,
+            internal_port,
+            server,
+            internal,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+    /// The internal listener's port (`/metrics`, `/health/ready`).
+    pub fn internal_port(&self) -> u16 {
+        self.internal_port
     }
 
-    pub fn into_server(self) -> Server {
-        self.server
+    /// Runs both servers; when the public one stops (a signal), the internal one stops too.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let internal = self.internal.handle();
+        let internal_task = tokio::spawn(self.internal);
+        let served = self.server.await;
+        internal.stop(true).await;
+        let _ = internal_task.await;
+        served
     }
+}
+
+/// Headers every response carries: never sniff a type, never send a referrer, and, unless a
+/// route chose otherwise, never keep a copy (API answers and downloads hold personal data and
+/// staff share computers).
+async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    use actix_web::http::header::{
+        CACHE_CONTROL, HeaderValue, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    };
+    let mut res = next.call(req).await?;
+    let headers = res.headers_mut();
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if !headers.contains_key(CACHE_CONTROL) {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(res)
 }
 
 /// Logs and counts every request by its route pattern: ids and query strings never reach the
@@ -157,27 +238,60 @@ async fn observe(
     Ok(res)
 }
 
-/// Creates the database if it does not exist, then applies pending migrations.
+/// Creates the database if it does not exist, then applies pending migrations, connecting as
+/// `database.migration_url` (DATABASE_MIGRATION_URL) when set. When that is another role than
+/// the runtime one (`database.url`), the runtime role is granted what the app needs and only
+/// INSERT and SELECT on the audit log, so whoever holds DATABASE_URL cannot rewrite history.
 pub async fn migrate(db: &DatabaseSettings) -> anyhow::Result<()> {
     use sqlx::migrate::MigrateDatabase;
-    let url = &db.url;
+    let separate = !db.migration_url.trim().is_empty();
+    let url = if separate { &db.migration_url } else { &db.url };
     if !sqlx::Postgres::database_exists(url)
         .await
-        .context("cannot reach PostgreSQL at database.url (DATABASE_URL)")?
+        .context("cannot reach PostgreSQL at database.migration_url / database.url")?
     {
         sqlx::Postgres::create_database(url)
             .await
-            .context("cannot create the database named in DATABASE_URL")?;
+            .context("cannot create the database named in the database URL")?;
     }
+    let owner_options: PgConnectOptions = url
+        .parse()
+        .context("invalid setting: database.migration_url is not a PostgreSQL URL")?;
     let pool = PgPoolOptions::new()
         .max_connections(1)
-        .connect_with(connect_options(db)?)
+        .connect_with(owner_options.clone())
         .await
         .context("cannot connect to PostgreSQL")?;
     sqlx::migrate!("./migrations")
         .run(&pool)
         .await
         .context("failed to apply migrations")?;
+    let runtime = connect_options(db)?.get_username().to_owned();
+    if separate && runtime != owner_options.get_username() {
+        grant_runtime_role(&pool, &runtime).await?;
+    }
     pool.close().await;
+    Ok(())
+}
+
+/// The runtime role's rights: everything it needs on every table, and on the audit log only
+/// INSERT and SELECT; the migrations table read-only.
+async fn grant_runtime_role(pool: &PgPool, role: &str) -> anyhow::Result<()> {
+    let role = format!("\"{}\"", role.replace('"', "\"\""));
+    let statements = [
+        format!("GRANT USAGE ON SCHEMA public TO {role}"),
+        format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"),
+        format!("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}"),
+        format!("REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role}"),
+        format!("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON _sqlx_migrations FROM {role}"),
+    ];
+    for sql in statements {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(pool)
+            .await
+            .context(
+                "cannot grant the runtime role its rights (is the migration role the owner?)",
+            )?;
+    }
     Ok(())
 }

@@ -2,15 +2,27 @@
 -- one-second leases the open queue stays near its seeded size while claims are measured.
 wrk.method = "POST"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+-- CLAIM_TOKENS (space-separated): one counselor per wrk thread, since a counselor's claims are
+-- serialised on purpose (the held-case cap locks their user row). Run with -t N -c N.
+local tokens = {}
+for t in string.gmatch(os.getenv("CLAIM_TOKENS") or "", "%S+") do
+  table.insert(tokens, t)
+end
 wrk.path = "/api/v1/queue/claim"
 
 local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  if #tokens > 0 then
+    thread:set("token", tokens[#threads])
+  end
 end
 
 function init(args)
+  if token then
+    wrk.headers["Authorization"] = "Bearer " .. token
+  end
   claimed = 0
   empty = 0
   other = 0

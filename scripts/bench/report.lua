@@ -31,5 +31,15 @@ function done(summary, latency, requests)
     o = o + t:get("other")
   end
   io.write(string.format("status 201: %d, other: %d\n", c, o))
-  io.write(string.format("latency p50 %.2f ms, p99 %.2f ms\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+  io.write(string.format("latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms\n", latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, latency:percentile(99.9) / 1000))
+end
+
+-- PACE_MS: each connection waits this long between requests (a fixed rate of about
+-- connections × 1000 / PACE_MS per second, for the tail-latency run).
+local pace = tonumber(os.getenv("PACE_MS") or "")
+if pace then
+  function delay()
+    return pace
+  end
 end

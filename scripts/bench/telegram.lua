@@ -5,7 +5,7 @@ local threads = {}
 local next_thread = 0
 
 function setup(thread)
-  thread:set("base", next_thread * 100000000)
+  thread:set("base", tonumber(os.getenv("TG_BASE") or "0") + next_thread * 100000000)
   next_thread = next_thread + 1
   table.insert(threads, thread)
 end
@@ -38,5 +38,15 @@ function done(summary, latency, requests)
     x = x + t:get("other")
   end
   io.write(string.format("status 200: %d, other: %d\n", o, x))
-  io.write(string.format("latency p50 %.2f ms, p99 %.2f ms\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+  io.write(string.format("latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms\n", latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, latency:percentile(99.9) / 1000))
+end
+
+-- PACE_MS: each connection waits this long between requests (a fixed rate of about
+-- connections × 1000 / PACE_MS per second, for the tail-latency run).
+local pace = tonumber(os.getenv("PACE_MS") or "")
+if pace then
+  function delay()
+    return pace
+  end
 end

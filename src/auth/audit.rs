@@ -1,5 +1,6 @@
 //! The audit log: every state change writes who, what and when, in the same transaction as the
-//! change. `details` carries ids, statuses and levels only, never personal data.
+//! change. `details` carries ids, statuses and levels only, never personal data. Entries are
+//! chained with a keyed hash and can be neither changed nor deleted (`crate::audit::chain`).
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -7,23 +8,28 @@ use sqlx::PgExecutor;
 
 use crate::domain::{CaseId, UserId};
 
-pub async fn record(
-    db: impl PgExecutor<'_>,
+/// Appends an entry to the chained, append-only log (see `crate::audit::chain`), inside the
+/// caller's transaction when given one (`&mut *tx`) or on its own (`&pool`).
+pub async fn record<'c, A>(
+    db: A,
     actor: Option<UserId>,
     action: &str,
     case: Option<CaseId>,
     details: serde_json::Value,
     at: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO audit_log (actor_id, action, case_id, details, at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(actor)
-        .bind(action)
-        .bind(case)
-        .bind(details)
-        .bind(at)
-        .execute(db)
-        .await?;
-    Ok(())
+) -> Result<(), sqlx::Error>
+where
+    A: sqlx::Acquire<'c, Database = sqlx::Postgres>,
+{
+    crate::audit::chain::append(
+        db,
+        actor.map(|a| a.0),
+        action,
+        case.map(|c| c.0),
+        details,
+        at,
+    )
+    .await
 }
 
 /// One line of a case's history, as the API shows it.
@@ -42,7 +48,8 @@ pub async fn history(
 ) -> Result<Vec<HistoryEntry>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.action, u.email AS actor, a.details, a.at FROM audit_log a
-         LEFT JOIN users u ON u.id = a.actor_id WHERE a.case_id = $1 ORDER BY a.at, a.id",
+         LEFT JOIN users u ON u.id = a.actor_id
+         WHERE a.case_id = $1 AND a.action <> 'case.viewed' ORDER BY a.at, a.id",
     )
     .bind(case)
     .fetch_all(db)

@@ -66,7 +66,7 @@ pub async fn identify(ctx: &AppContext, req: &HttpRequest) -> Result<Identity, A
             .and_then(|h| h.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or(ApiError::Unauthenticated)?;
-        let user = tokens::user_for(&ctx.db, token)
+        let user = tokens::user_for(&ctx.db, token, ctx.now())
             .await?
             .ok_or(ApiError::Unauthenticated)?;
         return Ok(Identity { user, csrf: None });
@@ -93,6 +93,34 @@ pub async fn identify(ctx: &AppContext, req: &HttpRequest) -> Result<Identity, A
         .await?
         .filter(|u| u.active)
         .ok_or(ApiError::Unauthenticated)?;
+    let now = ctx.now();
+    let a = &ctx.settings.auth;
+    match sessions::freshness(
+        &session,
+        now,
+        chrono::Duration::minutes(a.idle_timeout_minutes),
+        chrono::Duration::hours(a.absolute_timeout_hours),
+        sessions::valid_after(&ctx.db, user.id).await?,
+    ) {
+        sessions::Freshness::Live { touch } => {
+            if touch {
+                // Best effort: a missed touch only brings the idle timeout a little closer.
+                let _ = sessions::touch(
+                    &ctx.redis,
+                    &ctx.keys,
+                    cookie.value(),
+                    &session,
+                    now,
+                    ctx.settings.server.session_ttl_seconds,
+                )
+                .await;
+            }
+        }
+        _ => {
+            let _ = sessions::end(&ctx.redis, &ctx.keys, cookie.value()).await;
+            return Err(ApiError::Unauthenticated);
+        }
+    }
     Ok(Identity {
         user,
         csrf: Some(session.csrf),

@@ -5,6 +5,7 @@ pub mod identity;
 pub mod passwords;
 pub mod sessions;
 pub mod sign_in;
+pub mod throttle;
 pub mod tokens;
 pub mod users;
 

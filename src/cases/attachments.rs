@@ -23,6 +23,7 @@ pub async fn download_attachment(
     keys: &KeyRing,
     who: UserId,
     id: Uuid,
+    purpose: &str,
     now: DateTime<Utc>,
 ) -> Result<Download, CaseError> {
     let row: Option<(String, Option<Vec<u8>>, Option<CaseId>)> = sqlx::query_as(
@@ -44,7 +45,7 @@ pub async fn download_attachment(
         Some(who),
         "attachment.downloaded",
         case_id,
-        json!({ "attachment_id": id }),
+        json!({ "attachment_id": id, "purpose": purpose }),
         now,
     )
     .await?;
@@ -52,4 +53,15 @@ pub async fn download_attachment(
         content_type,
         bytes,
     })
+}
+
+/// The case a file belongs to, so access can be decided before anything is decrypted.
+pub async fn attachment_case(db: &PgPool, id: Uuid) -> Result<Option<CaseId>, sqlx::Error> {
+    let row: Option<(CaseId,)> = sqlx::query_as(
+        "SELECT m.case_id FROM attachments a JOIN messages m ON m.id = a.message_id WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(c,)| c))
 }

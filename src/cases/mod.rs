@@ -9,7 +9,7 @@ mod status;
 mod urgency;
 pub mod view;
 
-pub use attachments::{Download, download_attachment};
+pub use attachments::{Download, attachment_case, download_attachment};
 pub use links::{LinkError, case_with_reference, link_cases, unlink_cases};
 pub use list::{CaseFilter, list_cases};
 pub use notes::add_note;

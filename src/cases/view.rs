@@ -14,6 +14,8 @@ use crate::triage::Reason;
 
 #[derive(Debug, Serialize)]
 pub struct CaseView {
+    /// Always "full": the whole case (see `privacy::CaseOutline` for the other view).
+    pub view: &'static str,
     pub id: CaseId,
     pub reference: String,
     pub status: String,
@@ -25,6 +27,8 @@ pub struct CaseView {
     /// The quick answers as given (`{"minor": "yes", ...}`): by the caller on the phone form,
     /// or by the person's own taps in the chat.
     pub answers: serde_json::Value,
+    /// The case record (issue 14), once a counselor wrote one.
+    pub record: Option<crate::referrals::CaseRecord>,
     pub urgency: Urgency,
     pub effective_level: Level,
     pub holder: Option<Holder>,
@@ -307,15 +311,25 @@ pub async fn load_case(
     )
     .bind(case_id)
     .fetch_all(db);
+    let record =
+        sqlx::query_as::<_, (Vec<u8>,)>("SELECT record_enc FROM case_records WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_optional(db);
     // Independent reads: run them at once, so a case costs one round trip of latency.
-    let (row, messages, attachments, notes, linked_cases, history) = tokio::try_join!(
+    let (row, messages, attachments, notes, linked_cases, history, record) = tokio::try_join!(
         row,
         messages,
         attachments,
         notes,
         linked_cases,
-        audit::history(db, case_id)
+        audit::history(db, case_id),
+        record
     )?;
+    let record = record
+        .map(|(sealed,)| {
+            serde_json::from_str(&open(&sealed)?).map_err(|_| CaseError::Undecryptable(case_id))
+        })
+        .transpose()?;
     let row = row.ok_or(CaseError::NotFound)?;
     let rules = crate::safe_contact::load_for_case(db, keys, case_id)
         .await
@@ -350,6 +364,7 @@ pub async fn load_case(
         _ => None,
     };
     let mut view = CaseView {
+        view: "full",
         id: row.id,
         reference: row.reference,
         status: row.status,
@@ -362,6 +377,7 @@ pub async fn load_case(
             area: open_opt(row.area_enc)?,
         },
         answers: row.answers,
+        record,
         urgency: Urgency {
             level,
             flags: row.urgency_flags,

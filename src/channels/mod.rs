@@ -18,7 +18,9 @@ pub mod phone;
 pub mod telegram;
 mod unreadable;
 
-pub use email::{EmailChannel, EmailFailpoint, EmailReader, ReadOutcome, read_mailbox_once};
+pub use email::{
+    EmailChannel, EmailFailpoint, EmailReader, OutboundMail, ReadOutcome, read_mailbox_once,
+};
 pub use leader_lock::LeaderLock;
 pub use line::LineChannel;
 pub use telegram::{PollOutcome, Poller, TelegramChannel, poll_telegram_once};
@@ -72,6 +74,8 @@ pub struct Channels {
     pub telegram: Option<TelegramChannel>,
     pub line: Option<LineChannel>,
     pub email: Option<EmailChannel>,
+    /// Mail to partners (referrals): needs only the SMTP settings and `from`.
+    pub outbound_mail: Option<OutboundMail>,
 }
 
 /// A reply token that came with the event the bot is answering.
@@ -98,6 +102,7 @@ impl Channels {
                 .enabled
                 .then(|| EmailChannel::from_settings(&settings.email))
                 .transpose()?,
+            outbound_mail: OutboundMail::from_settings(&settings.email)?,
         })
     }
 

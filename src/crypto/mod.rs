@@ -46,7 +46,30 @@ pub struct KeyRing {
 
 const NONCE_LEN: usize = 24;
 
-fn decode_key(value: &str, key: &'static str) -> Result<[u8; 32], CryptoError> {
+/// Set on the first byte (the key id's length, at most 32) of a ciphertext bound to its place.
+const BOUND: u8 = 0x80;
+
+/// Where a bound ciphertext lives: its table, column and row id.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding<'a> {
+    pub table: &'a str,
+    pub column: &'a str,
+    pub row: uuid::Uuid,
+}
+
+impl Binding<'_> {
+    fn associated_data(&self) -> Vec<u8> {
+        let mut aad = Vec::with_capacity(self.table.len() + self.column.len() + 32);
+        for part in [self.table.as_bytes(), self.column.as_bytes()] {
+            aad.extend_from_slice(&(part.len() as u32).to_be_bytes());
+            aad.extend_from_slice(part);
+        }
+        aad.extend_from_slice(self.row.as_bytes());
+        aad
+    }
+}
+
+pub(crate) fn decode_key(value: &str, key: &'static str) -> Result<[u8; 32], CryptoError> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(value.trim())
         .map_err(|_| CryptoError::BadKey {
@@ -59,7 +82,7 @@ fn decode_key(value: &str, key: &'static str) -> Result<[u8; 32], CryptoError> {
     })
 }
 
-fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
+pub(crate) fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
     let hk = Hkdf::<Sha256>::new(Some(b"hotline"), master);
     let mut out = [0u8; 32];
     // 32 bytes is far below HKDF-SHA256's limit, so expand cannot fail.
@@ -144,6 +167,70 @@ impl KeyRing {
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&sealed);
         out
+    }
+
+    /// Seals `plaintext` bound to where it is stored: the table, column and row id are the
+    /// associated data, so the ciphertext opens only there (copied onto another row or column,
+    /// it fails authentication). Marked by the key-id length's high bit, so
+    /// [`KeyRing::open_bound`] also reads older, unbound ciphertexts.
+    pub fn seal_bound(&self, plaintext: &str, at: &Binding<'_>) -> Vec<u8> {
+        let mut nonce = [0u8; NONCE_LEN];
+        rand::thread_rng().fill_bytes(&mut nonce);
+        let aad = at.associated_data();
+        let payload = chacha20poly1305::aead::Payload {
+            msg: plaintext.as_bytes(),
+            aad: &aad,
+        };
+        let Ok(sealed) = self
+            .current
+            .cipher
+            .encrypt(XNonce::from_slice(&nonce), payload)
+        else {
+            unreachable!("plaintext exceeds XChaCha20-Poly1305 limits")
+        };
+        let id = self.current.id.as_bytes();
+        let mut out = Vec::with_capacity(1 + id.len() + NONCE_LEN + sealed.len());
+        out.push(BOUND | id.len() as u8);
+        out.extend_from_slice(id);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        out
+    }
+
+    /// Opens what [`KeyRing::seal_bound`] sealed for `at`, or an older unbound ciphertext.
+    pub fn open_bound(&self, sealed: &[u8], at: &Binding<'_>) -> Result<String, CryptoError> {
+        let (&first, rest) = sealed.split_first().ok_or(CryptoError::Malformed)?;
+        if first & BOUND == 0 {
+            return self.open(sealed);
+        }
+        let id_len = usize::from(first & !BOUND);
+        if rest.len() < id_len + NONCE_LEN {
+            return Err(CryptoError::Malformed);
+        }
+        let (id, rest) = rest.split_at(id_len);
+        let (nonce, body) = rest.split_at(NONCE_LEN);
+        let key = self.key_for(id)?;
+        let aad = at.associated_data();
+        let payload = chacha20poly1305::aead::Payload {
+            msg: body,
+            aad: &aad,
+        };
+        let plain = key
+            .cipher
+            .decrypt(XNonce::from_slice(nonce), payload)
+            .map_err(|_| CryptoError::Tampered)?;
+        String::from_utf8(plain).map_err(|_| CryptoError::Malformed)
+    }
+
+    fn key_for(&self, id: &[u8]) -> Result<&DataKey, CryptoError> {
+        if id == self.current.id.as_bytes() {
+            Ok(&self.current)
+        } else {
+            match &self.previous {
+                Some(p) if id == p.id.as_bytes() => Ok(p),
+                _ => Err(CryptoError::UnknownKey),
+            }
+        }
     }
 
     pub fn open(&self, sealed: &[u8]) -> Result<String, CryptoError> {
@@ -266,6 +353,39 @@ mod tests {
                 .open(&sealed),
             Err(CryptoError::UnknownKey)
         ));
+    }
+
+    #[test]
+    fn a_bound_ciphertext_opens_only_in_its_own_place_and_old_unbound_ones_still_open() {
+        let ring = KeyRing::from_settings(&settings(K1, "k1")).unwrap();
+        let row = uuid::Uuid::new_v4();
+        let here = Binding {
+            table: "channel_identities",
+            column: "source_enc",
+            row,
+        };
+        let sealed = ring.seal_bound("from a poster", &here);
+        assert!(!sealed.windows(6).any(|w| w == b"poster"));
+        assert_eq!(ring.open_bound(&sealed, &here).unwrap(), "from a poster");
+        let other_row = Binding {
+            row: uuid::Uuid::new_v4(),
+            ..here
+        };
+        let other_column = Binding {
+            column: "name_enc",
+            ..here
+        };
+        for elsewhere in [other_row, other_column] {
+            assert!(matches!(
+                ring.open_bound(&sealed, &elsewhere),
+                Err(CryptoError::Tampered)
+            ));
+        }
+        // Written before binding existed: still readable.
+        let legacy = ring.seal("older row");
+        assert_eq!(ring.open_bound(&legacy, &here).unwrap(), "older row");
+        // A bound ciphertext is not mistaken for an unbound one.
+        assert!(ring.open(&sealed).is_err());
     }
 
     #[test]

@@ -46,6 +46,24 @@ pub fn dynamic_keys() -> Vec<String> {
         "callback.dismissed",
         "callback.missed_call",
         "callback.follow_ups_planned",
+        // Referrals (issue 14).
+        "case.record_updated",
+        "consent.granted",
+        "consent.refused",
+        "referral.requested",
+        "referral.consent_overridden",
+        "referral.received",
+        "referral.accepted",
+        "referral.rejected",
+        "referral.completed",
+        "referral.cancelled",
+        "referral.failed",
+        "referral.viewed_by_partner",
+        "referral.escalated",
+        "referral.link_revoked",
+        "case.break_glass",
+        "break_glass.reviewed",
+        "case.possible_link",
     ];
     let mut keys = Vec::new();
     keys.extend(family("level", &levels));
@@ -62,6 +80,48 @@ pub fn dynamic_keys() -> Vec<String> {
             .iter()
             .map(|a| format!("history-{}", a.replace(['.', '_'], "-"))),
     );
+    keys.extend(
+        crate::privacy::break_glass::REASONS
+            .iter()
+            .map(|r| format!("break-glass-reason-{}", r.replace('_', "-"))),
+    );
     keys.extend(crate::console::dynamic_keys());
+    // Referrals (issue 14): statuses and outcomes on the partner's page, packet field labels.
+    let dashed = |prefix: &str, codes: Vec<&str>| -> Vec<String> {
+        codes
+            .iter()
+            .map(|c| format!("{prefix}-{}", c.replace('_', "-")))
+            .collect()
+    };
+    use crate::referrals::status::{Outcome, ReferralStatus};
+    keys.extend(dashed(
+        "referral-status",
+        ReferralStatus::ALL.iter().map(|s| s.as_str()).collect(),
+    ));
+    keys.extend(dashed(
+        "referral-outcome",
+        Outcome::ALL.iter().map(|o| o.as_str()).collect(),
+    ));
+    keys.extend(dashed(
+        "partner-type",
+        crate::partners::PartnerType::ALL
+            .iter()
+            .map(|t| t.as_str())
+            .collect(),
+    ));
+    keys.extend(dashed(
+        "override",
+        crate::referrals::consent::OverrideReason::ALL
+            .iter()
+            .map(|o| o.as_str())
+            .collect(),
+    ));
+    keys.extend(dashed(
+        "packet",
+        crate::referrals::rules::PacketField::ALL
+            .iter()
+            .map(|f| f.as_str())
+            .collect(),
+    ));
     keys
 }

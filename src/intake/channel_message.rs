@@ -59,8 +59,14 @@ pub async fn record_channel_message(
 ) -> Result<ChannelOutcome, sqlx::Error> {
     let now = ctx.now();
     let seen_key = format!("seen:{}:{}", message.channel.as_str(), message.event_id);
-    // Fast path only: the primary key below is the truth, and this key is set after commit.
-    if let Ok(Some(_)) = ctx.redis.get(&seen_key).await {
+    // Redis may only say "probably seen"; PostgreSQL's primary key alone may say duplicate.
+    // After a restore or a failover to a standby that missed the last commits, Redis remembers
+    // events the database lost: trusting it would drop each redelivery of them for good. A hit
+    // costs one primary-key read instead of the locked transaction below; a miss (or Redis
+    // down) goes straight on, and the primary key still catches a duplicate.
+    if let Ok(Some(_)) = ctx.redis.get(&seen_key).await
+        && event_recorded(&ctx.db, message).await?
+    {
         return Ok(ChannelOutcome::duplicate());
     }
 
@@ -100,6 +106,17 @@ pub async fn record_channel_message(
     })
 }
 
+/// Whether PostgreSQL holds the event: the only answer to "was this delivered before?".
+async fn event_recorded(db: &sqlx::PgPool, message: &InboundMessage) -> Result<bool, sqlx::Error> {
+    let found: Option<(i32,)> =
+        sqlx::query_as("SELECT 1 FROM channel_events WHERE channel = $1 AND event_id = $2")
+            .bind(message.channel.as_str())
+            .bind(&message.event_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(found.is_some())
+}
+
 /// Step 1: records the event once, under the person's locked identity. `None` when it was
 /// recorded before.
 async fn record_event(
@@ -130,9 +147,13 @@ async fn record_event(
         source: Some(source),
     } = &message.content
     {
-        sqlx::query("UPDATE channel_identities SET source = $2 WHERE id = $1")
+        let source: String = source.chars().take(64).collect();
+        sqlx::query("UPDATE channel_identities SET source_enc = $2, source = NULL WHERE id = $1")
             .bind(identity.id)
-            .bind(source.chars().take(64).collect::<String>())
+            .bind(ctx.keys.seal_bound(
+                &source,
+                &crate::privacy::sealed::source_binding(identity.id),
+            ))
             .execute(&mut **tx)
             .await?;
     }

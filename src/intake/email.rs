@@ -135,7 +135,10 @@ pub async fn record_email(
             if let Some(case_id) = thread_case {
                 let text = text_with_subject(email);
                 let rules = ctx.rules();
-                let reading = read_message(&text, &rules);
+                let reading = read_message(
+                    capped(&text, ctx.settings.channels.email.max_text_chars),
+                    &rules,
+                );
                 store_email(
                     &mut tx,
                     ctx,
@@ -173,6 +176,15 @@ pub async fn record_email(
     Ok(outcome)
 }
 
+/// The first `max` characters: triage's cost grows with the text, and what matters for urgency
+/// is at the start. Offsets into the prefix are offsets into the whole text.
+fn capped(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
 /// The subject is part of what the person said: triage reads it with the text.
 fn text_with_subject(email: &IncomingEmail) -> String {
     match email.subject.as_deref().map(str::trim) {
@@ -196,11 +208,24 @@ async fn record_report(
     let text = text_with_subject(email);
     let rules = ctx.rules();
     let message_id = MessageId::new();
-    let reading = read_message(&text, &rules);
-    // A reply joins its case while the case is open; otherwise the sender's open case, or a
-    // new one.
+    let reading = read_message(
+        capped(&text, ctx.settings.channels.email.max_text_chars),
+        &rules,
+    );
+    // A reply joins its case while the case is open and only when its sender is already on
+    // the case (anyone can put a reference in a subject, or forge a reply); otherwise the
+    // sender's open case, or a new one, marked for a counselor as possibly the same matter.
+    // Either way nothing the sender gets back says whether the reference exists.
+    let mut other_sender_case = None;
     let open_thread = match thread_case {
-        Some(id) => open_case_by_id(tx, id).await?,
+        Some(id) => match open_case_by_id(tx, id).await? {
+            Some(case) if sender_is_on_case(tx, id, identity.id).await? => Some(case),
+            Some(_) => {
+                other_sender_case = Some(id);
+                None
+            }
+            None => None,
+        },
         None => None,
     };
     let existing = match open_thread {
@@ -247,6 +272,19 @@ async fn record_report(
         retriage(tx, ctx, &mut case, now).await?;
     }
     crate::queue::mark_awaiting_reply(tx, case.id, now).await?;
+    if let Some(thread) = other_sender_case.filter(|t| *t != case.id) {
+        for (on, other) in [(thread, case.id), (case.id, thread)] {
+            crate::auth::audit::record(
+                &mut **tx,
+                None,
+                "case.possible_link",
+                Some(on),
+                serde_json::json!({ "other_case": other, "why": "email_sender_not_on_case" }),
+                now,
+            )
+            .await?;
+        }
+    }
     if new_case && ctx.settings.channels.email.auto_acknowledge {
         acknowledge(tx, ctx, &identity, case.id, now).await?;
     }
@@ -254,6 +292,23 @@ async fn record_report(
         case_id: case.id,
         new_case,
     })
+}
+
+/// Whether whoever writes as `identity` has written on the case before (or opened it).
+async fn sender_is_on_case(
+    tx: &mut Transaction<'_, Postgres>,
+    case: CaseId,
+    identity: uuid::Uuid,
+) -> Result<bool, sqlx::Error> {
+    let (on,): (bool,) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM cases WHERE id = $1 AND channel_identity_id = $2)
+             OR EXISTS (SELECT 1 FROM messages WHERE case_id = $1 AND channel_identity_id = $2)",
+    )
+    .bind(case)
+    .bind(identity)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(on)
 }
 
 /// The case an email continues: the newest case holding a message whose Message-ID the email

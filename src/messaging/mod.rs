@@ -21,4 +21,13 @@ pub fn job_registry() -> Registry {
     Registry::default()
         .with(SEND_MESSAGES_JOB, SendMessages)
         .with(ACKNOWLEDGE_CHOICE_JOB, AcknowledgeChoice)
+        // Referrals (issue 14): the partner's email, and escalation when nobody answers.
+        .with(
+            crate::referrals::SEND_REFERRAL_EMAIL_JOB,
+            crate::referrals::SendReferralEmail,
+        )
+        .with(
+            crate::referrals::ESCALATE_REFERRAL_JOB,
+            crate::referrals::EscalateReferral,
+        )
 }

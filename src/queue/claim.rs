@@ -4,10 +4,70 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{PgPool, Postgres, Transaction};
 
-use super::{Claimed, HELD, QueueError, lease_duration, live_holder, order_by, targets};
+use super::{Claimed, HELD, OPEN, QueueError, lease_duration, live_holder, order_by, targets};
 use crate::auth::audit;
 use crate::domain::{CaseId, UserId};
 use crate::settings::QueueSettings;
+
+/// How many cases each candidate list offers. One would do for a lone claimer; a few more let
+/// concurrent claimers that skip each other's locked rows still find the true next case.
+const CANDIDATES_PER_LIST: u32 = 4;
+
+/// The claim-next statement (parameters: 1 now, 2-5 the overdue thresholds, 6 the counselor's
+/// languages, 7 the counselor, 8 the lease's end), public so a test can `EXPLAIN` it.
+///
+/// Sorting every open case by the queue order costs O(n) per claim (150 ms at 100,000 open
+/// cases). The order only ever compares cases of one urgency rank by waiting time, so the next
+/// case is always the head of one of a few lists, each a range of the index on (rank,
+/// waiting_since, id) over open cases, or of the one on (rank, language, waiting_since, id):
+/// per rank, the longest-waiting case (it is past its target if any case of that rank is:
+/// overdue cases are the oldest), the longest-waiting case still within its target, and that
+/// within target in each of the counselor's languages. Those few heads are put in the full
+/// queue order (`order_by`), so the result is the same as the full sort, in O(log n): the head
+/// of every list is held cases at most away from its start (a held case is skipped, and a
+/// counselor holds at most `queue.max_held`).
+pub fn claim_next_sql() -> String {
+    let k = CANDIDATES_PER_LIST;
+    let threshold = "CASE r.rank WHEN 3 THEN $2::timestamptz WHEN 2 THEN $3::timestamptz
+                     WHEN 1 THEN $4::timestamptz ELSE $5::timestamptz END";
+    let head = |extra: &str| {
+        format!(
+            "SELECT c.id FROM cases c
+             WHERE {OPEN} AND NOT {HELD} AND c.urgency_rank = r.rank {extra}
+             ORDER BY c.waiting_since, c.id LIMIT {k}"
+        )
+    };
+    let longest = head("");
+    let within = head(&format!("AND c.waiting_since >= {threshold}"));
+    let in_language = head(&format!(
+        "AND split_part(c.language, '-', 1) = lang.code AND c.waiting_since >= {threshold}"
+    ));
+    // SKIP LOCKED: concurrent claimers each take a different row instead of queueing on one.
+    format!(
+        "UPDATE cases SET holder_id = $7, lease_expires_at = $8, updated_at = $1
+         WHERE id = (
+             SELECT c.id FROM cases c
+             WHERE c.id = ANY(ARRAY(
+                 SELECT heads.id FROM unnest('{{3,2,1,0}}'::int2[]) AS r(rank)
+                 CROSS JOIN LATERAL (
+                     ({longest})
+                     UNION ALL ({within})
+                     UNION ALL (SELECT l.id FROM unnest($6::text[]) AS lang(code)
+                                CROSS JOIN LATERAL ({in_language}) l)
+                 ) heads
+                 UNION ALL
+                 -- Every case with a due callback (they go first within their level, and a
+                 -- closed case's follow-up is in the queue too); few at any moment.
+                 SELECT cb.case_id FROM callbacks cb
+                 WHERE cb.status IN ('scheduled', 'candidate') AND cb.due_from <= $1))
+               AND {in_queue} AND NOT {HELD}
+             ORDER BY {order}
+             LIMIT 1 FOR UPDATE OF c SKIP LOCKED)
+         RETURNING id",
+        order = order_by(),
+        in_queue = super::in_queue(),
+    )
+}
 
 /// Claims the most urgent open case nobody holds, preferring (within the queue order) cases in
 /// one of `languages`. `None` when there is none.
@@ -21,18 +81,12 @@ pub async fn claim_next(
     let [t3, t2, t1, t0] = targets(settings, now);
     let mut tx = db.begin().await?;
     ensure_below_cap(&mut tx, settings, counselor, None, now).await?;
-    // SKIP LOCKED: concurrent claimers each take a different row instead of queueing on one.
-    let sql = format!(
-        "UPDATE cases SET holder_id = $7, lease_expires_at = $8, updated_at = $1
-         WHERE id = (
-             SELECT c.id FROM cases c
-             WHERE {in_queue} AND NOT {HELD}
-             ORDER BY {order}
-             LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING id",
-        order = order_by(),
-        in_queue = super::in_queue(),
-    );
+    // The statement's custom plan costs about 0.7 ms to make on every execution, more than it
+    // takes to run; its generic plan is the same index walk (`claim_next_sql`).
+    sqlx::query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)")
+        .execute(&mut *tx)
+        .await?;
+    let sql = claim_next_sql();
     let claimed: Option<(CaseId,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(now)
         .bind(t3)

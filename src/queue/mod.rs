@@ -16,7 +16,7 @@ mod list;
 mod mine;
 mod waiting;
 
-pub use claim::{claim_case, claim_next};
+pub use claim::{claim_case, claim_next, claim_next_sql};
 pub use lease::{release, renew};
 pub use list::{QueueItem, depth_by_level, list_open};
 pub use mine::{HeldCase, held_by, mark_read};
@@ -119,7 +119,7 @@ pub(crate) fn order_by() -> String {
 }
 
 /// The overdue thresholds in the order `EFFECTIVE_RANK` binds them.
-pub(crate) fn targets(settings: &QueueSettings, now: DateTime<Utc>) -> [DateTime<Utc>; 4] {
+pub fn targets(settings: &QueueSettings, now: DateTime<Utc>) -> [DateTime<Utc>; 4] {
     let t = &settings.answer_target_seconds;
     [t.critical, t.high, t.medium, t.low].map(|s| now - chrono::Duration::seconds(s))
 }

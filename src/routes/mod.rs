@@ -6,6 +6,7 @@ pub mod api;
 pub mod console;
 mod health;
 pub mod json_body;
+mod partner_page;
 mod webhooks;
 
 use actix_web::{HttpResponse, web};
@@ -18,15 +19,29 @@ pub fn json_body_limit(bytes: usize) -> json_body::BodyLimit {
     json_body::BodyLimit(bytes)
 }
 
+/// The public listener. `/metrics` and `/health/ready` are not here: they show what arrives
+/// and when, so they live on the internal listener (`internal_config`).
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/health/live", web::get().to(health::live))
-        .route("/health/ready", web::get().to(health::ready))
-        .route("/metrics", web::get().to(health::metrics))
         .route("/api/openapi.json", web::get().to(api::openapi::document))
         .configure(api::config)
         .configure(console::config)
         .configure(webhooks::config)
+        // The partner's page for a referral (issue 14): no login, the signed link is the key.
+        .route("/r/{token}", web::get().to(partner_page::show))
+        .route("/r/{token}", web::post().to(partner_page::act))
+        // A partner confirms or corrects its own directory entry.
+        .route("/p/{token}", web::get().to(partner_page::show_entry))
+        .route("/p/{token}", web::post().to(partner_page::answer_entry))
         .route("/", web::get().to(|| async { see_other("/console/queue") }));
+}
+
+/// The internal listener (`server.internal_host`:`server.internal_port`, loopback by default):
+/// metrics and readiness for the operator's scraper and load balancer.
+pub fn internal_config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/health/live", web::get().to(health::live))
+        .route("/health/ready", web::get().to(health::ready))
+        .route("/metrics", web::get().to(health::metrics));
 }
 
 /// Anything unrouted: a JSON 404, like every other error.

@@ -13,7 +13,7 @@ fn hidden_csrf(html: &str) -> String {
     html[start..].split('"').next().unwrap().to_owned()
 }
 
-fn meta_csrf(html: &str) -> String {
+pub fn meta_csrf(html: &str) -> String {
     let start = html
         .find("name=\"csrf-token\" content=\"")
         .expect("csrf meta")

@@ -128,7 +128,8 @@ async fn charsets_html_and_attachments_are_read_and_images_lose_their_location_o
         .expect("the photo is on its case");
     assert_eq!(photo["content_type"], "image/jpeg");
     assert_eq!(photo["stored"], true);
-    let counselor = app.staff(Role::Counselor).await;
+    // A supervisor (a counselor would need to hold the case: need-to-know).
+    let counselor = app.staff(Role::Supervisor).await;
     let resp = app
         .get(
             &counselor,
@@ -198,7 +199,8 @@ async fn replies_join_their_case_by_headers_or_by_the_reference_in_the_subject()
             "Yes, after 8 pm.\r\n\r\nOn Mon, 23 Nov 2026 at 09:00, Hotline <hotline@hotline.example> wrote:\r\n> Thank you. Is she safe?",
         ))
         .await;
-    // Someone else writes with only the reference in the subject: same case too.
+    // Someone else writes with only the reference in the subject: anyone can type a
+    // reference, so it opens a case of its own, marked on both as possibly the same matter.
     mailbox
         .arrives(&email(
             "Brother <brother@example.net>",
@@ -209,7 +211,7 @@ async fn replies_join_their_case_by_headers_or_by_the_reference_in_the_subject()
         ))
         .await;
     assert_eq!(app.read_mailbox().await, 2);
-    assert_eq!(app.count("cases").await, 1);
+    assert_eq!(app.count("cases").await, 2);
     let case = app.case(&counselor, &id).await;
     let inbound: Vec<&Value> = case["messages"]
         .as_array()
@@ -217,7 +219,7 @@ async fn replies_join_their_case_by_headers_or_by_the_reference_in_the_subject()
         .iter()
         .filter(|m| m["direction"] == "inbound")
         .collect();
-    assert_eq!(inbound.len(), 3);
+    assert_eq!(inbound.len(), 2);
     assert!(
         inbound[1]["text"]
             .as_str()
@@ -233,6 +235,100 @@ async fn replies_join_their_case_by_headers_or_by_the_reference_in_the_subject()
             .unwrap()
             .contains("Is she safe?")
     );
+    assert!(!case.to_string().contains("I am her brother"));
+    let marked: Vec<&Value> = case["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["action"] == "case.possible_link")
+        .collect();
+    assert_eq!(marked.len(), 1);
+    let brothers = marked[0]["details"]["other_case"].as_str().unwrap();
+    let supervisor = app.staff(Role::Supervisor).await;
+    let theirs = app.case(&supervisor, brothers).await;
+    assert!(theirs.to_string().contains("I am her brother"));
+    assert_eq!(
+        theirs["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["action"] == "case.possible_link")
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_forged_sender_with_a_real_reference_gets_the_same_answer_as_a_made_up_reference() {
+    let Some((app, mut mailbox)) = setup(
+        "file",
+        vec![("HOTLINE_CHANNELS__EMAIL__AUTO_ACKNOWLEDGE", "true")],
+    )
+    .await
+    else {
+        return;
+    };
+    mailbox
+        .arrives(&email(
+            "Mai <mai@example.org>",
+            "Help",
+            "victim-1@example.org",
+            "",
+            "They keep my passport.",
+        ))
+        .await;
+    app.read_mailbox().await;
+    app.run_jobs().await;
+    let reference = cases(&app).await[0]["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let acks_before = mailbox.sent().len();
+    for (from, subject, id) in [
+        (
+            "Boss <boss@example.com>",
+            format!("Re: [{reference}] close it"),
+            "forged-1@example.com",
+        ),
+        (
+            "Boss <boss@example.com>",
+            "Re: [HL-ZZZZZ] close it".to_owned(),
+            "forged-2@example.com",
+        ),
+    ] {
+        mailbox
+            .arrives(&email(
+                from,
+                &subject,
+                id,
+                "",
+                "She is safe now, close the case.",
+            ))
+            .await;
+    }
+    app.read_mailbox().await;
+    app.run_jobs().await;
+    // Neither joined the victim's case; both got the same kind of answer: a new case's.
+    let all = cases(&app).await;
+    assert_eq!(
+        all.len(),
+        2,
+        "the boss's two emails share the boss's own new case"
+    );
+    let sent = mailbox.sent();
+    let acks: Vec<_> = sent[acks_before..].iter().collect();
+    assert_eq!(
+        acks.len(),
+        1,
+        "one acknowledgement, for the boss's new case"
+    );
+    // It names the boss's own new case, never confirms the victim's.
+    let boss_case = all
+        .iter()
+        .find(|c| c["reference"] != reference.as_str())
+        .unwrap();
+    assert!(acks[0].contains(boss_case["reference"].as_str().unwrap()));
+    assert!(!acks[0].contains(&format!("case reference is {reference}")));
 }
 
 #[tokio::test]

@@ -53,6 +53,8 @@ impl Default for Options {
 
 pub struct TestApp {
     pub address: String,
+    /// The internal listener (`/metrics`, `/health/ready`).
+    pub internal_address: String,
     pub db: PgPool,
     pub db_name: String,
     pub crypto_key: String,
@@ -118,6 +120,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     let ctx = context(settings, db.clone(), Arc::new(clock.clone())).expect("app context");
     let app = Application::build(ctx.clone()).expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let internal_address = format!("http://127.0.0.1:{}", app.internal_port());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -125,6 +128,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
         .unwrap();
     TestApp {
         address,
+        internal_address,
         db,
         db_name,
         crypto_key,
@@ -169,15 +173,30 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
+    /// A path on the internal listener.
+    pub fn internal_url(&self, path: &str) -> String {
+        format!("{}{path}", self.internal_address)
+    }
+
+    /// A GET on the internal listener (`/metrics`, `/health/ready`).
+    pub async fn get_internal(&self, path: &str) -> Response {
+        self.client
+            .get(self.internal_url(path))
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn staff(&self, role: Role) -> Staff {
         let email = format!("{}-{}@hotline.test", role.as_str(), Uuid::new_v4().simple());
         let password = "correct horse battery".to_owned();
         let user = users::create(&self.db, &email, role, &password, self.clock_now())
             .await
             .unwrap();
-        let token = tokens::issue(&self.db, user.id, self.clock_now())
+        let token = tokens::issue(&self.db, user.id, self.clock_now(), 90)
             .await
-            .unwrap();
+            .unwrap()
+            .token;
         Staff {
             email,
             password,
@@ -410,7 +429,25 @@ impl TestApp {
         .fetch_one(&self.db)
         .await
         .unwrap();
-        self.case(who, &id.to_string()).await
+        self.case_in_full(who, &id.to_string()).await
+    }
+
+    /// A case in full, as `who`: a counselor who neither holds nor held it sees its outline
+    /// only (need-to-know), so the test breaks the glass first, as that counselor would.
+    pub async fn case_in_full(&self, who: &Staff, id: &str) -> Value {
+        let case = self.case(who, id).await;
+        if case["view"] == "full" {
+            return case;
+        }
+        let resp = self
+            .post(
+                who,
+                &format!("/api/v1/cases/{id}/break-glass"),
+                &json!({ "reason": "other", "text": "the test reads this case" }),
+            )
+            .await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        self.case(who, id).await
     }
 
     pub async fn count(&self, table: &str) -> i64 {
@@ -489,7 +526,7 @@ impl TestApp {
 
     pub async fn metrics_text(&self) -> String {
         self.client
-            .get(self.url("/metrics"))
+            .get(self.internal_url("/metrics"))
             .send()
             .await
             .unwrap()

@@ -523,7 +523,7 @@ async fn the_same_person_on_line_and_telegram_is_linked_only_by_a_counselor_and_
     assert_eq!(resp.status(), StatusCode::OK);
     let case: Value = resp.json().await.unwrap();
     assert_eq!(case["linked_cases"][0]["id"], tg_case.to_string());
-    let other = app.case(&counselor, &tg_case.to_string()).await;
+    let other = app.case_in_full(&counselor, &tg_case.to_string()).await;
     assert_eq!(other["linked_cases"][0]["id"], line_case.to_string());
 
     let resp = app

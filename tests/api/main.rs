@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod audit;
 mod bad_input;
 mod browser;
 mod callbacks;
@@ -13,16 +14,23 @@ mod concurrency;
 mod console;
 mod email;
 mod fair_queue;
+mod hardening;
 mod jobs;
 mod line;
 mod live_updates;
+mod need_to_know;
 mod openapi;
+mod outages;
 mod phone_intake;
 mod privacy;
 mod queue;
+mod queue_index;
+mod referrals;
 mod resilience;
 mod roles;
+mod sessions;
 mod settings;
+mod stale_redis;
 mod telegram;
 mod telephony;
 mod triage;

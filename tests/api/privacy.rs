@@ -59,3 +59,92 @@ async fn a_full_pg_dump_contains_none_of_the_planted_personal_data() {
         );
     }
 }
+
+#[tokio::test]
+async fn what_someone_typed_after_start_is_sealed_to_its_row_and_older_plaintext_is_sealed_by_migrate()
+ {
+    let (app, _tg) = crate::helpers::spawn_app_with_telegram(vec![]).await;
+    app.telegram_says(&[crate::helpers::tg_text(
+        1,
+        4_440_001,
+        "/start source-sentinel-6621",
+    )])
+    .await;
+    let (id,): (uuid::Uuid,) = sqlx::query_as("SELECT id FROM channel_identities LIMIT 1")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let keys = &app.ctx.keys;
+    assert_eq!(
+        hotline::privacy::sealed::start_text(&app.db, keys, id)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("source-sentinel-6621")
+    );
+    let dump = std::process::Command::new("pg_dump")
+        .arg("--no-owner")
+        .arg(database_url(&app.db_name))
+        .output()
+        .expect("pg_dump runs");
+    assert!(dump.status.success());
+    assert!(!String::from_utf8_lossy(&dump.stdout).contains("source-sentinel-6621"));
+
+    // Copied onto another identity, the ciphertext does not open there.
+    app.telegram_says(&[crate::helpers::tg_text(2, 4_440_002, "hello")])
+        .await;
+    let (other,): (uuid::Uuid,) =
+        sqlx::query_as("SELECT id FROM channel_identities WHERE id <> $1")
+            .bind(id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    sqlx::query(
+        "UPDATE channel_identities SET source_enc = (SELECT source_enc FROM channel_identities WHERE id = $1) WHERE id = $2",
+    )
+    .bind(id)
+    .bind(other)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        hotline::privacy::sealed::start_text(&app.db, keys, other)
+            .await
+            .unwrap(),
+        None
+    );
+
+    // A row an older version wrote in clear is sealed by the migrate step, and still reads.
+    sqlx::query(
+        "UPDATE channel_identities SET source = 'legacy-sentinel-1187', source_enc = NULL WHERE id = $1",
+    )
+    .bind(other)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        hotline::privacy::sealed::start_text(&app.db, keys, other)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("legacy-sentinel-1187")
+    );
+    let sealed = hotline::privacy::sealed::seal_legacy_sources(&app.db, keys)
+        .await
+        .unwrap();
+    assert_eq!(sealed, 1);
+    let (plain,): (Option<String>,) =
+        sqlx::query_as("SELECT source FROM channel_identities WHERE id = $1")
+            .bind(other)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(plain, None);
+    assert_eq!(
+        hotline::privacy::sealed::start_text(&app.db, keys, other)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("legacy-sentinel-1187")
+    );
+}

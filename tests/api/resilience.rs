@@ -27,7 +27,7 @@ async fn with_redis_down_intake_the_queue_and_tokens_keep_working_and_console_lo
     let claimed: Value = claimed.json().await.unwrap();
     assert_eq!(claimed["id"], case["id"]);
 
-    let ready = app.get_page("/health/ready", None).await;
+    let ready = app.get_internal("/health/ready").await;
     assert_eq!(ready.status(), StatusCode::OK);
     let ready: Value = ready.json().await.unwrap();
     assert_eq!(ready["postgres"], "ok");
@@ -64,7 +64,7 @@ async fn with_postgres_down_requests_fail_with_503_not_500() {
     assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
     let err: Value = resp.json().await.unwrap();
     assert_eq!(err["error"]["code"], "database_unavailable");
-    let ready = down.get_page("/health/ready", None).await;
+    let ready = down.get_internal("/health/ready").await;
     assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
     let live = down.get_page("/health/live", None).await;
     assert_eq!(live.status(), StatusCode::OK);

@@ -95,18 +95,24 @@ async fn console_pages_send_anonymous_visitors_to_the_login_page() {
 }
 
 #[tokio::test]
-async fn health_metrics_and_the_api_description_are_public() {
+async fn liveness_and_the_api_description_are_public_and_metrics_and_readiness_internal() {
     let app = spawn_app().await;
-    for path in [
-        "/health/live",
-        "/health/ready",
-        "/metrics",
-        "/api/openapi.json",
-        "/console/login",
-    ] {
+    for path in ["/health/live", "/api/openapi.json", "/console/login"] {
         let resp = app.get_page(path, None).await;
         assert_eq!(resp.status(), StatusCode::OK, "{path}");
     }
+    // What arrives and when is for the operator only: not on the public port.
+    for path in ["/metrics", "/health/ready"] {
+        let resp = app.get_page(path, None).await;
+        assert_eq!(
+            resp.status(),
+            StatusCode::NOT_FOUND,
+            "{path} on the public port"
+        );
+        let resp = app.get_internal(path).await;
+        assert_eq!(resp.status(), StatusCode::OK, "{path} on the internal port");
+    }
+    assert!(app.internal_address.starts_with("http://127.0.0.1:"));
 }
 
 #[tokio::test]
@@ -116,7 +122,7 @@ async fn metrics_report_queue_depth_by_level_without_ids() {
     let case = app
         .report_with_answers(&c, json!({ "confinement": "yes" }))
         .await;
-    let body = app.get_page("/metrics", None).await.text().await.unwrap();
+    let body = app.metrics_text().await;
     assert!(
         body.contains("hotline_queue_waiting_cases{level=\"critical\"} 1"),
         "{body}"

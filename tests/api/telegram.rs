@@ -250,7 +250,7 @@ async fn a_wrong_or_missing_secret_is_refused_stores_nothing_and_is_counted() {
     assert_eq!(app.count("channel_events").await, 0);
     let metrics = app
         .client
-        .get(app.url("/metrics"))
+        .get(app.internal_url("/metrics"))
         .send()
         .await
         .unwrap()
@@ -715,8 +715,12 @@ async fn the_case_page_shows_the_chat_the_safety_scripts_and_why_a_reply_is_not_
     assert!(page.contains("needs a native speaker") || page.contains("native speaker"));
     // Still within the reply window: writing is allowed now...
     assert!(!page.contains("id=\"reply-forbidden\""));
-    // ...but not a day later, and the page says why before anyone types.
+    // ...but not a day later, and the page says why before anyone types (a day later the
+    // session has timed out too: sign in again).
     app.advance(25 * 3600);
+    let resp = crate::console::sign_in(&app, &supervisor.email, &supervisor.password).await;
+    let session = crate::console::cookie_value(&resp, "hotline_session").unwrap();
+    let cookie = format!("hotline_session={session}");
     let page = app
         .get_page(&format!("/console/cases/{id}"), Some(&cookie))
         .await

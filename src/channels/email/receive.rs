@@ -17,6 +17,19 @@ pub async fn receive(
     place: MailboxPlace<'_>,
     raw: &[u8],
 ) -> Result<Received, sqlx::Error> {
+    // A message past the cap is not parsed (parsing costs memory in proportion to it): it is
+    // kept, sealed, for a person to look at.
+    let cap = ctx.settings.channels.email.max_message_bytes;
+    if raw.len() > cap {
+        let key = format!("{}:{}:{}", place.mailbox, place.uid_validity, place.uid);
+        let why =
+            format!("the message is larger than {cap} bytes (channels.email.max_message_bytes)");
+        unreadable::store_for_review(ctx, "email", &key, &why, raw).await?;
+        return Ok(Received {
+            for_review: 1,
+            ..Received::default()
+        });
+    }
     let parsed = match parse_email(raw, &[email.from.as_str()]) {
         Ok(parsed) => parsed,
         Err(e) => {

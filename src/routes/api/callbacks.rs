@@ -164,8 +164,19 @@ pub async fn list(
             other => return Err(FieldError::new(other, "is not a known filter").into()),
         }
     }
-    let items =
-        callbacks::list(&ctx.db, &ctx.keys, &filter, overdue_after(&ctx), ctx.now()).await?;
+    let now = ctx.now();
+    let mut items = callbacks::list(&ctx.db, &ctx.keys, &filter, overdue_after(&ctx), now).await?;
+    // Need-to-know: the number and the counselor's reason only for whoever may read the case
+    // in full (claiming the case shows them); everyone else sees when and what, not whom.
+    for item in &mut items {
+        let access =
+            crate::privacy::access_to_case(&ctx.db, who.user.id, who.user.role, item.case_id, now)
+                .await?;
+        if !access.is_full() {
+            item.phone = None;
+            item.reason = None;
+        }
+    }
     Ok(HttpResponse::Ok().json(json!({ "items": items })))
 }
 

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::audit::reads::Via;
 use crate::auth::Identity;
 use crate::cases::{CaseFilter, change_status as change_case_status, list_cases, load_case};
 use crate::context::AppContext;
@@ -14,6 +15,7 @@ use crate::domain::report::FreeText;
 use crate::domain::time as rfc3339;
 use crate::domain::{CaseId, CaseStatus, Channel, ClosingReason, FieldError, Level, UserId};
 use crate::error::ApiError;
+use crate::privacy::{Access, access_to_case};
 use crate::routes::api::queue::QueueEntry;
 use crate::routes::{ApiJson, parse_id};
 
@@ -84,18 +86,37 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(json!({ "items": items })))
 }
 
+/// One case: in full for those who need to know (the read is audited), else its outline.
 pub async fn get(
     ctx: web::Data<AppContext>,
     who: Identity,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id: CaseId = parse_id(&id, "case")?;
-    let mut case = load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, ctx.now()).await?;
-    case.reveal_safe_contact(who.user.id, who.is_supervisor());
-    let overdue_after = ctx.settings.callbacks.overdue_after_seconds;
-    case.callbacks =
-        Some(crate::callbacks::for_case(&ctx.db, &ctx.keys, id, overdue_after, ctx.now()).await?);
-    Ok(HttpResponse::Ok().json(case))
+    let now = ctx.now();
+    match access_to_case(&ctx.db, who.user.id, who.user.role, id, now).await? {
+        Access::Full(purpose) => {
+            let mut case = load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await?;
+            case.reveal_safe_contact(who.user.id, who.is_supervisor());
+            let overdue_after = ctx.settings.callbacks.overdue_after_seconds;
+            case.callbacks =
+                Some(crate::callbacks::for_case(&ctx.db, &ctx.keys, id, overdue_after, now).await?);
+            // Written before the answer leaves: a read that cannot be audited is not served.
+            crate::audit::reads::case_viewed(
+                &ctx.db,
+                who.user.id,
+                id,
+                &purpose,
+                Via::Api,
+                ctx.settings.privacy.view_audit_seconds,
+                now,
+            )
+            .await?;
+            Ok(HttpResponse::Ok().json(case))
+        }
+        Access::Outline => Ok(HttpResponse::Ok()
+            .json(crate::privacy::load_outline(&ctx.db, &ctx.settings.queue, id, now).await?)),
+    }
 }
 
 pub async fn renew(
@@ -245,8 +266,24 @@ pub async fn attachment(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id: uuid::Uuid = parse_id(&id, "attachment")?;
-    let file =
-        crate::cases::download_attachment(&ctx.db, &ctx.keys, who.user.id, id, ctx.now()).await?;
+    let now = ctx.now();
+    let case_id = crate::cases::attachment_case(&ctx.db, id)
+        .await?
+        .ok_or(ApiError::NotFound("attachment"))?;
+    let Access::Full(purpose) =
+        access_to_case(&ctx.db, who.user.id, who.user.role, case_id, now).await?
+    else {
+        return Err(crate::privacy::PrivacyError::NeedToKnow.into());
+    };
+    let file = crate::cases::download_attachment(
+        &ctx.db,
+        &ctx.keys,
+        who.user.id,
+        id,
+        &purpose.as_str(),
+        now,
+    )
+    .await?;
     Ok(HttpResponse::Ok()
         // The sender chose the type: the browser must not act on it.
         .content_type("application/octet-stream")

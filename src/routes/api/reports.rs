@@ -18,7 +18,7 @@ use crate::domain::{
 };
 use crate::error::ApiError;
 use crate::intake::phone_report::Idempotency;
-use crate::intake::{earlier_cases_for_phone, record_phone_report};
+use crate::intake::record_phone_report;
 use crate::routes::ApiJson;
 
 /// The phone-call form as JSON. Fields are read leniently here and parsed into a `NewReport`,
@@ -234,9 +234,10 @@ pub struct PhoneLookup {
 
 pub async fn matches(
     ctx: web::Data<AppContext>,
+    who: Identity,
     body: ApiJson<PhoneLookup>,
 ) -> Result<HttpResponse, ApiError> {
     let phone = PhoneNumber::parse("phone", &body.value.phone)?;
-    let items = earlier_cases_for_phone(&ctx.db, &ctx.keys, &phone).await?;
+    let items = crate::privacy::lookups::lookup_phone(&ctx, &who, &phone).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
 }

@@ -208,6 +208,7 @@ pub async fn get(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id: CaseId = parse_id(&id, "case")?;
+    crate::privacy::require_full(&ctx.db, who.user.id, who.user.role, id, ctx.now()).await?;
     let case =
         crate::cases::load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, ctx.now()).await?;
     let show = case.may_act(who.user.id, who.is_supervisor());

@@ -124,6 +124,10 @@ pub async fn update(
         ));
     }
     let user = users::update(&ctx.db, id, role, body.value.active).await?;
+    if body.value.active == Some(false) {
+        // A deactivated account's sessions must not come back if it is reactivated.
+        crate::auth::sessions::end_all(&ctx.db, id, ctx.now()).await?;
+    }
     let details = json!({ "user_id": id, "role": role, "active": body.value.active });
     audit::record(
         &ctx.db,
@@ -135,4 +139,26 @@ pub async fn update(
     )
     .await?;
     Ok(HttpResponse::Ok().json(user))
+}
+
+/// POST /api/v1/me/sign-out-everywhere: ends every console session of the caller, on every
+/// device (audited). API tokens are revoked separately (`hotline user token --revoke`).
+pub async fn sign_out_everywhere(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+) -> Result<HttpResponse, ApiError> {
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
+    crate::auth::sessions::end_all(&mut *tx, who.user.id, now).await?;
+    audit::record(
+        &mut *tx,
+        Some(who.user.id),
+        "auth.signed_out_everywhere",
+        None,
+        json!({}),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Ok().json(json!({ "signed_out": true })))
 }

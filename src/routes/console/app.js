@@ -275,6 +275,7 @@ caseForm("status-form", 200, "/status", (f) => {
   return body;
 });
 caseForm("link-form", 200, "/links", (f) => ({ reference: f.reference.value.trim() }));
+caseForm("break-glass-form", 200, "/break-glass", (f) => ({ reason: f.reason.value, text: f.text.value }));
 document.querySelectorAll("button[data-unlink]").forEach((b) => b.addEventListener("click", () => busy(b, async () => {
   const r = await api("DELETE", "/api/v1/cases/" + caseId + "/links/" + b.dataset.unlink);
   if (r.status === 200) location.reload();
@@ -395,3 +396,38 @@ document.addEventListener("keydown", (ev) => {
 
 connectLive();
 if (document.getElementById("signed-in-as")) watchCritical();
+
+// ---- Referrals on the case page (issue 14) -------------------------------------------------
+caseForm("consent-form", 201, "/consents", (f) => ({
+  partner_id: f.partner_id.value, given_by: f.given_by.value, how: f.how.value,
+  purpose: f.purpose.value, granted: f.granted.checked,
+}));
+const referralForm = document.getElementById("referral-form");
+if (referralForm) {
+  const referralBody = () => {
+    const f = referralForm;
+    const body = { partner_id: f.partner_id.value, summary: f.summary.value };
+    if (f.override_reason.value) body.override = { reason: f.override_reason.value, text: f.override_text.value };
+    return body;
+  };
+  const packet = document.getElementById("referral-packet");
+  const previewButton = document.getElementById("referral-preview");
+  // The preview is the exact packet the partner will see; it writes nothing.
+  previewButton.addEventListener("click", () => busy(previewButton, async () => {
+    const r = await api("POST", "/api/v1/cases/" + caseId + "/referrals?preview=true", referralBody());
+    if (r.status === 200) {
+      clearError(previewButton);
+      packet.textContent = JSON.stringify(r.data.packet, null, 2);
+      packet.hidden = false;
+    } else showError(previewButton, errorText(r));
+  }));
+  referralForm.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const button = referralForm.querySelector("button[type=submit]");
+    busy(button, async () => {
+      const r = await api("POST", "/api/v1/cases/" + caseId + "/referrals", referralBody());
+      if (r.status === 201) location.reload();
+      else showError(button, errorText(r));
+    });
+  });
+}

@@ -16,6 +16,69 @@ use crate::console::scripts::{ContactRules, ordered};
 use crate::context::AppContext;
 use crate::domain::{CaseId, PhoneNumber};
 use crate::i18n::{Tr, language_name};
+use crate::privacy::{Access, CaseOutline, PrivacyError, access_to_case, load_outline};
+
+#[derive(Template)]
+#[template(path = "case_outline.html")]
+struct OutlinePage {
+    t: Tr,
+    chrome: Chrome,
+    id: String,
+    reference: String,
+    level_code: &'static str,
+    level_label: String,
+    status_label: String,
+    holder: Option<String>,
+    channel: String,
+    country: String,
+    opened: String,
+    flags: Vec<String>,
+    reasons: Vec<(&'static str, String)>,
+    minutes: i64,
+}
+
+/// The page for a case the person may see in outline only: no personal field, and the way to
+/// break the glass.
+fn build_outline(
+    ctx: &AppContext,
+    t: &Tr,
+    who: &crate::auth::Identity,
+    o: CaseOutline,
+) -> OutlinePage {
+    let zone = ctx.settings.time_zone();
+    OutlinePage {
+        chrome: Chrome::new(
+            t,
+            "case",
+            t.with("case-title", "reference", o.reference.as_str()),
+            Some(who),
+        ),
+        id: o.id.to_string(),
+        reference: o.reference.clone(),
+        level_code: o.urgency.level.as_str(),
+        level_label: t.level(o.urgency.level.as_str()),
+        status_label: t.status(&o.status),
+        holder: o.holder.as_ref().map(|h| h.email.clone()),
+        channel: t.channel(&o.channel),
+        country: o
+            .country
+            .as_deref()
+            .map_or_else(|| "—".to_owned(), |c| t.country(c)),
+        opened: local_time(o.created_at, zone),
+        flags: o.urgency.flags.iter().map(|f| t.flag(f)).collect(),
+        reasons: crate::privacy::break_glass::REASONS
+            .iter()
+            .map(|r| {
+                (
+                    *r,
+                    t.get(&format!("break-glass-reason-{}", r.replace('_', "-"))),
+                )
+            })
+            .collect(),
+        minutes: ctx.settings.privacy.break_glass_minutes,
+        t: *t,
+    }
+}
 
 struct ReasonLine {
     flag: Option<String>,
@@ -94,6 +157,8 @@ struct CasePage {
     closing_reasons: Vec<(&'static str, String)>,
     links: Vec<(String, String)>,
     history: Vec<(String, String, String)>,
+    /// Referrals (issue 14), shown by `case_referrals.html`.
+    referrals: super::referrals_card::ReferralsCard,
 }
 
 pub async fn page(
@@ -118,6 +183,18 @@ pub async fn page(
         return not_found(t);
     };
     let now = ctx.now();
+    let purpose = match access_to_case(&ctx.db, who.user.id, who.user.role, id, now).await {
+        Ok(Access::Full(purpose)) => purpose,
+        Ok(Access::Outline) => {
+            return match load_outline(&ctx.db, &ctx.settings.queue, id, now).await {
+                Ok(o) => render(StatusCode::OK, &build_outline(&ctx, &t, &who, o)),
+                Err(PrivacyError::NotFound) => not_found(t),
+                Err(_) => database_unavailable(t, &who),
+            };
+        }
+        Err(PrivacyError::NotFound) => return not_found(t),
+        Err(_) => return database_unavailable(t, &who),
+    };
     let mut c = match load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await {
         Ok(c) => c,
         Err(crate::cases::CaseError::NotFound) => return not_found(t),
@@ -129,6 +206,21 @@ pub async fn page(
         Ok(list) => c.callbacks = Some(list),
         Err(_) => return database_unavailable(t, &who),
     }
+    // A read that cannot be audited is not shown.
+    if crate::audit::reads::case_viewed(
+        &ctx.db,
+        who.user.id,
+        id,
+        &purpose,
+        crate::audit::reads::Via::Console,
+        ctx.settings.privacy.view_audit_seconds,
+        now,
+    )
+    .await
+    .is_err()
+    {
+        return database_unavailable(t, &who);
+    }
     // Opening the case is reading it: its messages stop counting as unread for this person.
     if crate::queue::mark_read(&ctx.db, who.user.id, id, now)
         .await
@@ -136,11 +228,20 @@ pub async fn page(
     {
         return database_unavailable(t, &who);
     }
-    let page = build(&ctx, &t, &who, c);
+    let Ok(referrals) = super::referrals_card::load(&ctx, &t, id).await else {
+        return database_unavailable(t, &who);
+    };
+    let page = build(&ctx, &t, &who, c, referrals);
     render(StatusCode::OK, &page)
 }
 
-fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> CasePage {
+fn build(
+    ctx: &AppContext,
+    t: &Tr,
+    who: &crate::auth::Identity,
+    c: CaseView,
+    referrals: super::referrals_card::ReferralsCard,
+) -> CasePage {
     let zone = ctx.settings.time_zone();
     let held_by_me = c.holder.as_ref().is_some_and(|h| h.id == who.user.id.0);
     let level = c.urgency.level;
@@ -411,6 +512,7 @@ fn build(ctx: &AppContext, t: &Tr, who: &crate::auth::Identity, c: CaseView) -> 
                 )
             })
             .collect(),
+        referrals,
         t: *t,
     }
 }

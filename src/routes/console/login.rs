@@ -8,6 +8,8 @@ use askama::Template;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
+use crate::auth::throttle::{Network, client_address};
+
 use super::page::{Chrome, render, translator};
 use crate::auth::sessions;
 use crate::auth::sign_in::{SignInError, sign_in};
@@ -94,10 +96,26 @@ pub async fn submit(
             "login-expired",
         );
     }
-    let address = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let trusted: Vec<Network> = ctx
+        .settings
+        .server
+        .trusted_proxies
+        .iter()
+        .filter_map(|p| Network::parse(p))
+        .collect();
+    let address = client_address(
+        req.peer_addr().map(|a| a.ip()),
+        req.headers()
+            .get("X-Forwarded-For")
+            .and_then(|v| v.to_str().ok()),
+        &trusted,
+    )
+    .map(|ip| ip.to_string())
+    .unwrap_or_default();
+    // A session the browser already had is ended: signing in always starts a fresh one.
+    if let Some(old) = req.cookie(sessions::COOKIE) {
+        let _ = sessions::end(&ctx.redis, &ctx.keys, old.value()).await;
+    }
     let session_id = match sign_in(&ctx, &form.email, &form.password, &address).await {
         Ok(signed_in) => signed_in.session_id,
         Err(e) => {

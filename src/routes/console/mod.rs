@@ -8,9 +8,11 @@ mod assets;
 mod callbacks_page;
 mod case_page;
 mod login;
-mod page;
+pub(crate) mod page;
+mod partners_page;
 mod phone_page;
 mod queue_page;
+mod referrals_card;
 mod search_page;
 mod settings_page;
 
@@ -37,6 +39,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     .route("/console/search", web::get().to(search_page::page))
     .route("/console/me", web::get().to(settings_page::page))
     .route("/console/callbacks", web::get().to(callbacks_page::page))
+    .route("/console/partners", web::get().to(partners_page::page))
     .route("/console/app.js", web::get().to(assets::script))
     .route("/console/style.css", web::get().to(assets::style));
 }

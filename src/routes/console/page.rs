@@ -98,7 +98,7 @@ fn html_response(status: StatusCode, html: String) -> HttpResponse {
         .insert_header(("X-Frame-Options", "DENY"))
         .insert_header((
             "Content-Security-Policy",
-            "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+            "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         ))
         .body(html)
 }

@@ -1,0 +1,246 @@
+//! Referrals as staff see them: each with its packet, every step (when, by whom), the email's
+//! delivery, an escalation, and for a declined one the partner to try next.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+use super::ReferralError;
+use super::create::PartnerRef;
+use crate::context::AppContext;
+use crate::crypto::KeyRing;
+use crate::domain::CaseId;
+use crate::partners::PartnerType;
+
+#[derive(Debug, Serialize)]
+pub struct StepView {
+    pub status: String,
+    /// `staff`, `partner` or `system`.
+    pub by: String,
+    /// The staff member's email, for staff steps.
+    pub by_user: Option<String>,
+    #[serde(with = "crate::domain::time")]
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EmailView {
+    pub delivery: String,
+    pub last_error: Option<String>,
+    #[serde(with = "crate::domain::time::option")]
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NextPartner {
+    pub id: Uuid,
+    pub name: String,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReferralView {
+    pub id: Uuid,
+    pub reference: String,
+    pub case_id: CaseId,
+    pub partner: PartnerRef,
+    pub status: String,
+    pub urgency: String,
+    pub consent_id: Option<Uuid>,
+    /// The override reason when sent without consent.
+    pub override_reason: Option<String>,
+    pub packet: Value,
+    pub decline_reason: Option<String>,
+    pub outcome: Option<String>,
+    pub outcome_note: Option<String>,
+    pub steps: Vec<StepView>,
+    pub email: Option<EmailView>,
+    #[serde(with = "crate::domain::time::option")]
+    pub escalated_at: Option<DateTime<Utc>>,
+    #[serde(with = "crate::domain::time")]
+    pub link_expires_at: DateTime<Utc>,
+    pub link_revoked: bool,
+    /// For a declined referral: refer again, to this partner.
+    pub re_referral: Option<NextPartner>,
+    #[serde(with = "crate::domain::time")]
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    reference: String,
+    case_id: CaseId,
+    partner_id: Uuid,
+    partner_name: String,
+    partner_type: String,
+    status: String,
+    urgency_level: String,
+    consent_id: Option<Uuid>,
+    override_reason: Option<String>,
+    packet_enc: Vec<u8>,
+    decline_reason_enc: Option<Vec<u8>>,
+    outcome: Option<String>,
+    outcome_note_enc: Option<Vec<u8>>,
+    escalated_at: Option<DateTime<Utc>>,
+    link_expires_at: DateTime<Utc>,
+    link_revoked_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    email_delivery: Option<String>,
+    email_error: Option<String>,
+    email_sent_at: Option<DateTime<Utc>>,
+}
+
+const SELECT: &str = "SELECT r.id, r.reference, r.case_id, r.partner_id, p.name AS partner_name, p.type AS partner_type,
+        r.status, r.urgency_level, r.consent_id, r.override_reason, r.packet_enc, r.decline_reason_enc,
+        r.outcome, r.outcome_note_enc, r.escalated_at, r.link_expires_at, r.link_revoked_at, r.created_at,
+        e.delivery AS email_delivery, e.last_error AS email_error, e.sent_at AS email_sent_at
+    FROM referrals r JOIN partners p ON p.id = r.partner_id
+    LEFT JOIN LATERAL (SELECT delivery, last_error, sent_at FROM referral_emails
+                       WHERE referral_id = r.id ORDER BY created_at DESC LIMIT 1) e ON TRUE";
+
+/// A step row: referral, status, by kind, by user's email, when.
+type StepRow = (Uuid, String, String, Option<String>, DateTime<Utc>);
+
+async fn steps(
+    db: impl PgExecutor<'_>,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, StepView)>, sqlx::Error> {
+    let rows: Vec<StepRow> = sqlx::query_as(
+        "SELECT s.referral_id, s.status, s.by_kind, u.email, s.at FROM referral_steps s
+         LEFT JOIN users u ON u.id = s.by_user WHERE s.referral_id = ANY($1) ORDER BY s.at, s.id",
+    )
+    .bind(ids)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, status, by, by_user, at)| {
+            (
+                id,
+                StepView {
+                    status,
+                    by,
+                    by_user,
+                    at,
+                },
+            )
+        })
+        .collect())
+}
+
+fn view(keys: &KeyRing, row: Row, steps: Vec<StepView>) -> Result<ReferralView, ReferralError> {
+    let open = |s: Option<Vec<u8>>| {
+        s.map(|s| keys.open(&s).map_err(|_| ReferralError::Undecryptable))
+            .transpose()
+    };
+    let packet = serde_json::from_str(
+        &keys
+            .open(&row.packet_enc)
+            .map_err(|_| ReferralError::Undecryptable)?,
+    )
+    .map_err(|e| ReferralError::Internal(anyhow::Error::new(e)))?;
+    Ok(ReferralView {
+        id: row.id,
+        reference: row.reference,
+        case_id: row.case_id,
+        partner: PartnerRef {
+            id: row.partner_id,
+            name: row.partner_name,
+            partner_type: PartnerType::parse("type", &row.partner_type)?,
+        },
+        status: row.status,
+        urgency: row.urgency_level,
+        consent_id: row.consent_id,
+        override_reason: row.override_reason,
+        packet,
+        decline_reason: open(row.decline_reason_enc)?,
+        outcome: row.outcome,
+        outcome_note: open(row.outcome_note_enc)?,
+        steps,
+        email: row.email_delivery.map(|delivery| EmailView {
+            delivery,
+            last_error: row.email_error,
+            sent_at: row.email_sent_at,
+        }),
+        escalated_at: row.escalated_at,
+        link_expires_at: row.link_expires_at,
+        link_revoked: row.link_revoked_at.is_some(),
+        re_referral: None,
+        created_at: row.created_at,
+    })
+}
+
+async fn load(ctx: &AppContext, rows: Vec<Row>) -> Result<Vec<ReferralView>, ReferralError> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut all_steps = steps(&ctx.db, &ids).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id = row.id;
+        let mine = all_steps
+            .extract_if(.., |(rid, _)| *rid == id)
+            .map(|(_, s)| s)
+            .collect();
+        let mut v = view(&ctx.keys, row, mine)?;
+        if v.status == "rejected" {
+            v.re_referral = super::escalation::next_partner(ctx, v.case_id)
+                .await?
+                .map(|(id, name, reasons)| NextPartner { id, name, reasons });
+        }
+        out.push(v);
+    }
+    Ok(out)
+}
+
+pub async fn case_referrals(
+    ctx: &AppContext,
+    case_id: CaseId,
+) -> Result<Vec<ReferralView>, ReferralError> {
+    sqlx::query("SELECT 1 FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_optional(&ctx.db)
+        .await?
+        .ok_or(ReferralError::NotFound("case"))?;
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE r.case_id = $1 ORDER BY r.created_at, r.id"
+    )))
+    .bind(case_id)
+    .fetch_all(&ctx.db)
+    .await?;
+    load(ctx, rows).await
+}
+
+pub async fn one(ctx: &AppContext, id: Uuid) -> Result<ReferralView, ReferralError> {
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE r.id = $1")))
+        .bind(id)
+        .fetch_all(&ctx.db)
+        .await?;
+    load(ctx, rows)
+        .await?
+        .pop()
+        .ok_or(ReferralError::NotFound("referral"))
+}
+
+/// Referrals sent without consent, newest first, for supervisors.
+#[derive(Debug, Serialize, sqlx::FromRow)]
+pub struct OverrideView {
+    pub referral_id: Uuid,
+    pub reference: String,
+    pub case_id: Uuid,
+    pub reason: String,
+    pub by: String,
+    #[serde(with = "crate::domain::time")]
+    pub at: DateTime<Utc>,
+}
+
+pub async fn overrides(db: impl PgExecutor<'_>) -> Result<Vec<OverrideView>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.id AS referral_id, r.reference, r.case_id, r.override_reason AS reason, u.email AS by, r.created_at AS at
+         FROM referrals r JOIN users u ON u.id = r.created_by
+         WHERE r.override_reason IS NOT NULL ORDER BY r.created_at DESC, r.id",
+    )
+    .fetch_all(db)
+    .await
+}

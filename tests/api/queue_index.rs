@@ -1,0 +1,135 @@
+//! Claim-next in O(log n): the queue order is served by indexes (a few index heads per urgency
+//! rank, `queue::claim_next_sql`), not by sorting every open case, and it claims exactly what
+//! the full sort (the queue list) puts first.
+
+use hotline::auth::Role;
+use hotline::domain::UserId;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, spawn_app};
+
+/// Cases with every rank, waiting times on both sides of each answer target, languages with
+/// and without a region, every status, and some held (by `holder`) or with an ended lease.
+async fn seed_mixed_queue(app: &TestApp, n: i32, holder: Uuid) {
+    let now = app.clock_now();
+    sqlx::query(
+        "INSERT INTO reporters (id, created_at) VALUES ('00000000-0000-4000-8000-000000000001', $1)",
+    )
+    .bind(now)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO cases (id, reference, reporter_id, status, channel, caller, language,
+                            urgency_level, urgency_rank, urgency_reasons_enc, rules_version,
+                            waiting_since, awaiting_reply, holder_id, lease_expires_at,
+                            created_at, updated_at)
+         SELECT gen_random_uuid(), 'SEED-' || g, '00000000-0000-4000-8000-000000000001',
+                (ARRAY['new', 'new', 'in_progress', 'waiting', 'waiting', 'closed'])[1 + floor(random() * 6)::int],
+                'phone', 'relative',
+                (ARRAY['th', 'th-TH', 'my-MM', 'my', 'km', 'lo', NULL])[1 + floor(random() * 7)::int],
+                (ARRAY['low', 'medium', 'high', 'critical'])[1 + r], r, '\\x00', 'seed',
+                -- Some ties in waiting time, so the id decides.
+                $1 - make_interval(mins => floor(random() * 3000)::int / 3 * 3),
+                random() < 0.7,
+                CASE WHEN random() < 0.1 THEN $2::uuid END,
+                $1 + make_interval(secs => floor(random() * 1200)::int - 600),
+                $1, $1
+         FROM generate_series(1, $3) AS g, LATERAL (SELECT (g % 4)::int2 AS r) x",
+    )
+    .bind(now)
+    .bind(holder)
+    .bind(n)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE cases").execute(&app.db).await.unwrap();
+}
+
+#[tokio::test]
+async fn claim_next_takes_exactly_what_the_full_sort_puts_first() {
+    let app = spawn_app().await;
+    let other = app.staff(Role::Counselor).await;
+    seed_mixed_queue(&app, 600, other.id).await;
+    let claimer = app.staff(Role::Counselor).await;
+    let mut settings = app.ctx.settings.queue.clone();
+    settings.max_held = 1_000_000;
+    let now = app.clock_now();
+    let preferences: [Vec<String>; 3] = [vec!["th".into(), "my".into()], vec![], vec!["km".into()]];
+    let mut claimed = 0;
+    for round in 0..250 {
+        let languages = &preferences[round % 3];
+        let listed = hotline::queue::list_open(&app.db, &settings, languages, now, 100_000)
+            .await
+            .unwrap();
+        let expected = listed
+            .iter()
+            .find(|item| item.holder_id.is_none())
+            .map(|i| i.id);
+        let got =
+            hotline::queue::claim_next(&app.db, &settings, UserId(claimer.id), languages, now)
+                .await
+                .unwrap()
+                .map(|c| c.0);
+        assert_eq!(got, expected, "claim {round} with languages {languages:?}");
+        if got.is_none() {
+            break;
+        }
+        claimed += 1;
+    }
+    assert!(
+        claimed > 200,
+        "the seed left too few open cases ({claimed})"
+    );
+}
+
+/// Every plan node, depth first.
+fn nodes(plan: &Value) -> Vec<&Value> {
+    let mut all = vec![plan];
+    for child in plan["Plans"].as_array().into_iter().flatten() {
+        all.extend(nodes(child));
+    }
+    all
+}
+
+#[tokio::test]
+async fn the_claim_walks_the_queue_indexes_and_never_sorts_every_open_case() {
+    let app = spawn_app().await;
+    let other = app.staff(Role::Counselor).await;
+    let claimer = app.staff(Role::Counselor).await;
+    seed_mixed_queue(&app, 20_000, other.id).await;
+    let now = app.clock_now();
+    let [t3, t2, t1, t0] = hotline::queue::targets(&app.ctx.settings.queue, now);
+    let sql = format!("EXPLAIN (FORMAT JSON) {}", hotline::queue::claim_next_sql());
+    let (plan,): (Value,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(t3)
+        .bind(t2)
+        .bind(t1)
+        .bind(t0)
+        .bind(vec!["th".to_owned(), "my".to_owned()])
+        .bind(claimer.id)
+        .bind(now + chrono::Duration::minutes(10))
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let all = nodes(&plan[0]["Plan"]);
+    let indexes: Vec<&str> = all
+        .iter()
+        .filter_map(|n| n["Index Name"].as_str())
+        .collect();
+    assert!(indexes.contains(&"cases_open_by_wait_idx"), "{plan:#}");
+    assert!(indexes.contains(&"cases_open_by_language_idx"), "{plan:#}");
+    for node in &all {
+        assert_ne!(
+            node["Node Type"], "Seq Scan",
+            "a scan of every case: {plan:#}"
+        );
+        if node["Node Type"] == "Sort" {
+            // Only the few index heads are sorted (4 ranks × 4 lists × 4 cases at most).
+            let rows = node["Plan Rows"].as_f64().unwrap();
+            assert!(rows <= 100.0, "a sort of {rows} rows: {plan:#}");
+        }
+    }
+}
