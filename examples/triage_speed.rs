@@ -52,4 +52,39 @@ fn main() {
         prepare.as_secs_f64() * 1e6,
         level.unwrap()
     );
+    // The same with the learned safety net (config/triage/safety_net.json), and the net alone.
+    let with_net = TriageRules::load(Path::new("config/triage/shared.yaml"))
+        .unwrap()
+        .with_safety_net(Some(Path::new("config/triage/safety_net.json")))
+        .unwrap();
+    let rounds = 500;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        std::hint::black_box(assess(&report, &with_net, now));
+    }
+    let per_with_net = started.elapsed() / rounds;
+    let net = with_net.safety_net.as_ref().unwrap();
+    let started = Instant::now();
+    for _ in 0..rounds {
+        std::hint::black_box(net.read(&text));
+    }
+    let net_alone = started.elapsed() / rounds;
+    // Naming the closest examples is done only for a message that lifts; time it too.
+    let lifting = hotline::triage::safety_net::SafetyNet::from_json(&net.to_json().replace(
+        &format!("\"threshold\": {}", net.threshold),
+        "\"threshold\": 0.0",
+    ))
+    .unwrap();
+    let started = Instant::now();
+    for _ in 0..rounds {
+        std::hint::black_box(lifting.read(&text));
+    }
+    let net_lifting = started.elapsed() / rounds;
+    println!(
+        "with the safety net: {:.1} µs per assessment; the net alone: {:.1} µs (score {:.2}), {:.1} µs when it lifts and names the closest examples",
+        per_with_net.as_secs_f64() * 1e6,
+        net_alone.as_secs_f64() * 1e6,
+        net.score(&text),
+        net_lifting.as_secs_f64() * 1e6,
+    );
 }

@@ -68,6 +68,11 @@ pub enum Command {
         #[command(subcommand)]
         action: StatsAction,
     },
+    /// The learned triage safety net: train it on the tuning corpus, or cross-validate it.
+    Triage {
+        #[command(subcommand)]
+        action: crate::safety_net_command::TriageAction,
+    },
     /// Connect the Telegram bot (uses channels.telegram.* settings).
     Telegram {
         #[command(subcommand)]
@@ -211,7 +216,10 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             action: StatsAction::Export(args),
         } => crate::supervisor::export_command::run(&settings, &args, clock.now()).await,
         Command::Partners { action } => partners(settings, clock, action).await,
-        Command::Score(args) => crate::score_command::run(&args, &settings.triage.rules_path),
+        Command::Score(args) => crate::score_command::run(&args, &settings.triage),
+        Command::Triage { action } => {
+            crate::safety_net_command::run(&action, &settings.triage.rules_path)
+        }
         Command::User {
             action: UserAction::Add { email, role },
         } => {

@@ -70,6 +70,7 @@ pub mod redis_store;
 pub mod referrals;
 pub mod routes;
 pub mod safe_contact;
+pub mod safety_net_command;
 pub mod score_command;
 pub mod seed;
 pub mod seed_synthetic;

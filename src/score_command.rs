@@ -56,6 +56,10 @@ pub struct ScoreArgs {
     /// in every language is below this.
     #[arg(long)]
     pub min_parallel_consistency: Option<f64>,
+    /// Lift with the learned safety net (`on`/`off`; default: the triage.safety_net.enabled
+    /// setting).
+    #[arg(long, value_parser = ["on", "off"])]
+    pub safety_net: Option<String>,
     /// The shared rules file (default: the triage.rules_path setting).
     #[arg(long)]
     pub rules: Option<PathBuf>,
@@ -101,9 +105,16 @@ fn scoring_time() -> chrono::DateTime<Utc> {
         .unwrap_or_default()
 }
 
-pub fn run(args: &ScoreArgs, default_rules: &Path) -> anyhow::Result<()> {
-    let path = args.rules.as_deref().unwrap_or(default_rules);
-    let rules = TriageRules::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+pub fn run(args: &ScoreArgs, settings: &crate::settings::TriageSettings) -> anyhow::Result<()> {
+    let path = args.rules.as_deref().unwrap_or(&settings.rules_path);
+    let net = match args.safety_net.as_deref() {
+        Some("on") => Some(settings.safety_net.path.as_path()),
+        Some(_) => None,
+        None => settings.safety_net_path(),
+    };
+    let rules = TriageRules::load(path)
+        .and_then(|r| r.with_safety_net(net))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     if args.check {
         eprintln!(
             "rules {} are valid: {} phrases in {} languages",
@@ -230,16 +241,21 @@ fn eval(args: &ScoreArgs, rules: &TriageRules, file: &Path) -> anyhow::Result<()
         })
         .collect();
     let evaluation = evaluate(&items);
+    // Which rules, and which safety net if any, made these figures.
+    let version = match &rules.safety_net {
+        Some(net) => format!("{} + safety net {}", rules.version, net.version),
+        None => rules.version.clone(),
+    };
     let mut out = std::io::stdout().lock();
     if args.json {
         let mut value = serde_json::to_value(&evaluation)?;
-        value["rules_version"] = json!(rules.version);
+        value["rules_version"] = json!(version);
         if sealed {
             value["misclassified"] = json!(evaluation.misclassified.len());
         }
         writeln!(out, "{value}")?;
     } else {
-        write!(out, "{}", evaluation.render(&rules.version, sealed))?;
+        write!(out, "{}", evaluation.render(&version, sealed))?;
     }
     let failures = gate_failures(args, &evaluation);
     if !failures.is_empty() {

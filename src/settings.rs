@@ -310,6 +310,26 @@ impl AnswerTargets {
 #[serde(deny_unknown_fields)]
 pub struct TriageSettings {
     pub rules_path: PathBuf,
+    pub safety_net: SafetyNetSettings,
+}
+
+/// The learned safety net beside the rules (docs/triage.md, "The safety net").
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SafetyNetSettings {
+    /// Lift a level one step where the model reads the wording as critical and the rules did not.
+    pub enabled: bool,
+    /// The model's weights (`hotline triage train --out` writes it).
+    pub path: PathBuf,
+}
+
+impl TriageSettings {
+    /// The safety net's file when it is enabled.
+    pub fn safety_net_path(&self) -> Option<&std::path::Path> {
+        self.safety_net
+            .enabled
+            .then_some(self.safety_net.path.as_path())
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -67,7 +67,8 @@ pub fn context(
 ) -> anyhow::Result<AppContext> {
     let keys = KeyRing::from_settings(&settings.crypto)?;
     crate::audit::chain::install_key(crate::audit::chain::key_from_settings(&settings)?);
-    let rules = TriageRules::load(&settings.triage.rules_path)?;
+    let rules = TriageRules::load(&settings.triage.rules_path)?
+        .with_safety_net(settings.triage.safety_net_path())?;
     let redis = RedisStore::new(
         &settings.redis.url,
         Duration::from_millis(settings.redis.timeout_ms),
@@ -80,7 +81,10 @@ pub fn context(
     let channels = Channels::from_settings(&settings.channels)?;
     // Read per referral (edits apply at once), but checked here so a bad file stops the start.
     crate::referrals::rules::ReferralRules::load(&settings.referrals.rules_path)?;
-    let rules_cell = Arc::new(RulesCell::new(settings.triage.rules_path.clone(), rules));
+    let rules_cell = Arc::new(
+        RulesCell::new(settings.triage.rules_path.clone(), rules)
+            .with_safety_net(settings.triage.safety_net_path().map(Into::into)),
+    );
     Ok(AppContext {
         db,
         redis,

@@ -59,6 +59,9 @@ pub struct MessageReading {
     /// account).
     #[serde(default)]
     pub chars: usize,
+    /// What the learned safety net made of the message (only when a net is loaded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resemblance: Option<super::safety_net::Resemblance>,
 }
 
 impl MessageReading {
@@ -82,7 +85,10 @@ pub struct ReadPhrase {
 /// The version a stored reading was made under: the rules' version and the shape of a reading.
 /// A reading under another version is read again from the message.
 pub fn reading_version(rules: &TriageRules) -> String {
-    format!("{}/reading-2", rules.version)
+    match &rules.safety_net {
+        Some(net) => format!("{}/reading-2/{}", rules.version, net.version),
+        None => format!("{}/reading-2", rules.version),
+    }
 }
 
 /// Reads one message. Pure.
@@ -122,6 +128,10 @@ pub fn read_message(text: &str, rules: &TriageRules) -> MessageReading {
             })
             .collect(),
         chars,
+        resemblance: rules
+            .safety_net
+            .as_ref()
+            .map(|net| net.read_folded(&prepared.folded)),
     }
 }
 
@@ -325,12 +335,43 @@ pub fn assess_readings(
     } else {
         level
     };
+    // The safety net lifts only: one step above what the rules found, never to more, never
+    // down, where some message reads like the critical reports it was trained on.
+    let level = match safety_net_lift(readings, rules) {
+        Some(closest) if level < Level::Critical => {
+            reasons.push(Reason {
+                flag: None,
+                text: rules
+                    .texts
+                    .safety_net
+                    .replace("{closest}", &closest.join(", ")),
+                evidence: Vec::new(),
+            });
+            level.raised()
+        }
+        _ => level,
+    };
     Assessment {
         level,
         flags,
         reasons,
         rules_version: rules.version.clone(),
     }
+}
+
+/// The closest critical training examples when the safety net is loaded and some message
+/// scores at or above its threshold.
+fn safety_net_lift(
+    readings: &[(MessageId, &MessageReading)],
+    rules: &TriageRules,
+) -> Option<Vec<String>> {
+    let net = rules.safety_net.as_ref()?;
+    readings
+        .iter()
+        .filter_map(|(_, r)| r.resemblance.as_ref())
+        .filter(|r| r.score >= net.threshold)
+        .max_by(|a, b| a.score.total_cmp(&b.score))
+        .map(|r| r.closest.clone())
 }
 
 /// What the text is, as its frame cues say.
@@ -577,6 +618,90 @@ mod tests {
         let variant = assess_text("น้องอายุ 15 ต้องนั่งดริ๊งค์กับแขก");
         assert_eq!(listed.flags, variant.flags);
         assert_eq!(listed.level, variant.level);
+    }
+
+    /// The shipped rules with a net trained on a few examples, lifting at `threshold` (0: every
+    /// message reads as critical; above 1: none does).
+    fn rules_with_net(threshold: f32) -> TriageRules {
+        use super::super::safety_net::{Example, SafetyNet, Training};
+        let examples = [
+            Example {
+                id: "c-1",
+                text: "they beat me and locked me in the room",
+                critical: true,
+            },
+            Example {
+                id: "n-1",
+                text: "is a border pass ok for mae sot?",
+                critical: false,
+            },
+        ];
+        let net = SafetyNet::train(
+            &examples,
+            Training {
+                threshold,
+                ..Training::default()
+            },
+            "test",
+        );
+        let mut rules = rules().clone();
+        rules.safety_net = Some(std::sync::Arc::new(net));
+        rules
+    }
+
+    fn assess_with(rules: &TriageRules, text: &str) -> Assessment {
+        let answers = Answers::default();
+        let report = ReportForTriage {
+            messages: vec![(MessageId(uuid::Uuid::nil()), text)],
+            answers: &answers,
+        };
+        assess(
+            &report,
+            rules,
+            Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap(),
+        )
+    }
+
+    #[test]
+    fn the_safety_net_lifts_one_level_at_most_and_says_which_examples_it_resembles() {
+        let always = rules_with_net(0.0);
+        for text in [
+            "is border pass ok for working in mae sot?",
+            "She escaped last year and is home now; the employer kept her passport back then.",
+            "the employer keeps her passport",
+            "they lock me in a room. please help me",
+        ] {
+            let by_rules = assess_text(text);
+            let lifted = assess_with(&always, text);
+            assert_eq!(lifted.level, by_rules.level.raised(), "{text}");
+            assert_eq!(lifted.flags, by_rules.flags, "the net sets no flag: {text}");
+            let said = lifted
+                .reasons
+                .iter()
+                .any(|r| r.text.contains("resembles critical reports") && r.text.contains("c-1"));
+            assert_eq!(said, by_rules.level < Level::Critical, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_safety_net_never_lowers_a_level_the_rules_set() {
+        let never = rules_with_net(1.5);
+        for text in [
+            "they lock me in a room. please help me",
+            "the employer keeps her passport",
+            "what do i do? i'm scared",
+        ] {
+            let by_rules = assess_text(text);
+            let with_net = assess_with(&never, text);
+            assert_eq!(with_net.level, by_rules.level, "{text}");
+            assert!(
+                !with_net
+                    .reasons
+                    .iter()
+                    .any(|r| r.text.contains("resembles")),
+                "{text}"
+            );
+        }
     }
 
     #[test]

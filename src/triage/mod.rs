@@ -13,6 +13,7 @@ pub mod normalize;
 mod properties;
 mod reload;
 mod rules;
+pub mod safety_net;
 pub mod zawgyi;
 
 pub use assess::{

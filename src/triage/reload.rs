@@ -9,6 +9,8 @@ use super::{RulesError, TriageRules};
 
 pub struct RulesCell {
     path: PathBuf,
+    /// The safety net's file, when it is enabled; reloaded with the rules.
+    safety_net: Option<PathBuf>,
     current: RwLock<Arc<TriageRules>>,
 }
 
@@ -16,8 +18,15 @@ impl RulesCell {
     pub fn new(path: PathBuf, rules: TriageRules) -> RulesCell {
         RulesCell {
             path,
+            safety_net: None,
             current: RwLock::new(Arc::new(rules)),
         }
+    }
+
+    /// Reloads also read the safety net from this file (`None`: no net).
+    pub fn with_safety_net(mut self, path: Option<PathBuf>) -> RulesCell {
+        self.safety_net = path;
+        self
     }
 
     /// The rules in force now. Callers hold the `Arc` for one assessment, so a reload never
@@ -33,7 +42,8 @@ impl RulesCell {
     /// Loads the files again; on success the new rules are in force, on failure nothing
     /// changes and the error names the file and the reason.
     pub fn reload(&self) -> Result<Arc<TriageRules>, RulesError> {
-        let rules = Arc::new(TriageRules::load(&self.path)?);
+        let rules =
+            Arc::new(TriageRules::load(&self.path)?.with_safety_net(self.safety_net.as_deref())?);
         match self.current.write() {
             Ok(mut guard) => *guard = rules.clone(),
             Err(poisoned) => *poisoned.into_inner() = rules.clone(),

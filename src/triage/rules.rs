@@ -60,6 +60,9 @@ pub struct TriageRules {
     /// Phrases found in free text, from `config/triage/<language>.yaml` beside the rules file.
     #[serde(skip)]
     pub lexicon: Lexicon,
+    /// The learned safety net, when `triage.safety_net.enabled` loads it (see `with_safety_net`).
+    #[serde(skip)]
+    pub safety_net: Option<std::sync::Arc<super::safety_net::SafetyNet>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -164,6 +167,14 @@ pub struct Texts {
     pub short_question: String,
     /// A long message is not low.
     pub long_message: String,
+    /// The safety net lifted the level; `{closest}` is replaced by the ids of the closest
+    /// critical training examples.
+    #[serde(default = "default_safety_net_text")]
+    pub safety_net: String,
+}
+
+fn default_safety_net_text() -> String {
+    "The wording resembles critical reports (closest training examples: {closest}), so the level is one step above what the rules found.".to_owned()
 }
 
 impl TriageRules {
@@ -193,6 +204,25 @@ impl TriageRules {
         }
         rules.lexicon.signals = rules.signals.clone();
         Ok(rules)
+    }
+
+    /// The rules with the learned safety net from `path` (`config/triage/safety_net.json`), or
+    /// without one when `path` is `None`. A broken file is refused with the reason.
+    pub fn with_safety_net(mut self, path: Option<&Path>) -> Result<TriageRules, RulesError> {
+        self.safety_net = match path {
+            None => None,
+            Some(path) => {
+                let invalid = |why: String| RulesError::Invalid {
+                    path: path.display().to_string(),
+                    why,
+                };
+                let text = std::fs::read_to_string(path).map_err(|e| invalid(e.to_string()))?;
+                Some(std::sync::Arc::new(
+                    super::safety_net::SafetyNet::from_json(&text).map_err(invalid)?,
+                ))
+            }
+        };
+        Ok(self)
     }
 
     /// The flags the lexicon finds in one text that make a case critical on their own: a

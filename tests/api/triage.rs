@@ -291,3 +291,67 @@ async fn a_reading_made_under_other_rules_is_read_again_from_the_message() {
     .unwrap();
     assert_eq!(stale, 0, "the fresh reading is stored");
 }
+
+#[tokio::test]
+async fn a_case_the_safety_net_reads_as_critical_goes_up_one_level_with_that_reason() {
+    use hotline::triage::safety_net::{Example, SafetyNet, Training};
+    // A net that reads every message as critical (threshold 0), so the lift does not depend on
+    // the shipped weights.
+    let net = SafetyNet::train(
+        &[
+            Example {
+                id: "tuning-critical-1",
+                text: "they beat me and locked me in the room",
+                critical: true,
+            },
+            Example {
+                id: "tuning-low-1",
+                text: "is a border pass ok for mae sot?",
+                critical: false,
+            },
+        ],
+        Training {
+            threshold: 0.0,
+            ..Training::default()
+        },
+        "test",
+    );
+    let path = std::env::temp_dir().join(format!("safety_net_{}.json", uuid::Uuid::new_v4()));
+    std::fs::write(&path, net.to_json()).unwrap();
+    let app = spawn_app_with(Options {
+        extra_env: vec![
+            ("HOTLINE_TRIAGE__SAFETY_NET__ENABLED".into(), "true".into()),
+            (
+                "HOTLINE_TRIAGE__SAFETY_NET__PATH".into(),
+                path.display().to_string(),
+            ),
+        ],
+        ..Options::default()
+    })
+    .await;
+    let counselor = app.staff(Role::Counselor).await;
+    // Seized documents alone are high by the rules; the net lifts it one step, to critical.
+    let case = app
+        .report(
+            &counselor,
+            &phone_report("The employer keeps her passport."),
+        )
+        .await;
+    assert_eq!(case["urgency"]["level"], "critical");
+    let reason = case["urgency"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["text"]
+                .as_str()
+                .unwrap()
+                .contains("resembles critical reports")
+        })
+        .expect("the safety net's reason");
+    let text = reason["text"].as_str().unwrap();
+    // The closest training examples by id (never their words).
+    assert!(text.contains("tuning-critical-1"), "{text}");
+    assert!(!text.contains("beat"), "{text}");
+    std::fs::remove_file(&path).ok();
+}
