@@ -73,7 +73,9 @@ pub static RULES: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/cases/{id}/safe-contact", Rule::CaseFullRead),
     ("PUT", "/api/v1/cases/{id}/safe-contact", Rule::CaseWrite),
     ("POST", "/api/v1/cases/{id}/callbacks", Rule::CaseWrite),
-    ("POST", "/api/v1/cases/{id}/follow-ups", Rule::CaseWrite),
+    // A referred or closed case has no holder: any counselor may plan its follow-ups, and the
+    // answer holds callback ids and times only.
+    ("POST", "/api/v1/cases/{id}/follow-ups", Rule::RoleOnly),
     // The callback lists and decisions show references, times and outcomes, never numbers.
     ("GET", "/api/v1/callbacks", Rule::OutlineOnly),
     ("POST", "/api/v1/callbacks/{id}/attempts", Rule::RoleOnly),

@@ -135,6 +135,23 @@ pub async fn case_facts(
             no_voicemail: row.no_voicemail,
         },
     };
+    // The person's safe times now live sealed in their safe-contact rules (the plain column is
+    // emptied once sealed): the packet carries the person's own words, else the windows.
+    if let Ok(current) = crate::safe_contact::store::load_for_case(db, keys, case_id).await {
+        let rules = current.rules;
+        let windows = rules
+            .windows
+            .iter()
+            .map(|w| format!("{}-{}", w.from, w.to))
+            .collect::<Vec<_>>()
+            .join(", ");
+        facts.safe_contact.safe_hours = rules
+            .own_words
+            .or((!windows.is_empty()).then_some(windows))
+            .or(facts.safe_contact.safe_hours);
+        facts.safe_contact.never_contact_first = rules.never_contact_first;
+        facts.safe_contact.no_voicemail = rules.no_voicemail;
+    }
     // What the counselor recorded wins over what intake guessed.
     if let Some(r) = &record {
         if r.location.country.is_some() {

@@ -205,12 +205,11 @@ async fn never_contact_first_refuses_a_callback_and_the_rules_keep_their_history
     assert_eq!(mine["safe_contact"]["never_contact_first"], true);
     assert_eq!(mine["safe_contact"]["updated_by"], counselor.email.as_str());
     assert_eq!(mine["safe_contact"]["updated_how"], "counselor");
-    // Someone who does not hold the case sees the rules, not the code word.
+    // Someone who never held the case sees its outline: no rules, no code word (need-to-know).
     let theirs = app.case(&other, &id).await;
-    assert_eq!(theirs["safe_contact"]["code_word"], Value::Null);
-    assert_eq!(theirs["safe_contact"]["cover_story"], Value::Null);
-    assert_eq!(theirs["safe_contact"]["secrets_shown"], false);
-    assert_eq!(theirs["safe_contact"]["never_contact_first"], true);
+    assert_eq!(theirs["view"], "outline");
+    assert_eq!(theirs["safe_contact"], Value::Null);
+    assert!(!theirs.to_string().contains("mango"));
 
     let resp = app
         .get(&counselor, &format!("/api/v1/cases/{id}/safe-contact"))
@@ -712,7 +711,9 @@ async fn the_case_page_shows_the_code_word_before_a_call_and_my_callbacks_lists_
         !page.contains("mango"),
         "the code word only for whoever holds the case"
     );
-    assert!(page.contains("id=\"safe-secrets-hidden\""));
+    // A stranger gets the outline with the break-the-glass form, not the safe-contact card.
+    assert!(page.contains("break-glass-form"));
+    assert!(!page.contains("id=\"safe-contact\""));
     let list = app
         .get_page("/console/callbacks", Some(&theirs))
         .await

@@ -90,6 +90,24 @@ fn body_for(path: &str, case_id: &str, other_case: &str) -> Value {
             json!({ "email": format!("new-{}@hotline.test", Uuid::new_v4().simple()), "role": "counselor", "password": "long enough password" })
         }
         "/api/v1/users/{id}" => json!({ "active": true }),
+        "/api/v1/cases/{id}/safe-contact" => {
+            json!({ "allowed_channels": ["phone"], "never_contact_first": false, "no_voicemail": true })
+        }
+        "/api/v1/cases/{id}/callbacks" => {
+            json!({ "due_from": "2026-11-23T12:00:00Z", "channel": "phone", "reason": "matrix" })
+        }
+        "/api/v1/cases/{id}/record" => json!({
+            "sex": "male", "age_band": "adult", "nationality": "KH", "languages": ["km"],
+            "origin": {"country": "KH", "province": "Kampot"}, "destination_country": "TH",
+            "exploitation": ["forced_labour"], "status": "potential"
+        }),
+        "/api/v1/cases/{id}/consents" => json!({
+            "partner_type": "police", "given_by": "person", "how": "phone",
+            "purpose": "matrix", "granted": true
+        }),
+        "/api/v1/cases/{id}/referrals" => {
+            json!({ "partner_id": Uuid::new_v4(), "summary": "matrix" })
+        }
         "/api/v1/me" => json!({}),
         _ => json!({}),
     }

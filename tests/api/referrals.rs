@@ -1179,6 +1179,9 @@ async fn a_partner_confirms_its_entry_once_through_its_link_and_a_correction_rea
     let id = shelter["id"].as_str().unwrap();
     // Not verified for longer than stale_after_days.
     app.advance(400 * 86400);
+    // API tokens expire after auth.token_days: 400 days on, staff work with new ones.
+    let c = app.staff(Role::Counselor).await;
+    let s = app.staff(Role::Supervisor).await;
     let seen: Value = app
         .get(&s, &format!("/api/v1/partners/{id}"))
         .await

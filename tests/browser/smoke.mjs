@@ -195,6 +195,34 @@ await step("claim the next case, add a note and change its status, in Thai", asy
   await shoot("th-case", page, true);
 });
 
+await step("the safe-contact card shows the safe time; a callback in it is on the case and in My callbacks", async () => {
+  const caseId = page.url().split("/").pop();
+  await page.locator("#safe-contact-title").waitFor();
+  const windows = await textOf("#safe-windows");
+  if (!windows.includes("18:00")) throw new Error(`the safe time reads "${windows}"`);
+  const schedule = (body) =>
+    fetch(`${base}/api/v1/cases/${caseId}/callbacks`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+  const body = { due_from: new Date().toISOString(), channel: "phone", reason: "โทรกลับตามเวลาที่สะดวก" };
+  let r = await schedule(body);
+  if (r.status === 409) {
+    // Outside the person's safe time now: the refusal names the next moment it allows.
+    const refusal = await r.json();
+    if (refusal.error?.code !== "outside_safe_window") throw new Error(`refused: ${JSON.stringify(refusal)}`);
+    r = await schedule({ ...body, due_from: refusal.error.next_allowed });
+  }
+  if (r.status !== 201) throw new Error(`scheduling answered ${r.status}: ${await r.text()}`);
+  await page.reload();
+  await page.locator("#case-callbacks li").first().waitFor();
+  await page.goto(`${base}/console/callbacks`);
+  await page.locator("#my-callbacks").filter({ hasText: reference }).waitFor();
+  await accessible("my callbacks");
+  await shoot("th-callbacks");
+});
+
 await step("a critical case filed elsewhere appears without a reload, with a notification free of personal data", async () => {
   await page.goto(`${base}/console/queue`);
   await page.waitForFunction(() => sessionStorage.getItem("hotline-critical-seen") !== null);
