@@ -1174,7 +1174,6 @@ async fn a_partner_confirms_its_entry_once_through_its_link_and_a_correction_rea
     let app = spawn_app().await;
     demo_directory(&app).await;
     let c = app.staff(Role::Counselor).await;
-    let s = app.staff(Role::Supervisor).await;
     let shelter = partner_named(&app, &c, "Welfare Protection Center").await;
     let id = shelter["id"].as_str().unwrap();
     // Not verified for longer than stale_after_days.
