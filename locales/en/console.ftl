@@ -505,3 +505,24 @@ break-glass-submit = Open the full case for { $minutes } minutes (audited)
 history-case-break-glass = Glass broken: full view granted
 history-break-glass-reviewed = Glass break reviewed
 history-case-possible-link = Maybe the same matter: an email quoting this case came from another sender
+
+## Safe contact and callbacks: day names, callback statuses, how the rules were recorded
+day-mon = Mon
+day-tue = Tue
+day-wed = Wed
+day-thu = Thu
+day-fri = Fri
+day-sat = Sat
+day-sun = Sun
+callback-status-candidate = Missed call, to decide
+callback-status-scheduled = Scheduled
+callback-status-done = Done
+callback-status-escalated = Escalated to supervisors
+callback-status-closed = Closed
+callback-status-dismissed = Dismissed
+safe-how-chat = in the chat
+safe-how-phone_form = on the phone form
+safe-how-counselor = by a counselor
+safe-how-callback_attempt = at a callback
+safe-how-missed_call = from a missed call
+safe-how-migration = from earlier records

@@ -499,3 +499,24 @@ break-glass-submit = បើកករណីពេញលេញរយៈពេល {
 history-case-break-glass = ការចូលប្រើបន្ទាន់៖ ផ្តល់ការមើលពេញលេញ
 history-break-glass-reviewed = បានពិនិត្យការចូលប្រើបន្ទាន់
 history-case-possible-link = ប្រហែលជារឿងដដែល៖ អ៊ីមែលដែលយោងករណីនេះមកពីអ្នកផ្ញើផ្សេង
+
+## Safe contact and callbacks: day names, callback statuses, how the rules were recorded
+day-mon = ច័ន្ទ
+day-tue = អង្គារ
+day-wed = ពុធ
+day-thu = ព្រហស្បតិ៍
+day-fri = សុក្រ
+day-sat = សៅរ៍
+day-sun = អាទិត្យ
+callback-status-candidate = ការហៅខកខាន រង់ចាំសម្រេច
+callback-status-scheduled = បានកំណត់ពេល
+callback-status-done = រួចរាល់
+callback-status-escalated = បានបញ្ជូនទៅអ្នកគ្រប់គ្រង
+callback-status-closed = បានបិទ
+callback-status-dismissed = បានបោះបង់
+safe-how-chat = តាមការជជែក
+safe-how-phone_form = តាមទម្រង់ទូរស័ព្ទ
+safe-how-counselor = ដោយអ្នកប្រឹក្សា
+safe-how-callback_attempt = ពេលហៅត្រឡប់
+safe-how-missed_call = ពីការហៅខកខាន
+safe-how-migration = ពីកំណត់ត្រាមុន

@@ -499,3 +499,24 @@ break-glass-submit = ເປີດກໍລະນີເຕັມ { $minutes } ນ
 history-case-break-glass = ໃຊ້ການເຂົ້າເຖິງສຸກເສີນ: ໃຫ້ເບິ່ງເຕັມ
 history-break-glass-reviewed = ກວດການເຂົ້າເຖິງສຸກເສີນແລ້ວ
 history-case-possible-link = ອາດເປັນເລື່ອງດຽວກັນ: ມີອີເມວອ້າງເຖິງກໍລະນີນີ້ຈາກຜູ້ສົ່ງອື່ນ
+
+## Safe contact and callbacks: day names, callback statuses, how the rules were recorded
+day-mon = ຈັນ
+day-tue = ອັງຄານ
+day-wed = ພຸດ
+day-thu = ພະຫັດ
+day-fri = ສຸກ
+day-sat = ເສົາ
+day-sun = ອາທິດ
+callback-status-candidate = ສາຍທີ່ພາດ ລໍຖ້າຕັດສິນ
+callback-status-scheduled = ນັດແລ້ວ
+callback-status-done = ສຳເລັດແລ້ວ
+callback-status-escalated = ສົ່ງຫາຫົວໜ້າແລ້ວ
+callback-status-closed = ປິດແລ້ວ
+callback-status-dismissed = ຍົກເລີກແລ້ວ
+safe-how-chat = ທາງແຊັດ
+safe-how-phone_form = ຈາກແບບບັນທຶກສາຍໂທ
+safe-how-counselor = ໂດຍພະນັກງານ
+safe-how-callback_attempt = ລະຫວ່າງໂທກັບ
+safe-how-missed_call = ຈາກສາຍທີ່ພາດ
+safe-how-migration = ຈາກຂໍ້ມູນເກົ່າ

@@ -499,3 +499,24 @@ break-glass-submit = ကိစ္စအပြည့်အစုံကို { $m
 history-case-break-glass = အရေးပေါ်ဝင်ရောက်ခွင့်: အပြည့်အစုံကြည့်ခွင့်ပေးသည်
 history-break-glass-reviewed = အရေးပေါ်ဝင်ရောက်ခွင့်ကို စစ်ဆေးပြီး
 history-case-possible-link = တူညီသောကိစ္စ ဖြစ်နိုင်သည်: ဤကိစ္စကို ကိုးကားသော အီးမေးလ်သည် အခြားပို့သူထံမှ လာသည်
+
+## Safe contact and callbacks: day names, callback statuses, how the rules were recorded
+day-mon = တနင်္လာ
+day-tue = အင်္ဂါ
+day-wed = ဗုဒ္ဓဟူး
+day-thu = ကြာသပတေး
+day-fri = သောကြာ
+day-sat = စနေ
+day-sun = တနင်္ဂနွေ
+callback-status-candidate = လွတ်သွားသောဖုန်း ဆုံးဖြတ်ရန်
+callback-status-scheduled = ချိန်းထားပြီး
+callback-status-done = ပြီးပြီ
+callback-status-escalated = ကြီးကြပ်သူထံ တင်ပြပြီး
+callback-status-closed = ပိတ်ပြီး
+callback-status-dismissed = ပယ်ဖျက်ပြီး
+safe-how-chat = ချက်တွင်
+safe-how-phone_form = ဖုန်းပုံစံမှ
+safe-how-counselor = အကြံပေးမှ
+safe-how-callback_attempt = ပြန်ခေါ်စဉ်
+safe-how-missed_call = လွတ်သွားသောဖုန်းမှ
+safe-how-migration = ယခင်မှတ်တမ်းမှ

@@ -499,3 +499,24 @@ break-glass-submit = เปิดเคสฉบับเต็ม { $minutes } 
 history-case-break-glass = ใช้การเข้าถึงฉุกเฉิน: ให้สิทธิ์ดูฉบับเต็ม
 history-break-glass-reviewed = ตรวจสอบการเข้าถึงฉุกเฉินแล้ว
 history-case-possible-link = อาจเป็นเรื่องเดียวกัน: มีอีเมลอ้างถึงเคสนี้จากผู้ส่งรายอื่น
+
+## Safe contact and callbacks: day names, callback statuses, how the rules were recorded
+day-mon = จ.
+day-tue = อ.
+day-wed = พ.
+day-thu = พฤ.
+day-fri = ศ.
+day-sat = ส.
+day-sun = อา.
+callback-status-candidate = สายที่พลาด รอตัดสินใจ
+callback-status-scheduled = นัดแล้ว
+callback-status-done = เสร็จแล้ว
+callback-status-escalated = ส่งต่อหัวหน้าแล้ว
+callback-status-closed = ปิดแล้ว
+callback-status-dismissed = ยกเลิกแล้ว
+safe-how-chat = ทางแชท
+safe-how-phone_form = จากแบบบันทึกสายโทร
+safe-how-counselor = โดยเจ้าหน้าที่
+safe-how-callback_attempt = ระหว่างโทรกลับ
+safe-how-missed_call = จากสายที่พลาด
+safe-how-migration = จากข้อมูลเดิม

@@ -499,3 +499,24 @@ break-glass-submit = Mở toàn bộ hồ sơ trong { $minutes } phút (có ghi 
 history-case-break-glass = Truy cập khẩn cấp: được xem toàn bộ
 history-break-glass-reviewed = Đã xem xét truy cập khẩn cấp
 history-case-possible-link = Có thể cùng một việc: một email nhắc đến hồ sơ này đến từ người gửi khác
+
+## Safe contact and callbacks: day names, callback statuses, how the rules were recorded
+day-mon = T2
+day-tue = T3
+day-wed = T4
+day-thu = T5
+day-fri = T6
+day-sat = T7
+day-sun = CN
+callback-status-candidate = Cuộc gọi nhỡ, chờ quyết định
+callback-status-scheduled = Đã hẹn
+callback-status-done = Đã xong
+callback-status-escalated = Đã chuyển lên giám sát
+callback-status-closed = Đã đóng
+callback-status-dismissed = Đã bỏ qua
+safe-how-chat = qua tin nhắn
+safe-how-phone_form = từ phiếu cuộc gọi
+safe-how-counselor = bởi tư vấn viên
+safe-how-callback_attempt = khi gọi lại
+safe-how-missed_call = từ cuộc gọi nhỡ
+safe-how-migration = từ hồ sơ cũ

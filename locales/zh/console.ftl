@@ -499,3 +499,24 @@ break-glass-submit = 打开完整个案 { $minutes } 分钟（会被记录）
 history-case-break-glass = 紧急访问：已授予完整查看
 history-break-glass-reviewed = 紧急访问已审查
 history-case-possible-link = 可能是同一件事：一封引用此个案的电子邮件来自另一位发件人
+
+## Safe contact and callbacks: day names, callback statuses, how the rules were recorded
+day-mon = 周一
+day-tue = 周二
+day-wed = 周三
+day-thu = 周四
+day-fri = 周五
+day-sat = 周六
+day-sun = 周日
+callback-status-candidate = 未接来电，待决定
+callback-status-scheduled = 已安排
+callback-status-done = 已完成
+callback-status-escalated = 已上报主管
+callback-status-closed = 已关闭
+callback-status-dismissed = 已驳回
+safe-how-chat = 在聊天中
+safe-how-phone_form = 通过电话登记表
+safe-how-counselor = 由辅导员
+safe-how-callback_attempt = 回电时
+safe-how-missed_call = 来自未接来电
+safe-how-migration = 来自早期记录

@@ -74,6 +74,33 @@ pub fn dynamic_keys() -> Vec<String> {
     keys.extend(family("channel", &channels));
     keys.extend(family("country", COUNTRIES));
     keys.extend(family("role", &roles));
+    // Safe contact and callbacks: day names, callback statuses, how the rules were recorded.
+    keys.extend(family(
+        "day",
+        &["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    ));
+    keys.extend(family(
+        "callback-status",
+        &[
+            "candidate",
+            "scheduled",
+            "done",
+            "escalated",
+            "closed",
+            "dismissed",
+        ],
+    ));
+    keys.extend(family(
+        "safe-how",
+        &[
+            "chat",
+            "phone_form",
+            "counselor",
+            "callback_attempt",
+            "missed_call",
+            "migration",
+        ],
+    ));
     keys.extend(family("question", crate::domain::report::ANSWER_KEYS));
     keys.extend(
         history

@@ -234,6 +234,16 @@ impl Tr {
     pub fn country(&self, code: &str) -> String {
         self.get_or(&format!("country-{code}"), code)
     }
+    pub fn day(&self, code: &str) -> String {
+        self.get_or(&format!("day-{code}"), code)
+    }
+    pub fn callback_status(&self, code: &str) -> String {
+        self.get_or(&format!("callback-status-{code}"), code)
+    }
+    /// How a version of the safe-contact rules was recorded (`phone_form`, `chat`, ...).
+    pub fn recorded_how(&self, code: &str) -> String {
+        self.get_or(&format!("safe-how-{code}"), code)
+    }
     pub fn role(&self, code: &str) -> String {
         self.get_or(&format!("role-{code}"), code)
     }

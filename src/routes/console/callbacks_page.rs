@@ -57,7 +57,7 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
             level_code: c.level,
             due: local_time(c.due_from, zone),
             channel: t.channel(&c.channel),
-            status: c.status,
+            status: t.callback_status(&c.status),
             overdue: c.overdue,
             reason: c.reason,
         })

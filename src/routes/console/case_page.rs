@@ -397,7 +397,7 @@ fn build(
             .windows
             .iter()
             .map(|w| {
-                let days: Vec<&str> = w.days.iter().map(|d| d.as_str()).collect();
+                let days: Vec<String> = w.days.iter().map(|d| t.day(d.as_str())).collect();
                 format!("{} {}–{}", days.join(", "), w.from, w.to)
             })
             .collect(),
@@ -406,12 +406,10 @@ fn build(
         own_words: sc.own_words.clone(),
         updated: sc.updated_at.map(|at| {
             let mut text = t.with("safe-updated", "when", local_time(at, zone));
-            for part in [sc.updated_by.as_deref(), sc.updated_how.as_deref()]
-                .into_iter()
-                .flatten()
-            {
+            let how = sc.updated_how.as_deref().map(|h| t.recorded_how(h));
+            for part in [sc.updated_by.clone(), how].into_iter().flatten() {
                 text.push_str(" · ");
-                text.push_str(part);
+                text.push_str(&part);
             }
             text
         }),
@@ -422,7 +420,7 @@ fn build(
         .flatten()
         .map(|cb| CallbackLine {
             due: local_time(cb.due_from, zone),
-            status: cb.status.clone(),
+            status: t.callback_status(&cb.status),
             channel: t.channel(&cb.channel),
             overdue: cb.overdue,
             reason: cb.reason.clone(),
