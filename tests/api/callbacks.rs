@@ -688,7 +688,10 @@ async fn the_case_page_shows_the_code_word_before_a_call_and_my_callbacks_lists_
         .unwrap();
     assert!(page.contains("id=\"safe-code-word\""), "{page}");
     assert!(page.contains("mango") && page.contains("the bank calling"));
-    assert!(page.contains("sat, sun 18:00–20:00"));
+    assert!(
+        page.contains("Sat, Sun 18:00–20:00"),
+        "days in the console's language"
+    );
     assert!(page.contains("id=\"case-callbacks\""));
     let list = app
         .get_page("/console/callbacks", Some(&mine))
