@@ -30,6 +30,7 @@ mod referrals;
 mod resilience;
 mod roles;
 mod sessions;
+mod second_factor;
 mod settings;
 mod stale_redis;
 mod statistics;
