@@ -156,6 +156,13 @@ pub enum UserAction {
         #[arg(long)]
         revoke: bool,
     },
+    /// Remove a person's second factor when they have lost both their phone and their recovery
+    /// codes (audited; their sessions end, and a role that requires one enrols again at the
+    /// next sign-in). Check who is asking, outside the system, before running it.
+    ResetSecondFactor {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
@@ -244,6 +251,39 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                 Err(AuthError::Invalid(f)) => bail!("{}: {}", f.field, f.message),
                 Err(e) => Err(e).context("cannot add the user"),
             }
+        }
+        Command::User {
+            action: UserAction::ResetSecondFactor { email },
+        } => {
+            crate::audit::chain::install_key(crate::audit::chain::key_from_settings(&settings)?);
+            let db = pool(&settings.database)?;
+            let Some(user) = users::find_by_email(&db, &email)
+                .await
+                .context("cannot reach PostgreSQL")?
+            else {
+                bail!("no user with email {email}")
+            };
+            let now = clock.now();
+            let mut tx = db.begin().await.context("cannot reach PostgreSQL")?;
+            crate::auth::second_factor::store::remove(&mut tx, user.id)
+                .await
+                .context("cannot remove the second factor")?;
+            crate::auth::sessions::end_all(&mut *tx, user.id, now)
+                .await
+                .context("cannot end the sessions")?;
+            crate::auth::audit::record(
+                &mut *tx,
+                None,
+                "auth.second_factor_reset",
+                None,
+                serde_json::json!({ "user_id": user.id }),
+                now,
+            )
+            .await
+            .context("cannot audit the reset")?;
+            tx.commit().await.context("cannot commit the reset")?;
+            eprintln!("removed the second factor of {email}; their sessions have ended");
+            Ok(())
         }
         Command::User {
             action:

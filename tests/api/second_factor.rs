@@ -426,3 +426,27 @@ async fn api_tokens_for_roles_that_require_a_second_factor_are_issued_only_after
     let issued = audited(&app, "auth.token_issued").await;
     assert_eq!(issued.last().unwrap()["second_factor"], true);
 }
+
+#[tokio::test]
+async fn an_operator_resets_a_lost_second_factor_from_the_command_line_and_the_person_enrols_again()
+{
+    let app = spawn_app().await;
+    let s = app.staff(Role::Supervisor).await;
+    let cookie = session_of(&sign_in(&app, &s.email, &s.password).await).unwrap();
+    app.advance(1);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .args(["user", "reset-second-factor", "--email", &s.email])
+        .env("HOTLINE_PROFILE", "test")
+        .env("DATABASE_URL", database_url(&app.db_name))
+        .env("HOTLINE_CRYPTO__KEY", &app.crypto_key)
+        .env_remove("HOTLINE_AUDIT__KEY")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(audited(&app, "auth.second_factor_reset").await.len(), 1);
+    // Their sessions are over; signing in again leads to enrolment.
+    let r = app.get_page("/console/queue", Some(&cookie)).await;
+    assert_eq!(r.headers()["Location"], "/console/login");
+    let r = sign_in(&app, &s.email, &s.password).await;
+    assert_eq!(r.headers()["Location"], "/console/second-factor");
+}
