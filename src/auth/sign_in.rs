@@ -49,7 +49,9 @@ pub struct SignedIn {
 pub enum Outcome {
     SignedIn(SignedIn),
     /// The person has a second factor: the signed challenge to send with the code.
-    CodeNeeded { challenge: String },
+    CodeNeeded {
+        challenge: String,
+    },
 }
 
 /// The first step between the password and the code, kept in Redis for a few minutes.
@@ -178,17 +180,16 @@ pub async fn second_step(
     };
     let counters = counters(ctx, &stored.email_key, client_address);
     check_throttle(ctx, &counters, now).await?;
-    let proof = match second_factor::store::check(&ctx.db, &ctx.keys, stored.user_id, code, now)
-        .await
-    {
-        Ok(Some(proof)) => proof,
-        Ok(None) => {
-            count_failure(ctx, &counters, now).await;
-            crate::metrics::login("wrong_code");
-            return Err(SignInError::WrongCode);
-        }
-        Err(_) => return Err(SignInError::DatabaseUnavailable),
-    };
+    let proof =
+        match second_factor::store::check(&ctx.db, &ctx.keys, stored.user_id, code, now).await {
+            Ok(Some(proof)) => proof,
+            Ok(None) => {
+                count_failure(ctx, &counters, now).await;
+                crate::metrics::login("wrong_code");
+                return Err(SignInError::WrongCode);
+            }
+            Err(_) => return Err(SignInError::DatabaseUnavailable),
+        };
     let _ = ctx.redis.del(&challenge_key(id)).await;
     let user = users::find(&ctx.db, stored.user_id)
         .await

@@ -74,7 +74,11 @@ pub static RULES: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/me/second-factor/enrolment", Rule::RoleOnly),
     ("POST", "/api/v1/me/second-factor", Rule::RoleOnly),
     ("POST", "/api/v1/me/second-factor/removal", Rule::RoleOnly),
-    ("POST", "/api/v1/me/second-factor/recovery-codes", Rule::RoleOnly),
+    (
+        "POST",
+        "/api/v1/me/second-factor/recovery-codes",
+        Rule::RoleOnly,
+    ),
     // Safe contact and callbacks (issue 13).
     ("GET", "/api/v1/cases/{id}/safe-contact", Rule::CaseFullRead),
     ("PUT", "/api/v1/cases/{id}/safe-contact", Rule::CaseWrite),

@@ -38,7 +38,11 @@ pub fn cookie_value(resp: &reqwest::Response, name: &str) -> Option<String> {
 /// factor) a code their app would show now. Answers the last response.
 pub async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
     let first = sign_in_password(app, email, password).await;
-    if first.headers().get("Location").and_then(|l| l.to_str().ok()) != Some("/console/login/code")
+    if first
+        .headers()
+        .get("Location")
+        .and_then(|l| l.to_str().ok())
+        != Some("/console/login/code")
     {
         return first;
     }
@@ -65,7 +69,11 @@ pub async fn sign_in_password(app: &TestApp, email: &str, password: &str) -> req
 }
 
 /// The code step, after a password step that answered `first`.
-pub async fn sign_in_code(app: &TestApp, first: &reqwest::Response, code: &str) -> reqwest::Response {
+pub async fn sign_in_code(
+    app: &TestApp,
+    first: &reqwest::Response,
+    code: &str,
+) -> reqwest::Response {
     let challenge = cookie_value(first, "hotline_login_challenge").expect("a challenge cookie");
     let page = app
         .get_page(

@@ -240,15 +240,13 @@ impl TestApp {
                 row: user,
             },
         );
-        sqlx::query(
-            "INSERT INTO staff_totp (user_id, secret, enabled_at) VALUES ($1, $2, $3)",
-        )
-        .bind(user)
-        .bind(sealed)
-        .bind(self.clock_now())
-        .execute(&self.db)
-        .await
-        .unwrap();
+        sqlx::query("INSERT INTO staff_totp (user_id, secret, enabled_at) VALUES ($1, $2, $3)")
+            .bind(user)
+            .bind(sealed)
+            .bind(self.clock_now())
+            .execute(&self.db)
+            .await
+            .unwrap();
         seed
     }
 

@@ -12,16 +12,14 @@ use crate::console::{cookie_value, sign_in, sign_in_code, sign_in_password};
 use crate::helpers::{Staff, TestApp, database_url, spawn_app};
 
 async fn audited(app: &TestApp, action: &str) -> Vec<Value> {
-    sqlx::query_as::<_, (Value,)>(
-        "SELECT details FROM audit_log WHERE action = $1 ORDER BY id",
-    )
-    .bind(action)
-    .fetch_all(&app.db)
-    .await
-    .unwrap()
-    .into_iter()
-    .map(|(d,)| d)
-    .collect()
+    sqlx::query_as::<_, (Value,)>("SELECT details FROM audit_log WHERE action = $1 ORDER BY id")
+        .bind(action)
+        .fetch_all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(d,)| d)
+        .collect()
 }
 
 fn session_of(resp: &reqwest::Response) -> Option<String> {
@@ -128,7 +126,10 @@ async fn a_supervisor_without_a_second_factor_reaches_only_enrolment_until_a_fir
     assert_eq!(codes.len(), 10);
 
     // Now the API and the pages answer.
-    assert_eq!(app.get(&s, "/api/v1/dashboard").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get(&s, "/api/v1/dashboard").await.status(),
+        StatusCode::OK
+    );
     assert_eq!(
         app.get_page("/console/dashboard", Some(&cookie))
             .await
@@ -225,12 +226,16 @@ async fn signing_in_with_a_second_factor_asks_for_a_code_and_each_code_works_onl
 
 #[tokio::test]
 async fn wrong_codes_are_counted_by_the_throttle_and_typing_the_password_again_does_not_reset_them()
- {
+{
     let app = spawn_app().await;
     let s = app.staff(Role::Admin).await;
     let seed = s.totp_seed.clone().unwrap();
     let right = app.code_now(&seed);
-    let wrong = if right == "000000" { "111111" } else { "000000" };
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
     let first = sign_in_password(&app, &s.email, &s.password).await;
     for _ in 0..10 {
         let r = sign_in_code(&app, &first, wrong).await;
@@ -313,7 +318,10 @@ async fn removing_the_second_factor_or_renewing_recovery_codes_needs_the_passwor
             r.status()
         );
     }
-    assert_eq!(app.get(&s, "/api/v1/dashboard").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get(&s, "/api/v1/dashboard").await.status(),
+        StatusCode::OK
+    );
 
     let r = app
         .post(
@@ -375,6 +383,8 @@ async fn the_second_factor_page_speaks_thai() {
         .await
         .unwrap();
     assert!(settings.contains("href=\"/console/second-factor\""));
+    assert!(settings.contains("id=\"sign-out-everywhere\""));
+    assert!(settings.contains("ออกจากระบบทุกเครื่อง"), "{settings}");
 }
 
 fn cli_token(app: &TestApp, email: &str, stdin: &str) -> (bool, String, String) {
@@ -420,7 +430,11 @@ async fn api_tokens_for_roles_that_require_a_second_factor_are_issued_only_after
         assert!(!ok, "a token with a wrong code: {token}");
     }
     // The command runs on the real clock.
-    let (ok, token, err) = cli_token(&app, &s.email, &format!("{}\n", seed.code_at(chrono::Utc::now())));
+    let (ok, token, err) = cli_token(
+        &app,
+        &s.email,
+        &format!("{}\n", seed.code_at(chrono::Utc::now())),
+    );
     assert!(ok, "{err}");
     assert!(token.starts_with("hl_"));
     let issued = audited(&app, "auth.token_issued").await;
@@ -442,7 +456,11 @@ async fn an_operator_resets_a_lost_second_factor_from_the_command_line_and_the_p
         .env_remove("HOTLINE_AUDIT__KEY")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(audited(&app, "auth.second_factor_reset").await.len(), 1);
     // Their sessions are over; signing in again leads to enrolment.
     let r = app.get_page("/console/queue", Some(&cookie)).await;

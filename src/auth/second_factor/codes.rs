@@ -181,7 +181,10 @@ mod tests {
             seed.matching_step(&seed.code_at_step(step + 1), now, 0),
             Some(step + 1)
         );
-        assert_eq!(seed.matching_step(&seed.code_at_step(step - 2), now, 0), None);
+        assert_eq!(
+            seed.matching_step(&seed.code_at_step(step - 2), now, 0),
+            None
+        );
         assert_eq!(seed.matching_step("12345", now, 0), None);
         assert_eq!(seed.matching_step("abcdef", now, 0), None);
     }
@@ -192,7 +195,10 @@ mod tests {
         assert_ne!(a.to_base32(), b.to_base32());
         assert_eq!(a.to_base32().len(), 32);
         let back = Seed::from_base32(&a.to_base32()).unwrap();
-        assert_eq!(back.code_at(at(1_800_000_000)), a.code_at(at(1_800_000_000)));
+        assert_eq!(
+            back.code_at(at(1_800_000_000)),
+            a.code_at(at(1_800_000_000))
+        );
         assert!(format!("{a:?}").contains('…'));
     }
 
@@ -200,8 +206,14 @@ mod tests {
     fn the_otpauth_address_names_the_issuer_account_and_settings() {
         let seed = Seed::generate();
         let uri = seed.otpauth_uri("sup@hotline.example");
-        assert!(uri.starts_with("otpauth://totp/hotline:sup%40hotline.example?"), "{uri}");
-        assert!(uri.contains(&format!("secret={}", seed.to_base32())), "{uri}");
+        assert!(
+            uri.starts_with("otpauth://totp/hotline:sup%40hotline.example?"),
+            "{uri}"
+        );
+        assert!(
+            uri.contains(&format!("secret={}", seed.to_base32())),
+            "{uri}"
+        );
         assert!(uri.contains("issuer=hotline"), "{uri}");
     }
 

@@ -22,7 +22,9 @@ pub fn required_for_role(settings: &AuthSettings, role: Role) -> bool {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecondFactorError {
-    #[error("a second factor is already set up; remove it (with your password and a code) to set up another")]
+    #[error(
+        "a second factor is already set up; remove it (with your password and a code) to set up another"
+    )]
     AlreadyEnabled,
     #[error("no second factor is being set up; start again")]
     NotStarted,

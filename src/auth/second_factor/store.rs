@@ -46,12 +46,11 @@ pub async fn status(db: &PgPool, user: UserId) -> Result<Status, sqlx::Error> {
 
 /// Whether the person signs in with a second factor.
 pub async fn enabled(db: &PgPool, user: UserId) -> Result<bool, sqlx::Error> {
-    let row: Option<(bool,)> = sqlx::query_as(
-        "SELECT true FROM staff_totp WHERE user_id = $1 AND enabled_at IS NOT NULL",
-    )
-    .bind(user)
-    .fetch_optional(db)
-    .await?;
+    let row: Option<(bool,)> =
+        sqlx::query_as("SELECT true FROM staff_totp WHERE user_id = $1 AND enabled_at IS NOT NULL")
+            .bind(user)
+            .fetch_optional(db)
+            .await?;
     Ok(row.is_some())
 }
 

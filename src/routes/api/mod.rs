@@ -604,8 +604,14 @@ pub static ROUTES: &[ApiRoute] = &[
         role: Role::Counselor,
         body: None,
         responses: &[
-            (200, "{secret, otpauth_uri, issuer, digits, period, algorithm}"),
-            (409, "a second factor is already set up (second_factor_enabled)"),
+            (
+                200,
+                "{secret, otpauth_uri, issuer, digits, period, algorithm}",
+            ),
+            (
+                409,
+                "a second factor is already set up (second_factor_enabled)",
+            ),
         ],
         route: || web::post().to(second_factor::begin),
     },

@@ -381,6 +381,14 @@ if (settingsForm) {
   });
 }
 
+// ---- Sign out everywhere ------------------------------------------------------------------
+const everywhere = document.getElementById("sign-out-everywhere");
+everywhere?.addEventListener("click", () => busy(everywhere, async () => {
+  const r = await api("POST", "/api/v1/me/sign-out-everywhere");
+  if (r.status === 200) location.href = "/console/login";
+  else showError(everywhere, errorText(r));
+}));
+
 // ---- My second factor ---------------------------------------------------------------------
 const secondFactor = document.getElementById("second-factor");
 if (secondFactor) {

@@ -212,14 +212,27 @@ pub async fn code_submit(
         return code_form(&ctx, &req, StatusCode::FORBIDDEN, Some("login-expired"));
     }
     let Some(challenge) = req.cookie(LOGIN_CHALLENGE_COOKIE) else {
-        return form(&ctx, &req, StatusCode::UNAUTHORIZED, "", Some("login-expired"));
+        return form(
+            &ctx,
+            &req,
+            StatusCode::UNAUTHORIZED,
+            "",
+            Some("login-expired"),
+        );
     };
     let address = client_ip(&ctx, &req);
     match second_step(&ctx, challenge.value(), &typed.code, &address).await {
         Ok(signed_in) => session_response(&ctx, "/console/queue", signed_in.session_id),
         Err(SignInError::ChallengeExpired) => {
-            let mut resp = form(&ctx, &req, StatusCode::UNAUTHORIZED, "", Some("login-expired"));
-            let _ = resp.add_removal_cookie(&cookie(&ctx, LOGIN_CHALLENGE_COOKIE, String::new(), 0));
+            let mut resp = form(
+                &ctx,
+                &req,
+                StatusCode::UNAUTHORIZED,
+                "",
+                Some("login-expired"),
+            );
+            let _ =
+                resp.add_removal_cookie(&cookie(&ctx, LOGIN_CHALLENGE_COOKIE, String::new(), 0));
             resp
         }
         Err(e) => {

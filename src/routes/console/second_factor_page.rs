@@ -44,7 +44,12 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
         None => t.get("second-factor-optional"),
     };
     let page = SecondFactorPage {
-        chrome: Chrome::new(&t, "second-factor", t.get("second-factor-title"), Some(&who)),
+        chrome: Chrome::new(
+            &t,
+            "second-factor",
+            t.get("second-factor-title"),
+            Some(&who),
+        ),
         enabled: status.enabled_at.is_some(),
         required,
         status_text,
