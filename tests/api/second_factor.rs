@@ -387,6 +387,12 @@ async fn the_second_factor_page_speaks_thai() {
     assert!(settings.contains("ออกจากระบบทุกเครื่อง"), "{settings}");
 }
 
+/// The real time: the command line runs on the system clock, not the test's.
+fn real_now() -> chrono::DateTime<chrono::Utc> {
+    use hotline::clock::Clock;
+    hotline::clock::SystemClock.now()
+}
+
 fn cli_token(app: &TestApp, email: &str, stdin: &str) -> (bool, String, String) {
     use std::io::Write;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
@@ -425,16 +431,12 @@ async fn api_tokens_for_roles_that_require_a_second_factor_are_issued_only_after
     let s = app.staff(Role::Supervisor).await;
     let seed = Seed::from_base32(s.totp_seed.as_deref().unwrap()).unwrap();
     let (ok, token, _) = cli_token(&app, &s.email, "000000\n");
-    let real = seed.code_at(chrono::Utc::now());
+    let real = seed.code_at(real_now());
     if real != "000000" {
         assert!(!ok, "a token with a wrong code: {token}");
     }
     // The command runs on the real clock.
-    let (ok, token, err) = cli_token(
-        &app,
-        &s.email,
-        &format!("{}\n", seed.code_at(chrono::Utc::now())),
-    );
+    let (ok, token, err) = cli_token(&app, &s.email, &format!("{}\n", seed.code_at(real_now())));
     assert!(ok, "{err}");
     assert!(token.starts_with("hl_"));
     let issued = audited(&app, "auth.token_issued").await;

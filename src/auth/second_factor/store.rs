@@ -75,6 +75,9 @@ pub async fn begin(db: &PgPool, keys: &KeyRing, user: UserId) -> Result<Seed, Se
     Ok(seed)
 }
 
+/// A row's pending seed (sealed) and when it was turned on.
+type PendingRow = (Option<Vec<u8>>, Option<DateTime<Utc>>);
+
 /// Confirms enrolment with the first code from the app: the pending seed becomes the one in
 /// use, and a fresh set of recovery codes is made. Returns the codes (shown once).
 pub async fn confirm(
@@ -85,7 +88,7 @@ pub async fn confirm(
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, SecondFactorError> {
     let mut tx = db.begin().await?;
-    let row: Option<(Option<Vec<u8>>, Option<DateTime<Utc>>)> = sqlx::query_as(
+    let row: Option<PendingRow> = sqlx::query_as(
         "SELECT pending_secret, enabled_at FROM staff_totp WHERE user_id = $1 FOR UPDATE",
     )
     .bind(user)
