@@ -17,7 +17,7 @@ use super::second_factor::{self, store::Proof};
 use super::{User, audit, sessions, throttle, users};
 
 /// How long the second step may wait for its code.
-const CHALLENGE_SECONDS: u64 = 300;
+const CHALLENGE_SECONDS: i64 = 300;
 
 /// Why a sign-in did not start a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +59,9 @@ pub enum Outcome {
 struct Challenge {
     user_id: UserId,
     email_key: String,
+    /// When the password was right: the code must follow within `CHALLENGE_SECONDS` (Redis's
+    /// expiry runs on the real clock; this on the app's).
+    at: DateTime<Utc>,
 }
 
 fn counters(ctx: &AppContext, email_key: &str, client_address: &str) -> [(String, u32); 2] {
@@ -136,10 +139,15 @@ pub async fn sign_in(
         let challenge = Challenge {
             user_id: user.id,
             email_key,
+            at: now,
         };
         let value = serde_json::to_string(&challenge).map_err(|_| SignInError::ChallengeExpired)?;
         ctx.redis
-            .set_ex(&challenge_key(&id), &value, CHALLENGE_SECONDS)
+            .set_ex(
+                &challenge_key(&id),
+                &value,
+                CHALLENGE_SECONDS.unsigned_abs(),
+            )
             .await
             .map_err(|_| SignInError::SessionsUnavailable)?;
         return Ok(Outcome::CodeNeeded {
@@ -175,7 +183,9 @@ pub async fn second_step(
         .await
         .map_err(|_| SignInError::SessionsUnavailable)?
         .and_then(|v| serde_json::from_str(&v).ok());
-    let Some(stored) = stored else {
+    let Some(stored) = stored
+        .filter(|c| now >= c.at && now - c.at <= chrono::Duration::seconds(CHALLENGE_SECONDS))
+    else {
         return Err(SignInError::ChallengeExpired);
     };
     let counters = counters(ctx, &stored.email_key, client_address);

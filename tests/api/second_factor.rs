@@ -470,3 +470,19 @@ async fn an_operator_resets_a_lost_second_factor_from_the_command_line_and_the_p
     let r = sign_in(&app, &s.email, &s.password).await;
     assert_eq!(r.headers()["Location"], "/console/second-factor");
 }
+
+#[tokio::test]
+async fn the_code_must_follow_the_password_within_five_minutes() {
+    let app = spawn_app().await;
+    let s = app.staff(Role::Supervisor).await;
+    let first = sign_in_password(&app, &s.email, &s.password).await;
+    app.advance(301);
+    let code = app.unused_code(&s.email).await.unwrap();
+    let r = sign_in_code(&app, &first, &code).await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(session_of(&r).is_none());
+    // Without a password step the code page sends the browser back to the password.
+    let r = app.get_page("/console/login/code", None).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["Location"], "/console/login");
+}
