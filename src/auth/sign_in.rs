@@ -196,6 +196,17 @@ pub async fn second_step(
             Ok(None) => {
                 count_failure(ctx, &counters, now).await;
                 crate::metrics::login("wrong_code");
+                // The password was right: a wrong code may mean someone else has it. Audited so
+                // a supervisor searching the log sees it (best effort: the refusal stands).
+                let _ = audit::record(
+                    &ctx.db,
+                    Some(stored.user_id),
+                    "auth.second_factor_failed",
+                    None,
+                    serde_json::json!({ "via": "console" }),
+                    now,
+                )
+                .await;
                 return Err(SignInError::WrongCode);
             }
             Err(_) => return Err(SignInError::DatabaseUnavailable),

@@ -241,6 +241,8 @@ async fn wrong_codes_are_counted_by_the_throttle_and_typing_the_password_again_d
         let r = sign_in_code(&app, &first, wrong).await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     }
+    // Each is audited: the password was right, so someone else may have it.
+    assert_eq!(audited(&app, "auth.second_factor_failed").await.len(), 10);
     // The right code now waits its turn, and so does the password step.
     let r = sign_in_code(&app, &first, &right).await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
