@@ -335,15 +335,16 @@ pub fn assess_readings(
     } else {
         level
     };
-    // The safety net lifts only: one step above what the rules found, never to more, never
-    // down, where some message reads like the critical reports it was trained on.
+    // The safety net lifts only: one step above what the rules found, never more, never down,
+    // where some message reads like reports of a higher level than the rules gave.
     let level = match safety_net_lift(readings, rules) {
-        Some(closest) if level < Level::Critical => {
+        Some((reads_as, closest)) if reads_as > level => {
             reasons.push(Reason {
                 flag: None,
                 text: rules
                     .texts
                     .safety_net
+                    .replace("{level}", reads_as.as_str())
                     .replace("{closest}", &closest.join(", ")),
                 evidence: Vec::new(),
             });
@@ -359,19 +360,19 @@ pub fn assess_readings(
     }
 }
 
-/// The closest critical training examples when the safety net is loaded and some message
-/// scores at or above its threshold.
+/// The highest level some message reads as to the safety net (when one is loaded), with the
+/// closest training examples at that level or above.
 fn safety_net_lift(
     readings: &[(MessageId, &MessageReading)],
     rules: &TriageRules,
-) -> Option<Vec<String>> {
-    let net = rules.safety_net.as_ref()?;
+) -> Option<(Level, Vec<String>)> {
+    rules.safety_net.as_ref()?;
     readings
         .iter()
         .filter_map(|(_, r)| r.resemblance.as_ref())
-        .filter(|r| r.score >= net.threshold)
-        .max_by(|a, b| a.score.total_cmp(&b.score))
-        .map(|r| r.closest.clone())
+        .filter_map(|r| r.reads_as.map(|level| (level, r.score, &r.closest)))
+        .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
+        .map(|(level, _, closest)| (level, closest.clone()))
 }
 
 /// What the text is, as its frame cues say.
@@ -628,18 +629,18 @@ mod tests {
             Example {
                 id: "c-1",
                 text: "they beat me and locked me in the room",
-                critical: true,
+                level: Level::Critical,
             },
             Example {
                 id: "n-1",
                 text: "is a border pass ok for mae sot?",
-                critical: false,
+                level: Level::Low,
             },
         ];
         let net = SafetyNet::train(
             &examples,
             Training {
-                threshold,
+                thresholds: [threshold; 3],
                 ..Training::default()
             },
             "test",

@@ -167,14 +167,14 @@ pub struct Texts {
     pub short_question: String,
     /// A long message is not low.
     pub long_message: String,
-    /// The safety net lifted the level; `{closest}` is replaced by the ids of the closest
-    /// critical training examples.
+    /// The safety net lifted the level; `{level}` is replaced by the level the wording reads
+    /// as and `{closest}` by the ids of the closest training examples at that level or above.
     #[serde(default = "default_safety_net_text")]
     pub safety_net: String,
 }
 
 fn default_safety_net_text() -> String {
-    "The wording resembles critical reports (closest training examples: {closest}), so the level is one step above what the rules found.".to_owned()
+    "The wording resembles {level} reports (closest training examples: {closest}), so the level is one step above what the rules found.".to_owned()
 }
 
 impl TriageRules {
