@@ -285,8 +285,26 @@ impl TriageRules {
             }
         }
         for signal in &self.signals {
-            if !known(&signal.flag) {
-                return Err(format!("signals: unknown flag {}", signal.flag));
+            match &signal.cue {
+                Some(cue) => {
+                    let acting = !matches!(
+                        super::lexicon::Cue::named(cue),
+                        None | Some(
+                            super::lexicon::Cue::Negation
+                                | super::lexicon::Cue::Hypothetical
+                                | super::lexicon::Cue::Consequence
+                        )
+                    );
+                    if !acting || !signal.flag.is_empty() {
+                        return Err(format!(
+                            "signals: cue {cue} must be a circumstance or frame cue, without a flag"
+                        ));
+                    }
+                }
+                None if !known(&signal.flag) => {
+                    return Err(format!("signals: unknown flag {}", signal.flag));
+                }
+                None => {}
             }
             if signal.all.is_empty() {
                 return Err(format!("signals: {} names no group", signal.flag));
