@@ -55,8 +55,8 @@ pub struct MessageReading {
     /// named in `flag` by its cue name, for the frame step and its evidence.
     #[serde(default)]
     pub cues: Vec<ReadPhrase>,
-    /// The message's length in characters (a short question reads otherwise than a long
-    /// account).
+    /// The message's length in characters, a Chinese character counted as three (a short
+    /// question reads otherwise than a long account).
     #[serde(default)]
     pub chars: usize,
     /// What the learned safety net made of the message (only when a net is loaded).
@@ -91,10 +91,24 @@ pub fn reading_version(rules: &TriageRules) -> String {
     }
 }
 
+/// A message's length as a Latin-script writer would have typed it: a Chinese character says
+/// about as much as three Latin letters, so "a long account" and "a short question" mean the
+/// same in every language.
+fn reading_length(chars: &[char]) -> usize {
+    chars
+        .iter()
+        .map(|c| if is_ideograph(*c) { 3 } else { 1 })
+        .sum()
+}
+
+fn is_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
+}
+
 /// Reads one message. Pure.
 pub fn read_message(text: &str, rules: &TriageRules) -> MessageReading {
     let prepared = prepare(text);
-    let chars = prepared.chars.len();
+    let chars = reading_length(&prepared.chars);
     let findings = rules.lexicon.analyse(
         &prepared,
         rules.matching.negation_window,
