@@ -52,6 +52,10 @@ pub enum TriageAction {
         l2: f32,
         #[arg(long, default_value = "tests/triage/tuning")]
         corpus: PathBuf,
+        /// Also write every threshold combination's figures to this TSV file (to compare
+        /// runs, e.g. under other rules).
+        #[arg(long)]
+        table: Option<PathBuf>,
     },
 }
 
@@ -145,6 +149,7 @@ pub fn run(action: &TriageAction, rules_path: &Path) -> anyhow::Result<()> {
             epochs,
             learning_rate,
             l2,
+            table,
         } => cross_validate(
             &corpus(dir)?,
             &TriageRules::load(rules_path).map_err(|e| anyhow::anyhow!("{e}"))?,
@@ -155,6 +160,7 @@ pub fn run(action: &TriageAction, rules_path: &Path) -> anyhow::Result<()> {
                 l2: *l2,
                 ..Training::default()
             },
+            table.as_deref(),
         ),
     }
 }
@@ -219,6 +225,7 @@ fn cross_validate(
     rules: &TriageRules,
     folds: usize,
     training: Training,
+    table: Option<&Path>,
 ) -> anyhow::Result<()> {
     let rule_levels: Vec<Level> = rows
         .iter()
@@ -302,6 +309,26 @@ fn cross_validate(
                 all.push((th, tally(rows, &rule_levels, &scores, th)));
             }
         }
+    }
+    if let Some(path) = table {
+        let mut tsv = String::from(
+            "critical\thigh\tmedium\tcritical_recall\tcritical_below_high\tagreement\tlifts\tgood\tfalse\n",
+        );
+        for (th, t) in &all {
+            tsv += &format!(
+                "{}\t{}\t{}\t{:.4}\t{}\t{:.4}\t{}\t{}\t{}\n",
+                th[0],
+                th[1],
+                th[2],
+                t.critical_found as f64 / critical.max(1) as f64,
+                t.critical_below_high,
+                t.agree as f64 / n,
+                t.lifts,
+                t.good_lifts,
+                t.false_lifts
+            );
+        }
+        std::fs::write(path, tsv).with_context(|| format!("cannot write {}", path.display()))?;
     }
     all.sort_by(|a, b| {
         (a.1.critical_below_high, std::cmp::Reverse(a.1.critical_found), std::cmp::Reverse(a.1.agree))

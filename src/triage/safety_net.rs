@@ -69,7 +69,7 @@ impl Default for Training {
             epochs: 40,
             learning_rate: 4.0,
             l2: 1e-5,
-            thresholds: [0.36, 0.76, 2.0],
+            thresholds: [0.36, 0.68, 2.0],
         }
     }
 }
