@@ -332,6 +332,9 @@ impl SafetyNet {
                     .bytes()
                     .map(u32::from)
                     .chain(h.bias.to_bits().to_le_bytes().map(u32::from))
+                    // A stored reading records what the message reads as, which the
+                    // thresholds decide: other thresholds, another version.
+                    .chain(h.threshold.to_bits().to_le_bytes().map(u32::from))
                     .collect::<Vec<u32>>()
             }))
         );
