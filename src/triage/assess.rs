@@ -300,8 +300,11 @@ pub fn assess_readings(
         };
         // Answers describe the present; so do flags like "missing now" and "being moved".
         let present = answered_yes || danger_now || ctx.present_flags.iter().any(has);
-        let offer_only = flags.iter().any(|f| f == "deceptive_recruitment")
-            && flags.iter().all(|f| ctx.offer_only_flags.contains(f));
+        // A risky offer with nothing else; or the offer frame, where only the offer's red flags
+        // and the person's age were kept ("a minor who has only a risky offer is medium").
+        let offer_only = (flags.iter().any(|f| f == "deceptive_recruitment")
+            && flags.iter().all(|f| ctx.offer_only_flags.contains(f)))
+            || (frame.offer && flags.iter().all(|f| ctx.offer_keeps.contains(f)));
         if (past || safe_now) && !present && by_flags > ctx.past_level {
             reasons.push(frame_reason(
                 readings,
