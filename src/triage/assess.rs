@@ -622,6 +622,55 @@ mod tests {
     }
 
     #[test]
+    fn a_farewell_before_the_phones_are_taken_is_in_transit() {
+        let a = assess_text(
+            "this is my last message, they take our phones before we cross the river",
+        );
+        assert_eq!(a.level, Level::Critical);
+        assert!(a.flags.iter().any(|f| f == "in_transit"), "{:?}", a.flags);
+    }
+
+    #[test]
+    fn a_boss_who_will_not_let_the_worker_go_home_is_forced_labour() {
+        for text in [
+            "my boss will not let me go home",
+            "I cannot leave the factory",
+            "老板不让我回家",
+            "เจ้านายไม่ให้กลับบ้าน",
+        ] {
+            let a = assess_text(text);
+            assert!(a.flags.iter().any(|f| f == "forced_labour"), "{text}: {:?}", a.flags);
+            assert_eq!(a.level, Level::High, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_age_written_in_words_or_after_a_person_makes_a_minor() {
+        for text in [
+            "my sister is sixteen years old and sits with guests at the karaoke",
+            "my daughter (15) sits with guests at the karaoke",
+            "她才十六岁，每天要陪客人喝酒",
+            "em gái mười sáu tuổi phải ngồi với khách",
+        ] {
+            let a = assess_text(text);
+            assert!(a.flags.iter().any(|f| f == "minor"), "{text}: {:?}", a.flags);
+            assert_eq!(a.level, Level::Critical, "{text}");
+        }
+        // An adult's age is not a minor's, in Chinese digits or characters.
+        for text in ["她今年28岁，在KTV上班", "他二十五岁，在工厂上班"] {
+            assert!(!assess_text(text).flags.iter().any(|f| f == "minor"), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_long_chinese_account_is_as_long_as_its_english_translation() {
+        // 120 characters of Chinese say about what 360 Latin letters do: not a short question.
+        let text = "我表哥在国外一个工地上干活，前年通过中介出去的，说是正规劳务输出，中介费交了很多，一半是借的。现在公司说项目款没到，他想回国，老板说合同没到期不能走，我们在国内找过那个中介，中介说不管，请问我们应该找谁？大使馆能管这种事吗？我们真的不知道怎么办了。";
+        let a = assess_text(text);
+        assert!(a.level >= Level::Medium, "{:?}", a.level);
+    }
+
+    #[test]
     fn a_short_question_without_an_indicator_is_low_but_distress_is_never_low() {
         assert_eq!(
             assess_text("is border pass ok for working in mae sot?").level,

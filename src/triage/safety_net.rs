@@ -542,7 +542,9 @@ mod tests {
         let text = std::fs::read_to_string("config/triage/safety_net.json").unwrap();
         let net = SafetyNet::from_json(&text).unwrap();
         assert!(net.threshold() > 0.0 && net.threshold() < 1.0);
-        assert_eq!(net.heads.len(), HEAD_LEVELS.len());
+        // The critical head first, then any lower heads that lift, highest first.
+        assert_eq!(net.heads[0].level, Level::Critical);
+        assert!(net.heads.windows(2).all(|w| w[0].level > w[1].level));
         assert!(!net.landmarks.is_empty());
         // Ids of the tuning corpus ("th-017"), never words of a report.
         assert!(
@@ -550,6 +552,38 @@ mod tests {
                 .iter()
                 .all(|l| l.id.len() <= 12 && !l.id.contains(' '))
         );
+    }
+
+    #[test]
+    fn a_message_reads_as_the_highest_level_whose_head_fires_and_names_examples_at_that_level() {
+        let mut examples = examples();
+        examples.extend([
+            Example {
+                id: "h-1",
+                text: "the agency keeps my passport and my salary is not paid",
+                level: Level::High,
+            },
+            Example {
+                id: "h-2",
+                text: "boss keeps our passports, no salary for three months",
+                level: Level::High,
+            },
+        ]);
+        // Critical never fires (above 1); "high or above" always does (0).
+        let net = SafetyNet::train(
+            &examples,
+            Training {
+                thresholds: [1.5, 0.0, 2.0],
+                ..Training::default()
+            },
+            "test",
+        );
+        assert_eq!(net.heads.len(), 2, "a head that never lifts is not shipped");
+        let read = net.read("they keep my passport, salary not paid");
+        assert_eq!(read.reads_as, Some(Level::High));
+        // Examples at high or above: the high ones and the critical ones, never a low one.
+        assert!(!read.closest.is_empty());
+        assert!(read.closest.iter().all(|id| !id.starts_with("n-")), "{:?}", read.closest);
     }
 
     #[test]
