@@ -283,18 +283,23 @@ fn cross_validate(
         "{folds}-fold cross-validation on {} tuning reports ({critical} critical)",
         rows.len()
     );
-    let header =
-        "   thresholds (c/h/m)  crit.recall  crit<high  agreement  lifts  good  false(over the label)";
+    let header = "   thresholds (c/h/m)  crit.recall  crit<high  agreement  lifts  good  false(over the label)";
     println!("{header}");
     let never = 9.0;
-    line("rules".to_owned(), &tally(rows, &rule_levels, &scores, [never; 3]));
+    line(
+        "rules".to_owned(),
+        &tally(rows, &rule_levels, &scores, [never; 3]),
+    );
     let grid: Vec<f32> = (5..=45).map(|t| t as f32 * 0.02).collect();
     for (head, name) in ["critical", "high", "medium"].iter().enumerate() {
         println!("{name} head alone:");
         for th in &grid {
             let mut thresholds = [never; 3];
             thresholds[head] = *th;
-            line(format!("{name} {th:.2}"), &tally(rows, &rule_levels, &scores, thresholds));
+            line(
+                format!("{name} {th:.2}"),
+                &tally(rows, &rule_levels, &scores, thresholds),
+            );
         }
     }
     // Every combination on a coarser grid; the best by agreement at each critical recall, and
@@ -331,14 +336,31 @@ fn cross_validate(
         std::fs::write(path, tsv).with_context(|| format!("cannot write {}", path.display()))?;
     }
     all.sort_by(|a, b| {
-        (a.1.critical_below_high, std::cmp::Reverse(a.1.critical_found), std::cmp::Reverse(a.1.agree))
-            .cmp(&(b.1.critical_below_high, std::cmp::Reverse(b.1.critical_found), std::cmp::Reverse(b.1.agree)))
+        (
+            a.1.critical_below_high,
+            std::cmp::Reverse(a.1.critical_found),
+            std::cmp::Reverse(a.1.agree),
+        )
+            .cmp(&(
+                b.1.critical_below_high,
+                std::cmp::Reverse(b.1.critical_found),
+                std::cmp::Reverse(b.1.agree),
+            ))
     });
     for slack in [0usize, 3, 7] {
         println!("combinations keeping agreement within {slack} reports of the rules alone:");
         for (th, t) in all.iter().filter(|(_, t)| t.agree + slack >= base).take(8) {
-            let show = |x: f32| if x > 1.0 { "-".to_owned() } else { format!("{x:.2}") };
-            line(format!("{}/{}/{}", show(th[0]), show(th[1]), show(th[2])), t);
+            let show = |x: f32| {
+                if x > 1.0 {
+                    "-".to_owned()
+                } else {
+                    format!("{x:.2}")
+                }
+            };
+            line(
+                format!("{}/{}/{}", show(th[0]), show(th[1]), show(th[2])),
+                t,
+            );
         }
     }
     Ok(())

@@ -623,9 +623,8 @@ mod tests {
 
     #[test]
     fn a_farewell_before_the_phones_are_taken_is_in_transit() {
-        let a = assess_text(
-            "this is my last message, they take our phones before we cross the river",
-        );
+        let a =
+            assess_text("this is my last message, they take our phones before we cross the river");
         assert_eq!(a.level, Level::Critical);
         assert!(a.flags.iter().any(|f| f == "in_transit"), "{:?}", a.flags);
     }
@@ -639,7 +638,11 @@ mod tests {
             "เจ้านายไม่ให้กลับบ้าน",
         ] {
             let a = assess_text(text);
-            assert!(a.flags.iter().any(|f| f == "forced_labour"), "{text}: {:?}", a.flags);
+            assert!(
+                a.flags.iter().any(|f| f == "forced_labour"),
+                "{text}: {:?}",
+                a.flags
+            );
             assert_eq!(a.level, Level::High, "{text}");
         }
     }
@@ -653,12 +656,19 @@ mod tests {
             "em gái mười sáu tuổi phải ngồi với khách",
         ] {
             let a = assess_text(text);
-            assert!(a.flags.iter().any(|f| f == "minor"), "{text}: {:?}", a.flags);
+            assert!(
+                a.flags.iter().any(|f| f == "minor"),
+                "{text}: {:?}",
+                a.flags
+            );
             assert_eq!(a.level, Level::Critical, "{text}");
         }
         // An adult's age is not a minor's, in Chinese digits or characters.
         for text in ["她今年28岁，在KTV上班", "他二十五岁，在工厂上班"] {
-            assert!(!assess_text(text).flags.iter().any(|f| f == "minor"), "{text}");
+            assert!(
+                !assess_text(text).flags.iter().any(|f| f == "minor"),
+                "{text}"
+            );
         }
     }
 

@@ -583,7 +583,11 @@ mod tests {
         assert_eq!(read.reads_as, Some(Level::High));
         // Examples at high or above: the high ones and the critical ones, never a low one.
         assert!(!read.closest.is_empty());
-        assert!(read.closest.iter().all(|id| !id.starts_with("n-")), "{:?}", read.closest);
+        assert!(
+            read.closest.iter().all(|id| !id.starts_with("n-")),
+            "{:?}",
+            read.closest
+        );
     }
 
     #[test]
