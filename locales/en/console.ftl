@@ -347,6 +347,15 @@ queue-critical-breach = { $count } critical case(s) waiting past the { $minutes 
 dash-seconds = { $n } s
 dash-minutes = { $n } min
 dash-hours = { $n } h
+dash-action-title = Action clock: urgent cases in the last 24 hours
+dash-action-past = Urgent cases past the action target
+dash-action-requested = to the first referral
+dash-action-acknowledged = to the partner's acknowledgement
+dash-action-col-step = Measured
+dash-action-col-count = Cases
+dash-action-col-within = Within target
+dash-action-col-past = Past target, still waiting
+dash-action-no-target = no target set
 # Safe contact and callbacks (issue 13)
 nav-my-callbacks = My callbacks
 safe-title = Safe contact

@@ -341,6 +341,15 @@ queue-critical-breach = ករណីបន្ទាន់បំផុត { $coun
 dash-seconds = { $n } វិនាទី
 dash-minutes = { $n } នាទី
 dash-hours = { $n } ម៉ោង
+dash-action-title = នាឡិកាសកម្មភាព៖ ករណីបន្ទាន់ក្នុង 24 ម៉ោងចុងក្រោយ
+dash-action-past = ករណីបន្ទាន់ហួសគោលដៅសកម្មភាព
+dash-action-requested = ដល់ការបញ្ជូនលើកដំបូង
+dash-action-acknowledged = ដល់ការទទួលស្គាល់របស់ដៃគូ
+dash-action-col-step = វាស់ដល់
+dash-action-col-count = ករណី
+dash-action-col-within = ក្នុងគោលដៅ
+dash-action-col-past = ហួសគោលដៅ នៅរង់ចាំ
+dash-action-no-target = មិនបានកំណត់គោលដៅ
 # Safe contact and callbacks (issue 13)
 nav-my-callbacks = ការហៅត្រឡប់របស់ខ្ញុំ
 safe-title = ទំនាក់ទំនងដោយសុវត្ថិភាព

@@ -341,6 +341,15 @@ queue-critical-breach = ມີກໍລະນີວິກິດ { $count } ກ�
 dash-seconds = { $n } ວິນາທີ
 dash-minutes = { $n } ນາທີ
 dash-hours = { $n } ຊມ.
+dash-action-title = ໂມງການດຳເນີນການ: ກໍລະນີດ່ວນໃນ 24 ຊົ່ວໂມງຜ່ານມາ
+dash-action-past = ກໍລະນີດ່ວນທີ່ເກີນເປົ້າໝາຍການດຳເນີນການ
+dash-action-requested = ຮອດການສົ່ງຕໍ່ຄັ້ງທຳອິດ
+dash-action-acknowledged = ຮອດການຕອບຮັບຂອງອົງການ
+dash-action-col-step = ວັດຮອດ
+dash-action-col-count = ກໍລະນີ
+dash-action-col-within = ທັນເປົ້າໝາຍ
+dash-action-col-past = ເກີນເປົ້າໝາຍ, ຍັງລໍຖ້າ
+dash-action-no-target = ບໍ່ໄດ້ຕັ້ງເປົ້າໝາຍ
 # Safe contact and callbacks (issue 13)
 nav-my-callbacks = ການໂທກັບຂອງຂ້ອຍ
 safe-title = ການຕິດຕໍ່ຢ່າງປອດໄພ

@@ -341,6 +341,15 @@ queue-critical-breach = အလွန်အရေးပေါ်ကိစ္စ {
 dash-seconds = { $n } စက္ကန့်
 dash-minutes = { $n } မိနစ်
 dash-hours = { $n } နာရီ
+dash-action-title = လုပ်ဆောင်ချိန်နာရီ - လွန်ခဲ့သော ၂၄ နာရီအတွင်း အရေးပေါ်အမှုများ
+dash-action-past = လုပ်ဆောင်ချိန်ပစ်မှတ်ကျော်သော အရေးပေါ်အမှုများ
+dash-action-requested = ပထမဆုံး လွှဲပြောင်းသည်အထိ
+dash-action-acknowledged = မိတ်ဖက်အဖွဲ့ လက်ခံအတည်ပြုသည်အထိ
+dash-action-col-step = တိုင်းတာချက်
+dash-action-col-count = အမှုများ
+dash-action-col-within = ပစ်မှတ်အတွင်း
+dash-action-col-past = ပစ်မှတ်ကျော်၊ စောင့်ဆဲ
+dash-action-no-target = ပစ်မှတ် မသတ်မှတ်ရသေး
 # Safe contact and callbacks (issue 13)
 nav-my-callbacks = ကျွန်ုပ်၏ ပြန်ခေါ်ရန်များ
 safe-title = လုံခြုံစွာ ဆက်သွယ်ခြင်း

@@ -341,6 +341,15 @@ queue-critical-breach = มีเคสวิกฤต { $count } เคสร�
 dash-seconds = { $n } วินาที
 dash-minutes = { $n } นาที
 dash-hours = { $n } ชม.
+dash-action-title = นาฬิกาการดำเนินการ: เคสเร่งด่วนใน 24 ชั่วโมงที่ผ่านมา
+dash-action-past = เคสเร่งด่วนที่เกินเป้าหมายการดำเนินการ
+dash-action-requested = ถึงการส่งต่อครั้งแรก
+dash-action-acknowledged = ถึงการตอบรับของหน่วยงาน
+dash-action-col-step = วัดถึง
+dash-action-col-count = จำนวนเคส
+dash-action-col-within = ทันเป้าหมาย
+dash-action-col-past = เกินเป้าหมาย ยังรออยู่
+dash-action-no-target = ไม่ได้ตั้งเป้าหมาย
 # Safe contact and callbacks (issue 13)
 nav-my-callbacks = การโทรกลับของฉัน
 safe-title = การติดต่ออย่างปลอดภัย

@@ -341,6 +341,15 @@ queue-critical-breach = { $count } ca nguy cấp đang chờ quá mục tiêu { 
 dash-seconds = { $n } giây
 dash-minutes = { $n } phút
 dash-hours = { $n } giờ
+dash-action-title = Đồng hồ hành động: các ca khẩn cấp trong 24 giờ qua
+dash-action-past = Ca khẩn cấp quá mục tiêu hành động
+dash-action-requested = đến lần chuyển tuyến đầu tiên
+dash-action-acknowledged = đến khi đối tác xác nhận
+dash-action-col-step = Đo đến
+dash-action-col-count = Số ca
+dash-action-col-within = Trong mục tiêu
+dash-action-col-past = Quá mục tiêu, vẫn chờ
+dash-action-no-target = chưa đặt mục tiêu
 # Safe contact and callbacks (issue 13)
 nav-my-callbacks = Cuộc gọi lại của tôi
 safe-title = Liên lạc an toàn

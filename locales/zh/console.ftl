@@ -341,6 +341,15 @@ queue-critical-breach = { $count } 个危急个案等待已超过 { $minutes } �
 dash-seconds = { $n } 秒
 dash-minutes = { $n } 分钟
 dash-hours = { $n } 小时
+dash-action-title = 行动时钟：过去 24 小时内的紧急个案
+dash-action-past = 超过行动目标的紧急个案
+dash-action-requested = 至首次转介
+dash-action-acknowledged = 至合作机构确认收到
+dash-action-col-step = 测量至
+dash-action-col-count = 个案数
+dash-action-col-within = 达标
+dash-action-col-past = 已超目标，仍在等待
+dash-action-no-target = 未设目标
 # Safe contact and callbacks (issue 13)
 nav-my-callbacks = 我的回电
 safe-title = 安全联系

@@ -177,6 +177,7 @@ pub async fn send_referral(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    crate::supervisor::action_clock::observe(&mut tx, case_id, "requested").await?;
     let token = link::sign(
         &ctx.keys,
         link::LinkClaims {

@@ -110,6 +110,7 @@ pub async fn apply(
     .bind(now)
     .execute(&mut **tx)
     .await?;
+    crate::supervisor::action_clock::observe(&mut **tx, case_id, to.as_str()).await?;
     if to != ReferralStatus::Requested {
         // Someone answered: an escalation about silence is settled.
         sqlx::query(

@@ -30,7 +30,7 @@ async fn patch(app: &TestApp, who: &Staff, path: &str, body: &Value) -> Response
 }
 
 /// A phone report from `area` in `country` with these answers, claimed by `who`; its id.
-async fn claimed_case(
+pub(crate) async fn claimed_case(
     app: &TestApp,
     who: &Staff,
     country: &str,
@@ -69,11 +69,11 @@ fn scam_compound_record() -> Value {
     })
 }
 
-async fn demo_directory(app: &TestApp) {
+pub(crate) async fn demo_directory(app: &TestApp) {
     hotline::partners::demo::load(&app.ctx).await.unwrap();
 }
 
-async fn partner_named(app: &TestApp, who: &Staff, part: &str) -> Value {
+pub(crate) async fn partner_named(app: &TestApp, who: &Staff, part: &str) -> Value {
     let resp = app.get(who, "/api/v1/partners").await;
     assert_eq!(resp.status(), StatusCode::OK);
     let body: Value = resp.json().await.unwrap();
@@ -661,7 +661,7 @@ async fn the_email_holds_no_personal_data_and_arrives_through_smtp_after_a_451()
 }
 
 /// A case with a police referral sent under consent; (case id, referral JSON, token).
-async fn referred(app: &TestApp, c: &Staff, answers: Value) -> (String, Value, String) {
+pub(crate) async fn referred(app: &TestApp, c: &Staff, answers: Value) -> (String, Value, String) {
     demo_directory(app).await;
     let case = claimed_case(app, c, "TH", "Songkhla", answers).await;
     let police = partner_named(app, c, "Songkhla Provincial Police").await;
@@ -687,7 +687,11 @@ async fn referred(app: &TestApp, c: &Staff, answers: Value) -> (String, Value, S
     (case, sent, token)
 }
 
-async fn partner_posts(app: &TestApp, token: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+pub(crate) async fn partner_posts(
+    app: &TestApp,
+    token: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
     let resp = app
         .client
         .post(app.url(&format!("/r/{token}")))
@@ -1003,7 +1007,7 @@ async fn the_directory_survives_an_hsds_and_a_csv_round_trip_without_the_shelter
     }
 }
 
-async fn console_cookie(app: &TestApp, who: &Staff) -> String {
+pub(crate) async fn console_cookie(app: &TestApp, who: &Staff) -> String {
     let resp = crate::console::sign_in(app, &who.email, &who.password).await;
     let session = crate::console::cookie_value(&resp, "hotline_session").unwrap();
     format!("hotline_session={session}")

@@ -591,7 +591,7 @@ pub static ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: Method::GET,
         path: "/api/v1/stats/response-times",
-        summary: "Answer times (first contact or reopening to the first human response) for a period (from, to: RFC 3339 or YYYY-MM-DD; default the last 24 h), grouped by channel, urgency or hour (group_by): count, p50, p90, p95, max in seconds and the share within target",
+        summary: "Answer or action times for a period (from, to: RFC 3339 or YYYY-MM-DD; default the last 24 h), grouped by channel, urgency or hour (group_by): count, p50, p90, p95, max in seconds and the share within target. clock=answer (default): first contact or reopening to the first human response; clock=action: a case becoming critical or high to its first referral requested (step=requested, default) or first acknowledged by a partner (step=acknowledged)",
         role: Role::Supervisor,
         body: None,
         responses: &[(

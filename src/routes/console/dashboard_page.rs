@@ -32,6 +32,19 @@ struct Oldest {
     held: bool,
 }
 
+/// One row of the action-clock table: a level and a step.
+struct ActionRow {
+    level_code: &'static str,
+    level_label: String,
+    step: String,
+    count: usize,
+    p50: String,
+    p90: String,
+    within: String,
+    target: String,
+    past: usize,
+}
+
 struct Person {
     email: String,
     role: String,
@@ -54,6 +67,7 @@ struct DashboardPage {
     callbacks_due: i64,
     callbacks_overdue: i64,
     referrals_past: i64,
+    action_rows: Vec<ActionRow>,
     /// (caption, server-drawn SVG with every word escaped by `charts`).
     charts: Vec<(String, String)>,
 }
@@ -79,6 +93,10 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
         &ctx.settings.queue.answer_target_seconds,
         zone,
         ctx.settings.callbacks.overdue_after_seconds,
+        crate::supervisor::ActionClockTargets {
+            action: &ctx.settings.targets.action_seconds,
+            acknowledgement: &ctx.settings.referrals.ack_target_seconds,
+        },
         now,
     )
     .await
@@ -131,6 +149,51 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
             alarm: surge,
         },
     ];
+    let action_past: usize = d
+        .action_24h
+        .requested
+        .iter()
+        .chain(&d.action_24h.acknowledged)
+        .map(|g| g.waiting_past_target)
+        .sum();
+    let mut tiles = tiles;
+    tiles.push(Tile {
+        id: "tile-action-past",
+        label: t.get("dash-action-past"),
+        value: action_past.to_string(),
+        alarm: action_past > 0,
+    });
+    let mut action_rows = vec![];
+    for (step_key, groups, step_index) in [
+        ("dash-action-requested", &d.action_24h.requested, 0),
+        ("dash-action-acknowledged", &d.action_24h.acknowledged, 1),
+    ] {
+        for g in groups {
+            let level_code = match g.key.as_str() {
+                "critical" => "critical",
+                _ => "high",
+            };
+            let target = d
+                .action_24h
+                .targets
+                .get(level_code)
+                .and_then(|(r, a)| if step_index == 0 { *r } else { *a });
+            let none = || "–".to_owned();
+            action_rows.push(ActionRow {
+                level_code,
+                level_label: t.level(level_code),
+                step: t.get(step_key),
+                count: g.count,
+                p50: g.p50.map_or_else(none, duration),
+                p90: g.p90.map_or_else(none, duration),
+                within: g
+                    .within_target
+                    .map_or_else(none, |w| format!("{:.0} %", w * 100.0)),
+                target: target.map_or_else(|| t.get("dash-action-no-target"), duration),
+                past: g.waiting_past_target,
+            });
+        }
+    }
     let mut by_level: Vec<(String, &'static str, i64)> = d
         .queue_depth
         .by_level
@@ -224,6 +287,7 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
         callbacks_due: d.callbacks.due,
         callbacks_overdue: d.callbacks.overdue,
         referrals_past: d.referrals.past_acknowledgement_target,
+        action_rows,
         charts,
         t,
     };
