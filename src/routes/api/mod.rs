@@ -621,7 +621,7 @@ pub static ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: Method::GET,
         path: "/api/v1/stats/export",
-        summary: "Statistics export: cases opened in a period (from, to) counted by breakdowns (by=channel,case_status or by=a*b for a cross-table), small cells suppressed (stats.suppress_below) with complementary suppression, percentages on the suppressed table; format=csv (UTF-8 with BOM) or json. No ids, personal data or free text",
+        summary: "Statistics export: cases opened in a period (from, to) counted by breakdowns (by=channel,case_status or by=a*b for a cross-table), small cells suppressed (stats.suppress_below) with complementary suppression, percentages on the suppressed table; format=csv (UTF-8 with BOM) or json; names=htcds for HTCDS field names. Breakdowns: channel, case_status, trafficking_status, official_outcome, closing_reason, urgency, caller, language, country, age_band, sex, nationality, province_of_origin, destination_country, form_of_exploitation, referral_outcome. No ids, personal data or free text",
         role: Role::Supervisor,
         body: None,
         responses: &[(200, "the tables, as JSON or CSV")],

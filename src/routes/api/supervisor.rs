@@ -140,13 +140,17 @@ pub async fn export(
     ctx: web::Data<AppContext>,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    use crate::supervisor::export::{Format, export, parse_by, to_csv, to_json};
-    only_keys(&query, &["from", "to", "by", "format"])?;
+    use crate::supervisor::export::{Format, Names, export, named, parse_by, to_csv, to_json};
+    only_keys(&query, &["from", "to", "by", "format", "names"])?;
     let period = period(&ctx, &query)?;
     let specs = parse_by(query.get("by").map(String::as_str))?;
     let format = Format::parse(query.get("format").map(String::as_str))?;
+    let names = Names::parse(query.get("names").map(String::as_str))?;
     let below = ctx.settings.stats.suppress_below;
-    let tables = export(&ctx.db, period, &specs, below).await?;
+    let tables = named(
+        export(&ctx.db, &ctx.keys, period, &specs, below).await?,
+        names,
+    );
     Ok(match format {
         Format::Json => HttpResponse::Ok()
             .insert_header(("Cache-Control", "no-store"))
