@@ -1317,3 +1317,109 @@ async fn a_partner_confirms_its_entry_once_through_its_link_and_a_correction_rea
     );
     assert_eq!(listed["items"][0]["partner_id"], id);
 }
+
+#[tokio::test]
+async fn a_partners_reply_quoting_the_reference_is_attached_to_the_referral_and_a_strangers_is_not()
+{
+    let Some((app, mut mailbox)) = crate::helpers::spawn_app_with_email("file", vec![]).await
+    else {
+        return;
+    };
+    let c = app.staff(Role::Counselor).await;
+    let (case, sent, _) = referred(&app, &c, json!({})).await;
+    let reference = sent["reference"].as_str().unwrap().to_owned();
+    let police = partner_named(&app, &c, "Songkhla Provincial Police").await;
+    let partner_address = police["referral_email"].as_str().unwrap().to_owned();
+    let cases_before = app.count("cases").await;
+    let messages_before = app.count("messages").await;
+
+    // A stranger quotes the real reference, another a made-up one: neither touches the
+    // referral, both are handled alike (a new email case of their own), so the answer says
+    // nothing about whether the reference exists.
+    mailbox
+        .arrives(&crate::email::email(
+            "Nosy <nosy@example.net>",
+            &format!("Re: Hotline referral {reference}"),
+            "stranger-1@example.net",
+            "",
+            "Tell me about this referral",
+        ))
+        .await;
+    mailbox
+        .arrives(&crate::email::email(
+            "Nosy <nosy@example.net>",
+            "Re: Hotline referral HL-ZZZZZ-R9",
+            "stranger-2@example.net",
+            "",
+            "And this one",
+        ))
+        .await;
+    // The partner answers from its referral address, quoting the reference in the subject.
+    mailbox
+        .arrives(&crate::email::email(
+            &format!("Duty officer <{partner_address}>"),
+            &format!("Re: Hotline referral {reference}"),
+            "partner-1@example.org",
+            "",
+            "Received. A team leaves for the site at 14:00.\r\n\r\n> Hotline referral",
+        ))
+        .await;
+    // (The app's own reader may have taken some already: read until the folder is done.)
+    while app.read_mailbox().await > 0 {}
+    assert!(mailbox.unseen().await.is_empty());
+
+    let listed: Value = app
+        .get(&c, &format!("/api/v1/cases/{case}/referrals"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r = &listed["items"][0];
+    let replies = r["replies"].as_array().unwrap();
+    assert_eq!(replies.len(), 1, "{r}");
+    assert!(
+        replies[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("A team leaves")
+    );
+    assert!(!replies[0]["text"].as_str().unwrap().contains("> Hotline"));
+    assert_eq!(r["status"], "received", "a reply is an acknowledgement");
+    assert_eq!(r["steps"][1]["by"], "partner");
+
+    // Sealed at rest, and not in the reporter's conversation.
+    let (subject, body): (Vec<u8>, Vec<u8>) =
+        sqlx::query_as("SELECT subject_enc, body_enc FROM referral_replies")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(!String::from_utf8_lossy(&body).contains("team leaves"));
+    assert!(!String::from_utf8_lossy(&subject).contains(&reference));
+    let case_json = app.case_in_full(&c, &case).await.to_string();
+    assert!(!case_json.contains("A team leaves"));
+    // The stranger's two mails became a case of their own (one sender: one case, two
+    // messages); the partner's reply added none.
+    assert_eq!(app.count("cases").await, cases_before + 1);
+    assert_eq!(app.count("messages").await, messages_before + 2);
+    let s = app.staff(Role::Supervisor).await;
+    let strangers: Value = app
+        .get(&s, "/api/v1/cases?channel=email")
+        .await
+        .json()
+        .await
+        .unwrap();
+    for item in strangers["items"].as_array().unwrap() {
+        let full = app.case_in_full(&s, item["id"].as_str().unwrap()).await;
+        assert!(full["referrals"].as_array().is_none_or(|a| a.is_empty()));
+        assert!(!full.to_string().contains("A team leaves"));
+    }
+    // Nothing went back to the stranger.
+    app.run_jobs().await;
+    assert!(
+        mailbox
+            .sent()
+            .iter()
+            .all(|m| !m.contains("nosy@example.net")),
+        "nothing is sent to someone quoting a reference"
+    );
+}
