@@ -287,24 +287,54 @@ pub async fn one(ctx: &AppContext, id: Uuid) -> Result<ReferralView, ReferralErr
         .ok_or(ReferralError::NotFound("referral"))
 }
 
-/// Referrals sent without consent, newest first, for supervisors.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+/// Referrals sent without consent, newest first, for supervisors: the reason from the fixed
+/// list, the words the sender gave (opened for supervisors only), who and when.
+#[derive(Debug, Serialize)]
 pub struct OverrideView {
     pub referral_id: Uuid,
     pub reference: String,
     pub case_id: Uuid,
     pub reason: String,
+    pub text: Option<String>,
     pub by: String,
     #[serde(with = "crate::domain::time")]
     pub at: DateTime<Utc>,
 }
 
-pub async fn overrides(db: impl PgExecutor<'_>) -> Result<Vec<OverrideView>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT r.id AS referral_id, r.reference, r.case_id, r.override_reason AS reason, u.email AS by, r.created_at AS at
+type OverrideRow = (
+    Uuid,
+    String,
+    Uuid,
+    String,
+    Option<Vec<u8>>,
+    String,
+    DateTime<Utc>,
+);
+
+pub async fn overrides(
+    db: impl PgExecutor<'_>,
+    keys: &KeyRing,
+) -> Result<Vec<OverrideView>, ReferralError> {
+    let rows: Vec<OverrideRow> = sqlx::query_as(
+        "SELECT r.id, r.reference, r.case_id, r.override_reason, r.override_text_enc, u.email, r.created_at
          FROM referrals r JOIN users u ON u.id = r.created_by
          WHERE r.override_reason IS NOT NULL ORDER BY r.created_at DESC, r.id",
     )
     .fetch_all(db)
-    .await
+    .await?;
+    rows.into_iter()
+        .map(|(referral_id, reference, case_id, reason, text, by, at)| {
+            Ok(OverrideView {
+                referral_id,
+                reference,
+                case_id,
+                reason,
+                text: text
+                    .map(|t| keys.open(&t).map_err(|_| ReferralError::Undecryptable))
+                    .transpose()?,
+                by,
+                at,
+            })
+        })
+        .collect()
 }

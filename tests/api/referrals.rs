@@ -359,7 +359,25 @@ async fn without_consent_a_referral_is_refused_and_an_override_is_sent_audited_a
         .unwrap();
     assert_eq!(listed["items"][0]["referral_id"], sent["id"]);
     assert_eq!(listed["items"][0]["reason"], "minor_at_risk");
+    assert_eq!(listed["items"][0]["text"], "a child held against her will");
     assert_eq!(listed["items"][0]["by"], c.email.as_str());
+    assert!(listed["items"][0]["at"].is_string());
+
+    // Supervisors see the same list on the dashboard, with the escalations.
+    let cookie = console_cookie(&app, &s).await;
+    let html = app
+        .get_page("/console/dashboard", Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let panel = &html[html
+        .find("id=\"consent-overrides\"")
+        .expect("the overrides panel")..];
+    assert!(panel.contains(sent["reference"].as_str().unwrap()));
+    assert!(panel.contains("a child held against her will"));
+    assert!(panel.contains(c.email.as_str()));
+    assert!(html.contains("overrides-title"));
 }
 
 #[tokio::test]
@@ -1422,4 +1440,76 @@ async fn a_partners_reply_quoting_the_reference_is_attached_to_the_referral_and_
             .all(|m| !m.contains("nosy@example.net")),
         "nothing is sent to someone quoting a reference"
     );
+}
+
+#[tokio::test]
+async fn a_partner_closed_now_gives_the_counselor_a_call_to_make_which_is_recorded_as_the_acknowledgement()
+ {
+    let app = spawn_app().await;
+    demo_directory(&app).await;
+    let c = app.staff(Role::Counselor).await;
+    let case = claimed_case(&app, &c, "TH", "Songkhla", json!({})).await;
+    // 08:00 UTC is 15:00 in Bangkok on a Monday; two hours later the office (08:30-16:30) is closed.
+    app.advance(2 * 3600);
+    app.post(&c, "/api/v1/queue/claim", &json!({ "case_id": case }))
+        .await;
+    let office = partner_named(&app, &c, "Provincial Social Development").await;
+    let consent = json!({ "partner_id": office["id"], "given_by": "person", "how": "phone", "purpose": "shelter", "granted": true });
+    app.post(&c, &format!("/api/v1/cases/{case}/consents"), &consent)
+        .await;
+    let resp = app
+        .post(
+            &c,
+            &format!("/api/v1/cases/{case}/referrals"),
+            &json!({ "partner_id": office["id"], "summary": "Needs a safe place tonight" }),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let sent: Value = resp.json().await.unwrap();
+    assert_eq!(sent["closed_now"], true);
+    let listed: Value = app
+        .get(&c, &format!("/api/v1/cases/{case}/referrals"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let task = &listed["items"][0]["phone_task"];
+    assert_eq!(task["reason"], "closed_now");
+    assert_eq!(task["phone"], office["phone"]);
+    assert_eq!(task["done_at"], Value::Null);
+
+    let cookie = console_cookie(&app, &c).await;
+    let page = app
+        .get_page(&format!("/console/cases/{case}"), Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let id = sent["id"].as_str().unwrap();
+    assert!(
+        page.contains(&format!("data-referral-called=\"{id}\"")),
+        "{page}"
+    );
+    assert!(page.contains("is closed now: call +66 74 000 006"));
+
+    // The counselor calls; the office says it has the referral: recorded as received.
+    let resp = app
+        .post(
+            &c,
+            &format!("/api/v1/referrals/{id}/status"),
+            &json!({ "status": "received" }),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let r: Value = resp.json().await.unwrap();
+    assert_eq!(r["status"], "received");
+    assert_eq!(r["steps"][1]["by"], "staff");
+    assert!(r["phone_task"]["done_at"].is_string());
+    let page = app
+        .get_page(&format!("/console/cases/{case}"), Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("data-referral-called="), "the call is done");
 }

@@ -45,6 +45,25 @@ struct ActionRow {
     past: usize,
 }
 
+/// A referral sent under a consent override, for the supervisors' panel.
+struct OverrideLine {
+    case_id: String,
+    reference: String,
+    reason: String,
+    text: String,
+    by: String,
+    at: String,
+}
+
+/// A referral escalated because the partner did not acknowledge in time.
+struct EscalationLine {
+    case_id: String,
+    reference: String,
+    partner: String,
+    next: String,
+    at: String,
+}
+
 struct Person {
     email: String,
     role: String,
@@ -68,6 +87,8 @@ struct DashboardPage {
     callbacks_overdue: i64,
     referrals_past: i64,
     action_rows: Vec<ActionRow>,
+    overrides: Vec<OverrideLine>,
+    escalations: Vec<EscalationLine>,
     /// (caption, server-drawn SVG with every word escaped by `charts`).
     charts: Vec<(String, String)>,
 }
@@ -103,6 +124,39 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
     else {
         return database_unavailable(t, &who);
     };
+    // The referrals feature's lists for supervisors: consent overrides (latest first) and open
+    // escalations.
+    let (Ok(override_list), Ok(escalation_list)) = (
+        crate::referrals::list::overrides(&ctx.db, &ctx.keys).await,
+        crate::referrals::escalation::open_escalations(&ctx.db).await,
+    ) else {
+        return database_unavailable(t, &who);
+    };
+    let overrides: Vec<OverrideLine> = override_list
+        .into_iter()
+        .take(20)
+        .map(|o| OverrideLine {
+            case_id: o.case_id.to_string(),
+            reference: o.reference,
+            reason: t.get_or(
+                &format!("override-{}", o.reason.replace('_', "-")),
+                &o.reason,
+            ),
+            text: o.text.unwrap_or_default(),
+            by: o.by,
+            at: local_time(o.at, zone),
+        })
+        .collect();
+    let escalations: Vec<EscalationLine> = escalation_list
+        .into_iter()
+        .map(|e| EscalationLine {
+            case_id: e.case_id.to_string(),
+            reference: e.reference,
+            partner: e.partner_name,
+            next: e.next_partner_name.unwrap_or_default(),
+            at: local_time(e.escalated_at, zone),
+        })
+        .collect();
     let sum = |m: &std::collections::BTreeMap<&'static str, i64>| m.values().sum::<i64>();
     let duration = |seconds: i64| {
         let (n, unit) = duration_parts(seconds);
@@ -288,6 +342,8 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
         callbacks_overdue: d.callbacks.overdue,
         referrals_past: d.referrals.past_acknowledgement_target,
         action_rows,
+        overrides,
+        escalations,
         charts,
         t,
     };
