@@ -1513,3 +1513,99 @@ async fn a_partner_closed_now_gives_the_counselor_a_call_to_make_which_is_record
         .unwrap();
     assert!(!page.contains("data-referral-called="), "the call is done");
 }
+
+/// `hotline partners …` against the app's database; (success, stdout, stderr).
+fn partners_cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .arg("partners")
+        .args(args)
+        .env("HOTLINE_PROFILE", "test")
+        .env("DATABASE_URL", crate::helpers::database_url(&app.db_name))
+        .env("HOTLINE_CRYPTO__KEY", &app.crypto_key)
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn the_demo_directory_goes_round_from_the_command_line_in_hsds_and_csv_and_a_bad_row_imports_nothing()
+ {
+    let first = spawn_app().await;
+    let (ok, _, err) = partners_cli(&first, &["import", "config/partners.json"]);
+    assert!(ok, "{err}");
+    assert!(err.contains("imported 17 partners"), "{err}");
+    let (_, hsds, _) = partners_cli(&first, &["export", "--format", "hsds"]);
+    let (_, csv, _) = partners_cli(&first, &["export", "--format", "csv"]);
+    let doc: Value = serde_json::from_str(&hsds).unwrap();
+    assert_eq!(doc["organizations"].as_array().unwrap().len(), 17);
+    assert_eq!(csv.lines().count(), 18);
+    for text in [&hsds, &csv] {
+        assert!(
+            !text.contains("street_address"),
+            "a shelter address left the hotline"
+        );
+    }
+    // Importing an export again changes nothing (entries are matched by their id).
+    let dir = std::env::temp_dir().join(format!(
+        "hotline-partners-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let hsds_file = dir.join("directory.json");
+    let csv_file = dir.join("directory.csv");
+    std::fs::write(&hsds_file, &hsds).unwrap();
+    std::fs::write(&csv_file, &csv).unwrap();
+    assert!(partners_cli(&first, &["import", hsds_file.to_str().unwrap()]).0);
+    assert_eq!(first.count("partners").await, 17);
+
+    // Into an empty hotline, each export comes back as the same directory.
+    for file in [&hsds_file, &csv_file] {
+        let second = spawn_app().await;
+        let (ok, _, err) = partners_cli(&second, &["import", file.to_str().unwrap()]);
+        assert!(ok, "{err}");
+        assert_eq!(
+            partners_cli(&second, &["export", "--format", "hsds"]).1,
+            hsds
+        );
+        assert_eq!(partners_cli(&second, &["export", "--format", "csv"]).1, csv);
+    }
+
+    // A bad type in one entry and a bad address in one row: named with line and field, and
+    // not one entry of either file is imported.
+    let empty = spawn_app().await;
+    let mut entries: Value =
+        serde_json::from_str(&std::fs::read_to_string("config/partners.json").unwrap()).unwrap();
+    entries[3]["type"] = json!("circus");
+    let bad_json = dir.join("bad.json");
+    std::fs::write(&bad_json, serde_json::to_string_pretty(&entries).unwrap()).unwrap();
+    let (ok, _, err) = partners_cli(&empty, &["import", bad_json.to_str().unwrap()]);
+    assert!(!ok);
+    // The entry's line is where its object opens (pretty JSON opens each entry on a "  {" line).
+    let line = serde_json::to_string_pretty(&entries)
+        .unwrap()
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| *l == "  {")
+        .nth(3)
+        .map(|(i, _)| i + 1)
+        .unwrap();
+    assert!(
+        err.contains("(entry 3): type: unknown variant `circus`"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("line {line} (entry 3)")), "{err}");
+    let mut rows: Vec<String> = csv.lines().map(str::to_owned).collect();
+    rows[4] = rows[4].replacen("@example.org", "-at-example.org", 1);
+    let bad_csv = dir.join("bad.csv");
+    std::fs::write(&bad_csv, rows.join("\n")).unwrap();
+    let (ok, _, err) = partners_cli(&empty, &["import", bad_csv.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("line 5: referral_email:"), "{err}");
+    assert!(err.contains("nothing was imported"));
+    assert_eq!(empty.count("partners").await, 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
