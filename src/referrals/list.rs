@@ -157,12 +157,15 @@ async fn steps(
         .collect())
 }
 
+/// A reply row: referral, sealed subject, sealed text, when.
+type ReplyRow = (Uuid, Vec<u8>, Vec<u8>, DateTime<Utc>);
+
 async fn replies(
     db: impl PgExecutor<'_>,
     keys: &KeyRing,
     ids: &[Uuid],
 ) -> Result<Vec<(Uuid, ReplyView)>, ReferralError> {
-    let rows: Vec<(Uuid, Vec<u8>, Vec<u8>, DateTime<Utc>)> = sqlx::query_as(
+    let rows: Vec<ReplyRow> = sqlx::query_as(
         "SELECT referral_id, subject_enc, body_enc, received_at FROM referral_replies
          WHERE referral_id = ANY($1) ORDER BY received_at, id",
     )

@@ -110,7 +110,7 @@ pub async fn apply(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    crate::supervisor::action_clock::observe(&mut **tx, case_id, to.as_str()).await?;
+    crate::supervisor::action_clock::observe(tx, case_id, to.as_str()).await?;
     if to != ReferralStatus::Requested {
         // The partner answered (by itself or on the phone): a phone task is done.
         sqlx::query(

@@ -200,6 +200,14 @@ pub fn assemble(
         .collect()
 }
 
+/// (when the case became urgent, its level, how many steps of the kind, the first one's time)
+type FirstStep = (
+    Option<DateTime<Utc>>,
+    Option<String>,
+    i64,
+    Option<DateTime<Utc>>,
+);
+
 /// Records the action time in the metrics when a referral step is the case's first of its
 /// kind (the first request, the first acknowledgement). Runs in the step's transaction, after
 /// the step is written; labels are the level and the step only (the targets fall on bucket
@@ -213,12 +221,7 @@ pub async fn observe(
         return Ok(());
     };
     let statuses: Vec<&str> = step.statuses().to_vec();
-    let row: Option<(
-        Option<DateTime<Utc>>,
-        Option<String>,
-        i64,
-        Option<DateTime<Utc>>,
-    )> = sqlx::query_as(
+    let row: Option<FirstStep> = sqlx::query_as(
         "SELECT c.urgent_since, c.urgent_level,
                     (SELECT count(*) FROM referrals r JOIN referral_steps s ON s.referral_id = r.id
                      WHERE r.case_id = c.id AND s.status = ANY($2)),

@@ -44,15 +44,15 @@ pub async fn receive(
         }
     };
     let mut received = Received::default();
-    if parsed.kind == EmailKind::Normal {
-        if let Some(outcome) = partner_reply(ctx, place, &parsed).await? {
-            match outcome {
-                ReplyOutcome::Attached => received.recorded += 1,
-                ReplyOutcome::Duplicate => received.duplicates += 1,
-                ReplyOutcome::NotAPartnerReply => {}
-            }
-            return Ok(received);
+    if parsed.kind == EmailKind::Normal
+        && let Some(outcome) = partner_reply(ctx, place, &parsed).await?
+    {
+        match outcome {
+            ReplyOutcome::Attached => received.recorded += 1,
+            ReplyOutcome::Duplicate => received.duplicates += 1,
+            ReplyOutcome::NotAPartnerReply => {}
         }
+        return Ok(received);
     }
     match record_email(ctx, place, &incoming(parsed)).await? {
         EmailOutcome::Recorded { .. } => received.recorded += 1,
