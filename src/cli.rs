@@ -90,15 +90,16 @@ pub enum PartnersAction {
     /// Import a directory file; every entry is checked first, and a bad one (reported with its
     /// line or path and field) means nothing is imported.
     Import {
-        /// An HSDS JSON file (.json) or a CSV file (.csv).
+        /// An HSDS JSON document (.json), the hotline's own JSON list (.json, like
+        /// config/partners.json) or a CSV file (.csv).
         file: std::path::PathBuf,
-        /// hsds or csv; by default from the file's extension.
+        /// hsds, csv or directory; by default from the file's extension and shape.
         #[arg(long)]
         format: Option<String>,
     },
     /// Print the directory (shelter addresses are never exported).
     Export {
-        /// hsds (JSON) or csv.
+        /// hsds (Open Referral HSDS 3.0 JSON), csv, or directory (the hotline's own JSON list).
         #[arg(long, default_value = "hsds")]
         format: String,
     },
@@ -394,16 +395,13 @@ async fn partners(
     let ctx = context(settings, db, clock)?;
     match action {
         PartnersAction::Import { file, format } => {
-            let format = match format.as_deref() {
-                Some(f) => Format::parse(f),
-                None => file
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .and_then(Format::parse),
-            }
-            .context("--format must be hsds or csv (or name the file .json or .csv)")?;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
+            let format = match format.as_deref() {
+                Some(f) => Format::parse(f),
+                None => Format::of_file(file.extension().and_then(|e| e.to_str()), &text),
+            }
+            .context("--format must be hsds, csv or directory (or name the file .json or .csv)")?;
             match exchange::import(&ctx, format, &text).await {
                 Ok(n) => {
                     eprintln!("imported {n} partners from {}", file.display());
@@ -418,7 +416,8 @@ async fn partners(
             }
         }
         PartnersAction::Export { format } => {
-            let format = Format::parse(&format).context("--format must be hsds or csv")?;
+            let format =
+                Format::parse(&format).context("--format must be hsds, csv or directory")?;
             let text = exchange::export(&ctx, format).await?;
             #[expect(clippy::print_stdout, reason = "the export is the command's output")]
             {

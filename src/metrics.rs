@@ -20,6 +20,11 @@ pub fn install() {
                 ANSWER_BUCKETS,
             )
             .ok()?
+            .set_buckets_for_metric(
+                metrics_exporter_prometheus::Matcher::Full("hotline_action_time_seconds".into()),
+                ACTION_BUCKETS,
+            )
+            .ok()?
             .build_recorder();
         let handle = recorder.handle();
         metrics::set_global_recorder(recorder).ok()?;
@@ -133,6 +138,21 @@ pub fn answer_time(channel: &str, level: &str, seconds: i64, within_target: bool
     if !within_target {
         answer_breach(level);
     }
+}
+
+/// Action-time buckets, in seconds: the default critical target (15 min), it plus the
+/// critical acknowledgement target (30 min) and the high ones (1 h, 2 h) fall on edges, so the
+/// share within target is a bucket over the count.
+pub const ACTION_BUCKETS: &[f64] = &[
+    60.0, 300.0, 600.0, 900.0, 1800.0, 2700.0, 3600.0, 7200.0, 14400.0, 28800.0, 86400.0, 172800.0,
+    259200.0,
+];
+
+/// An urgent case reached its first referral `step` (`requested`, `acknowledged`) `seconds`
+/// after becoming `level` urgent (critical or high). Labels: level and step only.
+pub fn action_time(level: &str, step: &'static str, seconds: i64) {
+    metrics::histogram!("hotline_action_time_seconds", "level" => level.to_owned(), "step" => step)
+        .record(seconds as f64);
 }
 
 /// An answer target broken (answered late, or closed unanswered after the target passed).

@@ -161,11 +161,26 @@ pub struct TargetSettings {
     pub action_seconds: ActionTargets,
 }
 
-/// The action clock: from a case becoming critical to the first referral requested.
+/// The action clock: from a case becoming critical (or high) to the first referral requested.
+/// The acknowledgement is held to this plus the partner's `referrals.ack_target_seconds`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionTargets {
     pub critical: i64,
+    /// Optional: without it, high cases are measured but judged against no target.
+    #[serde(default)]
+    pub high: Option<i64>,
+}
+
+impl ActionTargets {
+    /// The target for a case that became `level` urgent (`None`: measured, not judged).
+    pub fn for_level(&self, level: crate::domain::Level) -> Option<i64> {
+        match level {
+            crate::domain::Level::Critical => Some(self.critical),
+            crate::domain::Level::High => self.high,
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -614,6 +629,9 @@ impl Settings {
                     "must be positive",
                 );
             }
+        }
+        if self.targets.action_seconds.high.is_some_and(|h| h <= 0) {
+            return fail("targets.action_seconds.high", "must be positive");
         }
         if self.targets.action_seconds.critical <= 0 {
             return fail("targets.action_seconds.critical", "must be positive");

@@ -35,15 +35,132 @@ impl std::fmt::Display for ImportError {
 pub enum Format {
     Hsds,
     Csv,
+    /// The hotline's own JSON: a list of partners shaped as `POST /api/v1/partners` takes them
+    /// (the demo directory, `config/partners.json`).
+    Directory,
 }
 
 impl Format {
     pub fn parse(raw: &str) -> Option<Format> {
         match raw {
-            "hsds" | "json" => Some(Format::Hsds),
+            "hsds" => Some(Format::Hsds),
             "csv" => Some(Format::Csv),
+            "directory" => Some(Format::Directory),
             _ => None,
         }
+    }
+
+    /// The format of a file by its name and, for JSON, its shape: a list is the hotline's own
+    /// directory, an object an HSDS document.
+    pub fn of_file(extension: Option<&str>, text: &str) -> Option<Format> {
+        match extension? {
+            "csv" => Some(Format::Csv),
+            "json" if text.trim_start().starts_with('[') => Some(Format::Directory),
+            "json" => Some(Format::Hsds),
+            _ => None,
+        }
+    }
+}
+
+/// The line (from 1) on which each top-level element of a JSON list starts, so a bad entry is
+/// reported where a person editing the file will find it. `text` is valid JSON already.
+fn element_lines(text: &str) -> Vec<usize> {
+    let mut lines = vec![];
+    let (mut line, mut depth, mut in_string, mut escaped) = (1, 0_i32, false, false);
+    let mut expecting = false;
+    for ch in text.chars() {
+        if in_string {
+            match (escaped, ch) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            if ch == '\n' {
+                line += 1;
+            }
+            continue;
+        }
+        if expecting && depth == 1 && !ch.is_whitespace() && ch != ']' {
+            lines.push(line);
+            expecting = false;
+        }
+        match ch {
+            '\n' => line += 1,
+            '"' => in_string = true,
+            '[' | '{' => {
+                depth += 1;
+                if depth == 1 {
+                    expecting = true;
+                }
+            }
+            ']' | '}' => depth -= 1,
+            ',' if depth == 1 => expecting = true,
+            _ => {}
+        }
+    }
+    lines
+}
+
+/// The field a serde error is about: serde names an unknown or missing field in its message;
+/// for a value outside a closed list it names only the value, so the entry is searched for it.
+fn serde_field(entry: &Value, message: &str) -> String {
+    let quoted = message.split('`').nth(1).unwrap_or_default();
+    if message.contains("field") && !quoted.is_empty() {
+        return quoted.to_owned();
+    }
+    fn find(v: &Value, wanted: &str, path: &str) -> Option<String> {
+        match v {
+            Value::String(s) if s == wanted => Some(path.to_owned()),
+            Value::Object(map) => map.iter().find_map(|(k, v)| {
+                let path = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                find(v, wanted, &path)
+            }),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| find(v, wanted, &format!("{path}[{i}]"))),
+            _ => None,
+        }
+    }
+    find(entry, quoted, "").unwrap_or_else(|| "-".to_owned())
+}
+
+/// The hotline's own list (`config/partners.json`): every entry checked, each problem named by
+/// entry, line and field.
+fn from_directory(text: &str) -> Result<Vec<PartnerInput>, Vec<ImportError>> {
+    let entries: Vec<Value> = serde_json::from_str(text).map_err(|e| {
+        vec![bad(
+            &format!("line {}", e.line()),
+            "-",
+            format!("not a JSON list of partners: {e}"),
+        )]
+    })?;
+    let lines = element_lines(text);
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (i, entry) in entries.into_iter().enumerate() {
+        let place = format!("line {} (entry {i})", lines.get(i).copied().unwrap_or(1));
+        let parsed = serde_json::from_value::<PartnerInput>(entry.clone())
+            .map_err(|e| {
+                let message = e.to_string();
+                let field = serde_field(&entry, &message);
+                bad(&place, &field, message)
+            })
+            .and_then(|p| p.parse().map_err(|e| bad(&place, &e.field, e.message)));
+        match parsed {
+            Ok(p) => out.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
     }
 }
 
@@ -164,6 +281,7 @@ pub async fn export(ctx: &AppContext, format: Format) -> anyhow::Result<String> 
             }))?
         }
         Format::Csv => to_csv(&entries),
+        Format::Directory => serde_json::to_string_pretty(&entries)? + "\n",
     })
 }
 
@@ -583,6 +701,7 @@ pub async fn import(
     let entries = match format {
         Format::Hsds => from_hsds(text)?,
         Format::Csv => from_csv(text)?,
+        Format::Directory => from_directory(text)?,
     };
     let n = entries.len();
     let write = async {

@@ -177,6 +177,7 @@ pub async fn send_referral(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    crate::supervisor::action_clock::observe(&mut tx, case_id, "requested").await?;
     let token = link::sign(
         &ctx.keys,
         link::LinkClaims {
@@ -209,6 +210,23 @@ pub async fn send_referral(
         }
         None => false,
     };
+    let closed_now = !partner.hours.is_open(now);
+    // A partner closed now, or without an address, is reached by phone: the referral carries
+    // the task until the call is recorded as the acknowledgement.
+    let call_reason = if closed_now {
+        Some("closed_now")
+    } else if !email_queued {
+        Some("no_email")
+    } else {
+        None
+    };
+    if let Some(reason) = call_reason {
+        sqlx::query("UPDATE referrals SET call_reason = $2 WHERE id = $1")
+            .bind(id)
+            .bind(reason)
+            .execute(&mut *tx)
+            .await?;
+    }
     escalation::schedule(
         &mut *tx,
         id,
@@ -246,7 +264,7 @@ pub async fn send_referral(
         packet,
         link: Some(url),
         email_queued,
-        closed_now: !partner.hours.is_open(now),
+        closed_now,
         phone: partner.phone.clone(),
         preview: false,
     })

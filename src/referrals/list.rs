@@ -64,8 +64,30 @@ pub struct ReferralView {
     pub link_revoked: bool,
     /// For a declined referral: refer again, to this partner.
     pub re_referral: Option<NextPartner>,
+    /// The partner is to be called (closed now, or no referral address); done once a step
+    /// past `requested` is recorded (`POST /api/v1/referrals/{id}/status` with `received`).
+    pub phone_task: Option<PhoneTask>,
+    /// The partner's replies by email that quote the reference, oldest first.
+    pub replies: Vec<ReplyView>,
     #[serde(with = "crate::domain::time")]
     pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PhoneTask {
+    /// `closed_now` or `no_email`.
+    pub reason: String,
+    pub phone: Option<String>,
+    #[serde(with = "crate::domain::time::option")]
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReplyView {
+    pub subject: String,
+    pub text: String,
+    #[serde(with = "crate::domain::time")]
+    pub received_at: DateTime<Utc>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -91,12 +113,16 @@ struct Row {
     email_delivery: Option<String>,
     email_error: Option<String>,
     email_sent_at: Option<DateTime<Utc>>,
+    call_reason: Option<String>,
+    call_done_at: Option<DateTime<Utc>>,
+    partner_phone: Option<String>,
 }
 
 const SELECT: &str = "SELECT r.id, r.reference, r.case_id, r.partner_id, p.name AS partner_name, p.type AS partner_type,
         r.status, r.urgency_level, r.consent_id, r.override_reason, r.packet_enc, r.decline_reason_enc,
         r.outcome, r.outcome_note_enc, r.escalated_at, r.link_expires_at, r.link_revoked_at, r.created_at,
-        e.delivery AS email_delivery, e.last_error AS email_error, e.sent_at AS email_sent_at
+        e.delivery AS email_delivery, e.last_error AS email_error, e.sent_at AS email_sent_at,
+        r.call_reason, r.call_done_at, p.phone AS partner_phone
     FROM referrals r JOIN partners p ON p.id = r.partner_id
     LEFT JOIN LATERAL (SELECT delivery, last_error, sent_at FROM referral_emails
                        WHERE referral_id = r.id ORDER BY created_at DESC LIMIT 1) e ON TRUE";
@@ -129,6 +155,36 @@ async fn steps(
             )
         })
         .collect())
+}
+
+/// A reply row: referral, sealed subject, sealed text, when.
+type ReplyRow = (Uuid, Vec<u8>, Vec<u8>, DateTime<Utc>);
+
+async fn replies(
+    db: impl PgExecutor<'_>,
+    keys: &KeyRing,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, ReplyView)>, ReferralError> {
+    let rows: Vec<ReplyRow> = sqlx::query_as(
+        "SELECT referral_id, subject_enc, body_enc, received_at FROM referral_replies
+         WHERE referral_id = ANY($1) ORDER BY received_at, id",
+    )
+    .bind(ids)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|(id, subject, body, received_at)| {
+            let open = |s: &[u8]| keys.open(s).map_err(|_| ReferralError::Undecryptable);
+            Ok((
+                id,
+                ReplyView {
+                    subject: open(&subject)?,
+                    text: open(&body)?,
+                    received_at,
+                },
+            ))
+        })
+        .collect()
 }
 
 fn view(keys: &KeyRing, row: Row, steps: Vec<StepView>) -> Result<ReferralView, ReferralError> {
@@ -169,6 +225,12 @@ fn view(keys: &KeyRing, row: Row, steps: Vec<StepView>) -> Result<ReferralView, 
         link_expires_at: row.link_expires_at,
         link_revoked: row.link_revoked_at.is_some(),
         re_referral: None,
+        phone_task: row.call_reason.map(|reason| PhoneTask {
+            reason,
+            phone: row.partner_phone,
+            done_at: row.call_done_at,
+        }),
+        replies: vec![],
         created_at: row.created_at,
     })
 }
@@ -176,6 +238,7 @@ fn view(keys: &KeyRing, row: Row, steps: Vec<StepView>) -> Result<ReferralView, 
 async fn load(ctx: &AppContext, rows: Vec<Row>) -> Result<Vec<ReferralView>, ReferralError> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut all_steps = steps(&ctx.db, &ids).await?;
+    let mut all_replies = replies(&ctx.db, &ctx.keys, &ids).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let id = row.id;
@@ -184,6 +247,10 @@ async fn load(ctx: &AppContext, rows: Vec<Row>) -> Result<Vec<ReferralView>, Ref
             .map(|(_, s)| s)
             .collect();
         let mut v = view(&ctx.keys, row, mine)?;
+        v.replies = all_replies
+            .extract_if(.., |(rid, _)| *rid == id)
+            .map(|(_, r)| r)
+            .collect();
         if v.status == "rejected" {
             v.re_referral = super::escalation::next_partner(ctx, v.case_id)
                 .await?
@@ -223,24 +290,54 @@ pub async fn one(ctx: &AppContext, id: Uuid) -> Result<ReferralView, ReferralErr
         .ok_or(ReferralError::NotFound("referral"))
 }
 
-/// Referrals sent without consent, newest first, for supervisors.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+/// Referrals sent without consent, newest first, for supervisors: the reason from the fixed
+/// list, the words the sender gave (opened for supervisors only), who and when.
+#[derive(Debug, Serialize)]
 pub struct OverrideView {
     pub referral_id: Uuid,
     pub reference: String,
     pub case_id: Uuid,
     pub reason: String,
+    pub text: Option<String>,
     pub by: String,
     #[serde(with = "crate::domain::time")]
     pub at: DateTime<Utc>,
 }
 
-pub async fn overrides(db: impl PgExecutor<'_>) -> Result<Vec<OverrideView>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT r.id AS referral_id, r.reference, r.case_id, r.override_reason AS reason, u.email AS by, r.created_at AS at
+type OverrideRow = (
+    Uuid,
+    String,
+    Uuid,
+    String,
+    Option<Vec<u8>>,
+    String,
+    DateTime<Utc>,
+);
+
+pub async fn overrides(
+    db: impl PgExecutor<'_>,
+    keys: &KeyRing,
+) -> Result<Vec<OverrideView>, ReferralError> {
+    let rows: Vec<OverrideRow> = sqlx::query_as(
+        "SELECT r.id, r.reference, r.case_id, r.override_reason, r.override_text_enc, u.email, r.created_at
          FROM referrals r JOIN users u ON u.id = r.created_by
          WHERE r.override_reason IS NOT NULL ORDER BY r.created_at DESC, r.id",
     )
     .fetch_all(db)
-    .await
+    .await?;
+    rows.into_iter()
+        .map(|(referral_id, reference, case_id, reason, text, by, at)| {
+            Ok(OverrideView {
+                referral_id,
+                reference,
+                case_id,
+                reason,
+                text: text
+                    .map(|t| keys.open(&t).map_err(|_| ReferralError::Undecryptable))
+                    .transpose()?,
+                by,
+                at,
+            })
+        })
+        .collect()
 }

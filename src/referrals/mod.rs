@@ -15,6 +15,7 @@ pub mod packet;
 pub mod partner_entry;
 pub mod partner_page;
 pub mod record;
+pub mod replies;
 pub mod rules;
 pub mod status;
 pub mod steps;

@@ -110,7 +110,16 @@ pub async fn apply(
     .bind(now)
     .execute(&mut **tx)
     .await?;
+    crate::supervisor::action_clock::observe(tx, case_id, to.as_str()).await?;
     if to != ReferralStatus::Requested {
+        // The partner answered (by itself or on the phone): a phone task is done.
+        sqlx::query(
+            "UPDATE referrals SET call_done_at = $2 WHERE id = $1 AND call_reason IS NOT NULL AND call_done_at IS NULL",
+        )
+        .bind(referral_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
         // Someone answered: an escalation about silence is settled.
         sqlx::query(
             "UPDATE referral_escalations SET resolved_at = $2 WHERE referral_id = $1 AND resolved_at IS NULL",

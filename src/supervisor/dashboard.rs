@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use sqlx::PgPool;
 
+use super::action_clock::{ActionClockTargets, ActionStep, action_times};
 use super::answer_clock::waited_seconds;
 use super::breaches::{breaches_last_hour, breaching_now};
 use super::callbacks_and_referrals::{self, CallbackFigures, ReferralFigures};
@@ -43,6 +44,18 @@ pub struct Dashboard {
     pub answer_times_24h: Vec<LevelSeries>,
     /// People waiting for a human at each of the last 25 hour marks, oldest first.
     pub waiting_24h: Vec<DepthPoint>,
+    /// The action clock of the cases that became critical or high in the last 24 hours.
+    pub action_24h: ActionFigures,
+}
+
+/// The action clock on the dashboard: per level (critical, high), the time from becoming
+/// urgent to the first referral requested and to the first partner acknowledgement.
+#[derive(Debug, Serialize)]
+pub struct ActionFigures {
+    pub requested: Vec<super::percentiles::Summary>,
+    pub acknowledged: Vec<super::percentiles::Summary>,
+    /// Targets per level and step (`None`: not judged).
+    pub targets: BTreeMap<&'static str, (Option<i64>, Option<i64>)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -123,6 +136,7 @@ pub async fn dashboard(
     targets: &AnswerTargets,
     zone: Tz,
     callbacks_overdue_after: i64,
+    action: ActionClockTargets<'_>,
     now: DateTime<Utc>,
 ) -> Result<Dashboard, sqlx::Error> {
     let (depth, oldest, breaching, late, counselors, arrivals, waiting) = tokio::try_join!(
@@ -134,12 +148,43 @@ pub async fn dashboard(
         arrivals(db, now),
         waiting_24h(db, now),
     )?;
-    let (callbacks, referrals, critical, high) = tokio::try_join!(
+    let day = Period::last_hours(now, 24);
+    let (callbacks, referrals, critical, high, requested, acknowledged) = tokio::try_join!(
         callbacks_and_referrals::callbacks_due(db, callbacks_overdue_after, now),
         callbacks_and_referrals::referrals_past_target(db, now),
         hourly(db, targets, zone, Level::Critical, now),
         hourly(db, targets, zone, Level::High, now),
+        action_times(
+            db,
+            action,
+            zone,
+            day,
+            GroupBy::Urgency,
+            ActionStep::Requested,
+            now
+        ),
+        action_times(
+            db,
+            action,
+            zone,
+            day,
+            GroupBy::Urgency,
+            ActionStep::Acknowledged,
+            now
+        ),
     )?;
+    let action_targets = [Level::Critical, Level::High]
+        .iter()
+        .map(|l| {
+            (
+                l.as_str(),
+                (
+                    action.for_step(*l, ActionStep::Requested),
+                    action.for_step(*l, ActionStep::Acknowledged),
+                ),
+            )
+        })
+        .collect();
     Ok(Dashboard {
         at: now,
         queue_depth: depth,
@@ -152,6 +197,11 @@ pub async fn dashboard(
         referrals,
         answer_times_24h: vec![critical, high],
         waiting_24h: waiting,
+        action_24h: ActionFigures {
+            requested,
+            acknowledged,
+            targets: action_targets,
+        },
     })
 }
 

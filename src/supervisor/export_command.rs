@@ -5,7 +5,7 @@ use std::io::Write as _;
 
 use anyhow::Context as _;
 
-use super::export::{Format, export, parse_by, to_csv, to_json};
+use super::export::{Format, Names, export, named, parse_by, to_csv, to_json};
 use super::period::Period;
 use crate::settings::Settings;
 
@@ -23,6 +23,10 @@ pub struct ExportArgs {
     /// csv (UTF-8 with BOM, for Excel) or json.
     #[arg(long, default_value = "csv")]
     pub format: String,
+    /// Field names: hotline, or htcds (the IOM Human Trafficking Case Data Standard's, for
+    /// exchange with national databases).
+    #[arg(long, default_value = "hotline")]
+    pub names: String,
 }
 
 pub async fn run(
@@ -35,11 +39,17 @@ pub async fn run(
         .map_err(field)?;
     let specs = parse_by(Some(&args.by)).map_err(field)?;
     let format = Format::parse(Some(&args.format)).map_err(field)?;
+    let names = Names::parse(Some(&args.names)).map_err(field)?;
     let db = crate::startup::pool(&settings.database)?;
+    // The record's breakdowns (sex, nationality, …) are sealed: counting them opens them.
+    let keys = crate::crypto::KeyRing::from_settings(&settings.crypto)?;
     let below = settings.stats.suppress_below;
-    let tables = export(&db, period, &specs, below)
-        .await
-        .context("cannot read the cases from PostgreSQL")?;
+    let tables = named(
+        export(&db, &keys, period, &specs, below)
+            .await
+            .context("cannot read the cases from PostgreSQL")?,
+        names,
+    );
     let text = match format {
         Format::Csv => to_csv(period, &tables, below),
         Format::Json => to_json(period, &tables, below).to_string() + "\n",

@@ -5,6 +5,7 @@
 //! The answer targets are the queue's (`queue.answer_target_seconds`): one source of truth for
 //! when a case ages up the queue and when its answer is late.
 
+pub mod action_clock;
 pub mod activity;
 pub mod answer_clock;
 pub mod breaches;
@@ -19,6 +20,7 @@ pub mod period;
 pub mod response_times;
 pub mod suppression;
 
+pub use action_clock::{ActionClockTargets, ActionStep, action_times};
 pub use answer_clock::{AnsweredBy, Start};
 pub use dashboard::{Dashboard, dashboard};
 pub use percentiles::Summary;

@@ -15,7 +15,13 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("integrations/email/fixtures/{name}.eml")).unwrap()
 }
 
-fn email(from: &str, subject: &str, message_id: &str, extra: &str, body: &str) -> Vec<u8> {
+pub(crate) fn email(
+    from: &str,
+    subject: &str,
+    message_id: &str,
+    extra: &str,
+    body: &str,
+) -> Vec<u8> {
     format!(
         "From: {from}\r\nTo: hotline@hotline.example\r\nSubject: {subject}\r\nDate: Mon, 23 Nov 2026 08:00:00 +0700\r\nMessage-ID: <{message_id}>\r\n{extra}MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n"
     )

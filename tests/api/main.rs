@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod action_clock;
 mod audit;
 mod bad_input;
 mod browser;

@@ -30,7 +30,7 @@ async fn patch(app: &TestApp, who: &Staff, path: &str, body: &Value) -> Response
 }
 
 /// A phone report from `area` in `country` with these answers, claimed by `who`; its id.
-async fn claimed_case(
+pub(crate) async fn claimed_case(
     app: &TestApp,
     who: &Staff,
     country: &str,
@@ -69,11 +69,11 @@ fn scam_compound_record() -> Value {
     })
 }
 
-async fn demo_directory(app: &TestApp) {
+pub(crate) async fn demo_directory(app: &TestApp) {
     hotline::partners::demo::load(&app.ctx).await.unwrap();
 }
 
-async fn partner_named(app: &TestApp, who: &Staff, part: &str) -> Value {
+pub(crate) async fn partner_named(app: &TestApp, who: &Staff, part: &str) -> Value {
     let resp = app.get(who, "/api/v1/partners").await;
     assert_eq!(resp.status(), StatusCode::OK);
     let body: Value = resp.json().await.unwrap();
@@ -359,7 +359,25 @@ async fn without_consent_a_referral_is_refused_and_an_override_is_sent_audited_a
         .unwrap();
     assert_eq!(listed["items"][0]["referral_id"], sent["id"]);
     assert_eq!(listed["items"][0]["reason"], "minor_at_risk");
+    assert_eq!(listed["items"][0]["text"], "a child held against her will");
     assert_eq!(listed["items"][0]["by"], c.email.as_str());
+    assert!(listed["items"][0]["at"].is_string());
+
+    // Supervisors see the same list on the dashboard, with the escalations.
+    let cookie = console_cookie(&app, &s).await;
+    let html = app
+        .get_page("/console/dashboard", Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let panel = &html[html
+        .find("id=\"consent-overrides\"")
+        .expect("the overrides panel")..];
+    assert!(panel.contains(sent["reference"].as_str().unwrap()));
+    assert!(panel.contains("a child held against her will"));
+    assert!(panel.contains(c.email.as_str()));
+    assert!(html.contains("overrides-title"));
 }
 
 #[tokio::test]
@@ -661,7 +679,7 @@ async fn the_email_holds_no_personal_data_and_arrives_through_smtp_after_a_451()
 }
 
 /// A case with a police referral sent under consent; (case id, referral JSON, token).
-async fn referred(app: &TestApp, c: &Staff, answers: Value) -> (String, Value, String) {
+pub(crate) async fn referred(app: &TestApp, c: &Staff, answers: Value) -> (String, Value, String) {
     demo_directory(app).await;
     let case = claimed_case(app, c, "TH", "Songkhla", answers).await;
     let police = partner_named(app, c, "Songkhla Provincial Police").await;
@@ -687,7 +705,11 @@ async fn referred(app: &TestApp, c: &Staff, answers: Value) -> (String, Value, S
     (case, sent, token)
 }
 
-async fn partner_posts(app: &TestApp, token: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+pub(crate) async fn partner_posts(
+    app: &TestApp,
+    token: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
     let resp = app
         .client
         .post(app.url(&format!("/r/{token}")))
@@ -1003,7 +1025,7 @@ async fn the_directory_survives_an_hsds_and_a_csv_round_trip_without_the_shelter
     }
 }
 
-async fn console_cookie(app: &TestApp, who: &Staff) -> String {
+pub(crate) async fn console_cookie(app: &TestApp, who: &Staff) -> String {
     let resp = crate::console::sign_in(app, &who.email, &who.password).await;
     let session = crate::console::cookie_value(&resp, "hotline_session").unwrap();
     format!("hotline_session={session}")
@@ -1312,4 +1334,278 @@ async fn a_partner_confirms_its_entry_once_through_its_link_and_a_correction_rea
         "Our referral line is now +66 74 000 999"
     );
     assert_eq!(listed["items"][0]["partner_id"], id);
+}
+
+#[tokio::test]
+async fn a_partners_reply_quoting_the_reference_is_attached_to_the_referral_and_a_strangers_is_not()
+{
+    let Some((app, mut mailbox)) = crate::helpers::spawn_app_with_email("file", vec![]).await
+    else {
+        return;
+    };
+    let c = app.staff(Role::Counselor).await;
+    let (case, sent, _) = referred(&app, &c, json!({})).await;
+    let reference = sent["reference"].as_str().unwrap().to_owned();
+    let police = partner_named(&app, &c, "Songkhla Provincial Police").await;
+    let partner_address = police["referral_email"].as_str().unwrap().to_owned();
+    let cases_before = app.count("cases").await;
+    let messages_before = app.count("messages").await;
+
+    // A stranger quotes the real reference, another a made-up one: neither touches the
+    // referral, both are handled alike (a new email case of their own), so the answer says
+    // nothing about whether the reference exists.
+    mailbox
+        .arrives(&crate::email::email(
+            "Nosy <nosy@example.net>",
+            &format!("Re: Hotline referral {reference}"),
+            "stranger-1@example.net",
+            "",
+            "Tell me about this referral",
+        ))
+        .await;
+    mailbox
+        .arrives(&crate::email::email(
+            "Nosy <nosy@example.net>",
+            "Re: Hotline referral HL-ZZZZZ-R9",
+            "stranger-2@example.net",
+            "",
+            "And this one",
+        ))
+        .await;
+    // The partner answers from its referral address, quoting the reference in the subject.
+    mailbox
+        .arrives(&crate::email::email(
+            &format!("Duty officer <{partner_address}>"),
+            &format!("Re: Hotline referral {reference}"),
+            "partner-1@example.org",
+            "",
+            "Received. A team leaves for the site at 14:00.\r\n\r\n> Hotline referral",
+        ))
+        .await;
+    // (The app's own reader may have taken some already: read until the folder is done.)
+    while app.read_mailbox().await > 0 {}
+    assert!(mailbox.unseen().await.is_empty());
+
+    let listed: Value = app
+        .get(&c, &format!("/api/v1/cases/{case}/referrals"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r = &listed["items"][0];
+    let replies = r["replies"].as_array().unwrap();
+    assert_eq!(replies.len(), 1, "{r}");
+    assert!(
+        replies[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("A team leaves")
+    );
+    assert!(!replies[0]["text"].as_str().unwrap().contains("> Hotline"));
+    assert_eq!(r["status"], "received", "a reply is an acknowledgement");
+    assert_eq!(r["steps"][1]["by"], "partner");
+
+    // Sealed at rest, and not in the reporter's conversation.
+    let (subject, body): (Vec<u8>, Vec<u8>) =
+        sqlx::query_as("SELECT subject_enc, body_enc FROM referral_replies")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(!String::from_utf8_lossy(&body).contains("team leaves"));
+    assert!(!String::from_utf8_lossy(&subject).contains(&reference));
+    let case_json = app.case_in_full(&c, &case).await.to_string();
+    assert!(!case_json.contains("A team leaves"));
+    // The stranger's two mails became a case of their own (one sender: one case, two
+    // messages); the partner's reply added none.
+    assert_eq!(app.count("cases").await, cases_before + 1);
+    assert_eq!(app.count("messages").await, messages_before + 2);
+    let s = app.staff(Role::Supervisor).await;
+    let strangers: Value = app
+        .get(&s, "/api/v1/cases?channel=email")
+        .await
+        .json()
+        .await
+        .unwrap();
+    for item in strangers["items"].as_array().unwrap() {
+        let full = app.case_in_full(&s, item["id"].as_str().unwrap()).await;
+        assert!(full["referrals"].as_array().is_none_or(|a| a.is_empty()));
+        assert!(!full.to_string().contains("A team leaves"));
+    }
+    // Nothing went back to the stranger.
+    app.run_jobs().await;
+    assert!(
+        mailbox
+            .sent()
+            .iter()
+            .all(|m| !m.contains("nosy@example.net")),
+        "nothing is sent to someone quoting a reference"
+    );
+}
+
+#[tokio::test]
+async fn a_partner_closed_now_gives_the_counselor_a_call_to_make_which_is_recorded_as_the_acknowledgement()
+ {
+    let app = spawn_app().await;
+    demo_directory(&app).await;
+    let c = app.staff(Role::Counselor).await;
+    let case = claimed_case(&app, &c, "TH", "Songkhla", json!({})).await;
+    // 08:00 UTC is 15:00 in Bangkok on a Monday; two hours later the office (08:30-16:30) is closed.
+    app.advance(2 * 3600);
+    app.post(&c, "/api/v1/queue/claim", &json!({ "case_id": case }))
+        .await;
+    let office = partner_named(&app, &c, "Provincial Social Development").await;
+    let consent = json!({ "partner_id": office["id"], "given_by": "person", "how": "phone", "purpose": "shelter", "granted": true });
+    app.post(&c, &format!("/api/v1/cases/{case}/consents"), &consent)
+        .await;
+    let resp = app
+        .post(
+            &c,
+            &format!("/api/v1/cases/{case}/referrals"),
+            &json!({ "partner_id": office["id"], "summary": "Needs a safe place tonight" }),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let sent: Value = resp.json().await.unwrap();
+    assert_eq!(sent["closed_now"], true);
+    let listed: Value = app
+        .get(&c, &format!("/api/v1/cases/{case}/referrals"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let task = &listed["items"][0]["phone_task"];
+    assert_eq!(task["reason"], "closed_now");
+    assert_eq!(task["phone"], office["phone"]);
+    assert_eq!(task["done_at"], Value::Null);
+
+    let cookie = console_cookie(&app, &c).await;
+    let page = app
+        .get_page(&format!("/console/cases/{case}"), Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let id = sent["id"].as_str().unwrap();
+    assert!(
+        page.contains(&format!("data-referral-called=\"{id}\"")),
+        "{page}"
+    );
+    assert!(page.contains("is closed now: call +66 74 000 006"));
+
+    // The counselor calls; the office says it has the referral: recorded as received.
+    let resp = app
+        .post(
+            &c,
+            &format!("/api/v1/referrals/{id}/status"),
+            &json!({ "status": "received" }),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let r: Value = resp.json().await.unwrap();
+    assert_eq!(r["status"], "received");
+    assert_eq!(r["steps"][1]["by"], "staff");
+    assert!(r["phone_task"]["done_at"].is_string());
+    let page = app
+        .get_page(&format!("/console/cases/{case}"), Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("data-referral-called="), "the call is done");
+}
+
+/// `hotline partners …` against the app's database; (success, stdout, stderr).
+fn partners_cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .arg("partners")
+        .args(args)
+        .env("HOTLINE_PROFILE", "test")
+        .env("DATABASE_URL", crate::helpers::database_url(&app.db_name))
+        .env("HOTLINE_CRYPTO__KEY", &app.crypto_key)
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn the_demo_directory_goes_round_from_the_command_line_in_hsds_and_csv_and_a_bad_row_imports_nothing()
+ {
+    let first = spawn_app().await;
+    let (ok, _, err) = partners_cli(&first, &["import", "config/partners.json"]);
+    assert!(ok, "{err}");
+    assert!(err.contains("imported 17 partners"), "{err}");
+    let (_, hsds, _) = partners_cli(&first, &["export", "--format", "hsds"]);
+    let (_, csv, _) = partners_cli(&first, &["export", "--format", "csv"]);
+    let doc: Value = serde_json::from_str(&hsds).unwrap();
+    assert_eq!(doc["organizations"].as_array().unwrap().len(), 17);
+    assert_eq!(csv.lines().count(), 18);
+    for text in [&hsds, &csv] {
+        assert!(
+            !text.contains("street_address"),
+            "a shelter address left the hotline"
+        );
+    }
+    // Importing an export again changes nothing (entries are matched by their id).
+    let dir = std::env::temp_dir().join(format!(
+        "hotline-partners-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let hsds_file = dir.join("directory.json");
+    let csv_file = dir.join("directory.csv");
+    std::fs::write(&hsds_file, &hsds).unwrap();
+    std::fs::write(&csv_file, &csv).unwrap();
+    assert!(partners_cli(&first, &["import", hsds_file.to_str().unwrap()]).0);
+    assert_eq!(first.count("partners").await, 17);
+
+    // Into an empty hotline, each export comes back as the same directory.
+    for file in [&hsds_file, &csv_file] {
+        let second = spawn_app().await;
+        let (ok, _, err) = partners_cli(&second, &["import", file.to_str().unwrap()]);
+        assert!(ok, "{err}");
+        assert_eq!(
+            partners_cli(&second, &["export", "--format", "hsds"]).1,
+            hsds
+        );
+        assert_eq!(partners_cli(&second, &["export", "--format", "csv"]).1, csv);
+    }
+
+    // A bad type in one entry and a bad address in one row: named with line and field, and
+    // not one entry of either file is imported.
+    let empty = spawn_app().await;
+    let mut entries: Value =
+        serde_json::from_str(&std::fs::read_to_string("config/partners.json").unwrap()).unwrap();
+    entries[3]["type"] = json!("circus");
+    let bad_json = dir.join("bad.json");
+    std::fs::write(&bad_json, serde_json::to_string_pretty(&entries).unwrap()).unwrap();
+    let (ok, _, err) = partners_cli(&empty, &["import", bad_json.to_str().unwrap()]);
+    assert!(!ok);
+    // The entry's line is where its object opens (pretty JSON opens each entry on a "  {" line).
+    let line = serde_json::to_string_pretty(&entries)
+        .unwrap()
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| *l == "  {")
+        .nth(3)
+        .map(|(i, _)| i + 1)
+        .unwrap();
+    assert!(
+        err.contains("(entry 3): type: unknown variant `circus`"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("line {line} (entry 3)")), "{err}");
+    let mut rows: Vec<String> = csv.lines().map(str::to_owned).collect();
+    rows[4] = rows[4].replacen("@example.org", "-at-example.org", 1);
+    let bad_csv = dir.join("bad.csv");
+    std::fs::write(&bad_csv, rows.join("\n")).unwrap();
+    let (ok, _, err) = partners_cli(&empty, &["import", bad_csv.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("line 5: referral_email:"), "{err}");
+    assert!(err.contains("nothing was imported"));
+    assert_eq!(empty.count("partners").await, 0);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

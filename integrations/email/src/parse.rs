@@ -203,6 +203,41 @@ pub fn find_case_reference(subject: &str) -> Option<String> {
     None
 }
 
+/// Every referral reference in `text`: `HL-` then 4 to 8 of `A-Z0-9`, `-R` and 1 to 4 digits
+/// (`"Re: Hotline referral HL-8F3K2-R1"` → `["HL-8F3K2-R1"]`), each once, at most eight. A
+/// reference is only a claim: the app attaches the mail only when the sender is the partner
+/// the referral went to.
+pub fn find_referral_references(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = vec![];
+    let mut rest = text;
+    while let Some(start) = rest.find("HL-") {
+        let after = &rest[start + 3..];
+        let code: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            .collect();
+        let tail = &after[code.len()..];
+        if (4..=8).contains(&code.len()) && tail.starts_with("-R") {
+            let digits: String = tail[2..].chars().take_while(char::is_ascii_digit).collect();
+            let ends = tail[2 + digits.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_ascii_alphanumeric());
+            if (1..=4).contains(&digits.len()) && ends {
+                let reference = format!("HL-{code}-R{digits}");
+                if !found.contains(&reference) {
+                    found.push(reference);
+                }
+                if found.len() == 8 {
+                    break;
+                }
+            }
+        }
+        rest = after;
+    }
+    found
+}
+
 /// Splits a plain-text body into what the sender newly wrote and what was cut: quoted lines
 /// (`>`), the quoted message under an attribution line ("On … wrote:" in English, Thai,
 /// Vietnamese and Chinese forms), Outlook's "-----Original Message-----" and "From: … Sent: …"
@@ -665,6 +700,20 @@ fn html_to_text(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn referral_references_are_found_in_any_text_once_each() {
+        assert_eq!(
+            find_referral_references("Re: Hotline referral HL-8F3K2-R1 / HL-8F3K2-R1"),
+            vec!["HL-8F3K2-R1".to_owned()]
+        );
+        assert_eq!(
+            find_referral_references("about HL-ABCD-R12, and HL-WXYZ9-R2."),
+            vec!["HL-ABCD-R12".to_owned(), "HL-WXYZ9-R2".to_owned()]
+        );
+        assert!(find_referral_references("[HL-8F3K2] help").is_empty());
+        assert!(find_referral_references("HL-8F3K2-Rx HL-8F3K2-R12345 HL-abcde-R1").is_empty());
+    }
 
     #[test]
     fn case_references_need_the_exact_form() {

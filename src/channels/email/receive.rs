@@ -2,7 +2,7 @@
 //! charset, quotes and signatures split off, bounces and auto-replies recognised), recorded by
 //! intake, or kept for review when it is not an email at all.
 
-use hotline_email::parse::{EmailKind, ParsedEmail, parse_email};
+use hotline_email::parse::{EmailKind, ParsedEmail, find_referral_references, parse_email};
 
 use super::EmailChannel;
 use crate::channels::{Received, unreadable};
@@ -10,6 +10,8 @@ use crate::context::AppContext;
 use crate::intake::{
     EmailOutcome, IncomingEmail, IncomingFile, IncomingKind, MailboxPlace, record_email,
 };
+use crate::referrals::ReferralError;
+use crate::referrals::replies::{PartnerReply, ReplyOutcome, attach};
 
 pub async fn receive(
     ctx: &AppContext,
@@ -42,12 +44,67 @@ pub async fn receive(
         }
     };
     let mut received = Received::default();
+    if parsed.kind == EmailKind::Normal
+        && let Some(outcome) = partner_reply(ctx, place, &parsed).await?
+    {
+        match outcome {
+            ReplyOutcome::Attached => received.recorded += 1,
+            ReplyOutcome::Duplicate => received.duplicates += 1,
+            ReplyOutcome::NotAPartnerReply => {}
+        }
+        return Ok(received);
+    }
     match record_email(ctx, place, &incoming(parsed)).await? {
         EmailOutcome::Recorded { .. } => received.recorded += 1,
         EmailOutcome::Duplicate => received.duplicates += 1,
         EmailOutcome::Ignored(_) => received.ignored += 1,
     }
     Ok(received)
+}
+
+/// A partner's reply that quotes a referral reference (subject or text) from the address the
+/// referral went to: attached to the referral, not to any conversation. `None`: not one (no
+/// reference, or a sender the referral did not go to), so the mail goes to intake like any.
+async fn partner_reply(
+    ctx: &AppContext,
+    place: MailboxPlace<'_>,
+    parsed: &ParsedEmail,
+) -> Result<Option<ReplyOutcome>, sqlx::Error> {
+    let mut references = vec![];
+    for text in [
+        parsed.subject.as_deref().unwrap_or(""),
+        parsed.new_text.as_str(),
+        parsed.quoted_text.as_str(),
+    ] {
+        for r in find_referral_references(text) {
+            if !references.contains(&r) {
+                references.push(r);
+            }
+        }
+    }
+    let Some(from) = parsed
+        .from_address
+        .as_deref()
+        .filter(|_| !references.is_empty())
+    else {
+        return Ok(None);
+    };
+    let place_key = format!("{}:{}:{}", place.mailbox, place.uid_validity, place.uid);
+    let reply = PartnerReply {
+        place_key: &place_key,
+        references: &references,
+        from_address: from,
+        subject: parsed.subject.as_deref().unwrap_or(""),
+        text: &parsed.new_text,
+    };
+    match attach(ctx, &reply, ctx.now()).await {
+        Ok(ReplyOutcome::NotAPartnerReply) => Ok(None),
+        Ok(outcome) => Ok(Some(outcome)),
+        Err(ReferralError::Database(e)) => Err(e),
+        Err(e) => Err(sqlx::Error::Protocol(format!(
+            "attaching a partner reply: {e}"
+        ))),
+    }
 }
 
 /// The adapter's parse, as intake takes it.

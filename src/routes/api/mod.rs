@@ -658,7 +658,7 @@ pub static ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: Method::GET,
         path: "/api/v1/stats/response-times",
-        summary: "Answer times (first contact or reopening to the first human response) for a period (from, to: RFC 3339 or YYYY-MM-DD; default the last 24 h), grouped by channel, urgency or hour (group_by): count, p50, p90, p95, max in seconds and the share within target",
+        summary: "Answer or action times for a period (from, to: RFC 3339 or YYYY-MM-DD; default the last 24 h), grouped by channel, urgency or hour (group_by): count, p50, p90, p95, max in seconds and the share within target. clock=answer (default): first contact or reopening to the first human response; clock=action: a case becoming critical or high to its first referral requested (step=requested, default) or first acknowledged by a partner (step=acknowledged)",
         role: Role::Supervisor,
         body: None,
         responses: &[(
@@ -688,7 +688,7 @@ pub static ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: Method::GET,
         path: "/api/v1/stats/export",
-        summary: "Statistics export: cases opened in a period (from, to) counted by breakdowns (by=channel,case_status or by=a*b for a cross-table), small cells suppressed (stats.suppress_below) with complementary suppression, percentages on the suppressed table; format=csv (UTF-8 with BOM) or json. No ids, personal data or free text",
+        summary: "Statistics export: cases opened in a period (from, to) counted by breakdowns (by=channel,case_status or by=a*b for a cross-table), small cells suppressed (stats.suppress_below) with complementary suppression, percentages on the suppressed table; format=csv (UTF-8 with BOM) or json; names=htcds for HTCDS field names. Breakdowns: channel, case_status, trafficking_status, official_outcome, closing_reason, urgency, caller, language, country, age_band, sex, nationality, province_of_origin, destination_country, form_of_exploitation, referral_outcome. No ids, personal data or free text",
         role: Role::Supervisor,
         body: None,
         responses: &[(200, "the tables, as JSON or CSV")],

@@ -140,7 +140,7 @@ pub async fn revoke_link(
 }
 
 pub async fn overrides(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiError> {
-    let items = crate::referrals::list::overrides(&ctx.db).await?;
+    let items = crate::referrals::list::overrides(&ctx.db, &ctx.keys).await?;
     Ok(HttpResponse::Ok().json(json!({ "items": items })))
 }
 

@@ -8,8 +8,11 @@ use serde_json::json;
 
 use crate::context::AppContext;
 use crate::domain::FieldError;
+use crate::domain::Level;
 use crate::error::ApiError;
-use crate::supervisor::{GroupBy, Period, response_times};
+use crate::supervisor::{
+    ActionClockTargets, ActionStep, GroupBy, Period, action_times, response_times,
+};
 
 /// Refuses query keys the route does not know, naming the first (a typo must not silently
 /// give a different report).
@@ -33,31 +36,71 @@ pub(crate) fn period(
     )
 }
 
-/// GET /api/v1/stats/response-times?from&to&group_by=channel|urgency|hour
+/// GET /api/v1/stats/response-times?from&to&group_by=channel|urgency|hour&clock=answer|action
+/// &step=requested|acknowledged (the step only with `clock=action`).
 pub async fn response_times_report(
     ctx: web::Data<AppContext>,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    only_keys(&query, &["from", "to", "group_by"])?;
+    only_keys(&query, &["from", "to", "group_by", "clock", "step"])?;
     let period = period(&ctx, &query)?;
     let group_by = GroupBy::parse(query.get("group_by").map(String::as_str))?;
-    let groups = response_times(
-        &ctx.db,
-        &ctx.settings.queue.answer_target_seconds,
-        ctx.settings.time_zone(),
-        period,
-        group_by,
-        ctx.now(),
-    )
-    .await?;
-    let t = &ctx.settings.queue.answer_target_seconds;
-    Ok(HttpResponse::Ok().json(json!({
+    let clock = query.get("clock").map_or("answer", |c| c.trim());
+    let common = json!({
         "from": crate::domain::time::format(&period.from),
         "to": crate::domain::time::format(&period.to),
         "group_by": group_by.as_str(),
-        "targets": { "critical": t.critical, "high": t.high, "medium": t.medium, "low": t.low },
-        "groups": groups,
-    })))
+    });
+    match clock {
+        "answer" => {
+            if query.contains_key("step") {
+                return Err(FieldError::new("step", "applies to clock=action only").into());
+            }
+            let groups = response_times(
+                &ctx.db,
+                &ctx.settings.queue.answer_target_seconds,
+                ctx.settings.time_zone(),
+                period,
+                group_by,
+                ctx.now(),
+            )
+            .await?;
+            let t = &ctx.settings.queue.answer_target_seconds;
+            let mut body = common;
+            body["clock"] = json!("answer");
+            body["targets"] =
+                json!({ "critical": t.critical, "high": t.high, "medium": t.medium, "low": t.low });
+            body["groups"] = json!(groups);
+            Ok(HttpResponse::Ok().json(body))
+        }
+        "action" => {
+            let step = ActionStep::parse(query.get("step").map(String::as_str))?;
+            let targets = ActionClockTargets {
+                action: &ctx.settings.targets.action_seconds,
+                acknowledgement: &ctx.settings.referrals.ack_target_seconds,
+            };
+            let groups = action_times(
+                &ctx.db,
+                targets,
+                ctx.settings.time_zone(),
+                period,
+                group_by,
+                step,
+                ctx.now(),
+            )
+            .await?;
+            let mut body = common;
+            body["clock"] = json!("action");
+            body["step"] = json!(step.as_str());
+            body["targets"] = json!({
+                "critical": targets.for_step(Level::Critical, step),
+                "high": targets.for_step(Level::High, step),
+            });
+            body["groups"] = json!(groups);
+            Ok(HttpResponse::Ok().json(body))
+        }
+        _ => Err(FieldError::new("clock", "must be answer or action").into()),
+    }
 }
 
 /// GET /api/v1/dashboard: the live dashboard's figures.
@@ -67,6 +110,10 @@ pub async fn dashboard(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiEr
         &ctx.settings.queue.answer_target_seconds,
         ctx.settings.time_zone(),
         ctx.settings.callbacks.overdue_after_seconds,
+        crate::supervisor::ActionClockTargets {
+            action: &ctx.settings.targets.action_seconds,
+            acknowledgement: &ctx.settings.referrals.ack_target_seconds,
+        },
         ctx.now(),
     )
     .await?;
@@ -93,13 +140,17 @@ pub async fn export(
     ctx: web::Data<AppContext>,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    use crate::supervisor::export::{Format, export, parse_by, to_csv, to_json};
-    only_keys(&query, &["from", "to", "by", "format"])?;
+    use crate::supervisor::export::{Format, Names, export, named, parse_by, to_csv, to_json};
+    only_keys(&query, &["from", "to", "by", "format", "names"])?;
     let period = period(&ctx, &query)?;
     let specs = parse_by(query.get("by").map(String::as_str))?;
     let format = Format::parse(query.get("format").map(String::as_str))?;
+    let names = Names::parse(query.get("names").map(String::as_str))?;
     let below = ctx.settings.stats.suppress_below;
-    let tables = export(&ctx.db, period, &specs, below).await?;
+    let tables = named(
+        export(&ctx.db, &ctx.keys, period, &specs, below).await?,
+        names,
+    );
     Ok(match format {
         Format::Json => HttpResponse::Ok()
             .insert_header(("Cache-Control", "no-store"))

@@ -462,6 +462,14 @@ caseForm("consent-form", 201, "/consents", (f) => ({
   partner_id: f.partner_id.value, given_by: f.given_by.value, how: f.how.value,
   purpose: f.purpose.value, granted: f.granted.checked,
 }));
+// A partner closed now was called: the call is its acknowledgement.
+for (const button of document.querySelectorAll("[data-referral-called]")) {
+  button.addEventListener("click", () => busy(button, async () => {
+    const r = await api("POST", "/api/v1/referrals/" + button.dataset.referralCalled + "/status", { status: "received" });
+    if (r.status === 200) location.reload();
+    else showError(button, errorText(r));
+  }));
+}
 const referralForm = document.getElementById("referral-form");
 if (referralForm) {
   const referralBody = () => {

@@ -32,6 +32,38 @@ struct Oldest {
     held: bool,
 }
 
+/// One row of the action-clock table: a level and a step.
+struct ActionRow {
+    level_code: &'static str,
+    level_label: String,
+    step: String,
+    count: usize,
+    p50: String,
+    p90: String,
+    within: String,
+    target: String,
+    past: usize,
+}
+
+/// A referral sent under a consent override, for the supervisors' panel.
+struct OverrideLine {
+    case_id: String,
+    reference: String,
+    reason: String,
+    text: String,
+    by: String,
+    at: String,
+}
+
+/// A referral escalated because the partner did not acknowledge in time.
+struct EscalationLine {
+    case_id: String,
+    reference: String,
+    partner: String,
+    next: String,
+    at: String,
+}
+
 struct Person {
     email: String,
     role: String,
@@ -54,6 +86,9 @@ struct DashboardPage {
     callbacks_due: i64,
     callbacks_overdue: i64,
     referrals_past: i64,
+    action_rows: Vec<ActionRow>,
+    overrides: Vec<OverrideLine>,
+    escalations: Vec<EscalationLine>,
     /// (caption, server-drawn SVG with every word escaped by `charts`).
     charts: Vec<(String, String)>,
 }
@@ -79,12 +114,49 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
         &ctx.settings.queue.answer_target_seconds,
         zone,
         ctx.settings.callbacks.overdue_after_seconds,
+        crate::supervisor::ActionClockTargets {
+            action: &ctx.settings.targets.action_seconds,
+            acknowledgement: &ctx.settings.referrals.ack_target_seconds,
+        },
         now,
     )
     .await
     else {
         return database_unavailable(t, &who);
     };
+    // The referrals feature's lists for supervisors: consent overrides (latest first) and open
+    // escalations.
+    let (Ok(override_list), Ok(escalation_list)) = (
+        crate::referrals::list::overrides(&ctx.db, &ctx.keys).await,
+        crate::referrals::escalation::open_escalations(&ctx.db).await,
+    ) else {
+        return database_unavailable(t, &who);
+    };
+    let overrides: Vec<OverrideLine> = override_list
+        .into_iter()
+        .take(20)
+        .map(|o| OverrideLine {
+            case_id: o.case_id.to_string(),
+            reference: o.reference,
+            reason: t.get_or(
+                &format!("override-{}", o.reason.replace('_', "-")),
+                &o.reason,
+            ),
+            text: o.text.unwrap_or_default(),
+            by: o.by,
+            at: local_time(o.at, zone),
+        })
+        .collect();
+    let escalations: Vec<EscalationLine> = escalation_list
+        .into_iter()
+        .map(|e| EscalationLine {
+            case_id: e.case_id.to_string(),
+            reference: e.reference,
+            partner: e.partner_name,
+            next: e.next_partner_name.unwrap_or_default(),
+            at: local_time(e.escalated_at, zone),
+        })
+        .collect();
     let sum = |m: &std::collections::BTreeMap<&'static str, i64>| m.values().sum::<i64>();
     let duration = |seconds: i64| {
         let (n, unit) = duration_parts(seconds);
@@ -131,6 +203,51 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
             alarm: surge,
         },
     ];
+    let action_past: usize = d
+        .action_24h
+        .requested
+        .iter()
+        .chain(&d.action_24h.acknowledged)
+        .map(|g| g.waiting_past_target)
+        .sum();
+    let mut tiles = tiles;
+    tiles.push(Tile {
+        id: "tile-action-past",
+        label: t.get("dash-action-past"),
+        value: action_past.to_string(),
+        alarm: action_past > 0,
+    });
+    let mut action_rows = vec![];
+    for (step_key, groups, step_index) in [
+        ("dash-action-requested", &d.action_24h.requested, 0),
+        ("dash-action-acknowledged", &d.action_24h.acknowledged, 1),
+    ] {
+        for g in groups {
+            let level_code = match g.key.as_str() {
+                "critical" => "critical",
+                _ => "high",
+            };
+            let target = d
+                .action_24h
+                .targets
+                .get(level_code)
+                .and_then(|(r, a)| if step_index == 0 { *r } else { *a });
+            let none = || "–".to_owned();
+            action_rows.push(ActionRow {
+                level_code,
+                level_label: t.level(level_code),
+                step: t.get(step_key),
+                count: g.count,
+                p50: g.p50.map_or_else(none, duration),
+                p90: g.p90.map_or_else(none, duration),
+                within: g
+                    .within_target
+                    .map_or_else(none, |w| format!("{:.0} %", w * 100.0)),
+                target: target.map_or_else(|| t.get("dash-action-no-target"), duration),
+                past: g.waiting_past_target,
+            });
+        }
+    }
     let mut by_level: Vec<(String, &'static str, i64)> = d
         .queue_depth
         .by_level
@@ -224,6 +341,9 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
         callbacks_due: d.callbacks.due,
         callbacks_overdue: d.callbacks.overdue,
         referrals_past: d.referrals.past_acknowledgement_target,
+        action_rows,
+        overrides,
+        escalations,
         charts,
         t,
     };

@@ -10,11 +10,16 @@ use crate::referrals::consent::OverrideReason;
 use crate::referrals::{ReferralError, facts, list, suggestions};
 
 pub struct ReferralLine {
+    pub id: String,
     pub reference: String,
     pub partner: String,
     pub status: String,
     pub steps: String,
     pub next: Option<String>,
+    /// An open phone task: what to do (the partner is closed now, or has no address).
+    pub call: Option<String>,
+    /// The partner's replies by email: (when, subject, text).
+    pub replies: Vec<(String, String, String)>,
 }
 
 pub struct PartnerChoice {
@@ -47,6 +52,33 @@ pub async fn load(
         .await?
         .into_iter()
         .map(|r| ReferralLine {
+            id: r.id.to_string(),
+            call: r
+                .phone_task
+                .as_ref()
+                .filter(|task| task.done_at.is_none())
+                .map(|task| {
+                    t.with2(
+                        if task.reason == "closed_now" {
+                            "referral-call-closed"
+                        } else {
+                            "referral-call-no-email"
+                        },
+                        ("phone", task.phone.clone().unwrap_or_default().into()),
+                        ("partner", r.partner.name.clone().into()),
+                    )
+                }),
+            replies: r
+                .replies
+                .iter()
+                .map(|reply| {
+                    (
+                        local_time(reply.received_at, zone),
+                        reply.subject.clone(),
+                        reply.text.clone(),
+                    )
+                })
+                .collect(),
             reference: r.reference,
             partner: r.partner.name,
             status: status_label(t, &r.status),
