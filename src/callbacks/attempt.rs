@@ -89,7 +89,7 @@ pub async fn record_attempt(
     {
         let number = ctx
             .keys
-            .open(sealed)
+            .open_bound(sealed, &crate::crypto::Binding::new("callbacks", "phone_enc", callback_id))
             .map_err(|_| CallbackError::Undecryptable)?;
         let mut rules = current.rules.clone();
         rules.mark_wrong(&number);

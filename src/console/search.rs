@@ -71,7 +71,7 @@ pub async fn search(
             .into_iter()
             .flatten()
             {
-                hashes.push(keys.index_hash("phone", number.as_str()));
+                hashes.extend(keys.index_hashes("phone", number.as_str()));
             }
             let found = sqlx::query_as(
                 "SELECT c.id, c.reference, c.status, c.urgency_level, c.created_at

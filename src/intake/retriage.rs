@@ -149,7 +149,11 @@ async fn readings_of(
             readings.push((id, reading));
             continue;
         }
-        let Some(text) = sealed.and_then(|s| ctx.keys.open(&s).ok()) else {
+        let Some(text) = sealed.and_then(|s| {
+            ctx.keys
+                .open_bound(&s, &crate::crypto::Binding::new("messages", "text_enc", id.0))
+                .ok()
+        }) else {
             continue;
         };
         let reading = read_message(&text, rules);

@@ -50,7 +50,7 @@ impl Row {
         let hours: Hours = serde_json::from_value(self.hours).map_err(bad)?;
         let street_address = match (view.reveal_address, self.street_address_enc) {
             (true, Some(sealed)) => Some(
-                keys.open(&sealed)
+                keys.open_bound(&sealed, &crate::crypto::Binding::new("partners", "street_address_enc", self.id))
                     .map_err(|_| PartnerError::Undecryptable)?,
             ),
             _ => None,
@@ -168,7 +168,10 @@ pub async fn upsert_in(
         Some((id, sealed)) => {
             if input.street_address.is_none() {
                 input.street_address = sealed
-                    .map(|s| keys.open(&s).map_err(|_| PartnerError::Undecryptable))
+                    .map(|s| {
+                        keys.open_bound(&s, &crate::crypto::Binding::new("partners", "street_address_enc", id))
+                            .map_err(|_| PartnerError::Undecryptable)
+                    })
                     .transpose()?;
             }
             id

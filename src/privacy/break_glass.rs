@@ -79,7 +79,7 @@ pub async fn break_glass(
     .bind(case_id)
     .bind(who)
     .bind(request.reason.as_str())
-    .bind(keys.seal(request.text.as_str()))
+    .bind(keys.seal_at(request.text.as_str(), "break_glass", "text_enc", id))
     .bind(now)
     .bind(until)
     .execute(&mut *tx)
@@ -153,7 +153,9 @@ pub async fn list(
                     reason,
                     // A text that cannot be opened is shown as missing, not as an error: the
                     // grant itself is what the reviewer needs.
-                    text: keys.open(&text).unwrap_or_default(),
+                    text: keys
+                        .open_bound(&text, &crate::crypto::Binding::new("break_glass", "text_enc", id))
+                        .unwrap_or_default(),
                     granted_at,
                     expires_at,
                     reviewed_by,

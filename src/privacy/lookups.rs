@@ -23,7 +23,7 @@ pub struct Match {
 /// A keyed pseudonym of a value for the audit log: the same number gives the same pseudonym,
 /// so repeated lookups of one number stand out, and without the key it names nobody.
 pub fn pseudonym(keys: &crate::crypto::KeyRing, purpose: &str, value: &str) -> String {
-    hex::encode(&keys.index_hash(&format!("audit-pseudonym:{purpose}"), value)[..12])
+    hex::encode(&keys.mac(&format!("audit-pseudonym:{purpose}"), value)[..12])
 }
 
 pub async fn lookup_phone(

@@ -128,7 +128,9 @@ impl JobHandler for SendReferralEmail {
             let Some(mail) = ctx.channels.outbound_mail.as_ref() else {
                 anyhow::bail!("no mailer is configured (channels.email.smtp_host and from)");
             };
-            let body = ctx.keys.open(&email.body_enc)?;
+            let body = ctx
+                .keys
+                .open_bound(&email.body_enc, &crate::crypto::Binding::new("referral_emails", "body_enc", id))?;
             match mail
                 .send_to_partner(
                     &email.to_address,
