@@ -387,7 +387,10 @@ async fn partners(
     }
 }
 
-#[expect(clippy::print_stdout, reason = "the status and keys are the command's output")]
+#[expect(
+    clippy::print_stdout,
+    reason = "the status and keys are the command's output"
+)]
 async fn keys_command(settings: &Settings, action: KeysAction) -> anyhow::Result<()> {
     use base64::Engine as _;
     match action {
@@ -431,9 +434,7 @@ async fn keys_command(settings: &Settings, action: KeysAction) -> anyhow::Result
                 let by_key: Vec<String> = c
                     .by_key
                     .iter()
-                    .map(|(id, bound, n)| {
-                        format!("{id}{}={n}", if *bound { "+bound" } else { "" })
-                    })
+                    .map(|(id, bound, n)| format!("{id}{}={n}", if *bound { "+bound" } else { "" }))
                     .collect();
                 println!(
                     "{:<44} {:>9} {:>9}  {}",
@@ -450,12 +451,13 @@ async fn keys_command(settings: &Settings, action: KeysAction) -> anyhow::Result
             }
         }
         KeysAction::Reencrypt { batch } => {
-            let pass = crate::crypto::reencrypt::reencrypt_all(&db, &keys, batch.max(1), |t, c, p| {
-                eprintln!("{t}.{c}: {} resealed, {} rehashed", p.resealed, p.rehashed);
-                true
-            })
-            .await
-            .context("re-encryption stopped (run it again to resume)")?;
+            let pass =
+                crate::crypto::reencrypt::reencrypt_all(&db, &keys, batch.max(1), |t, c, p| {
+                    eprintln!("{t}.{c}: {} resealed, {} rehashed", p.resealed, p.rehashed);
+                    true
+                })
+                .await
+                .context("re-encryption stopped (run it again to resume)")?;
             println!(
                 "re-encrypted {} value(s), recomputed {} lookup hash(es) under key {}",
                 pass.resealed,

@@ -294,9 +294,8 @@ impl CryptoSettings {
 
 /// The key in `path`, if only its owner may read it.
 pub fn read_key_file(setting: &str, path: &Path) -> Result<String, SettingsError> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        SettingsError(format!("{setting}: cannot read {}: {e}", path.display()))
-    })?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| SettingsError(format!("{setting}: cannot read {}: {e}", path.display())))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
@@ -312,9 +311,8 @@ pub fn read_key_file(setting: &str, path: &Path) -> Result<String, SettingsError
     }
     #[cfg(not(unix))]
     let _ = meta;
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        SettingsError(format!("{setting}: cannot read {}: {e}", path.display()))
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| SettingsError(format!("{setting}: cannot read {}: {e}", path.display())))?;
     Ok(text.trim().to_owned())
 }
 

@@ -88,7 +88,14 @@ struct Row {
 }
 
 /// (callback id, outcome, sealed note, by, at, attempt id)
-type AttemptRow = (Uuid, String, Option<Vec<u8>>, Option<String>, DateTime<Utc>, Uuid);
+type AttemptRow = (
+    Uuid,
+    String,
+    Option<Vec<u8>>,
+    Option<String>,
+    DateTime<Utc>,
+    Uuid,
+);
 
 const SELECT: &str =
     "SELECT cb.id, cb.case_id, c.reference, c.urgency_level, cb.kind, cb.status, cb.closed_reason,

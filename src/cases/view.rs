@@ -346,9 +346,13 @@ pub async fn load_case(
             SafeContactError::Database(db) => CaseError::Database(db),
         })?;
 
-    let reasons: Vec<Reason> =
-        serde_json::from_str(&open(&row.urgency_reasons_enc, "cases", "urgency_reasons_enc", case_id.0)?)
-            .unwrap_or_default();
+    let reasons: Vec<Reason> = serde_json::from_str(&open(
+        &row.urgency_reasons_enc,
+        "cases",
+        "urgency_reasons_enc",
+        case_id.0,
+    )?)
+    .unwrap_or_default();
     let level = Level::parse("urgency_level", &row.urgency_level)
         .unwrap_or(Level::from_rank(row.urgency_rank));
     let automatic_level = row

@@ -38,7 +38,11 @@ const fn bound(table: &'static str, column: &'static str) -> SealedColumn {
 }
 
 /// The binding of a sealed column's value in the row with id `row`.
-pub fn binding(table: &'static str, column: &'static str, row: uuid::Uuid) -> super::Binding<'static> {
+pub fn binding(
+    table: &'static str,
+    column: &'static str,
+    row: uuid::Uuid,
+) -> super::Binding<'static> {
     super::Binding::new(table, column, row)
 }
 

@@ -122,7 +122,12 @@ fn hmac(key: &[u8; 32], purpose: &str, value: &[u8]) -> Vec<u8> {
 }
 
 impl KeyVersion {
-    fn new(id: &str, master: &[u8; 32], index_key: Option<[u8; 32]>, session_key: Option<[u8; 32]>) -> KeyVersion {
+    fn new(
+        id: &str,
+        master: &[u8; 32],
+        index_key: Option<[u8; 32]>,
+        session_key: Option<[u8; 32]>,
+    ) -> KeyVersion {
         KeyVersion {
             id: id.to_owned(),
             cipher: XChaCha20Poly1305::new(&derive(master, b"data").into()),
@@ -191,7 +196,12 @@ impl KeyRing {
                     why: "is the same key as crypto.key",
                 });
             }
-            versions.push(KeyVersion::new(&s.previous_key_id, &old, index_key, session_key));
+            versions.push(KeyVersion::new(
+                &s.previous_key_id,
+                &old,
+                index_key,
+                session_key,
+            ));
         }
         Ok(KeyRing { versions })
     }
@@ -254,9 +264,7 @@ impl KeyRing {
         else {
             unreachable!("plaintext exceeds XChaCha20-Poly1305 limits")
         };
-        let mut out = self
-            .current()
-            .prefix(if at.is_some() { BOUND } else { 0 });
+        let mut out = self.current().prefix(if at.is_some() { BOUND } else { 0 });
         out.reserve(NONCE_LEN + sealed.len());
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&sealed);
@@ -305,7 +313,11 @@ impl KeyRing {
     }
 
     /// Opens bytes sealed for `at` (or unbound, written before binding existed).
-    pub fn open_bytes_bound(&self, sealed: &[u8], at: &Binding<'_>) -> Result<Vec<u8>, CryptoError> {
+    pub fn open_bytes_bound(
+        &self,
+        sealed: &[u8],
+        at: &Binding<'_>,
+    ) -> Result<Vec<u8>, CryptoError> {
         self.open_with(sealed, Some(at))
     }
 

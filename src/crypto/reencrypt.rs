@@ -42,11 +42,7 @@ pub struct ColumnStatus {
 }
 
 fn sealed_pending(col: &SealedColumn) -> String {
-    let prefix_test = if col.bound_to.is_some() {
-        "$1"
-    } else {
-        "$2"
-    };
+    let prefix_test = if col.bound_to.is_some() { "$1" } else { "$2" };
     format!(
         "{c} IS NOT NULL AND substring({c} from 1 for length({p})) <> {p}",
         c = col.column,
@@ -79,13 +75,14 @@ async fn reseal_batch(
         t = col.table,
         pending = sealed_pending(col),
     );
-    let rows: Vec<(String, Option<Uuid>, Vec<u8>)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(keys.current_bound_prefix())
-        .bind(keys.current_unbound_prefix())
-        .bind(after)
-        .bind(batch)
-        .fetch_all(db)
-        .await?;
+    let rows: Vec<(String, Option<Uuid>, Vec<u8>)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(keys.current_bound_prefix())
+            .bind(keys.current_unbound_prefix())
+            .bind(after)
+            .bind(batch)
+            .fetch_all(db)
+            .await?;
     let mut pass = Pass::default();
     let last = rows.last().map(|r| r.0.clone());
     let update = format!(
@@ -138,13 +135,14 @@ async fn rehash_batch(
         t = col.table,
         pending = hash_pending(col),
     );
-    let rows: Vec<(String, Option<Uuid>, Vec<u8>, Vec<u8>, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(keys.current_hash_prefix())
-        .bind(keys.current_hash_len() as i32)
-        .bind(after)
-        .bind(batch)
-        .fetch_all(db)
-        .await?;
+    let rows: Vec<(String, Option<Uuid>, Vec<u8>, Vec<u8>, String)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(keys.current_hash_prefix())
+            .bind(keys.current_hash_len() as i32)
+            .bind(after)
+            .bind(batch)
+            .fetch_all(db)
+            .await?;
     let mut pass = Pass::default();
     let last = rows.last().map(|r| r.0.clone());
     let update = format!(
@@ -229,13 +227,13 @@ pub async fn status(db: &PgPool, keys: &KeyRing) -> Result<Vec<ColumnStatus>, sq
             c = col.column,
             t = col.table
         );
-        let by_key: Vec<(String, bool, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(db).await?;
+        let by_key: Vec<(String, bool, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .fetch_all(db)
+            .await?;
         let total = by_key.iter().map(|r| r.2).sum();
         let remaining = by_key
             .iter()
-            .filter(|(id, bound, _)| {
-                id != keys.current_id() || (col.bound_to.is_some() && !bound)
-            })
+            .filter(|(id, bound, _)| id != keys.current_id() || (col.bound_to.is_some() && !bound))
             .map(|r| r.2)
             .sum();
         out.push(ColumnStatus {
@@ -255,7 +253,9 @@ pub async fn status(db: &PgPool, keys: &KeyRing) -> Result<Vec<ColumnStatus>, sq
             c = col.column,
             t = col.table
         );
-        let by_key: Vec<(String, bool, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(db).await?;
+        let by_key: Vec<(String, bool, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .fetch_all(db)
+            .await?;
         let total = by_key.iter().map(|r| r.2).sum();
         let remaining = by_key
             .iter()
@@ -286,13 +286,9 @@ pub async fn run_periodically(
     let batch = ctx.settings.crypto.reencrypt_batch.max(1);
     let interval = std::time::Duration::from_secs(ctx.settings.crypto.reencrypt_interval_seconds);
     loop {
-        if let Ok(Some(lock)) =
-            crate::channels::LeaderLock::try_take(&ctx.db, LOCK_KEY).await
-        {
-            let result = reencrypt_all(&ctx.db, &ctx.keys, batch, |_, _, _| {
-                !stop.is_cancelled()
-            })
-            .await;
+        if let Ok(Some(lock)) = crate::channels::LeaderLock::try_take(&ctx.db, LOCK_KEY).await {
+            let result =
+                reencrypt_all(&ctx.db, &ctx.keys, batch, |_, _, _| !stop.is_cancelled()).await;
             lock.release().await;
             match result {
                 Ok(pass) if pass.resealed + pass.rehashed + pass.unreadable > 0 => {

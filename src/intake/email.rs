@@ -509,7 +509,8 @@ pub fn message_id_hashes(ctx: &AppContext, message_id: &str) -> Vec<Vec<u8>> {
 
 /// The Message-ID's MAC for the duplicate check (not stored for lookup).
 fn message_id_mac(ctx: &AppContext, message_id: &str) -> Vec<u8> {
-    ctx.keys.mac("email-message-id", normal_message_id(message_id))
+    ctx.keys
+        .mac("email-message-id", normal_message_id(message_id))
 }
 
 /// A Message-ID as hashed: without spaces and `<>`.

@@ -201,9 +201,10 @@ async fn load_batch(ctx: &AppContext, ids: &[MessageId]) -> anyhow::Result<Batch
             break;
         }
         let text = match &row.text_enc {
-            Some(sealed) => ctx
-                .keys
-                .open_bound(sealed, &crate::crypto::Binding::new("messages", "text_enc", row.id.0))?,
+            Some(sealed) => ctx.keys.open_bound(
+                sealed,
+                &crate::crypto::Binding::new("messages", "text_enc", row.id.0),
+            )?,
             None => String::new(),
         };
         let choices: Vec<Vec<Choice>> = row
@@ -267,8 +268,10 @@ async fn email_thread(ctx: &AppContext, row: &Pending) -> anyhow::Result<EmailTh
             .email_message_id_enc
             .as_deref()
             .map(|s| {
-                ctx.keys
-                    .open_bound(s, &crate::crypto::Binding::new("messages", "email_message_id_enc", row.id))
+                ctx.keys.open_bound(
+                    s,
+                    &crate::crypto::Binding::new("messages", "email_message_id_enc", row.id),
+                )
             })
             .transpose()?
         else {
@@ -279,7 +282,12 @@ async fn email_thread(ctx: &AppContext, row: &Pending) -> anyhow::Result<EmailTh
                 subject = row
                     .subject_enc
                     .as_deref()
-                    .map(|s| ctx.keys.open_bound(s, &crate::crypto::Binding::new("messages", "subject_enc", row.id)))
+                    .map(|s| {
+                        ctx.keys.open_bound(
+                            s,
+                            &crate::crypto::Binding::new("messages", "subject_enc", row.id),
+                        )
+                    })
                     .transpose()?;
             }
             last_inbound = Some(id.clone());
@@ -354,7 +362,10 @@ async fn send_batch(
                 .bind(id)
                 .bind(ctx.now())
                 .bind(delivered.platform_message_id)
-                .bind(ctx.keys.seal_opt(email_id))
+                .bind(
+                    ctx.keys
+                        .seal_opt_at(email_id, "messages", "email_message_id_enc", *id),
+                )
                 .bind(email_id.map(|m| crate::intake::email::message_id_hash(ctx, m)))
                 .execute(&ctx.db)
                 .await?;

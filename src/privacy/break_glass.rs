@@ -154,7 +154,10 @@ pub async fn list(
                     // A text that cannot be opened is shown as missing, not as an error: the
                     // grant itself is what the reviewer needs.
                     text: keys
-                        .open_bound(&text, &crate::crypto::Binding::new("break_glass", "text_enc", id))
+                        .open_bound(
+                            &text,
+                            &crate::crypto::Binding::new("break_glass", "text_enc", id),
+                        )
                         .unwrap_or_default(),
                     granted_at,
                     expires_at,

@@ -134,14 +134,20 @@ async fn steps(
 fn view(keys: &KeyRing, row: Row, steps: Vec<StepView>) -> Result<ReferralView, ReferralError> {
     let open = |s: Option<Vec<u8>>, column: &'static str| {
         s.map(|s| {
-            keys.open_bound(&s, &crate::crypto::Binding::new("referrals", column, row.id))
-                .map_err(|_| ReferralError::Undecryptable)
+            keys.open_bound(
+                &s,
+                &crate::crypto::Binding::new("referrals", column, row.id),
+            )
+            .map_err(|_| ReferralError::Undecryptable)
         })
         .transpose()
     };
     let packet = serde_json::from_str(
         &keys
-            .open_bound(&row.packet_enc, &crate::crypto::Binding::new("referrals", "packet_enc", row.id))
+            .open_bound(
+                &row.packet_enc,
+                &crate::crypto::Binding::new("referrals", "packet_enc", row.id),
+            )
             .map_err(|_| ReferralError::Undecryptable)?,
     )
     .map_err(|e| ReferralError::Internal(anyhow::Error::new(e)))?;

@@ -245,7 +245,10 @@ pub async fn load_record(
             .await?;
     row.map(|(sealed,)| {
         let text = keys
-            .open_bound(&sealed, &crate::crypto::Binding::new("case_records", "record_enc", case_id.0))
+            .open_bound(
+                &sealed,
+                &crate::crypto::Binding::new("case_records", "record_enc", case_id.0),
+            )
             .map_err(|_| ReferralError::Undecryptable)?;
         serde_json::from_str(&text).map_err(|e| ReferralError::Internal(anyhow::Error::new(e)))
     })

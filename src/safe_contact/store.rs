@@ -75,7 +75,10 @@ fn from_row(keys: &KeyRing, row: Row) -> Result<Current, SafeContactError> {
     let mut rules = match &row.safe_contact_enc {
         Some(sealed) => {
             let json = keys
-                .open_bound(sealed, &crate::crypto::Binding::new("reporters", "safe_contact_enc", row.id.0))
+                .open_bound(
+                    sealed,
+                    &crate::crypto::Binding::new("reporters", "safe_contact_enc", row.id.0),
+                )
                 .map_err(|_| SafeContactError::Undecryptable)?;
             serde_json::from_str(&json).map_err(|_| SafeContactError::Undecryptable)?
         }
@@ -86,7 +89,10 @@ fn from_row(keys: &KeyRing, row: Row) -> Result<Current, SafeContactError> {
             rules.set_own_words(row.safe_hours.as_deref());
             if let Some(phone) = &row.phone_enc {
                 let phone = keys
-                    .open_bound(phone, &crate::crypto::Binding::new("reporters", "phone_enc", row.id.0))
+                    .open_bound(
+                        phone,
+                        &crate::crypto::Binding::new("reporters", "phone_enc", row.id.0),
+                    )
                     .map_err(|_| SafeContactError::Undecryptable)?;
                 rules.add_phone(&phone);
             }
@@ -189,7 +195,11 @@ pub async fn history(
             let json = keys
                 .open_bound(
                     &sealed,
-                    &crate::crypto::Binding::new("safe_contact_versions", "rules_enc", reporter_id.0),
+                    &crate::crypto::Binding::new(
+                        "safe_contact_versions",
+                        "rules_enc",
+                        reporter_id.0,
+                    ),
                 )
                 .map_err(|_| SafeContactError::Undecryptable)?;
             Ok(Version {

@@ -17,6 +17,7 @@ mod email;
 mod fair_queue;
 mod hardening;
 mod jobs;
+mod keys;
 mod line;
 mod live_updates;
 mod need_to_know;
