@@ -30,6 +30,7 @@ mod queue_index;
 mod referrals;
 mod resilience;
 mod roles;
+mod sentinels;
 mod sessions;
 mod settings;
 mod stale_redis;
