@@ -266,6 +266,29 @@ async fn planted_personal_data_appears_in_neither_the_log_nor_a_database_dump() 
     expect_ok(r.status(), "reply");
     app.run_jobs().await;
 
+    // A whole chat conversation: what they typed after /start, their story, where they are.
+    let start = plant("startsource");
+    let story = plant("chatstory");
+    let chat_area = plant("chatarea");
+    let other_chat = chat + 1;
+    app.telegram_says(&[
+        json!({ "update_id": 11, "message": { "message_id": 11, "date": 1_795_000_101,
+            "from": { "id": other_chat, "is_bot": false, "first_name": "X", "language_code": "th" },
+            "chat": { "id": other_chat, "type": "private" }, "text": format!("/start {start}") } }),
+        crate::helpers::tg_choice(12, other_chat, "lang:th"),
+        crate::helpers::tg_choice(13, other_chat, "safe:yes"),
+        tg_text(14, other_chat, &format!("{story} นายจ้างเก็บบัตรประชาชนไว้")),
+        crate::helpers::tg_choice(15, other_chat, "ans:no"),
+        crate::helpers::tg_choice(16, other_chat, "ans:no"),
+        crate::helpers::tg_choice(17, other_chat, "ans:yes"),
+        crate::helpers::tg_choice(18, other_chat, "country:TH"),
+        tg_text(19, other_chat, &chat_area),
+        crate::helpers::tg_choice(20, other_chat, "contact:here"),
+        crate::helpers::tg_choice(21, other_chat, "hours:evening"),
+    ])
+    .await;
+    app.run_jobs().await;
+
     // An email: the sender's address, the subject, the text, a file's name.
     let email_user = plant("emailfrom");
     let subject = plant("subject");
