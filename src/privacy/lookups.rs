@@ -45,7 +45,13 @@ pub async fn lookup_phone(
     let found = earlier_cases_for_phone(&ctx.db, &ctx.keys, phone).await?;
     let mut items = Vec::with_capacity(found.len());
     for case in found {
-        let access = access_to_case(&ctx.db, who.user.id, who.user.role, case.id, now).await?;
+        let access = match access_to_case(&ctx.db, who.user.id, who.user.role, case.id, now).await
+        {
+            Ok(access) => access,
+            // A restricted case this person is not named on: not among the matches at all.
+            Err(PrivacyError::NotFound) => continue,
+            Err(e) => return Err(e),
+        };
         items.push(Match {
             view: if matches!(access, Access::Full(_)) {
                 "full"
