@@ -116,6 +116,9 @@ async fn reseal_batch(
     Ok((last, pass))
 }
 
+/// (row key, row id for the binding, stored hash, sealed value, purpose)
+type HashRow = (String, Option<Uuid>, Vec<u8>, Vec<u8>, String);
+
 async fn rehash_batch(
     db: &PgPool,
     keys: &KeyRing,
@@ -135,14 +138,13 @@ async fn rehash_batch(
         t = col.table,
         pending = hash_pending(col),
     );
-    let rows: Vec<(String, Option<Uuid>, Vec<u8>, Vec<u8>, String)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(keys.current_hash_prefix())
-            .bind(keys.current_hash_len() as i32)
-            .bind(after)
-            .bind(batch)
-            .fetch_all(db)
-            .await?;
+    let rows: Vec<HashRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(keys.current_hash_prefix())
+        .bind(keys.current_hash_len() as i32)
+        .bind(after)
+        .bind(batch)
+        .fetch_all(db)
+        .await?;
     let mut pass = Pass::default();
     let last = rows.last().map(|r| r.0.clone());
     let update = format!(

@@ -45,8 +45,7 @@ pub async fn lookup_phone(
     let found = earlier_cases_for_phone(&ctx.db, &ctx.keys, phone).await?;
     let mut items = Vec::with_capacity(found.len());
     for case in found {
-        let access = match access_to_case(&ctx.db, who.user.id, who.user.role, case.id, now).await
-        {
+        let access = match access_to_case(&ctx.db, who.user.id, who.user.role, case.id, now).await {
             Ok(access) => access,
             // A restricted case this person is not named on: not among the matches at all.
             Err(PrivacyError::NotFound) => continue,

@@ -39,7 +39,10 @@ async fn a_restricted_case_is_invisible_to_everyone_but_its_named_staff_and_supe
     let named = app.staff(Role::Counselor).await;
     let stranger = app.staff(Role::Counselor).await;
     let case = app
-        .report(&supervisor, &phone_report("a case about a colleague's relative"))
+        .report(
+            &supervisor,
+            &phone_report("a case about a colleague's relative"),
+        )
         .await;
     let id = case["id"].as_str().unwrap().to_owned();
     assert!(in_queue(&app, &stranger, &id).await);
@@ -70,7 +73,11 @@ async fn a_restricted_case_is_invisible_to_everyone_but_its_named_staff_and_supe
         .await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
     let resp = app.claim_next(&stranger).await;
-    assert_ne!(resp.status(), StatusCode::OK, "claim-next offered a restricted case");
+    assert_ne!(
+        resp.status(),
+        StatusCode::OK,
+        "claim-next offered a restricted case"
+    );
     let resp = app
         .post(
             &stranger,
@@ -94,7 +101,10 @@ async fn a_restricted_case_is_invisible_to_everyone_but_its_named_staff_and_supe
 
     // Audited, with the reason and the named staff.
     let resp = app
-        .get(&supervisor, &format!("/api/v1/audit?action=case.restricted&case_id={id}"))
+        .get(
+            &supervisor,
+            &format!("/api/v1/audit?action=case.restricted&case_id={id}"),
+        )
         .await;
     let audit: Value = resp.json().await.unwrap();
     assert_eq!(audit["items"].as_array().unwrap().len(), 1, "{audit}");

@@ -556,7 +556,10 @@ pub static ROUTES: &[ApiRoute] = &[
         body: Some(openapi::schema::<privacy::RestrictionForm>),
         responses: &[
             (200, "{\"case_id\", \"restricted\", \"staff\"}"),
-            (400, "a staff entry is not a user id, or the reason is unknown"),
+            (
+                400,
+                "a staff entry is not a user id, or the reason is unknown",
+            ),
             (404, "no such case"),
         ],
         route: || web::put().to(privacy::restrict),
