@@ -105,6 +105,19 @@ pub const SEALED: &[SealedColumn] = &[
         // nobody else's data.
         bound_to: Some("reporter_id"),
     },
+    // Staff TOTP seeds (auth::second_factor), bound to the user's id.
+    SealedColumn {
+        table: "staff_totp",
+        column: "pending_secret",
+        key: "user_id::text",
+        bound_to: Some("user_id"),
+    },
+    SealedColumn {
+        table: "staff_totp",
+        column: "secret",
+        key: "user_id::text",
+        bound_to: Some("user_id"),
+    },
     bound("unreadable_events", "body_enc"),
 ];
 

@@ -418,8 +418,9 @@ async fn every_encrypted_column_and_lookup_hash_in_the_schema_is_known_to_the_re
     let columns: Vec<(String, String)> = sqlx::query_as(
         "SELECT table_name::text, column_name::text FROM information_schema.columns
          WHERE table_schema = 'public' AND data_type = 'bytea'
-           AND (column_name LIKE '%\\_enc' OR column_name LIKE '%\\_hash')
-           AND column_name NOT IN ('token_hash', 'request_hash', 'password_hash')",
+           AND (column_name LIKE '%\\_enc' OR column_name LIKE '%\\_hash'
+                OR column_name LIKE '%secret')
+           AND column_name NOT IN ('token_hash', 'request_hash', 'password_hash', 'code_hash')",
     )
     .fetch_all(&app.db)
     .await

@@ -31,6 +31,7 @@ mod referrals;
 mod resilience;
 mod restricted;
 mod roles;
+mod second_factor;
 mod sentinels;
 mod sessions;
 mod settings;
