@@ -40,6 +40,13 @@ pub enum Command {
     /// Create the database if needed and apply pending migrations (as DATABASE_MIGRATION_URL's
     /// role when set, granting DATABASE_URL's role what it needs).
     Migrate,
+    /// Encryption keys: `status` counts rows still under an older key; `reencrypt` moves them
+    /// to the current key now (the same work `serve` does in the background); `generate`
+    /// prints a new random key; `audit-key` prints the audit chain key derived from crypto.key.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
     /// The audit log: `verify` checks its chain of keyed hashes.
     Audit {
         #[command(subcommand)]
@@ -103,6 +110,29 @@ pub enum PartnersAction {
         #[arg(long, default_value = "hsds")]
         format: String,
     },
+}
+
+#[derive(Subcommand)]
+pub enum KeysAction {
+    /// Per table and column: rows in all, rows left under an older key (or not yet bound to
+    /// their row), and the count under each key id. Exits 0; prints `done` when none is left.
+    Status {
+        /// JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-encrypt every row under the current key and recompute lookup hashes, in batches
+    /// (safe while `serve` runs; resumable: run it again after an interruption).
+    Reencrypt {
+        #[arg(long, default_value_t = 500)]
+        batch: i64,
+    },
+    /// Print a new random key (base64 of 32 bytes) for crypto.key: write it to a file only
+    /// its owner can read (`umask 077; hotline keys generate > key`).
+    Generate,
+    /// Print the audit chain key derived from the current crypto.key (set it as
+    /// HOTLINE_AUDIT__KEY before rotating crypto.key, so the chain stays verifiable).
+    AuditKey,
 }
 
 #[derive(Subcommand)]
@@ -203,6 +233,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         Command::Audit {
             action: AuditAction::Verify { head },
         } => audit_verify(&settings, head).await,
+        Command::Keys { action } => keys_command(&settings, action).await,
         Command::SeedDemo => {
             migrate(&settings.database).await?;
             let db = pool(&settings.database)?;
@@ -428,6 +459,95 @@ async fn partners(
     }
 }
 
+#[expect(
+    clippy::print_stdout,
+    reason = "the status and keys are the command's output"
+)]
+async fn keys_command(settings: &Settings, action: KeysAction) -> anyhow::Result<()> {
+    use base64::Engine as _;
+    match action {
+        KeysAction::Generate => {
+            println!(
+                "{}",
+                base64::engine::general_purpose::STANDARD
+                    .encode(crate::crypto::random_bytes::<32>())
+            );
+            return Ok(());
+        }
+        KeysAction::AuditKey => {
+            let key = crate::audit::chain::key_from_settings(settings)?;
+            println!("{}", base64::engine::general_purpose::STANDARD.encode(key));
+            return Ok(());
+        }
+        KeysAction::Status { .. } | KeysAction::Reencrypt { .. } => {}
+    }
+    let keys = crate::crypto::KeyRing::from_settings(&settings.crypto)?;
+    let db = pool(&settings.database)?;
+    match action {
+        KeysAction::Status { json } => {
+            let status = crate::crypto::reencrypt::status(&db, &keys)
+                .await
+                .context("cannot count rows")?;
+            let left: i64 = status.iter().map(|c| c.remaining).sum();
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "current_key_id": keys.current_id(),
+                        "remaining": left,
+                        "columns": status,
+                    })
+                );
+                return Ok(());
+            }
+            println!("current key: {}", keys.current_id());
+            println!("{:<44} {:>9} {:>9}  by key", "table.column", "rows", "left");
+            for c in &status {
+                let by_key: Vec<String> = c
+                    .by_key
+                    .iter()
+                    .map(|(id, bound, n)| format!("{id}{}={n}", if *bound { "+bound" } else { "" }))
+                    .collect();
+                println!(
+                    "{:<44} {:>9} {:>9}  {}",
+                    format!("{}.{}", c.table, c.column),
+                    c.total,
+                    c.remaining,
+                    by_key.join(" ")
+                );
+            }
+            if left == 0 {
+                println!("done: every row is under key {}", keys.current_id());
+            } else {
+                println!("{left} row(s) left under older keys: `hotline keys reencrypt`");
+            }
+        }
+        KeysAction::Reencrypt { batch } => {
+            let pass =
+                crate::crypto::reencrypt::reencrypt_all(&db, &keys, batch.max(1), |t, c, p| {
+                    eprintln!("{t}.{c}: {} resealed, {} rehashed", p.resealed, p.rehashed);
+                    true
+                })
+                .await
+                .context("re-encryption stopped (run it again to resume)")?;
+            println!(
+                "re-encrypted {} value(s), recomputed {} lookup hash(es) under key {}",
+                pass.resealed,
+                pass.rehashed,
+                keys.current_id()
+            );
+            if pass.unreadable > 0 {
+                println!(
+                    "{} value(s) open under no configured key and were left as they are",
+                    pass.unreadable
+                );
+            }
+        }
+        KeysAction::Generate | KeysAction::AuditKey => {}
+    }
+    Ok(())
+}
+
 async fn audit_verify(settings: &Settings, head: Option<std::path::PathBuf>) -> anyhow::Result<()> {
     use crate::audit::chain;
     let key = chain::key_from_settings(settings)?;
@@ -552,6 +672,10 @@ fn start_background(ctx: &crate::context::AppContext) -> Supervisor {
             crate::channels::phone::run_ami(c.clone(), stop)
         });
     }
+    let c = ctx.clone();
+    tasks.spawn("keys_reencrypt", move |stop| {
+        crate::crypto::reencrypt::run_periodically(c.clone(), stop)
+    });
     let c = ctx.clone();
     tasks.spawn("audit_head", move |stop| {
         crate::audit::chain::record_head_periodically(c.clone(), stop)

@@ -254,11 +254,81 @@ impl std::fmt::Debug for RedisSettings {
 #[serde(deny_unknown_fields)]
 pub struct CryptoSettings {
     pub key: String,
+    /// A file holding `key` (base64), readable by its owner only (mode 0600 or stricter).
+    #[serde(default)]
+    pub key_file: String,
     pub key_id: String,
     pub previous_key: String,
+    /// A file holding `previous_key`, like `key_file`.
+    #[serde(default)]
+    pub previous_key_file: String,
     pub previous_key_id: String,
     pub index_key: String,
     pub session_key: String,
+    /// Rows re-encrypted per batch by the background job after a rotation.
+    #[serde(default = "default_reencrypt_batch")]
+    pub reencrypt_batch: i64,
+    /// How often the background job looks for rows under an older key.
+    #[serde(default = "default_reencrypt_interval_seconds")]
+    pub reencrypt_interval_seconds: u64,
+}
+
+fn default_reencrypt_batch() -> i64 {
+    200
+}
+
+fn default_reencrypt_interval_seconds() -> u64 {
+    3600
+}
+
+impl CryptoSettings {
+    /// Reads `key_file` and `previous_key_file` into `key` and `previous_key`, refusing a file
+    /// other users could read (a key anyone on the machine can copy protects nothing).
+    fn read_key_files(&mut self) -> Result<(), SettingsError> {
+        for (setting, file, key) in [
+            ("crypto.key_file", &self.key_file, &mut self.key),
+            (
+                "crypto.previous_key_file",
+                &self.previous_key_file,
+                &mut self.previous_key,
+            ),
+        ] {
+            if file.trim().is_empty() {
+                continue;
+            }
+            if !key.trim().is_empty() {
+                return Err(SettingsError(format!(
+                    "{setting}: set either the key file or the key itself, not both"
+                )));
+            }
+            *key = read_key_file(setting, Path::new(file.trim()))?;
+        }
+        Ok(())
+    }
+}
+
+/// The key in `path`, if only its owner may read it.
+pub fn read_key_file(setting: &str, path: &Path) -> Result<String, SettingsError> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| SettingsError(format!("{setting}: cannot read {}: {e}", path.display())))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(SettingsError(format!(
+                "{setting}: {} can be read by other users (mode {mode:04o}); refusing to use it. \
+                 Run `chmod 600 {}` (owner read/write only) and start again",
+                path.display(),
+                path.display()
+            )));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = meta;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| SettingsError(format!("{setting}: cannot read {}: {e}", path.display())))?;
+    Ok(text.trim().to_owned())
 }
 
 impl std::fmt::Debug for CryptoSettings {
@@ -576,6 +646,8 @@ impl Settings {
             .build()
             .and_then(|c| c.try_deserialize())
             .map_err(|e| SettingsError(e.to_string()))?;
+        let mut settings = settings;
+        settings.crypto.read_key_files()?;
         settings.validate()?;
         Ok(settings)
     }

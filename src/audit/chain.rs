@@ -41,6 +41,16 @@ fn installed_key() -> Option<[u8; 32]> {
 /// The chain key from settings: `audit.key` (base64 of 32 bytes), or derived from `crypto.key`.
 pub fn key_from_settings(s: &crate::settings::Settings) -> anyhow::Result<[u8; 32]> {
     if s.audit.key.trim().is_empty() {
+        // Derived from the master key, the chain key would change with it and every older
+        // entry would look forged: a rotation needs the chain key fixed first.
+        if !s.crypto.previous_key.trim().is_empty() {
+            anyhow::bail!(
+                "audit.key: must be set while rotating crypto.key (the audit chain is keyed by \
+                 a key derived from crypto.key when audit.key is empty). Before rotating, run \
+                 `hotline keys audit-key` with the old key in place and set HOTLINE_AUDIT__KEY \
+                 to what it prints (SECURITY.md, key rotation)"
+            );
+        }
         let master = crate::crypto::decode_key(&s.crypto.key, "crypto.key")?;
         Ok(crate::crypto::derive(&master, b"audit-chain"))
     } else {

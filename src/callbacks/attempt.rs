@@ -55,13 +55,19 @@ pub async fn record_attempt(
     if status != "scheduled" {
         return Err(CallbackError::NotScheduled(status));
     }
+    let attempt_id = Uuid::new_v4();
     sqlx::query(
         "INSERT INTO callback_attempts (id, callback_id, outcome, note_enc, by_id, at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(Uuid::new_v4())
+    .bind(attempt_id)
     .bind(callback_id)
     .bind(outcome.as_str())
-    .bind(ctx.keys.seal_opt(note.map(FreeText::as_str)))
+    .bind(ctx.keys.seal_opt_at(
+        note.map(FreeText::as_str),
+        "callback_attempts",
+        "note_enc",
+        attempt_id,
+    ))
     .bind(actor.id)
     .bind(now)
     .execute(&mut *tx)
@@ -89,7 +95,10 @@ pub async fn record_attempt(
     {
         let number = ctx
             .keys
-            .open(sealed)
+            .open_bound(
+                sealed,
+                &crate::crypto::Binding::new("callbacks", "phone_enc", callback_id),
+            )
             .map_err(|_| CallbackError::Undecryptable)?;
         let mut rules = current.rules.clone();
         rules.mark_wrong(&number);

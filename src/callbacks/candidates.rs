@@ -57,7 +57,10 @@ pub async fn approve(
     .bind(due)
     .bind(actor.id)
     .bind(now)
-    .bind(ctx.keys.seal_opt(reason.map(FreeText::as_str)))
+    .bind(
+        ctx.keys
+            .seal_opt_at(reason.map(FreeText::as_str), "callbacks", "reason_enc", id),
+    )
     .execute(&mut *tx)
     .await?;
     audit::record(
@@ -87,7 +90,7 @@ pub async fn dismiss(
          WHERE id = $1",
     )
     .bind(id)
-    .bind(ctx.keys.seal(reason.as_str()))
+    .bind(ctx.keys.seal_at(reason.as_str(), "callbacks", "reason_enc", id))
     .bind(now)
     .execute(&mut *tx)
     .await?;

@@ -139,9 +139,9 @@ async fn missed(
     // compared in clear).
     let known: Option<(CaseId, ReporterId)> = sqlx::query_as(
         "SELECT c.id, c.reporter_id FROM cases c JOIN reporters r ON r.id = c.reporter_id
-         WHERE r.phone_hash = $1 ORDER BY (c.status <> 'closed') DESC, c.created_at DESC LIMIT 1",
+         WHERE r.phone_hash = ANY($1) ORDER BY (c.status <> 'closed') DESC, c.created_at DESC LIMIT 1",
     )
-    .bind(caller_hash)
+    .bind(ctx.keys.index_hashes("phone", caller))
     .fetch_optional(&mut **tx)
     .await?;
     if let Some((case_id, _)) = known {
@@ -196,7 +196,7 @@ async fn missed(
         "INSERT INTO reporters (id, phone_enc, phone_hash, created_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(reporter)
-    .bind(ctx.keys.seal(caller))
+    .bind(ctx.keys.seal_at(caller, "reporters", "phone_enc", reporter))
     .bind(caller_hash)
     .bind(now)
     .execute(&mut **tx)

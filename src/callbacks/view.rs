@@ -87,8 +87,15 @@ struct Row {
     updated_at: DateTime<Utc>,
 }
 
-/// (callback id, outcome, sealed note, by, at)
-type AttemptRow = (Uuid, String, Option<Vec<u8>>, Option<String>, DateTime<Utc>);
+/// (callback id, outcome, sealed note, by, at, attempt id)
+type AttemptRow = (
+    Uuid,
+    String,
+    Option<Vec<u8>>,
+    Option<String>,
+    DateTime<Utc>,
+    Uuid,
+);
 
 const SELECT: &str =
     "SELECT cb.id, cb.case_id, c.reference, c.urgency_level, cb.kind, cb.status, cb.closed_reason,
@@ -117,16 +124,23 @@ async fn build(
 ) -> Result<Vec<CallbackView>, CallbackError> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let attempts: Vec<AttemptRow> = sqlx::query_as(
-        "SELECT a.callback_id, a.outcome, a.note_enc, u.email, a.at FROM callback_attempts a
+        "SELECT a.callback_id, a.outcome, a.note_enc, u.email, a.at, a.id FROM callback_attempts a
              LEFT JOIN users u ON u.id = a.by_id WHERE a.callback_id = ANY($1) ORDER BY a.at, a.id",
     )
     .bind(&ids)
     .fetch_all(db)
     .await?;
-    let open = |sealed: &Option<Vec<u8>>| -> Result<Option<String>, CallbackError> {
+    let open = |sealed: &Option<Vec<u8>>,
+                table: &'static str,
+                column: &'static str,
+                row: Uuid|
+     -> Result<Option<String>, CallbackError> {
         sealed
             .as_deref()
-            .map(|s| keys.open(s).map_err(|_| CallbackError::Undecryptable))
+            .map(|s| {
+                keys.open_bound(s, &crate::crypto::Binding::new(table, column, row))
+                    .map_err(|_| CallbackError::Undecryptable)
+            })
             .transpose()
     };
     rows.into_iter()
@@ -139,14 +153,15 @@ async fn build(
                     .map(|a| {
                         Ok(AttemptView {
                             outcome: a.1.clone(),
-                            note: open(&a.2)?,
+                            note: open(&a.2, "callback_attempts", "note_enc", a.5)?,
                             by: a.3.clone(),
                             at: a.4,
                         })
                     })
                     .collect::<Result<_, CallbackError>>()?,
-                phone: open(&r.phone_enc)?.map(|p| PhoneNumber::display(&p)),
-                reason: open(&r.reason_enc)?,
+                phone: open(&r.phone_enc, "callbacks", "phone_enc", r.id)?
+                    .map(|p| PhoneNumber::display(&p)),
+                reason: open(&r.reason_enc, "callbacks", "reason_enc", r.id)?,
                 id: r.id,
                 case_id: r.case_id,
                 case_reference: r.reference,

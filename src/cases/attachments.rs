@@ -37,7 +37,10 @@ pub async fn download_attachment(
         return Err(CaseError::NotFound);
     };
     let original = keys
-        .open_bytes(&sealed)
+        .open_bytes_bound(
+            &sealed,
+            &crate::crypto::Binding::new("attachments", "content_enc", id),
+        )
         .map_err(|_| CaseError::Undecryptable(case_id.unwrap_or_else(CaseId::new)))?;
     let bytes = crate::media::strip_image_metadata(&content_type, &original);
     audit::record(

@@ -18,6 +18,8 @@ pub struct CaseFilter {
     pub created_to: Option<DateTime<Utc>>,
     pub limit: i64,
     pub offset: i64,
+    /// A counselor's id: restricted cases only where they are named. `None` for supervisors.
+    pub viewer: Option<UserId>,
 }
 
 pub async fn list_cases(
@@ -42,8 +44,10 @@ pub async fn list_cases(
            AND ($10::text IS NULL OR $10 = ANY (c.urgency_flags))
            AND ($11::timestamptz IS NULL OR c.created_at >= $11)
            AND ($12::timestamptz IS NULL OR c.created_at < $12)
+           AND ($15::uuid IS NULL OR {visible})
          ORDER BY c.created_at DESC, c.id
-         LIMIT $13 OFFSET $14"
+         LIMIT $13 OFFSET $14",
+        visible = crate::privacy::restricted::visible_to("$15"),
     );
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(now)
@@ -60,6 +64,7 @@ pub async fn list_cases(
         .bind(filter.created_to)
         .bind(filter.limit)
         .bind(filter.offset)
+        .bind(filter.viewer)
         .fetch_all(db)
         .await
 }

@@ -31,7 +31,7 @@ pub async fn add_note(
     .bind(id)
     .bind(case_id)
     .bind(author.id)
-    .bind(keys.seal(text.as_str()))
+    .bind(keys.seal_at(text.as_str(), "notes", "text_enc", id))
     .bind(now)
     .execute(&mut *tx)
     .await?;

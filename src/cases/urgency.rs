@@ -45,7 +45,12 @@ pub async fn override_urgency(
     .bind(case_id)
     .bind(level.as_str())
     .bind(level.rank())
-    .bind(keys.seal(reason.as_str()))
+    .bind(keys.seal_at(
+        reason.as_str(),
+        "cases",
+        "urgency_override_reason_enc",
+        case_id,
+    ))
     .bind(actor.id)
     .bind(now)
     .bind(auto_rank)

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::CaseError;
 use crate::auth::audit::{self, HistoryEntry};
-use crate::crypto::KeyRing;
+use crate::crypto::{Binding, KeyRing};
 use crate::domain::{CaseId, Level, MessageId, UserId};
 use crate::safe_contact::{SafeContactError, SafeContactView};
 use crate::triage::Reason;
@@ -223,6 +223,7 @@ struct CaseRow {
     holder_email: Option<String>,
     lease_expires_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    reporter_id: Uuid,
     name_enc: Option<Vec<u8>>,
     phone_enc: Option<Vec<u8>>,
     allowed_channels: Vec<String>,
@@ -257,7 +258,7 @@ pub async fn load_case(
                 CASE WHEN {HELD} THEN c.holder_id END AS holder_id,
                 CASE WHEN {HELD} THEN u.email END AS holder_email,
                 CASE WHEN {HELD} THEN c.lease_expires_at END AS lease_expires_at,
-                c.created_at, r.name_enc, r.phone_enc, r.allowed_channels,
+                c.created_at, r.id AS reporter_id, r.name_enc, r.phone_enc, r.allowed_channels,
                 r.never_contact_first, r.no_voicemail,
                 i.channel AS chat_channel, i.conversation->>'step' AS chat_step,
                 (i.blocked_at IS NOT NULL) AS chat_blocked, (i.unreachable_at IS NOT NULL) AS chat_unreachable,
@@ -278,11 +279,15 @@ pub async fn load_case(
         .bind(case_id)
         .fetch_optional(db);
 
-    let open = |sealed: &[u8]| {
-        keys.open(sealed)
+    // Every value opens only in its own row (see `crypto::columns`).
+    let open = |sealed: &[u8], table: &'static str, column: &'static str, row: Uuid| {
+        keys.open_bound(sealed, &Binding::new(table, column, row))
             .map_err(|_| CaseError::Undecryptable(case_id))
     };
-    let open_opt = |sealed: Option<Vec<u8>>| sealed.map(|s| open(&s)).transpose();
+    let open_opt =
+        |sealed: Option<Vec<u8>>, table: &'static str, column: &'static str, row: Uuid| {
+            sealed.map(|s| open(&s, table, column, row)).transpose()
+        };
 
     let messages = sqlx::query_as::<_, MessageRow>(
         "SELECT id, direction, channel, kind, author_kind, text_enc, text_converted_enc, choices, at, delivery, delivery_error, version_of,
@@ -327,7 +332,8 @@ pub async fn load_case(
     )?;
     let record = record
         .map(|(sealed,)| {
-            serde_json::from_str(&open(&sealed)?).map_err(|_| CaseError::Undecryptable(case_id))
+            serde_json::from_str(&open(&sealed, "case_records", "record_enc", case_id.0)?)
+                .map_err(|_| CaseError::Undecryptable(case_id))
         })
         .transpose()?;
     let row = row.ok_or(CaseError::NotFound)?;
@@ -340,8 +346,13 @@ pub async fn load_case(
             SafeContactError::Database(db) => CaseError::Database(db),
         })?;
 
-    let reasons: Vec<Reason> =
-        serde_json::from_str(&open(&row.urgency_reasons_enc)?).unwrap_or_default();
+    let reasons: Vec<Reason> = serde_json::from_str(&open(
+        &row.urgency_reasons_enc,
+        "cases",
+        "urgency_reasons_enc",
+        case_id.0,
+    )?)
+    .unwrap_or_default();
     let level = Level::parse("urgency_level", &row.urgency_level)
         .unwrap_or(Level::from_rank(row.urgency_rank));
     let automatic_level = row
@@ -357,7 +368,7 @@ pub async fn load_case(
     ) {
         (Some(level), Some(reason)) => Some(UrgencyOverride {
             level,
-            reason: open(&reason)?,
+            reason: open(&reason, "cases", "urgency_override_reason_enc", case_id.0)?,
             by: row.override_by_email,
             at: row.urgency_override_at,
         }),
@@ -374,7 +385,7 @@ pub async fn load_case(
         language: row.language,
         location: Location {
             country: row.country,
-            area: open_opt(row.area_enc)?,
+            area: open_opt(row.area_enc, "cases", "area_enc", case_id.0)?,
         },
         answers: row.answers,
         record,
@@ -401,8 +412,8 @@ pub async fn load_case(
         waiting_since: row.waiting_since,
         created_at: row.created_at,
         callback: Callback {
-            name: open_opt(row.name_enc)?,
-            phone: open_opt(row.phone_enc)?,
+            name: open_opt(row.name_enc, "reporters", "name_enc", row.reporter_id)?,
+            phone: open_opt(row.phone_enc, "reporters", "phone_enc", row.reporter_id)?,
             safe_hours: rules.rules.own_words.clone(),
             allowed_channels: row.allowed_channels,
             never_contact_first: row.never_contact_first,
@@ -427,8 +438,13 @@ pub async fn load_case(
                     channel: m.channel,
                     kind: m.kind,
                     author: m.author_kind,
-                    text: open_opt(m.text_enc)?,
-                    text_converted: open_opt(m.text_converted_enc)?,
+                    text: open_opt(m.text_enc, "messages", "text_enc", m.id.0)?,
+                    text_converted: open_opt(
+                        m.text_converted_enc,
+                        "messages",
+                        "text_converted_enc",
+                        m.id.0,
+                    )?,
                     buttons: button_labels(m.choices.as_ref()),
                     at: m.at,
                     // "pending" in storage; "queued" is what a counselor understands.
@@ -439,8 +455,8 @@ pub async fn load_case(
                     },
                     delivery_error: m.delivery_error,
                     edit_of: m.version_of,
-                    subject: open_opt(m.subject_enc)?,
-                    quoted: open_opt(m.quoted_enc)?,
+                    subject: open_opt(m.subject_enc, "messages", "subject_enc", m.id.0)?,
+                    quoted: open_opt(m.quoted_enc, "messages", "quoted_enc", m.id.0)?,
                     attachments: attachments
                         .iter()
                         .filter(|a| a.message_id == m.id)
@@ -449,7 +465,12 @@ pub async fn load_case(
                                 id: a.id,
                                 content_type: a.content_type.clone(),
                                 byte_size: a.byte_size,
-                                name: open_opt(a.file_name_enc.clone())?,
+                                name: open_opt(
+                                    a.file_name_enc.clone(),
+                                    "attachments",
+                                    "file_name_enc",
+                                    a.id,
+                                )?,
                                 stored: a.stored,
                             })
                         })
@@ -463,7 +484,7 @@ pub async fn load_case(
                 Ok(Note {
                     id,
                     author,
-                    text: open(&text)?,
+                    text: open(&text, "notes", "text_enc", id)?,
                     at,
                 })
             })

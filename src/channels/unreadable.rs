@@ -19,15 +19,21 @@ pub async fn store_for_review(
     let digest = hex::encode(&crate::crypto::sha256(raw)[..8]);
     let event_key = format!("{key}:{digest}");
     let reason: String = reason.chars().take(300).collect();
+    let id = Uuid::new_v4();
     sqlx::query(
         "INSERT INTO unreadable_events (id, channel, event_key, reason, body_enc, received_at)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, event_key) DO NOTHING",
     )
-    .bind(Uuid::new_v4())
+    .bind(id)
     .bind(channel)
     .bind(&event_key)
     .bind(&reason)
-    .bind(ctx.keys.seal(&String::from_utf8_lossy(raw)))
+    .bind(ctx.keys.seal_at(
+        &String::from_utf8_lossy(raw),
+        "unreadable_events",
+        "body_enc",
+        id,
+    ))
     .bind(ctx.now())
     .execute(&ctx.db)
     .await?;

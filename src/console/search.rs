@@ -49,14 +49,20 @@ pub async fn search(
     query: &Query,
     now: DateTime<Utc>,
 ) -> Result<Vec<Found>, sqlx::Error> {
+    // Restricted cases are found only by their named staff and supervisors.
+    let visible = format!(
+        "({} OR EXISTS (SELECT 1 FROM users u WHERE u.id = $2 AND u.role IN ('supervisor', 'admin')))",
+        crate::privacy::restricted::visible_to("$2")
+    );
     let (by, found) = match query {
         Query::Nothing => return Ok(vec![]),
         Query::Reference(reference) => {
-            let found = sqlx::query_as(
-                "SELECT id, reference, status, urgency_level, created_at FROM cases
-                 WHERE reference = $1",
-            )
+            let found = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT c.id, c.reference, c.status, c.urgency_level, c.created_at FROM cases c
+                 WHERE c.reference = $1 AND {visible}"
+            )))
             .bind(reference)
+            .bind(who)
             .fetch_all(db)
             .await?;
             ("reference", found)
@@ -71,14 +77,16 @@ pub async fn search(
             .into_iter()
             .flatten()
             {
-                hashes.push(keys.index_hash("phone", number.as_str()));
+                hashes.extend(keys.index_hashes("phone", number.as_str()));
             }
-            let found = sqlx::query_as(
+            let found = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT c.id, c.reference, c.status, c.urgency_level, c.created_at
                  FROM cases c JOIN reporters r ON r.id = c.reporter_id
-                 WHERE r.phone_hash = ANY($1) ORDER BY c.created_at DESC LIMIT 50",
-            )
+                 WHERE r.phone_hash = ANY($1) AND {visible}
+                 ORDER BY c.created_at DESC LIMIT 50"
+            )))
             .bind(hashes)
+            .bind(who)
             .fetch_all(db)
             .await?;
             ("phone", found)

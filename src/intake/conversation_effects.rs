@@ -56,7 +56,7 @@ pub async fn store_effects(
             (Effect::Area(area), Some(case)) => {
                 sqlx::query("UPDATE cases SET area_enc = $2 WHERE id = $1")
                     .bind(case.id)
-                    .bind(ctx.keys.seal(area))
+                    .bind(ctx.keys.seal_at(area, "cases", "area_enc", case.id))
                     .execute(&mut **tx)
                     .await?;
             }
@@ -74,7 +74,10 @@ pub async fn store_effects(
             (Effect::Phone(phone), _) => {
                 sqlx::query("UPDATE reporters SET phone_enc = $2, phone_hash = $3 WHERE id = $1")
                     .bind(identity.reporter_id)
-                    .bind(ctx.keys.seal(phone))
+                    .bind(
+                        ctx.keys
+                            .seal_at(phone, "reporters", "phone_enc", identity.reporter_id),
+                    )
                     .bind(ctx.keys.index_hash("phone", phone))
                     .execute(&mut **tx)
                     .await?;

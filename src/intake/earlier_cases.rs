@@ -26,9 +26,9 @@ pub async fn earlier_cases_for_phone(
     sqlx::query_as(
         "SELECT c.id, c.reference, c.status, c.urgency_level, c.created_at
          FROM cases c JOIN reporters r ON r.id = c.reporter_id
-         WHERE r.phone_hash = $1 ORDER BY c.created_at DESC LIMIT 20",
+         WHERE r.phone_hash = ANY($1) ORDER BY c.created_at DESC LIMIT 20",
     )
-    .bind(keys.index_hash("phone", phone.as_str()))
+    .bind(keys.index_hashes("phone", phone.as_str()))
     .fetch_all(db)
     .await
 }

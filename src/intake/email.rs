@@ -101,11 +101,31 @@ pub async fn record_email(
     let place_key = format!("{}:{}:{}", place.mailbox, place.uid_validity, place.uid);
     // The Message-ID is hashed: some clients build it from the sender's address.
     let message_key = match email.message_id.as_deref().filter(|id| !id.is_empty()) {
-        Some(id) => format!("id:{}", hex::encode(message_id_hash(ctx, id))),
+        Some(id) => format!("id:{}", hex::encode(message_id_mac(ctx, id))),
         None => format!("content:{}", email.content_hash),
     };
 
     let mut tx = ctx.db.begin().await?;
+    // Seen under an earlier key version (a rotation in progress): the same message.
+    if let Some(id) = email.message_id.as_deref().filter(|id| !id.is_empty()) {
+        let earlier: Vec<String> = ctx
+            .keys
+            .macs("email-message-id", normal_message_id(id))
+            .iter()
+            .map(|m| format!("id:{}", hex::encode(m)))
+            .collect();
+        let seen: Option<(i32,)> = sqlx::query_as(
+            "SELECT 1 FROM channel_events WHERE channel = 'email' AND event_id = ANY($1)",
+        )
+        .bind(&earlier)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if seen.is_some() {
+            tx.commit().await?;
+            crate::metrics::webhook_event("email", "duplicate");
+            return Ok(EmailOutcome::Duplicate);
+        }
+    }
     let mut fresh = 0;
     for key in [&place_key, &message_key] {
         fresh += sqlx::query(
@@ -323,7 +343,7 @@ async fn thread_case(
         .iter()
         .chain(email.references.iter())
         .chain(email.bounced_message_id.iter())
-        .map(|id| message_id_hash(ctx, id))
+        .flat_map(|id| message_id_hashes(ctx, id))
         .collect();
     if !hashes.is_empty() {
         let found: Option<(CaseId,)> = sqlx::query_as(
@@ -358,7 +378,7 @@ async fn mark_bounced(
         .bounced_message_id
         .iter()
         .chain(email.in_reply_to.iter())
-        .map(|id| message_id_hash(ctx, id))
+        .flat_map(|id| message_id_hashes(ctx, id))
         .collect();
     sqlx::query(
         "UPDATE messages SET delivery = 'failed',
@@ -477,11 +497,26 @@ async fn acknowledge(
 
 /// The keyed hash under which a Message-ID is looked up (ids are compared without `<>`).
 pub fn message_id_hash(ctx: &AppContext, message_id: &str) -> Vec<u8> {
-    ctx.keys.index_hash(
-        "email-message-id",
-        message_id
-            .trim()
-            .trim_start_matches('<')
-            .trim_end_matches('>'),
-    )
+    ctx.keys
+        .index_hash("email-message-id", normal_message_id(message_id))
+}
+
+/// Every hash a stored Message-ID may carry while keys rotate (see `crypto`).
+pub fn message_id_hashes(ctx: &AppContext, message_id: &str) -> Vec<Vec<u8>> {
+    ctx.keys
+        .index_hashes("email-message-id", normal_message_id(message_id))
+}
+
+/// The Message-ID's MAC for the duplicate check (not stored for lookup).
+fn message_id_mac(ctx: &AppContext, message_id: &str) -> Vec<u8> {
+    ctx.keys
+        .mac("email-message-id", normal_message_id(message_id))
+}
+
+/// A Message-ID as hashed: without spaces and `<>`.
+pub fn normal_message_id(message_id: &str) -> &str {
+    message_id
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
 }

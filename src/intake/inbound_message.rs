@@ -75,16 +75,26 @@ pub async fn store_inbound(
     .bind(new.channel_identity)
     .bind(new.channel)
     .bind(new.external_event_id)
-    .bind(keys.seal(new.text))
+    .bind(keys.seal_at(new.text, "messages", "text_enc", id))
     .bind(new.kind)
     .bind(new.author)
     .bind(new.version_of)
     .bind(new.platform_message_id)
     .bind(now)
-    .bind(keys.seal_opt(zawgyi_conversion(new.text).as_deref()))
-    .bind(keys.seal_opt(email.and_then(|e| e.subject)))
-    .bind(keys.seal_opt(email.and_then(|e| e.quoted)))
-    .bind(keys.seal_opt(email.and_then(|e| e.message_id)))
+    .bind(keys.seal_opt_at(
+        zawgyi_conversion(new.text).as_deref(),
+        "messages",
+        "text_converted_enc",
+        id,
+    ))
+    .bind(keys.seal_opt_at(email.and_then(|e| e.subject), "messages", "subject_enc", id))
+    .bind(keys.seal_opt_at(email.and_then(|e| e.quoted), "messages", "quoted_enc", id))
+    .bind(keys.seal_opt_at(
+        email.and_then(|e| e.message_id),
+        "messages",
+        "email_message_id_enc",
+        id,
+    ))
     .bind(email.and_then(|e| e.message_id_hash.as_deref()))
     .bind(serde_json::to_value(new.reading).unwrap_or_default())
     .bind(reading_version(rules))
@@ -100,19 +110,21 @@ pub async fn store_attachment(
     file: &NewAttachment<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
+    let id = Uuid::new_v4();
+    let at = |column| crate::crypto::Binding::new("attachments", column, id);
     sqlx::query(
         "INSERT INTO attachments (id, message_id, content_type, byte_size, sha256, file_name_enc, content_enc,
                                   external_ref_enc, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(Uuid::new_v4())
+    .bind(id)
     .bind(message_id)
     .bind(file.content_type)
     .bind(file.byte_size)
     .bind(file.sha256.as_deref())
-    .bind(keys.seal_opt(file.file_name))
-    .bind(file.content.map(|c| keys.seal_bytes(c)))
-    .bind(keys.seal_opt(file.external_ref))
+    .bind(file.file_name.map(|n| keys.seal_bound(n, &at("file_name_enc"))))
+    .bind(file.content.map(|c| keys.seal_bytes_bound(c, &at("content_enc"))))
+    .bind(file.external_ref.map(|r| keys.seal_bound(r, &at("external_ref_enc"))))
     .bind(now)
     .execute(&mut **tx)
     .await?;

@@ -76,7 +76,7 @@ pub async fn open_case(
     now: DateTime<Utc>,
 ) -> Result<OpenCase, sqlx::Error> {
     let id = CaseId::new();
-    let urgency = StoredUrgency::new(keys, new.assessment, new.assessment.level, false);
+    let urgency = StoredUrgency::new(keys, id, new.assessment, new.assessment.level, false);
     // References are random; on the rare collision, draw again.
     for _ in 0..5 {
         let reference = Reference::random(&mut rand::thread_rng());
@@ -96,7 +96,7 @@ pub async fn open_case(
         .bind(new.caller)
         .bind(new.language)
         .bind(new.country)
-        .bind(keys.seal_opt(new.area))
+        .bind(keys.seal_opt_at(new.area, "cases", "area_enc", id))
         .bind(urgency.level.as_str())
         .bind(urgency.level.rank())
         .bind(&urgency.flags)

@@ -193,8 +193,13 @@ async fn insert_reporter(
          VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(id)
-    .bind(keys.seal_opt(report.callback_name.as_ref().map(|n| n.as_str())))
-    .bind(keys.seal_opt(phone))
+    .bind(keys.seal_opt_at(
+        report.callback_name.as_ref().map(|n| n.as_str()),
+        "reporters",
+        "name_enc",
+        id,
+    ))
+    .bind(keys.seal_opt_at(phone, "reporters", "phone_enc", id))
     .bind(phone.map(|p| keys.index_hash("phone", p)))
     .bind(now)
     .execute(&mut **tx)

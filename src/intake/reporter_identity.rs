@@ -33,14 +33,17 @@ pub async fn lock_channel_identity(
     sender: &str,
     now: DateTime<Utc>,
 ) -> Result<ChannelIdentity, sqlx::Error> {
-    let hash = ctx.keys.index_hash(&format!("chat:{channel}"), sender);
+    let purpose = format!("chat:{channel}");
+    let hash = ctx.keys.index_hash(&purpose, sender);
+    // Current and earlier key versions: a rotation in progress never orphans a returning reporter.
+    let hashes = ctx.keys.index_hashes(&purpose, sender);
     for _ in 0..2 {
         let row: Option<(Uuid, ReporterId, serde_json::Value, bool, bool)> = sqlx::query_as(
             "SELECT id, reporter_id, conversation, blocked_at IS NOT NULL, unreachable_at IS NOT NULL
-             FROM channel_identities WHERE channel = $1 AND external_id_hash = $2 FOR UPDATE",
+             FROM channel_identities WHERE channel = $1 AND external_id_hash = ANY($2) FOR UPDATE",
         )
         .bind(channel)
-        .bind(&hash)
+        .bind(&hashes)
         .fetch_optional(&mut **tx)
         .await?;
         if let Some((id, reporter_id, conversation, blocked, unreachable)) = row {
@@ -62,15 +65,19 @@ pub async fn lock_channel_identity(
         .bind(now)
         .execute(&mut **tx)
         .await?;
+        let identity = Uuid::new_v4();
         let inserted = sqlx::query(
             "INSERT INTO channel_identities (id, reporter_id, channel, external_id_hash, external_id_enc, created_at)
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, external_id_hash) DO NOTHING",
         )
-        .bind(Uuid::new_v4())
+        .bind(identity)
         .bind(reporter)
         .bind(channel)
         .bind(&hash)
-        .bind(ctx.keys.seal(sender))
+        .bind(ctx.keys.seal_bound(
+            sender,
+            &crate::crypto::Binding::new("channel_identities", "external_id_enc", identity),
+        ))
         .bind(now)
         .execute(&mut **tx)
         .await?

@@ -38,6 +38,7 @@ pub struct StoredUrgency {
 impl StoredUrgency {
     pub fn new(
         keys: &KeyRing,
+        case_id: crate::domain::CaseId,
         assessment: &Assessment,
         level: Level,
         override_superseded: bool,
@@ -48,7 +49,7 @@ impl StoredUrgency {
             level,
             automatic_level: assessment.level,
             flags: assessment.flags.clone(),
-            reasons_enc: keys.seal(&reasons),
+            reasons_enc: keys.seal_at(&reasons, "cases", "urgency_reasons_enc", case_id),
             rules_version: assessment.rules_version.clone(),
             override_superseded,
         }
@@ -84,7 +85,7 @@ pub async fn retriage(
         readings.iter().map(|(id, r)| (*id, r)).collect();
     let assessment = assess_readings(&borrowed, &answers, &rules);
     let (level, superseded) = crate::cases::level_after_reassessment(assessment.level, chosen);
-    let urgency = StoredUrgency::new(&ctx.keys, &assessment, level, superseded);
+    let urgency = StoredUrgency::new(&ctx.keys, case.id, &assessment, level, superseded);
     sqlx::query(
         "UPDATE cases SET urgency_level = $2, urgency_rank = $3, urgency_flags = $4, urgency_reasons_enc = $5,
                           rules_version = $6, updated_at = $7, urgency_auto_level = $8,
@@ -149,7 +150,14 @@ async fn readings_of(
             readings.push((id, reading));
             continue;
         }
-        let Some(text) = sealed.and_then(|s| ctx.keys.open(&s).ok()) else {
+        let Some(text) = sealed.and_then(|s| {
+            ctx.keys
+                .open_bound(
+                    &s,
+                    &crate::crypto::Binding::new("messages", "text_enc", id.0),
+                )
+                .ok()
+        }) else {
             continue;
         };
         let reading = read_message(&text, rules);

@@ -79,7 +79,11 @@ pub async fn queue_messages(
         return Ok(Vec::new());
     }
     let ids: Vec<MessageId> = messages.iter().map(|_| MessageId::new()).collect();
-    let texts: Vec<Vec<u8>> = messages.iter().map(|m| keys.seal(m.text)).collect();
+    let texts: Vec<Vec<u8>> = messages
+        .iter()
+        .zip(&ids)
+        .map(|(m, id)| keys.seal_at(m.text, "messages", "text_enc", *id))
+        .collect();
     let choices: Vec<Option<serde_json::Value>> = messages
         .iter()
         .map(|m| {

@@ -181,7 +181,10 @@ async fn load_batch(ctx: &AppContext, ids: &[MessageId]) -> anyhow::Result<Batch
         }
         Decision::NotBefore(until) => return Ok(Batch::Held(until)),
     }
-    let recipient = ctx.keys.open(&external)?;
+    let recipient = ctx.keys.open_bound(
+        &external,
+        &crate::crypto::Binding::new("channel_identities", "external_id_enc", identity_id),
+    )?;
     let limit = ctx.channels.batch_limit(channel);
     let mut batch = ReadyBatch {
         ids: Vec::new(),
@@ -198,7 +201,10 @@ async fn load_batch(ctx: &AppContext, ids: &[MessageId]) -> anyhow::Result<Batch
             break;
         }
         let text = match &row.text_enc {
-            Some(sealed) => ctx.keys.open(sealed)?,
+            Some(sealed) => ctx.keys.open_bound(
+                sealed,
+                &crate::crypto::Binding::new("messages", "text_enc", row.id.0),
+            )?,
             None => String::new(),
         };
         let choices: Vec<Vec<Choice>> = row
@@ -226,6 +232,7 @@ async fn load_batch(ctx: &AppContext, ids: &[MessageId]) -> anyhow::Result<Batch
 
 #[derive(sqlx::FromRow)]
 struct ThreadRow {
+    id: Uuid,
     email_message_id_enc: Option<Vec<u8>>,
     subject_enc: Option<Vec<u8>>,
     direction: String,
@@ -246,7 +253,7 @@ async fn email_thread(ctx: &AppContext, row: &Pending) -> anyhow::Result<EmailTh
         .fetch_one(&ctx.db)
         .await?;
     let thread: Vec<ThreadRow> = sqlx::query_as(
-        "SELECT email_message_id_enc, subject_enc, direction FROM messages
+        "SELECT id, email_message_id_enc, subject_enc, direction FROM messages
          WHERE case_id = $1 AND channel = 'email' AND email_message_id_enc IS NOT NULL
          ORDER BY at, seq",
     )
@@ -260,7 +267,12 @@ async fn email_thread(ctx: &AppContext, row: &Pending) -> anyhow::Result<EmailTh
         let Some(id) = row
             .email_message_id_enc
             .as_deref()
-            .map(|s| ctx.keys.open(s))
+            .map(|s| {
+                ctx.keys.open_bound(
+                    s,
+                    &crate::crypto::Binding::new("messages", "email_message_id_enc", row.id),
+                )
+            })
             .transpose()?
         else {
             continue;
@@ -270,7 +282,12 @@ async fn email_thread(ctx: &AppContext, row: &Pending) -> anyhow::Result<EmailTh
                 subject = row
                     .subject_enc
                     .as_deref()
-                    .map(|s| ctx.keys.open(s))
+                    .map(|s| {
+                        ctx.keys.open_bound(
+                            s,
+                            &crate::crypto::Binding::new("messages", "subject_enc", row.id),
+                        )
+                    })
                     .transpose()?;
             }
             last_inbound = Some(id.clone());
@@ -345,7 +362,10 @@ async fn send_batch(
                 .bind(id)
                 .bind(ctx.now())
                 .bind(delivered.platform_message_id)
-                .bind(ctx.keys.seal_opt(email_id))
+                .bind(
+                    ctx.keys
+                        .seal_opt_at(email_id, "messages", "email_message_id_enc", *id),
+                )
                 .bind(email_id.map(|m| crate::intake::email::message_id_hash(ctx, m)))
                 .execute(&ctx.db)
                 .await?;

@@ -50,8 +50,11 @@ impl Row {
         let hours: Hours = serde_json::from_value(self.hours).map_err(bad)?;
         let street_address = match (view.reveal_address, self.street_address_enc) {
             (true, Some(sealed)) => Some(
-                keys.open(&sealed)
-                    .map_err(|_| PartnerError::Undecryptable)?,
+                keys.open_bound(
+                    &sealed,
+                    &crate::crypto::Binding::new("partners", "street_address_enc", self.id),
+                )
+                .map_err(|_| PartnerError::Undecryptable)?,
             ),
             _ => None,
         };
@@ -113,7 +116,12 @@ async fn write(
     .bind(&p.referral_email)
     .bind(&p.phone)
     .bind(p.uses_links)
-    .bind(keys.seal_opt(p.street_address.as_deref()))
+    .bind(keys.seal_opt_at(
+        p.street_address.as_deref(),
+        "partners",
+        "street_address_enc",
+        id,
+    ))
     .bind(p.verified_at.unwrap_or(now))
     .bind(active)
     .bind(now)
@@ -168,7 +176,13 @@ pub async fn upsert_in(
         Some((id, sealed)) => {
             if input.street_address.is_none() {
                 input.street_address = sealed
-                    .map(|s| keys.open(&s).map_err(|_| PartnerError::Undecryptable))
+                    .map(|s| {
+                        keys.open_bound(
+                            &s,
+                            &crate::crypto::Binding::new("partners", "street_address_enc", id),
+                        )
+                        .map_err(|_| PartnerError::Undecryptable)
+                    })
                     .transpose()?;
             }
             id

@@ -78,6 +78,10 @@ pub async fn access_to_case(
     .fetch_optional(db)
     .await?;
     let relation = relation.ok_or(PrivacyError::NotFound)?;
+    // A restricted case does not exist for anyone not named on it (not even as an outline).
+    if !super::restricted::may_see(db, user, role, case_id).await? {
+        return Err(PrivacyError::NotFound);
+    }
     Ok(decide(role, &relation))
 }
 

@@ -12,6 +12,7 @@ pub mod access;
 pub mod break_glass;
 pub mod lookups;
 pub mod outline;
+pub mod restricted;
 pub mod rules;
 pub mod sealed;
 

@@ -66,6 +66,8 @@ pub static RULES: &[(&str, &str, Rule)] = &[
     // Privacy (issue 17).
     ("POST", "/api/v1/cases/{id}/break-glass", Rule::BreakGlass),
     ("GET", "/api/v1/break-glass", Rule::RoleOnly),
+    // Supervisors only; the answer names staff ids, no personal field.
+    ("PUT", "/api/v1/cases/{id}/restriction", Rule::RoleOnly),
     ("POST", "/api/v1/break-glass/{id}/review", Rule::RoleOnly),
     ("GET", "/api/v1/audit", Rule::RoleOnly),
     ("POST", "/api/v1/me/sign-out-everywhere", Rule::RoleOnly),

@@ -33,7 +33,7 @@ pub fn claim_next_sql() -> String {
     let head = |extra: &str| {
         format!(
             "SELECT c.id FROM cases c
-             WHERE {OPEN} AND NOT {HELD} AND c.urgency_rank = r.rank {extra}
+             WHERE {OPEN} AND NOT {HELD} AND NOT c.restricted AND c.urgency_rank = r.rank {extra}
              ORDER BY c.waiting_since, c.id LIMIT {k}"
         )
     };
@@ -129,12 +129,19 @@ pub async fn claim_case(
 ) -> Result<Claimed, QueueError> {
     let mut tx = db.begin().await?;
     ensure_below_cap(&mut tx, settings, counselor, Some(case_id), now).await?;
-    let row: Option<(String, Option<UserId>, Option<DateTime<Utc>>)> = sqlx::query_as(
-        "SELECT status, holder_id, lease_expires_at FROM cases WHERE id = $1 FOR UPDATE",
-    )
-    .bind(case_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    // A restricted case is there only for its named staff and supervisors (privacy::restricted).
+    let row: Option<(String, Option<UserId>, Option<DateTime<Utc>>)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT c.status, c.holder_id, c.lease_expires_at FROM cases c
+             WHERE c.id = $1 AND ({} OR EXISTS (SELECT 1 FROM users u WHERE u.id = $2
+                                                  AND u.role IN ('supervisor', 'admin')))
+             FOR UPDATE OF c",
+            crate::privacy::restricted::visible_to("$2")
+        )))
+        .bind(case_id)
+        .bind(counselor)
+        .fetch_optional(&mut *tx)
+        .await?;
     let (status, holder, expires) = row.ok_or(QueueError::NotFound)?;
     if status == "closed" {
         // A closed case is claimed only to make a callback that is due on it.

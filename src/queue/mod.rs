@@ -79,7 +79,8 @@ pub(crate) const DUE_CALLBACK: &str = "EXISTS (SELECT 1 FROM callbacks cb WHERE 
 
 /// SQL for "in the queue": open, or with a due callback.
 pub(crate) fn in_queue() -> String {
-    format!("({OPEN} OR {DUE_CALLBACK})")
+    // A restricted case is worked by its named staff only (privacy::restricted): never offered.
+    format!("(({OPEN} OR {DUE_CALLBACK}) AND NOT c.restricted)")
 }
 
 /// SQL for "someone holds this case now", with `$now` bound as parameter 1.

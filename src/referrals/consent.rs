@@ -101,7 +101,7 @@ pub async fn record_consent(
     .bind(form.partner_type.map(|t| t.as_str()))
     .bind(form.given_by.as_str())
     .bind(form.how.as_str())
-    .bind(keys.seal(purpose.as_str()))
+    .bind(keys.seal_at(purpose.as_str(), "consents", "purpose_enc", id))
     .bind(form.granted)
     .bind(actor.id)
     .bind(now)

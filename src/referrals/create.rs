@@ -162,8 +162,16 @@ pub async fn send_referral(
     .bind(level.as_str())
     .bind(consent_id)
     .bind(form.override_consent.as_ref().map(|o| o.reason.as_str()))
-    .bind(ctx.keys.seal_opt(override_text.as_ref().map(FreeText::as_str)))
-    .bind(ctx.keys.seal(&packet.to_string()))
+    .bind(ctx.keys.seal_opt_at(
+        override_text.as_ref().map(FreeText::as_str),
+        "referrals",
+        "override_text_enc",
+        id,
+    ))
+    .bind(
+        ctx.keys
+            .seal_at(&packet.to_string(), "referrals", "packet_enc", id),
+    )
     .bind(expires_at)
     .bind(actor.id)
     .bind(now)

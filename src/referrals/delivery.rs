@@ -76,7 +76,7 @@ pub async fn queue_email(
     .bind(email.to)
     .bind(&subject)
     // The body holds the link, a credential: sealed like personal data.
-    .bind(ctx.keys.seal(&body))
+    .bind(ctx.keys.seal_at(&body, "referral_emails", "body_enc", id))
     .bind(format!("referral.{id}@{domain}"))
     .bind(now)
     .execute(&mut **tx)
@@ -128,7 +128,10 @@ impl JobHandler for SendReferralEmail {
             let Some(mail) = ctx.channels.outbound_mail.as_ref() else {
                 anyhow::bail!("no mailer is configured (channels.email.smtp_host and from)");
             };
-            let body = ctx.keys.open(&email.body_enc)?;
+            let body = ctx.keys.open_bound(
+                &email.body_enc,
+                &crate::crypto::Binding::new("referral_emails", "body_enc", id),
+            )?;
             match mail
                 .send_to_partner(
                     &email.to_address,

@@ -80,6 +80,7 @@ struct Row {
     language: Option<String>,
     urgency_flags: Vec<String>,
     answers: serde_json::Value,
+    reporter_id: uuid::Uuid,
     phone_enc: Option<Vec<u8>>,
     safe_hours: Option<String>,
     allowed_channels: Vec<String>,
@@ -94,16 +95,19 @@ pub async fn case_facts(
 ) -> Result<CaseFacts, ReferralError> {
     let row: Row = sqlx::query_as(
         "SELECT c.reference, c.urgency_level, c.country, c.area_enc, c.language, c.urgency_flags, c.answers,
-                r.phone_enc, r.safe_hours, r.allowed_channels, r.never_contact_first, r.no_voicemail
+                r.id AS reporter_id, r.phone_enc, r.safe_hours, r.allowed_channels, r.never_contact_first, r.no_voicemail
          FROM cases c JOIN reporters r ON r.id = c.reporter_id WHERE c.id = $1",
     )
     .bind(case_id)
     .fetch_optional(db)
     .await?
     .ok_or(ReferralError::NotFound("case"))?;
-    let open = |sealed: Option<Vec<u8>>| {
+    let open = |sealed: Option<Vec<u8>>, table: &'static str, column: &'static str, row| {
         sealed
-            .map(|s| keys.open(&s).map_err(|_| ReferralError::Undecryptable))
+            .map(|s| {
+                keys.open_bound(&s, &crate::crypto::Binding::new(table, column, row))
+                    .map_err(|_| ReferralError::Undecryptable)
+            })
             .transpose()
     };
     let record = load_record(db, keys, case_id).await?;
@@ -115,7 +119,7 @@ pub async fn case_facts(
             }
         }
     }
-    let area = open(row.area_enc)?;
+    let area = open(row.area_enc, "cases", "area_enc", case_id.0)?;
     let mut facts = CaseFacts {
         reference: row.reference,
         level: Level::parse("urgency_level", &row.urgency_level).ok(),
@@ -128,7 +132,7 @@ pub async fn case_facts(
         signals,
         record: None,
         safe_contact: SafeContactFacts {
-            phone: open(row.phone_enc)?,
+            phone: open(row.phone_enc, "reporters", "phone_enc", row.reporter_id)?,
             safe_hours: row.safe_hours,
             allowed_channels: row.allowed_channels,
             never_contact_first: row.never_contact_first,

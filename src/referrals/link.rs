@@ -33,9 +33,21 @@ fn tag(keys: &KeyRing, purpose: Purpose, payload: &[u8]) -> Vec<u8> {
         Purpose::Referral => "referral-link",
         Purpose::PartnerEntry => "partner-entry-link",
     };
-    let mut mac = keys.index_hash(label, &hex::encode(payload));
+    let mut mac = keys.mac(label, &hex::encode(payload));
     mac.truncate(TAG);
     mac
+}
+
+/// Whether `sig` is the tag under any configured key version (links mailed before a rotation
+/// keep working while the previous key is configured).
+fn tag_holds(keys: &KeyRing, purpose: Purpose, payload: &[u8], sig: &[u8]) -> bool {
+    let label = match purpose {
+        Purpose::Referral => "referral-link",
+        Purpose::PartnerEntry => "partner-entry-link",
+    };
+    keys.macs(label, &hex::encode(payload))
+        .iter()
+        .fold(false, |held, mac| held | bool::from(mac[..TAG].ct_eq(sig)))
 }
 
 pub fn sign(keys: &KeyRing, claims: LinkClaims) -> String {
@@ -67,7 +79,7 @@ pub fn verify_for(keys: &KeyRing, purpose: Purpose, token: &str) -> Option<LinkC
         return None;
     }
     let (payload, sig) = bytes.split_at(PAYLOAD);
-    if !bool::from(tag(keys, purpose, payload).ct_eq(sig)) {
+    if !tag_holds(keys, purpose, payload, sig) {
         return None;
     }
     let referral_id = Uuid::from_slice(&payload[..16]).ok()?;
@@ -90,11 +102,15 @@ mod tests {
     fn keys() -> KeyRing {
         KeyRing::from_settings(&CryptoSettings {
             key: base64::engine::general_purpose::STANDARD.encode([7u8; 32]),
+            key_file: String::new(),
             key_id: "k1".into(),
             previous_key: String::new(),
+            previous_key_file: String::new(),
             previous_key_id: String::new(),
             index_key: String::new(),
             session_key: String::new(),
+            reencrypt_batch: 200,
+            reencrypt_interval_seconds: 3600,
         })
         .unwrap_or_else(|e| panic!("{e}"))
     }

@@ -188,13 +188,22 @@ async fn replies(
 }
 
 fn view(keys: &KeyRing, row: Row, steps: Vec<StepView>) -> Result<ReferralView, ReferralError> {
-    let open = |s: Option<Vec<u8>>| {
-        s.map(|s| keys.open(&s).map_err(|_| ReferralError::Undecryptable))
-            .transpose()
+    let open = |s: Option<Vec<u8>>, column: &'static str| {
+        s.map(|s| {
+            keys.open_bound(
+                &s,
+                &crate::crypto::Binding::new("referrals", column, row.id),
+            )
+            .map_err(|_| ReferralError::Undecryptable)
+        })
+        .transpose()
     };
     let packet = serde_json::from_str(
         &keys
-            .open(&row.packet_enc)
+            .open_bound(
+                &row.packet_enc,
+                &crate::crypto::Binding::new("referrals", "packet_enc", row.id),
+            )
             .map_err(|_| ReferralError::Undecryptable)?,
     )
     .map_err(|e| ReferralError::Internal(anyhow::Error::new(e)))?;
@@ -212,9 +221,9 @@ fn view(keys: &KeyRing, row: Row, steps: Vec<StepView>) -> Result<ReferralView, 
         consent_id: row.consent_id,
         override_reason: row.override_reason,
         packet,
-        decline_reason: open(row.decline_reason_enc)?,
+        decline_reason: open(row.decline_reason_enc, "decline_reason_enc")?,
         outcome: row.outcome,
-        outcome_note: open(row.outcome_note_enc)?,
+        outcome_note: open(row.outcome_note_enc, "outcome_note_enc")?,
         steps,
         email: row.email_delivery.map(|delivery| EmailView {
             delivery,

@@ -75,7 +75,7 @@ pub async fn request(
     .bind(partner_id)
     .bind(&to)
     .bind(&subject)
-    .bind(ctx.keys.seal(&body))
+    .bind(ctx.keys.seal_at(&body, "referral_emails", "body_enc", id))
     .bind(format!("partner-entry.{id}@{domain}"))
     .bind(now)
     .execute(&mut *tx)

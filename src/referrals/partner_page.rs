@@ -78,7 +78,10 @@ async fn check(
     }
     let packet = serde_json::from_str(
         &keys
-            .open(&row.packet_enc)
+            .open_bound(
+                &row.packet_enc,
+                &crate::crypto::Binding::new("referrals", "packet_enc", claims.referral_id),
+            )
             .map_err(|_| ReferralError::Undecryptable)?,
     )
     .map_err(|e| ReferralError::Internal(anyhow::Error::new(e)))?;

@@ -197,7 +197,12 @@ pub async fn save_record(
 ) -> Result<(), ReferralError> {
     let mut tx = db.begin().await?;
     crate::cases::ensure_may_change(&mut tx, case_id, actor, now).await?;
-    let sealed = keys.seal(&serde_json::to_string(record).map_err(anyhow::Error::new)?);
+    let sealed = keys.seal_at(
+        &serde_json::to_string(record).map_err(anyhow::Error::new)?,
+        "case_records",
+        "record_enc",
+        case_id,
+    );
     let exploitation: Vec<&str> = record.exploitation.iter().map(|e| e.as_str()).collect();
     sqlx::query(
         "INSERT INTO case_records (case_id, record_enc, status, official_outcome, exploitation, updated_by, updated_at)
@@ -240,7 +245,10 @@ pub async fn load_record(
             .await?;
     row.map(|(sealed,)| {
         let text = keys
-            .open(&sealed)
+            .open_bound(
+                &sealed,
+                &crate::crypto::Binding::new("case_records", "record_enc", case_id.0),
+            )
             .map_err(|_| ReferralError::Undecryptable)?;
         serde_json::from_str(&text).map_err(|e| ReferralError::Internal(anyhow::Error::new(e)))
     })

@@ -95,9 +95,19 @@ pub async fn apply(
     .bind(referral_id)
     .bind(to.as_str())
     .bind(now)
-    .bind(keys.seal_opt(details.reason.as_deref()))
+    .bind(keys.seal_opt_at(
+        details.reason.as_deref(),
+        "referrals",
+        "decline_reason_enc",
+        referral_id,
+    ))
     .bind(details.outcome.map(|o| o.as_str()))
-    .bind(keys.seal_opt(details.note.as_deref()))
+    .bind(keys.seal_opt_at(
+        details.note.as_deref(),
+        "referrals",
+        "outcome_note_enc",
+        referral_id,
+    ))
     .execute(&mut **tx)
     .await?;
     sqlx::query(

@@ -75,7 +75,10 @@ fn from_row(keys: &KeyRing, row: Row) -> Result<Current, SafeContactError> {
     let mut rules = match &row.safe_contact_enc {
         Some(sealed) => {
             let json = keys
-                .open(sealed)
+                .open_bound(
+                    sealed,
+                    &crate::crypto::Binding::new("reporters", "safe_contact_enc", row.id.0),
+                )
                 .map_err(|_| SafeContactError::Undecryptable)?;
             serde_json::from_str(&json).map_err(|_| SafeContactError::Undecryptable)?
         }
@@ -86,7 +89,10 @@ fn from_row(keys: &KeyRing, row: Row) -> Result<Current, SafeContactError> {
             rules.set_own_words(row.safe_hours.as_deref());
             if let Some(phone) = &row.phone_enc {
                 let phone = keys
-                    .open(phone)
+                    .open_bound(
+                        phone,
+                        &crate::crypto::Binding::new("reporters", "phone_enc", row.id.0),
+                    )
                     .map_err(|_| SafeContactError::Undecryptable)?;
                 rules.add_phone(&phone);
             }
@@ -121,7 +127,9 @@ pub async fn record(
     by: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<i32, sqlx::Error> {
-    let sealed = keys.seal(&serde_json::to_string(rules).unwrap_or_default());
+    let json = serde_json::to_string(rules).unwrap_or_default();
+    let sealed = keys.seal_at(&json, "reporters", "safe_contact_enc", reporter_id);
+    let sealed_version = keys.seal_at(&json, "safe_contact_versions", "rules_enc", reporter_id);
     let channels: Vec<&str> = rules.allowed_channels.iter().map(|c| c.as_str()).collect();
     let (version,): (i32,) = sqlx::query_as(
         "UPDATE reporters SET allowed_channels = $2, never_contact_first = $3, no_voicemail = $4,
@@ -147,7 +155,7 @@ pub async fn record(
     )
     .bind(reporter_id)
     .bind(version)
-    .bind(&sealed)
+    .bind(&sealed_version)
     .bind(source.as_str())
     .bind(by)
     .bind(now)
@@ -185,7 +193,14 @@ pub async fn history(
     rows.into_iter()
         .map(|(version, sealed, source, recorded_by, recorded_at)| {
             let json = keys
-                .open(&sealed)
+                .open_bound(
+                    &sealed,
+                    &crate::crypto::Binding::new(
+                        "safe_contact_versions",
+                        "rules_enc",
+                        reporter_id.0,
+                    ),
+                )
                 .map_err(|_| SafeContactError::Undecryptable)?;
             Ok(Version {
                 version,

@@ -109,6 +109,10 @@ fn body_for(path: &str, case_id: &str, other_case: &str) -> Value {
             json!({ "partner_id": Uuid::new_v4(), "summary": "matrix" })
         }
         "/api/v1/me" => json!({}),
+        // Lifting a restriction the case never had: changes nothing the matrix relies on.
+        "/api/v1/cases/{id}/restriction" => {
+            json!({ "restricted": false, "reason": "other", "staff": [] })
+        }
         _ => json!({}),
     }
 }

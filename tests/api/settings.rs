@@ -76,3 +76,39 @@ fn a_missing_crypto_key_stops_the_binary_with_one_line_naming_it() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("HOTLINE_CRYPTO__KEY"), "{err}");
 }
+
+#[test]
+fn the_key_can_come_from_a_file_only_its_owner_can_read_and_a_readable_one_is_refused() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = std::env::temp_dir().join(format!("hotline-key-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("crypto.key");
+    let key = random_key();
+    std::fs::write(&file, format!("{key}\n")).unwrap();
+    let path = file.display().to_string();
+
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let s = test_settings(env(&[("HOTLINE_CRYPTO__KEY_FILE", &path)])).unwrap();
+    assert_eq!(s.crypto.key, key);
+    assert!(hotline::crypto::KeyRing::from_settings(&s.crypto).is_ok());
+
+    for mode in [0o644, 0o640, 0o604] {
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+        let err = test_settings(env(&[("HOTLINE_CRYPTO__KEY_FILE", &path)]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("crypto.key_file"), "{err}");
+        assert!(err.contains("chmod 600"), "{err}");
+        assert!(!err.contains(&key), "the error shows the key: {err}");
+    }
+    // Both the key and a key file: which one is meant is unclear, so neither.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let err = test_settings(env(&[
+        ("HOTLINE_CRYPTO__KEY_FILE", &path),
+        ("HOTLINE_CRYPTO__KEY", &key),
+    ]))
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("not both"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::audit::reads::Via;
-use crate::auth::Identity;
+use crate::auth::{Identity, Role};
 use crate::cases::{CaseFilter, change_status as change_case_status, list_cases, load_case};
 use crate::context::AppContext;
 use crate::domain::report::FreeText;
@@ -72,9 +72,12 @@ fn parse_filter(query: &HashMap<String, String>) -> Result<CaseFilter, FieldErro
 
 pub async fn list(
     ctx: web::Data<AppContext>,
+    who: Identity,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = parse_filter(&query)?;
+    let mut filter = parse_filter(&query)?;
+    // Restricted cases: a counselor sees only those they are named on.
+    filter.viewer = (!who.user.role.includes(Role::Supervisor)).then_some(who.user.id);
     let now = ctx.now();
     let items = list_cases(&ctx.db, &ctx.settings.queue, &filter, now).await?;
     let queue = &ctx.settings.queue;

@@ -550,6 +550,22 @@ pub static ROUTES: &[ApiRoute] = &[
         route: || web::post().to(privacy::break_glass),
     },
     ApiRoute {
+        method: Method::PUT,
+        path: "/api/v1/cases/{id}/restriction",
+        summary: "Restrict a case to named staff (and supervisors), or lift the restriction; with a reason (audited). Others then see nothing of it, not even its outline",
+        role: Role::Supervisor,
+        body: Some(openapi::schema::<privacy::RestrictionForm>),
+        responses: &[
+            (200, "{\"case_id\", \"restricted\", \"staff\"}"),
+            (
+                400,
+                "a staff entry is not a user id, or the reason is unknown",
+            ),
+            (404, "no such case"),
+        ],
+        route: || web::put().to(privacy::restrict),
+    },
+    ApiRoute {
         method: Method::GET,
         path: "/api/v1/break-glass",
         summary: "Break-the-glass grants waiting for review (all=true: every grant), newest first",

@@ -52,6 +52,53 @@ pub async fn break_glass(
     })))
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = Restriction)]
+pub struct RestrictionForm {
+    restricted: bool,
+    #[schema(value_type = crate::privacy::restricted::RestrictionReason)]
+    reason: String,
+    /// The staff (user ids) who may see the case; supervisors and admins always may.
+    #[serde(default)]
+    staff: Vec<uuid::Uuid>,
+}
+
+pub async fn restrict(
+    ctx: web::Data<AppContext>,
+    who: Identity,
+    id: web::Path<String>,
+    body: ApiJson<RestrictionForm>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::privacy::restricted::{RestrictionReason, set_restriction};
+    let id: CaseId = parse_id(&id, "case")?;
+    let form = &body.value;
+    let reason = RestrictionReason::parse("reason", &form.reason)?;
+    if form.restricted && form.staff.is_empty() {
+        return Err(crate::domain::FieldError::new(
+            "staff",
+            "name at least one staff member who may work the case",
+        )
+        .into());
+    }
+    let staff: &[uuid::Uuid] = if form.restricted { &form.staff } else { &[] };
+    set_restriction(
+        &ctx.db,
+        who.user.id,
+        id,
+        form.restricted,
+        staff,
+        reason,
+        ctx.now(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "case_id": id,
+        "restricted": form.restricted,
+        "staff": staff,
+    })))
+}
+
 pub async fn grants(
     ctx: web::Data<AppContext>,
     query: web::Query<HashMap<String, String>>,
