@@ -77,5 +77,6 @@ pub mod seed_synthetic;
 pub mod settings;
 pub mod startup;
 pub mod supervisor;
+pub mod surge;
 pub mod telemetry;
 pub mod triage;
