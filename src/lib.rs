@@ -68,6 +68,7 @@ pub mod privacy;
 pub mod queue;
 pub mod redis_store;
 pub mod referrals;
+pub mod rescue_events;
 pub mod routes;
 pub mod safe_contact;
 pub mod safety_net_command;

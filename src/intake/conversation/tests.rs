@@ -238,6 +238,9 @@ fn the_first_line_of_every_greeting_is_safe_on_a_lock_screen() {
             &pack.texts.welcome_back,
             &pack.texts.handoff,
             &pack.texts.handoff_never_first,
+            &pack.texts.surge_notice,
+            &pack.texts.surge_ask_safe_now,
+            &pack.texts.surge_handoff,
         ] {
             let first = text.lines().next().unwrap_or("").to_lowercase();
             for word in REVEALING {

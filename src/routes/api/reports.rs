@@ -85,7 +85,7 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
 impl PhoneReportForm {
     /// The report, parsed; `home_country` is the numbering plan for a call-back number when
     /// the form names no country.
-    fn into_report(self, home_country: &str) -> Result<NewReport, FieldError> {
+    pub(crate) fn into_report(self, home_country: &str) -> Result<NewReport, FieldError> {
         let f = self;
         let caller =
             non_empty(&f.caller).ok_or_else(|| FieldError::new("caller", "is required"))?;
@@ -169,7 +169,7 @@ impl PhoneReportForm {
     }
 }
 
-fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+pub(crate) fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     let Some(v) = req.headers().get("Idempotency-Key") else {
         return Ok(None);
     };
