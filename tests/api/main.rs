@@ -34,6 +34,7 @@ mod settings;
 mod stale_redis;
 mod statistics;
 mod supervision;
+mod surge;
 mod telegram;
 mod telephony;
 mod triage;
