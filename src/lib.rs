@@ -56,6 +56,8 @@ pub mod context;
 pub mod crypto;
 pub mod domain;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod i18n;
 pub mod intake;
 pub mod jobs;

@@ -594,7 +594,10 @@ impl Settings {
             return fail("surge.auto_threshold_per_hour", "must be 0 (off) or more");
         }
         if self.surge.quiet_minutes <= 0 || self.surge.check_seconds == 0 {
-            return fail("surge.quiet_minutes / surge.check_seconds", "must be positive");
+            return fail(
+                "surge.quiet_minutes / surge.check_seconds",
+                "must be positive",
+            );
         }
         if self.auth.login_delay_base_seconds <= 0 || self.auth.login_delay_max_seconds <= 0 {
             return fail("auth.login_delay_*", "must be positive");

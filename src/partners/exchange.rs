@@ -574,6 +574,12 @@ fn from_hsds(text: &str) -> Result<Vec<PartnerInput>, Vec<ImportError>> {
     }
 }
 
+/// Reads a file both ways and drops the result (for the fuzz targets, `crate::fuzzing`).
+pub(crate) fn parse_both(text: &str) {
+    let _ = from_hsds(text);
+    let _ = from_csv(text);
+}
+
 /// Checks every entry, then writes all of them in one transaction, or none.
 pub async fn import(
     ctx: &AppContext,

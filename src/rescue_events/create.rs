@@ -109,19 +109,27 @@ mod tests {
     fn an_event_needs_a_name_a_place_a_country_a_date_and_a_sane_number_of_people() {
         assert!(NewEvent::parse("Raid", "Myawaddy", "MM", "2026-12-01", 300).is_ok());
         assert_eq!(
-            NewEvent::parse(" ", "x", "MM", "2026-12-01", 1).unwrap_err().field,
+            NewEvent::parse(" ", "x", "MM", "2026-12-01", 1)
+                .unwrap_err()
+                .field,
             "name"
         );
         assert_eq!(
-            NewEvent::parse("a", "x", "XX", "2026-12-01", 1).unwrap_err().field,
+            NewEvent::parse("a", "x", "XX", "2026-12-01", 1)
+                .unwrap_err()
+                .field,
             "country"
         );
         assert_eq!(
-            NewEvent::parse("a", "x", "MM", "1 Dec", 1).unwrap_err().field,
+            NewEvent::parse("a", "x", "MM", "1 Dec", 1)
+                .unwrap_err()
+                .field,
             "date"
         );
         assert_eq!(
-            NewEvent::parse("a", "x", "MM", "2026-12-01", -1).unwrap_err().field,
+            NewEvent::parse("a", "x", "MM", "2026-12-01", -1)
+                .unwrap_err()
+                .field,
             "estimated_people"
         );
     }

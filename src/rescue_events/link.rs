@@ -31,7 +31,10 @@ pub struct Linked {
 /// Links the cases and creates the new ones. A case already linked to this event is fine (a
 /// retry changes nothing); one linked to another event is refused, so one person is not split
 /// between two rescues by a slip.
-#[allow(clippy::too_many_arguments, reason = "the intake's own inputs plus the event")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the intake's own inputs plus the event"
+)]
 pub async fn link_cases(
     db: &PgPool,
     keys: &KeyRing,

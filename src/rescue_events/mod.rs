@@ -48,7 +48,9 @@ impl From<EventError> for crate::error::ApiError {
                 message: e.to_string(),
                 field: Some("case_ids".into()),
             },
-            e @ EventError::InAnotherEvent(_) => ApiError::conflict("in_another_event", e.to_string()),
+            e @ EventError::InAnotherEvent(_) => {
+                ApiError::conflict("in_another_event", e.to_string())
+            }
             e @ EventError::IdempotencyKeyReused => ApiError::Unprocessable {
                 code: "idempotency_key_reused",
                 message: e.to_string(),

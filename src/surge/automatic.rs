@@ -60,7 +60,10 @@ pub fn decide(
 /// Counts the arrivals and switches surge if the rule says so. Returns what it decided. Safe on
 /// every node at once: the switch lock serialises them and each decides on the state the other
 /// left.
-pub async fn check_automatic(ctx: &AppContext, now: DateTime<Utc>) -> Result<Decision, sqlx::Error> {
+pub async fn check_automatic(
+    ctx: &AppContext,
+    now: DateTime<Utc>,
+) -> Result<Decision, sqlx::Error> {
     let settings = &ctx.settings.surge;
     let (last_hour, quiet_window): (i64, i64) = sqlx::query_as(
         "SELECT count(*) FILTER (WHERE created_at > $1 - interval '1 hour'),
@@ -168,7 +171,10 @@ mod tests {
         let later = start + chrono::Duration::minutes(61);
         // Still busy (30 an hour is not below half of 60).
         assert_eq!(decide(&on(true, start), 30, 30, &s, later), Decision::Keep);
-        assert_eq!(decide(&on(true, start), 29, 29, &s, later), Decision::EndSurge);
+        assert_eq!(
+            decide(&on(true, start), 29, 29, &s, later),
+            Decision::EndSurge
+        );
         assert_eq!(decide(&on(false, start), 0, 0, &s, later), Decision::Keep);
     }
 }

@@ -47,11 +47,11 @@ pub async fn expected_wait<'e>(
                 AND a.level IN (SELECT unnest($3::text[])))"
     );
     let (oldest, recent_p90): (Option<f64>, Option<f64>) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-    .bind(now)
-    .bind(level.rank())
-    .bind(levels_from(level))
-    .fetch_one(db)
-    .await?;
+        .bind(now)
+        .bind(level.rank())
+        .bind(levels_from(level))
+        .fetch_one(db)
+        .await?;
     let target = queue.answer_target_seconds.for_level(level).max(0) as f64;
     let seconds = [target, oldest.unwrap_or(0.0), recent_p90.unwrap_or(0.0)]
         .into_iter()
@@ -75,9 +75,21 @@ mod tests {
     #[test]
     fn waits_round_up_to_quarter_hours_then_to_whole_hours() {
         assert_eq!(round_wait(Duration::from_secs(0)), WaitFigure::Minutes(15));
-        assert_eq!(round_wait(Duration::from_secs(16 * 60)), WaitFigure::Minutes(30));
-        assert_eq!(round_wait(Duration::from_secs(120 * 60)), WaitFigure::Minutes(120));
-        assert_eq!(round_wait(Duration::from_secs(121 * 60)), WaitFigure::Hours(3));
-        assert_eq!(round_wait(Duration::from_secs(5 * 3600)), WaitFigure::Hours(5));
+        assert_eq!(
+            round_wait(Duration::from_secs(16 * 60)),
+            WaitFigure::Minutes(30)
+        );
+        assert_eq!(
+            round_wait(Duration::from_secs(120 * 60)),
+            WaitFigure::Minutes(120)
+        );
+        assert_eq!(
+            round_wait(Duration::from_secs(121 * 60)),
+            WaitFigure::Hours(3)
+        );
+        assert_eq!(
+            round_wait(Duration::from_secs(5 * 3600)),
+            WaitFigure::Hours(5)
+        );
     }
 }

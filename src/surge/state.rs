@@ -121,7 +121,15 @@ pub async fn switch_by_hand(
     let mut tx = locked(db).await?;
     let before = current(&mut *tx).await?;
     if before.on != on || before.automatic {
-        record_switch(&mut tx, on, Switcher::Supervisor(supervisor), reason, None, now).await?;
+        record_switch(
+            &mut tx,
+            on,
+            Switcher::Supervisor(supervisor),
+            reason,
+            None,
+            now,
+        )
+        .await?;
     }
     let after = current(&mut *tx).await?;
     tx.commit().await?;

@@ -741,7 +741,8 @@ mod never_panics {
 
     fn rules() -> &'static TriageRules {
         static RULES: std::sync::LazyLock<TriageRules> = std::sync::LazyLock::new(|| {
-            TriageRules::load(Path::new("config/triage/shared.yaml")).unwrap_or_else(|e| panic!("{e}"))
+            TriageRules::load(Path::new("config/triage/shared.yaml"))
+                .unwrap_or_else(|e| panic!("{e}"))
         });
         &RULES
     }

@@ -51,7 +51,12 @@ async fn a_supervisor_switches_surge_on_and_off_and_every_switch_is_audited_and_
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = put_surge(&app, &supervisor, &json!({ "on": "yes" })).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let r = put_surge(&app, &supervisor, &json!({ "on": true, "reason": "x".repeat(201) })).await;
+    let r = put_surge(
+        &app,
+        &supervisor,
+        &json!({ "on": true, "reason": "x".repeat(201) }),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert_eq!(r.json::<Value>().await.unwrap()["error"]["field"], "reason");
     assert_eq!(app.count("surge_switches").await, 0);
@@ -72,7 +77,12 @@ async fn a_supervisor_switches_surge_on_and_off_and_every_switch_is_audited_and_
     assert_eq!(app.count("surge_switches").await, 1);
 
     // The queue says so, in the API and on the page, and the dashboard shows who and why.
-    let queue: Value = app.get(&counselor, "/api/v1/queue").await.json().await.unwrap();
+    let queue: Value = app
+        .get(&counselor, "/api/v1/queue")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(queue["surge"]["on"], true);
     let page = app
         .get_page("/console/queue", Some(&session(&app, &counselor).await))
@@ -80,9 +90,15 @@ async fn a_supervisor_switches_surge_on_and_off_and_every_switch_is_audited_and_
         .text()
         .await
         .unwrap();
-    assert!(page.contains("id=\"surge-banner\""), "the queue shows surge");
+    assert!(
+        page.contains("id=\"surge-banner\""),
+        "the queue shows surge"
+    );
     let dashboard = app
-        .get_page("/console/dashboard", Some(&session(&app, &supervisor).await))
+        .get_page(
+            "/console/dashboard",
+            Some(&session(&app, &supervisor).await),
+        )
         .await
         .text()
         .await
@@ -108,7 +124,11 @@ async fn a_supervisor_switches_surge_on_and_off_and_every_switch_is_audited_and_
             .fetch_all(&app.db)
             .await
             .unwrap();
-    assert!(details.iter().all(|(d,)| !d.to_string().contains("Myawaddy")));
+    assert!(
+        details
+            .iter()
+            .all(|(d,)| !d.to_string().contains("Myawaddy"))
+    );
 }
 
 #[tokio::test]
@@ -152,7 +172,10 @@ async fn the_hotline_switches_itself_into_surge_when_arrivals_reach_the_threshol
     let audited = audit_actions(&app, "surge.").await;
     assert_eq!(
         audited,
-        vec![("surge.on".to_owned(), None), ("surge.off".to_owned(), None)]
+        vec![
+            ("surge.on".to_owned(), None),
+            ("surge.off".to_owned(), None)
+        ]
     );
 
     // A surge a supervisor started is never ended by the quiet rule.
@@ -198,12 +221,22 @@ async fn in_surge_the_bot_tells_the_real_wait_and_asks_only_whether_the_person_i
         .unwrap_or_else(|| panic!("no surge notice: {texts:?}"));
     // The critical case of this chat is answered first, but a high case has waited 100
     // minutes; the person is told the wait rounded up, never less.
-    assert!(notice.contains("minutes") || notice.contains("hours"), "{notice}");
+    assert!(
+        notice.contains("minutes") || notice.contains("hours"),
+        "{notice}"
+    );
     assert!(texts.iter().any(|t| t == &en.surge_ask_safe_now));
     assert!(texts.iter().any(|t| t.starts_with(&head(&en.danger_now))));
     assert!(texts.iter().any(|t| t == &en.surge_question_where));
-    for skipped in [&en.ask_what_happened, &en.question_minor, &en.question_can_leave] {
-        assert!(!texts.contains(skipped), "asked a non-essential question: {skipped}");
+    for skipped in [
+        &en.ask_what_happened,
+        &en.question_minor,
+        &en.question_can_leave,
+    ] {
+        assert!(
+            !texts.contains(skipped),
+            "asked a non-essential question: {skipped}"
+        );
     }
     let last = texts.last().unwrap();
     assert!(last.starts_with(&head(&en.surge_handoff)), "{last}");
@@ -257,7 +290,10 @@ async fn a_mass_rescue_is_one_event_whose_cases_are_linked_listed_in_outline_and
         )
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(r.json::<Value>().await.unwrap()["error"]["field"], "country");
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["field"],
+        "country"
+    );
     assert_eq!(app.count("rescue_events").await, 0);
 
     let r = app
@@ -338,9 +374,7 @@ async fn a_mass_rescue_is_one_event_whose_cases_are_linked_listed_in_outline_and
     assert_eq!(view["cases"][0]["urgency_level"], "critical");
 
     // The case shows its event; the queue shows every linked case as part of it.
-    let case = app
-        .case(&counselor, existing["id"].as_str().unwrap())
-        .await;
+    let case = app.case(&counselor, existing["id"].as_str().unwrap()).await;
     assert_eq!(case["rescue_event"]["id"], event_id.as_str());
     assert_eq!(case["rescue_event"]["name"], "Raid on a scam compound");
     let queue = app.queue(&other).await;
@@ -379,14 +413,16 @@ async fn a_mass_rescue_is_one_event_whose_cases_are_linked_listed_in_outline_and
         "in_another_event"
     );
     let r = app
-        .get(&other, "/api/v1/events/00000000-0000-0000-0000-000000000000")
+        .get(
+            &other,
+            "/api/v1/events/00000000-0000-0000-0000-000000000000",
+        )
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let audited: (i64,) = sqlx::query_as(
-        "SELECT count(*) FROM audit_log WHERE action = 'case.rescue_event_linked'",
-    )
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let audited: (i64,) =
+        sqlx::query_as("SELECT count(*) FROM audit_log WHERE action = 'case.rescue_event_linked'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     assert_eq!(audited.0, 4);
 }

@@ -785,7 +785,7 @@ mod never_panics {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-        
+
         #[test]
         fn on_arbitrary_bytes(raw in proptest::collection::vec(any::<u8>(), 0..4096)) {
             let _ = super::parse_email(&raw, &["hotline@example.org"]);
@@ -802,7 +802,9 @@ mod never_panics {
     fn on_deeply_nested_multiparts() {
         let mut raw = String::from("From: a@b.c\r\nSubject: x\r\n");
         for i in 0..2_000 {
-            raw.push_str(&format!("Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"));
+            raw.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"
+            ));
         }
         let _ = super::parse_email(raw.as_bytes(), &["hotline@example.org"]);
     }

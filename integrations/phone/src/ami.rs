@@ -364,7 +364,7 @@ mod never_panics {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-        
+
         #[test]
         fn on_arbitrary_lines(lines in proptest::collection::vec("\\PC{0,80}", 0..60)) {
             let mut parser = super::Parser::default();

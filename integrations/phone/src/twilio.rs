@@ -163,7 +163,7 @@ mod never_panics {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-        
+
         #[test]
         fn call_events_on_arbitrary_parameters(params in proptest::collection::vec(("\\PC{0,20}", "\\PC{0,40}"), 0..20)) {
             let now = chrono::DateTime::<chrono::Utc>::from_timestamp(1_795_000_000, 0).unwrap_or_default();

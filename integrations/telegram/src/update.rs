@@ -479,7 +479,7 @@ mod never_panics {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-        
+
         #[test]
         fn on_arbitrary_bytes(body in proptest::collection::vec(any::<u8>(), 0..2048)) {
             let _ = super::parse_update(7, &body);

@@ -327,9 +327,7 @@ impl Turn<'_> {
         let known = |flag: &str| self.situation.known_flags.iter().any(|f| f == flag);
         // In surge only the essentials are asked: where, then how to reach the person.
         let step = match step {
-            Step::AskedMinor | Step::AskedCanLeave | Step::AskedDocuments
-                if self.in_surge() =>
-            {
+            Step::AskedMinor | Step::AskedCanLeave | Step::AskedDocuments if self.in_surge() => {
                 Step::AskedCountry
             }
             s => s,

@@ -391,8 +391,11 @@ fn in_surge_the_bot_says_the_rounded_wait_and_asks_only_safe_now_where_and_how_t
 
 #[test]
 fn in_surge_in_danger_brings_the_numbers_and_a_critical_answer() {
-    let (_, replies, effects) =
-        talk_in_surge(&[Said::Start, Said::Choice("lang:th"), Said::Choice("safe:danger")]);
+    let (_, replies, effects) = talk_in_surge(&[
+        Said::Start,
+        Said::Choice("lang:th"),
+        Said::Choice("safe:danger"),
+    ]);
     assert!(effects.contains(&Effect::Answer {
         question: "threat_violence",
         value: "yes"

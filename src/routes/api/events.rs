@@ -14,8 +14,7 @@ use crate::domain::{CaseId, FieldError};
 use crate::error::ApiError;
 use crate::intake::phone_report::Idempotency;
 use crate::rescue_events::{
-    LinkRequest, MAX_CASES_PER_REQUEST, NewEvent, create_event, link_cases, list_events,
-    load_event,
+    LinkRequest, MAX_CASES_PER_REQUEST, NewEvent, create_event, link_cases, list_events, load_event,
 };
 use crate::routes::ApiJson;
 
@@ -94,7 +93,9 @@ pub async fn add_cases(
     let form = body.value;
     let total = form.case_ids.len() + form.new_cases.len();
     if total == 0 {
-        return Err(FieldError::new("case_ids", "name at least one case, or give new_cases").into());
+        return Err(
+            FieldError::new("case_ids", "name at least one case, or give new_cases").into(),
+        );
     }
     if total > MAX_CASES_PER_REQUEST {
         return Err(FieldError::new(
@@ -108,9 +109,9 @@ pub async fn add_cases(
     let event = load_event(&ctx.db, &ctx.settings.queue, id, now).await?;
     let mut new_reports = Vec::with_capacity(form.new_cases.len());
     for (i, case) in form.new_cases.into_iter().enumerate() {
-        let mut report = case.into_report(&event.country).map_err(|e| {
-            FieldError::new(format!("new_cases[{i}].{}", e.field), e.message)
-        })?;
+        let mut report = case
+            .into_report(&event.country)
+            .map_err(|e| FieldError::new(format!("new_cases[{i}].{}", e.field), e.message))?;
         if report.country.is_none() {
             report.country = crate::domain::CountryCode::parse("country", &event.country).ok();
         }

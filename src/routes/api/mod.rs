@@ -698,6 +698,13 @@ pub static ROUTES: &[ApiRoute] = &[
     },
 ];
 
+/// Reads a phone form as `POST /api/v1/reports` does (for the fuzz targets, `crate::fuzzing`).
+pub(crate) fn read_phone_form(body: &[u8], home_country: &str) {
+    if let Ok(form) = serde_json::from_slice::<reports::PhoneReportForm>(body) {
+        let _ = form.into_report(home_country);
+    }
+}
+
 pub fn config(cfg: &mut web::ServiceConfig) {
     for r in ROUTES {
         // The method guard on the resource lets two resources share a path (GET and POST

@@ -128,14 +128,17 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
     let surge_rule = if ctx.settings.surge.auto_threshold_per_hour > 0 {
         t.with2(
             "surge-rule",
-            ("threshold", ctx.settings.surge.auto_threshold_per_hour.into()),
+            (
+                "threshold",
+                ctx.settings.surge.auto_threshold_per_hour.into(),
+            ),
             ("quiet", ctx.settings.surge.quiet_minutes.into()),
         )
     } else {
         t.get("surge-rule-off")
     };
-    let surge_line = super::queue_page::surge_line(&t, &surge_state, zone)
-        .unwrap_or_else(|| t.get("surge-off"));
+    let surge_line =
+        super::queue_page::surge_line(&t, &surge_state, zone).unwrap_or_else(|| t.get("surge-off"));
     let sum = |m: &std::collections::BTreeMap<&'static str, i64>| m.values().sum::<i64>();
     let duration = |seconds: i64| {
         let (n, unit) = duration_parts(seconds);
