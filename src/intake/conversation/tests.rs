@@ -433,6 +433,9 @@ fn in_surge_someone_who_asked_never_to_be_contacted_first_is_promised_no_time() 
     assert_eq!(
         replies.last().unwrap().text,
         texts().pack("en").texts.handoff_never_first
+    );
+}
+
 #[test]
 fn a_burmese_speaker_in_thailand_is_told_which_languages_the_lines_speak() {
     let lines = texts().emergency_lines(Some("TH"), "my");
@@ -460,6 +463,9 @@ fn every_language_has_the_surge_texts_with_their_placeholders() {
         );
         assert!(!pack.buttons.surge_in_danger.is_empty());
     }
+}
+
+#[test]
 fn a_thai_speaker_in_thailand_gets_the_numbers_without_a_word_on_languages() {
     assert_eq!(texts().other_languages_note(Some("TH"), "th"), None);
     let block = texts().emergency_block(Some("TH"), "th");
