@@ -29,6 +29,7 @@ mod queue_index;
 mod referrals;
 mod resilience;
 mod roles;
+mod second_factor;
 mod sessions;
 mod settings;
 mod stale_redis;
