@@ -677,6 +677,10 @@ fn start_background(ctx: &crate::context::AppContext) -> Supervisor {
         crate::crypto::reencrypt::run_periodically(c.clone(), stop)
     });
     let c = ctx.clone();
+    tasks.spawn("surge_watch", move |stop| {
+        crate::surge::watch_arrivals(c.clone(), stop)
+    });
+    let c = ctx.clone();
     tasks.spawn("audit_head", move |stop| {
         crate::audit::chain::record_head_periodically(c.clone(), stop)
     });

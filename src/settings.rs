@@ -43,6 +43,23 @@ pub struct Settings {
     pub referrals: ReferralSettings,
     pub callbacks: CallbackSettings,
     pub telephony: TelephonySettings,
+    pub surge: SurgeSettings,
+}
+
+/// Surge mode (issue 18): when arrivals outrun the counselors, the bot asks only the essentials
+/// and tells people honestly how long an answer may take.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurgeSettings {
+    /// New cases in the last hour (counted in PostgreSQL) at or above which the hotline
+    /// switches itself into surge; 0 switches it only by hand.
+    pub auto_threshold_per_hour: i64,
+    /// A surge the hotline started itself ends once this many minutes have stayed quiet (fewer
+    /// arrivals in them than half the threshold's rate) and at least this long has passed since
+    /// it began. A surge a supervisor started ends only by hand.
+    pub quiet_minutes: i64,
+    /// How often `serve` checks the arrivals.
+    pub check_seconds: u64,
 }
 
 /// Scheduled callbacks: attempts, back-off, overdue flag, follow-up plans.
@@ -666,6 +683,15 @@ impl Settings {
                     "each must be an IP address or a CIDR network",
                 );
             }
+        }
+        if self.surge.auto_threshold_per_hour < 0 {
+            return fail("surge.auto_threshold_per_hour", "must be 0 (off) or more");
+        }
+        if self.surge.quiet_minutes <= 0 || self.surge.check_seconds == 0 {
+            return fail(
+                "surge.quiet_minutes / surge.check_seconds",
+                "must be positive",
+            );
         }
         if self.auth.login_delay_base_seconds <= 0 || self.auth.login_delay_max_seconds <= 0 {
             return fail("auth.login_delay_*", "must be positive");

@@ -549,6 +549,24 @@ safe-how-callback_attempt = at a callback
 safe-how-missed_call = from a missed call
 safe-how-migration = from earlier records
 
+# Surge mode and mass rescue events (issue 18).
+rescue-event-badge = Rescue: { $name }
+surge-title = Surge mode
+surge-off = Surge mode is off.
+surge-on-by = Surge mode is on since { $time } (switched on by { $who }).
+surge-on-automatic = Surge mode is on since { $time } (switched on by itself: many new cases).
+surge-explained = In surge the bot asks only the essentials (safe now? where? how to reach you safely?), tells each person how long an answer may really take, and the queue stays most urgent first.
+surge-rule = It switches itself on at { $threshold } new cases in an hour, and off after { $quiet } quiet minutes; a surge switched on by hand ends only by hand.
+surge-rule-off = It never switches itself on (surge.auto_threshold_per_hour is 0).
+surge-switches = Last switches
+surge-switch-on-by = { $time }: switched on by { $who }
+surge-switch-off-by = { $time }: switched off by { $who }
+surge-switch-on-automatic = { $time }: switched on by itself ({ $arrivals } new cases in the last hour)
+surge-switch-off-automatic = { $time }: switched off by itself (quiet again; { $arrivals } new cases in the last hour)
+surge-reason = Reason (optional)
+surge-switch-on = Switch surge on
+surge-switch-off = Switch surge off
+
 ## Second factor (sign-in codes)
 login-code-title = Sign-in code
 login-code-hint = Open your authenticator app and type the 6-digit code it shows for hotline. Lost your phone? Type one of your recovery codes instead.

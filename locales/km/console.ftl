@@ -543,6 +543,24 @@ safe-how-callback_attempt = ពេលហៅត្រឡប់
 safe-how-missed_call = ពីការហៅខកខាន
 safe-how-migration = ពីកំណត់ត្រាមុន
 
+# Surge mode and mass rescue events (issue 18).
+rescue-event-badge = ការជួយសង្គ្រោះជាក្រុម: { $name }
+surge-title = របៀបករណីច្រើនពេក
+surge-off = របៀបករណីច្រើនពេកត្រូវបានបិទ។
+surge-on-by = របៀបករណីច្រើនពេកបើកតាំងពី { $time } (បើកដោយ { $who })។
+surge-on-automatic = របៀបករណីច្រើនពេកបើកតាំងពី { $time } (បើកដោយស្វ័យប្រវត្តិ: ករណីថ្មីច្រើន)។
+surge-explained = ក្នុងរបៀបនេះ បូតសួរតែរឿងចាំបាច់ (មានសុវត្ថិភាពទេ? នៅឯណា? ទាក់ទងវិញដោយសុវត្ថិភាពយ៉ាងដូចម្ដេច?) ប្រាប់ម្នាក់ៗតាមពិតថាអាចរង់ចាំយូរប៉ុណ្ណា ហើយជួរនៅតែដាក់ករណីបន្ទាន់បំផុតមុន។
+surge-rule = បើកដោយខ្លួនឯងនៅពេលមានករណីថ្មី { $threshold } ក្នុងមួយម៉ោង ហើយបិទវិញក្រោយស្ងាត់ { $quiet } នាទី; អ្វីដែលបើកដោយដៃ បិទបានតែដោយដៃ។
+surge-rule-off = មិនបើកដោយខ្លួនឯងទេ (surge.auto_threshold_per_hour គឺ 0)។
+surge-switches = ការបើកបិទចុងក្រោយ
+surge-switch-on-by = { $time }: បើកដោយ { $who }
+surge-switch-off-by = { $time }: បិទដោយ { $who }
+surge-switch-on-automatic = { $time }: បើកដោយស្វ័យប្រវត្តិ (ករណីថ្មី { $arrivals } ក្នុងមួយម៉ោងចុងក្រោយ)
+surge-switch-off-automatic = { $time }: បិទដោយស្វ័យប្រវត្តិ (ស្ងាត់វិញ; ករណីថ្មី { $arrivals } ក្នុងមួយម៉ោងចុងក្រោយ)
+surge-reason = មូលហេតុ (មិនចាំបាច់)
+surge-switch-on = បើករបៀបករណីច្រើនពេក
+surge-switch-off = បិទរបៀបករណីច្រើនពេក
+
 ## Second factor (sign-in codes)
 login-code-title = លេខកូដចូល
 login-code-hint = បើកកម្មវិធីផ្ទៀងផ្ទាត់ ហើយវាយលេខកូដ 6 ខ្ទង់ដែលវាបង្ហាញសម្រាប់ hotline។ បើបាត់ទូរសព្ទ សូមវាយលេខកូដសង្គ្រោះមួយជំនួសវិញ។

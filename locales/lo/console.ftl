@@ -543,6 +543,24 @@ safe-how-callback_attempt = ລະຫວ່າງໂທກັບ
 safe-how-missed_call = ຈາກສາຍທີ່ພາດ
 safe-how-migration = ຈາກຂໍ້ມູນເກົ່າ
 
+# Surge mode and mass rescue events (issue 18).
+rescue-event-badge = ການຊ່ວຍເຫຼືອໝູ່: { $name }
+surge-title = ໂໝດຮັບມືກໍລະນີຫຼາຍ
+surge-off = ໂໝດຮັບມືກໍລະນີຫຼາຍປິດຢູ່.
+surge-on-by = ໂໝດຮັບມືກໍລະນີຫຼາຍເປີດຕັ້ງແຕ່ { $time } (ເປີດໂດຍ { $who }).
+surge-on-automatic = ໂໝດຮັບມືກໍລະນີຫຼາຍເປີດຕັ້ງແຕ່ { $time } (ເປີດເອງ: ມີກໍລະນີໃໝ່ຫຼາຍ).
+surge-explained = ໃນໂໝດນີ້ ບອທຖາມແຕ່ເລື່ອງຈຳເປັນ (ປອດໄພບໍ່? ຢູ່ໃສ? ຕິດຕໍ່ກັບແນວໃດໃຫ້ປອດໄພ?), ບອກແຕ່ລະຄົນຕາມຈິງວ່າອາດຕ້ອງລໍຖ້າດົນປານໃດ, ແລະ ຄິວຍັງລຽງກໍລະນີດ່ວນທີ່ສຸດກ່ອນ.
+surge-rule = ເປີດເອງເມື່ອມີກໍລະນີໃໝ່ { $threshold } ກໍລະນີໃນໜຶ່ງຊົ່ວໂມງ, ປິດເອງຫຼັງຈາກງຽບ { $quiet } ນາທີ; ທີ່ເປີດດ້ວຍມືປິດໄດ້ດ້ວຍມືເທົ່ານັ້ນ.
+surge-rule-off = ບໍ່ເປີດເອງ (surge.auto_threshold_per_hour ແມ່ນ 0).
+surge-switches = ການເປີດປິດຫຼ້າສຸດ
+surge-switch-on-by = { $time }: ເປີດໂດຍ { $who }
+surge-switch-off-by = { $time }: ປິດໂດຍ { $who }
+surge-switch-on-automatic = { $time }: ເປີດເອງ ({ $arrivals } ກໍລະນີໃໝ່ໃນຊົ່ວໂມງຜ່ານມາ)
+surge-switch-off-automatic = { $time }: ປິດເອງ (ງຽບແລ້ວ; { $arrivals } ກໍລະນີໃໝ່ໃນຊົ່ວໂມງຜ່ານມາ)
+surge-reason = ເຫດຜົນ (ບໍ່ບັງຄັບ)
+surge-switch-on = ເປີດໂໝດຮັບມືກໍລະນີຫຼາຍ
+surge-switch-off = ປິດໂໝດຮັບມືກໍລະນີຫຼາຍ
+
 ## Second factor (sign-in codes)
 login-code-title = ລະຫັດເຂົ້າລະບົບ
 login-code-hint = ເປີດແອັບຢືນຢັນຕົວຕົນ ແລ້ວພິມລະຫັດ 6 ຕົວເລກທີ່ສະແດງສຳລັບ hotline. ຖ້າໂທລະສັບເສຍ, ໃຫ້ພິມລະຫັດກູ້ຄືນແທນ.

@@ -543,6 +543,24 @@ safe-how-callback_attempt = ระหว่างโทรกลับ
 safe-how-missed_call = จากสายที่พลาด
 safe-how-migration = จากข้อมูลเดิม
 
+# Surge mode and mass rescue events (issue 18).
+rescue-event-badge = ช่วยเหลือหมู่: { $name }
+surge-title = โหมดรับมือเหตุการณ์ล้น
+surge-off = โหมดรับมือเหตุการณ์ล้นปิดอยู่
+surge-on-by = โหมดรับมือเหตุการณ์ล้นเปิดตั้งแต่ { $time } (เปิดโดย { $who })
+surge-on-automatic = โหมดรับมือเหตุการณ์ล้นเปิดตั้งแต่ { $time } (เปิดเองอัตโนมัติ: มีเคสใหม่จำนวนมาก)
+surge-explained = ในโหมดนี้ บอทจะถามเฉพาะเรื่องจำเป็น (ตอนนี้ปลอดภัยไหม อยู่ที่ไหน ติดต่อกลับอย่างไรให้ปลอดภัย) บอกแต่ละคนตามจริงว่าอาจต้องรอนานเท่าไร และคิวยังเรียงเคสเร่งด่วนที่สุดก่อน
+surge-rule = ระบบจะเปิดเองเมื่อมีเคสใหม่ { $threshold } เคสในหนึ่งชั่วโมง และปิดเองหลังเงียบลง { $quiet } นาที โหมดที่เปิดด้วยมือจะปิดได้ด้วยมือเท่านั้น
+surge-rule-off = ระบบจะไม่เปิดเอง (surge.auto_threshold_per_hour เป็น 0)
+surge-switches = การเปิดปิดล่าสุด
+surge-switch-on-by = { $time }: เปิดโดย { $who }
+surge-switch-off-by = { $time }: ปิดโดย { $who }
+surge-switch-on-automatic = { $time }: เปิดเองอัตโนมัติ (เคสใหม่ { $arrivals } เคสในชั่วโมงที่ผ่านมา)
+surge-switch-off-automatic = { $time }: ปิดเองอัตโนมัติ (เงียบลงแล้ว เคสใหม่ { $arrivals } เคสในชั่วโมงที่ผ่านมา)
+surge-reason = เหตุผล (ไม่บังคับ)
+surge-switch-on = เปิดโหมดรับมือเหตุการณ์ล้น
+surge-switch-off = ปิดโหมดรับมือเหตุการณ์ล้น
+
 ## Second factor (sign-in codes)
 login-code-title = รหัสเข้าสู่ระบบ
 login-code-hint = เปิดแอปยืนยันตัวตนแล้วพิมพ์รหัส 6 หลักที่แสดงสำหรับ hotline หากโทรศัพท์หาย ให้พิมพ์รหัสกู้คืนรหัสใดรหัสหนึ่งแทน

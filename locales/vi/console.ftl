@@ -543,6 +543,24 @@ safe-how-callback_attempt = khi gọi lại
 safe-how-missed_call = từ cuộc gọi nhỡ
 safe-how-migration = từ hồ sơ cũ
 
+# Surge mode and mass rescue events (issue 18).
+rescue-event-badge = Giải cứu tập thể: { $name }
+surge-title = Chế độ quá tải
+surge-off = Chế độ quá tải đang tắt.
+surge-on-by = Chế độ quá tải bật từ { $time } (do { $who } bật).
+surge-on-automatic = Chế độ quá tải bật từ { $time } (tự bật: nhiều ca mới).
+surge-explained = Ở chế độ này, bot chỉ hỏi những điều thiết yếu (bây giờ có an toàn không? đang ở đâu? liên lạc lại an toàn bằng cách nào?), cho mỗi người biết thật sự có thể phải chờ bao lâu, và hàng đợi vẫn ưu tiên ca khẩn cấp nhất.
+surge-rule = Tự bật khi có { $threshold } ca mới trong một giờ, tự tắt sau { $quiet } phút yên ắng; chế độ bật bằng tay chỉ tắt bằng tay.
+surge-rule-off = Không bao giờ tự bật (surge.auto_threshold_per_hour là 0).
+surge-switches = Các lần bật tắt gần đây
+surge-switch-on-by = { $time }: { $who } bật
+surge-switch-off-by = { $time }: { $who } tắt
+surge-switch-on-automatic = { $time }: tự bật ({ $arrivals } ca mới trong giờ qua)
+surge-switch-off-automatic = { $time }: tự tắt (đã yên ắng; { $arrivals } ca mới trong giờ qua)
+surge-reason = Lý do (không bắt buộc)
+surge-switch-on = Bật chế độ quá tải
+surge-switch-off = Tắt chế độ quá tải
+
 ## Second factor (sign-in codes)
 login-code-title = Mã đăng nhập
 login-code-hint = Mở ứng dụng xác thực và nhập mã 6 chữ số hiển thị cho hotline. Mất điện thoại? Hãy nhập một trong các mã khôi phục.

@@ -543,6 +543,24 @@ safe-how-callback_attempt = 回电时
 safe-how-missed_call = 来自未接来电
 safe-how-migration = 来自早期记录
 
+# Surge mode and mass rescue events (issue 18).
+rescue-event-badge = 集体解救：{ $name }
+surge-title = 高峰模式
+surge-off = 高峰模式已关闭。
+surge-on-by = 高峰模式自 { $time } 起开启（由 { $who } 开启）。
+surge-on-automatic = 高峰模式自 { $time } 起开启（自动开启：新个案很多）。
+surge-explained = 高峰模式下，机器人只问必要的问题（现在安全吗？在哪里？怎样安全地联系您？），如实告诉每个人大约要等多久，队列仍然最紧急的优先。
+surge-rule = 一小时内新个案达到 { $threshold } 个时自动开启，安静 { $quiet } 分钟后自动关闭；手动开启的只能手动关闭。
+surge-rule-off = 不会自动开启（surge.auto_threshold_per_hour 为 0）。
+surge-switches = 最近的开关记录
+surge-switch-on-by = { $time }：由 { $who } 开启
+surge-switch-off-by = { $time }：由 { $who } 关闭
+surge-switch-on-automatic = { $time }：自动开启（过去一小时 { $arrivals } 个新个案）
+surge-switch-off-automatic = { $time }：自动关闭（已恢复平静；过去一小时 { $arrivals } 个新个案）
+surge-reason = 原因（可选）
+surge-switch-on = 开启高峰模式
+surge-switch-off = 关闭高峰模式
+
 ## Second factor (sign-in codes)
 login-code-title = 登录验证码
 login-code-hint = 打开身份验证器应用，输入其为 hotline 显示的 6 位验证码。手机丢失？请改为输入一个恢复码。

@@ -56,6 +56,8 @@ pub struct CaseView {
     pub messages: Vec<Message>,
     pub notes: Vec<Note>,
     pub linked_cases: Vec<LinkedCase>,
+    /// The mass rescue event the case belongs to (issue 18), if any.
+    pub rescue_event: Option<crate::rescue_events::EventBadge>,
     pub history: Vec<HistoryEntry>,
 }
 
@@ -240,6 +242,8 @@ struct CaseRow {
     override_by_email: Option<String>,
     urgency_override_at: Option<DateTime<Utc>>,
     answers: serde_json::Value,
+    rescue_event_id: Option<Uuid>,
+    rescue_event_name: Option<String>,
 }
 
 pub async fn load_case(
@@ -264,8 +268,10 @@ pub async fn load_case(
                 (i.blocked_at IS NOT NULL) AS chat_blocked, (i.unreachable_at IS NOT NULL) AS chat_unreachable,
                 i.last_inbound_at AS chat_last_inbound_at,
                 c.urgency_auto_level, c.urgency_override_level, c.urgency_override_reason_enc,
-                ou.email AS override_by_email, c.urgency_override_at, c.answers
+                ou.email AS override_by_email, c.urgency_override_at, c.answers,
+                c.rescue_event_id, re.name AS rescue_event_name
          FROM cases c JOIN reporters r ON r.id = c.reporter_id LEFT JOIN users u ON u.id = c.holder_id
+         LEFT JOIN rescue_events re ON re.id = c.rescue_event_id
          LEFT JOIN users ou ON ou.id = c.urgency_override_by
          LEFT JOIN channel_identities i ON i.id = c.channel_identity_id
          WHERE c.id = $6"
@@ -490,6 +496,10 @@ pub async fn load_case(
             })
             .collect::<Result<_, CaseError>>()?,
         linked_cases,
+        rescue_event: row
+            .rescue_event_id
+            .zip(row.rescue_event_name)
+            .map(|(id, name)| crate::rescue_events::EventBadge { id, name }),
         history,
     };
     fill_quotes(&mut view);

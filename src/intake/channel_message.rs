@@ -76,9 +76,19 @@ pub async fn record_channel_message(
         let _ = ctx.redis.set_ex(&seen_key, "1", 86_400).await;
         return Ok(ChannelOutcome::duplicate());
     };
-    let mut case = attach_to_case(&mut tx, ctx, &mut identity, message, now).await?;
-    let replies =
-        run_conversation(&mut tx, ctx, &mut identity, case.as_mut(), message, now).await?;
+    // Surge mode changes which events open a case and what the bot asks (`crate::surge`).
+    let surge_on = crate::surge::current(&mut *tx).await?.on;
+    let mut case = attach_to_case(&mut tx, ctx, &mut identity, message, surge_on, now).await?;
+    let replies = run_conversation(
+        &mut tx,
+        ctx,
+        &mut identity,
+        case.as_mut(),
+        message,
+        surge_on,
+        now,
+    )
+    .await?;
     let queued = queue_replies(
         &mut tx,
         ctx,
@@ -173,9 +183,10 @@ async fn attach_to_case(
     ctx: &AppContext,
     identity: &mut ChannelIdentity,
     message: &InboundMessage,
+    surge_on: bool,
     now: DateTime<Utc>,
 ) -> Result<Option<OpenCase>, sqlx::Error> {
-    let stored = StoredContent::of(&message.content, &identity.conversation);
+    let stored = StoredContent::of(&message.content, &identity.conversation, surge_on);
     let mut case = open_case_of_identity(tx, identity.id).await?;
     let Some(text) = &stored.text else {
         return Ok(case);
@@ -295,6 +306,7 @@ async fn run_conversation(
     identity: &mut ChannelIdentity,
     case: Option<&mut OpenCase>,
     message: &InboundMessage,
+    surge_on: bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<Reply>, sqlx::Error> {
     // In standby another system answers the chat; after an unfollow nobody can.
@@ -317,6 +329,11 @@ async fn run_conversation(
         }
         None => Vec::new(),
     };
+    let surge_wait = if surge_on {
+        Some(crate::surge::expected_wait(&mut **tx, &ctx.settings.queue, level, now).await?)
+    } else {
+        None
+    };
     let advance = conversation::advance(
         &identity.conversation,
         said(&message.content),
@@ -327,6 +344,7 @@ async fn run_conversation(
             danger,
             expected_wait: answer_target(ctx, level),
             known_flags: &known_flags,
+            surge_wait,
         },
     );
     let answered = store_effects(tx, ctx, identity, case.as_deref(), &advance.effects, now).await?;

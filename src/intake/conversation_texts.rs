@@ -65,6 +65,14 @@ pub struct Texts {
     pub unsupported: String,
     pub slow_down: String,
     pub phone_not_understood: String,
+    /// Surge mode (issue 18): many people are writing; an answer may take about `{wait}`.
+    pub surge_notice: String,
+    /// "Are you safe right now?", with the three surge buttons.
+    pub surge_ask_safe_now: String,
+    /// "Where are you now?", the country buttons following.
+    pub surge_question_where: String,
+    /// The surge hand-off: `{wait}` and `{emergency_numbers_inline}`.
+    pub surge_handoff: String,
     /// After the numbers, when some line is not known to speak the person's language.
     pub numbers_other_languages: String,
 }
@@ -88,6 +96,9 @@ pub struct Buttons {
     pub hours_afternoon: String,
     pub hours_evening: String,
     pub country_other: String,
+    pub surge_safe_now: String,
+    pub surge_in_danger: String,
+    pub surge_cannot_write: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -15,14 +15,17 @@ pub struct StoredContent {
 }
 
 impl StoredContent {
-    pub fn of(content: &InboundContent, conversation: &Conversation) -> StoredContent {
+    /// In surge (`surge`), answering the essentials with buttons opens a case too: the bot
+    /// skips the open question there, and someone who only pressed "I am in danger" must still
+    /// reach a counselor. Choosing a language or stopping never opens one.
+    pub fn of(content: &InboundContent, conversation: &Conversation, surge: bool) -> StoredContent {
         let (kind, text, opens_case) = match content {
             InboundContent::Text { text } => ("text", Some(text.clone()), true),
             InboundContent::Start { .. } => ("start", None, false),
             InboundContent::Choice { data, .. } => (
                 "choice",
                 Some(choice_description::describe(conversation.step, data)),
-                false,
+                surge && !data.starts_with("lang:") && data != "stop",
             ),
             InboundContent::Contact { phone, name, own } => (
                 "contact",

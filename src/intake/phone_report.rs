@@ -96,22 +96,50 @@ pub async fn record_phone_report(
         }
     }
 
+    let (case_id, level) = record_in(&mut tx, keys, rules, counselor, report, now).await?;
+    if let Some(idem) = &idempotency {
+        sqlx::query("UPDATE idempotency_keys SET case_id = $3 WHERE user_id = $1 AND key = $2")
+            .bind(counselor)
+            .bind(idem.key)
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    crate::metrics::report_created(Channel::Phone.as_str(), level.as_str());
+    Ok(RecordedReport {
+        case_id,
+        replayed: false,
+    })
+}
+
+/// Records one report inside the caller's transaction (a mass rescue's bulk entry records many
+/// in one): the reporter, the case, its first message and its links. Returns the case and its
+/// level; the caller commits and counts it.
+pub async fn record_in(
+    tx: &mut Transaction<'_, Postgres>,
+    keys: &KeyRing,
+    rules: &TriageRules,
+    counselor: UserId,
+    report: &NewReport,
+    now: DateTime<Utc>,
+) -> Result<(CaseId, crate::domain::Level), IntakeError> {
     for linked in &report.linked_cases {
         let exists: Option<(CaseId,)> = sqlx::query_as("SELECT id FROM cases WHERE id = $1")
             .bind(linked)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         if exists.is_none() {
             return Err(IntakeError::UnknownLinkedCase(*linked));
         }
     }
 
-    let reporter = insert_reporter(&mut tx, keys, report, counselor, now).await?;
+    let reporter = insert_reporter(tx, keys, report, counselor, now).await?;
     let message_id = MessageId::new();
     let reading = read_message(report.narrative.as_str(), rules);
     let assessment = assess_readings(&[(message_id, &reading)], &report.answers, rules);
     let case = open_case(
-        &mut tx,
+        tx,
         keys,
         &NewCase {
             reporter,
@@ -131,7 +159,7 @@ pub async fn record_phone_report(
     .await?;
     let case_id = case.id;
     store_inbound(
-        &mut tx,
+        tx,
         keys,
         rules,
         &NewInbound {
@@ -160,23 +188,10 @@ pub async fn record_phone_report(
         .bind(linked)
         .bind(counselor)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
-    if let Some(idem) = &idempotency {
-        sqlx::query("UPDATE idempotency_keys SET case_id = $3 WHERE user_id = $1 AND key = $2")
-            .bind(counselor)
-            .bind(idem.key)
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
-    crate::metrics::report_created(Channel::Phone.as_str(), case.level.as_str());
-    Ok(RecordedReport {
-        case_id,
-        replayed: false,
-    })
+    Ok((case_id, case.level))
 }
 
 async fn insert_reporter(

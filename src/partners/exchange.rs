@@ -692,6 +692,12 @@ fn from_hsds(text: &str) -> Result<Vec<PartnerInput>, Vec<ImportError>> {
     }
 }
 
+/// Reads a file both ways and drops the result (for the fuzz targets, `crate::fuzzing`).
+pub(crate) fn parse_both(text: &str) {
+    let _ = from_hsds(text);
+    let _ = from_csv(text);
+}
+
 /// Checks every entry, then writes all of them in one transaction, or none.
 pub async fn import(
     ctx: &AppContext,
@@ -725,4 +731,38 @@ pub async fn import(
         .await
         .map_err(|e| vec![bad("file", "-", format!("nothing was imported: {e}"))])?;
     Ok(n)
+}
+
+/// Hostile input (issue 18): an import file is outside input; whatever it holds, the parse
+/// answers entries or named errors, never a panic.
+#[cfg(test)]
+mod never_panics {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn hsds_and_csv_on_arbitrary_text(text in "\\PC{0,2000}") {
+            let _ = super::from_hsds(&text);
+            let _ = super::from_csv(&text);
+        }
+
+        #[test]
+        fn hsds_on_json_shaped_like_organizations(name in "\\PC{0,80}", field in "[a-z_]{0,16}", value in "\\PC{0,80}") {
+            let text = format!(
+                r#"{{"organizations":[{{"id":"o1","name":{},"{field}":{},"services":[{{"id":"s1","{field}":[{}]}}],"locations":[{{}}]}}]}}"#,
+                serde_json::Value::String(name.clone()),
+                serde_json::Value::String(value.clone()),
+                serde_json::Value::String(value)
+            );
+            let _ = super::from_hsds(&text);
+        }
+    }
+
+    #[test]
+    fn hsds_on_deeply_nested_json() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(super::from_hsds(&deep).is_err());
+    }
 }

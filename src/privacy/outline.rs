@@ -26,6 +26,8 @@ pub struct CaseOutline {
     pub waiting_since: DateTime<Utc>,
     #[serde(with = "crate::domain::time")]
     pub created_at: DateTime<Utc>,
+    /// The mass rescue event the case belongs to (the queue shows it too).
+    pub rescue_event: Option<crate::rescue_events::EventBadge>,
     /// The reasons one may give to break the glass.
     pub break_glass_reasons: &'static [&'static str],
 }
@@ -51,6 +53,8 @@ struct OutlineRow {
     holder_email: Option<String>,
     waiting_since: DateTime<Utc>,
     created_at: DateTime<Utc>,
+    rescue_event_id: Option<Uuid>,
+    rescue_event_name: Option<String>,
 }
 
 pub async fn load_outline(
@@ -66,8 +70,9 @@ pub async fn load_outline(
                 c.urgency_flags, ({EFFECTIVE_RANK})::int2 AS effective_rank,
                 CASE WHEN {HELD} THEN c.holder_id END AS holder_id,
                 CASE WHEN {HELD} THEN u.email END AS holder_email,
-                c.waiting_since, c.created_at
-         FROM cases c LEFT JOIN users u ON u.id = c.holder_id WHERE c.id = $6"
+                c.waiting_since, c.created_at, c.rescue_event_id, re.name AS rescue_event_name
+         FROM cases c LEFT JOIN users u ON u.id = c.holder_id
+         LEFT JOIN rescue_events re ON re.id = c.rescue_event_id WHERE c.id = $6"
     );
     let row: OutlineRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(now)
@@ -98,6 +103,10 @@ pub async fn load_outline(
             .map(|(id, email)| crate::cases::view::Holder { id, email }),
         waiting_since: row.waiting_since,
         created_at: row.created_at,
+        rescue_event: row
+            .rescue_event_id
+            .zip(row.rescue_event_name)
+            .map(|(id, name)| crate::rescue_events::EventBadge { id, name }),
         break_glass_reasons: super::break_glass::REASONS,
     })
 }

@@ -119,6 +119,14 @@ pub static RULES: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/dashboard/events", Rule::OutlineOnly),
     ("GET", "/api/v1/stats/export", Rule::OutlineOnly),
     ("GET", "/api/v1/stats/activity", Rule::RoleOnly),
+    // Surge mode and mass rescue events (issue 18): the switch carries no case; an event lists
+    // its cases' outlines only, whoever asks, and linking answers the same outline list.
+    ("GET", "/api/v1/surge", Rule::RoleOnly),
+    ("PUT", "/api/v1/surge", Rule::RoleOnly),
+    ("POST", "/api/v1/events", Rule::RoleOnly),
+    ("GET", "/api/v1/events", Rule::RoleOnly),
+    ("GET", "/api/v1/events/{id}", Rule::OutlineOnly),
+    ("POST", "/api/v1/events/{id}/cases", Rule::OutlineOnly),
 ];
 
 /// The rule of a route, if it has one.

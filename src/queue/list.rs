@@ -32,6 +32,11 @@ pub struct QueueItem {
     pub due_callback_to: Option<DateTime<Utc>>,
     #[sqlx(default)]
     pub due_callback_status: Option<String>,
+    /// The mass rescue event the case belongs to, so survivors of one raid read as one group.
+    #[sqlx(default)]
+    pub rescue_event_id: Option<uuid::Uuid>,
+    #[sqlx(default)]
+    pub rescue_event_name: Option<String>,
 }
 
 impl QueueItem {
@@ -75,8 +80,10 @@ pub async fn list_open(
                 CASE WHEN {HELD} THEN u.email END AS holder_email,
                 CASE WHEN {HELD} THEN c.lease_expires_at END AS lease_expires_at,
                 due.id AS due_callback_id, due.due_from AS due_callback_from,
-                due.due_to AS due_callback_to, due.status AS due_callback_status
+                due.due_to AS due_callback_to, due.status AS due_callback_status,
+                c.rescue_event_id, re.name AS rescue_event_name
          FROM cases c LEFT JOIN users u ON u.id = c.holder_id
+         LEFT JOIN rescue_events re ON re.id = c.rescue_event_id
          LEFT JOIN LATERAL (
              SELECT cb.id, cb.due_from, cb.due_to, cb.status FROM callbacks cb
              WHERE cb.case_id = c.id AND cb.status IN ('scheduled', 'candidate') AND cb.due_from <= $1

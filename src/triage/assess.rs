@@ -805,3 +805,43 @@ mod tests {
         }
     }
 }
+
+/// Hostile input (issue 18): triage reads whatever a person typed, in any script, of any size;
+/// it answers a reading, never a panic.
+#[cfg(test)]
+mod never_panics {
+    use std::path::Path;
+
+    use proptest::prelude::*;
+
+    use super::{TriageRules, read_message};
+
+    fn rules() -> &'static TriageRules {
+        static RULES: std::sync::LazyLock<TriageRules> = std::sync::LazyLock::new(|| {
+            TriageRules::load(Path::new("config/triage/shared.yaml"))
+                .unwrap_or_else(|e| panic!("{e}"))
+        });
+        &RULES
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn on_text_from_every_unicode_plane(text in "\\PC{0,400}") {
+            let _ = read_message(&text, rules());
+        }
+
+        #[test]
+        fn on_arbitrary_scalar_values(chars in proptest::collection::vec(any::<char>(), 0..400)) {
+            let text: String = chars.into_iter().collect();
+            let _ = read_message(&text, rules());
+        }
+    }
+
+    #[test]
+    fn on_a_huge_message() {
+        let text = "ช่วยด้วย ขังไว้ 🆘 \u{200b}\u{0301}".repeat(5_000);
+        let _ = read_message(&text, rules());
+    }
+}

@@ -39,6 +39,7 @@ mod settings;
 mod stale_redis;
 mod statistics;
 mod supervision;
+mod surge;
 mod telegram;
 mod telephony;
 mod tls;

@@ -67,6 +67,32 @@ async fn held_case(app: &TestApp, opener: &Staff, holder: &Staff) -> (String, Uu
     (id, file)
 }
 
+/// A rescue event with `case_id` linked to it. Returns the event's id.
+async fn rescue_event_with(app: &TestApp, by: &Staff, case_id: &str) -> String {
+    let r = app
+        .post(
+            by,
+            "/api/v1/events",
+            &json!({ "name": "matrix raid", "place": "matrix", "country": "MM",
+                     "date": "2026-12-05", "estimated_people": 10 }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = app
+        .post(
+            by,
+            &format!("/api/v1/events/{id}/cases"),
+            &json!({ "case_ids": [case_id] }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    id
+}
+
 async fn session(app: &TestApp, who: &Staff) -> String {
     let r = crate::console::sign_in(app, &who.email, &who.password).await;
     let value = crate::console::cookie_value(&r, "hotline_session").unwrap();
@@ -113,6 +139,12 @@ fn body_for(path: &str, case_id: &str, other_case: &str) -> Value {
         "/api/v1/cases/{id}/restriction" => {
             json!({ "restricted": false, "reason": "other", "staff": [] })
         }
+        "/api/v1/surge" => json!({ "on": false }),
+        "/api/v1/events" => json!({
+            "name": "matrix raid", "place": "matrix", "country": "MM", "date": "2026-12-05",
+            "estimated_people": 10
+        }),
+        "/api/v1/events/{id}/cases" => json!({ "case_ids": [case_id] }),
         _ => json!({}),
     }
 }
@@ -181,7 +213,10 @@ async fn every_api_route_keeps_its_need_to_know_rule_for_every_role_and_relation
             } else {
                 None
             };
-            let id = if route.path.starts_with("/api/v1/users/") {
+            let id = if route.path.starts_with("/api/v1/events/") {
+                // A rescue event with the held case linked: its listing must stay outline.
+                rescue_event_with(&app, &opener, &case_id).await
+            } else if route.path.starts_with("/api/v1/users/") {
                 target_user.id.to_string()
             } else if route.path.starts_with("/api/v1/attachments/") {
                 file.to_string()

@@ -835,3 +835,36 @@ mod tests {
         assert!(quoted.contains("> older"));
     }
 }
+
+/// Hostile input (issue 18): whatever arrives, the parser answers `Ok` or `Err`, never a panic.
+/// The bounded `cargo fuzz` targets in `fuzz/` search further (docs/reliability.md).
+#[cfg(test)]
+mod never_panics {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn on_arbitrary_bytes(raw in proptest::collection::vec(any::<u8>(), 0..4096)) {
+            let _ = super::parse_email(&raw, &["hotline@example.org"]);
+        }
+
+        #[test]
+        fn on_mime_shaped_text(subject in "\\PC{0,200}", body in "\\PC{0,500}", boundary in "[a-zA-Z0-9]{0,20}") {
+            let raw = format!("From: a@b.c\r\nTo: hotline@example.org\r\nSubject: {subject}\r\nMessage-ID: <x@y>\r\nContent-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{body}\r\n--{boundary}--\r\n");
+            let _ = super::parse_email(raw.as_bytes(), &["hotline@example.org"]);
+        }
+    }
+
+    #[test]
+    fn on_deeply_nested_multiparts() {
+        let mut raw = String::from("From: a@b.c\r\nSubject: x\r\n");
+        for i in 0..2_000 {
+            raw.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"
+            ));
+        }
+        let _ = super::parse_email(raw.as_bytes(), &["hotline@example.org"]);
+    }
+}

@@ -336,3 +336,32 @@ mod tests {
         ));
     }
 }
+
+/// Hostile input (issue 18): whatever arrives, the parser answers `Ok` or `Err`, never a panic.
+/// The bounded `cargo fuzz` targets in `fuzz/` search further (docs/reliability.md).
+#[cfg(test)]
+mod never_panics {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn on_arbitrary_bytes(body in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let _ = super::parse_webhook(&body);
+        }
+
+        #[test]
+        fn on_text_shaped_like_an_event(text in "\\PC{0,300}", kind in "[a-z]{0,12}") {
+            let body = format!(r#"{{"destination":"U0","events":[{{"type":"{kind}","mode":"active","timestamp":1,"webhookEventId":"e","source":{{"type":"user","userId":"U1"}},"replyToken":"r","message":{{"type":"text","id":"1","text":{}}}}}]}}"#,
+                serde_json::Value::String(text));
+            let _ = super::parse_webhook(body.as_bytes());
+        }
+    }
+
+    #[test]
+    fn on_deeply_nested_json() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(super::parse_webhook(deep.as_bytes()).is_err());
+    }
+}

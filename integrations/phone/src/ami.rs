@@ -355,3 +355,38 @@ Event: Hangup\nUniqueid: 9.1\nLinkedid: 9.1\nTimestamp: 1795000100.25\n\n";
         assert_eq!(events[0].at.timestamp(), 1_795_000_100);
     }
 }
+
+/// Hostile input (issue 18): whatever arrives, the parser answers `Ok` or `Err`, never a panic.
+/// The bounded `cargo fuzz` targets in `fuzz/` search further (docs/reliability.md).
+#[cfg(test)]
+mod never_panics {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn on_arbitrary_lines(lines in proptest::collection::vec("\\PC{0,80}", 0..60)) {
+            let mut parser = super::Parser::default();
+            let mut mapper = super::Mapper::new("pbx");
+            let now = chrono::DateTime::<chrono::Utc>::from_timestamp(1_795_000_000, 0).unwrap_or_default();
+            for line in &lines {
+                if let Some(message) = parser.push_line(line) {
+                    let _ = mapper.map(&message, now);
+                }
+            }
+        }
+
+        #[test]
+        fn on_event_shaped_lines(event in "[A-Za-z]{0,12}", id in "\\PC{0,20}", number in "\\PC{0,20}") {
+            let mut parser = super::Parser::default();
+            let mut mapper = super::Mapper::new("pbx");
+            let now = chrono::DateTime::<chrono::Utc>::from_timestamp(1_795_000_000, 0).unwrap_or_default();
+            for line in [format!("Event: {event}"), format!("Linkedid: {id}"), format!("CallerIDNum: {number}"), String::new()] {
+                if let Some(message) = parser.push_line(&line) {
+                    let _ = mapper.map(&message, now);
+                }
+            }
+        }
+    }
+}

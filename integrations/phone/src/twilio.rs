@@ -154,3 +154,21 @@ mod tests {
         );
     }
 }
+
+/// Hostile input (issue 18): whatever arrives, the parser answers `Ok` or `Err`, never a panic.
+/// The bounded `cargo fuzz` targets in `fuzz/` search further (docs/reliability.md).
+#[cfg(test)]
+mod never_panics {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn call_events_on_arbitrary_parameters(params in proptest::collection::vec(("\\PC{0,20}", "\\PC{0,40}"), 0..20)) {
+            let now = chrono::DateTime::<chrono::Utc>::from_timestamp(1_795_000_000, 0).unwrap_or_default();
+            let _ = super::call_event("pbx", &params, now);
+            let _ = super::signature_matches("token", "https://h.example/x", &params, Some(b"sig"));
+        }
+    }
+}

@@ -470,3 +470,34 @@ mod tests {
         assert_eq!(payload_keys(map), "new_kind");
     }
 }
+
+/// Hostile input (issue 18): whatever arrives, the parser answers `Ok` or `Err`, never a panic.
+/// The bounded `cargo fuzz` targets in `fuzz/` search further (docs/reliability.md).
+#[cfg(test)]
+mod never_panics {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn on_arbitrary_bytes(body in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let _ = super::parse_update(7, &body);
+        }
+
+        #[test]
+        fn on_text_shaped_like_an_update(text in "\\PC{0,300}", id in any::<i64>()) {
+            let body = format!(r#"{{"update_id":{id},"message":{{"message_id":1,"date":1,"chat":{{"id":{id},"type":"private"}},"from":{{"id":1,"is_bot":false,"first_name":"x"}},"text":{}}}}}"#,
+                serde_json::Value::String(text));
+            let _ = super::parse_update(7, body.as_bytes());
+        }
+    }
+
+    #[test]
+    fn on_deeply_nested_json() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(super::parse_update(7, deep.as_bytes()).is_err());
+        let deep = format!(r#"{{"update_id":1,"message":{}}}"#, "{\"a\":".repeat(5_000));
+        assert!(super::parse_update(7, deep.as_bytes()).is_err());
+    }
+}

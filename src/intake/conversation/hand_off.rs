@@ -25,6 +25,10 @@ impl Turn<'_> {
             self.next.step = Step::HandedOff;
             return;
         }
+        if let Some(wait) = self.situation.surge_wait {
+            self.surge_hand_off(wait);
+            return;
+        }
         let minutes = self.situation.expected_wait.as_secs().div_ceil(60).max(1);
         let wait = if minutes < 120 {
             pack.texts.wait_minutes.replace("{n}", &minutes.to_string())

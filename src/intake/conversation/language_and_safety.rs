@@ -51,6 +51,12 @@ impl Turn<'_> {
                 self.next.not_safe_now = false;
                 self.after_safe_to_talk()
             }
+            // Surge's "are you safe right now?": no, in danger.
+            Said::Choice("safe:danger") => {
+                self.in_danger_now();
+                self.next.not_safe_now = false;
+                self.after_safe_to_talk()
+            }
             Said::Choice("safe:no") => {
                 self.next.not_safe_now = true;
                 self.ask_safe_contact_later()
@@ -156,10 +162,17 @@ impl Turn<'_> {
         };
         self.next.numbers_shown = true;
         self.say(text);
+        if self.in_surge() {
+            self.tell_surge_wait();
+        }
         self.ask_safe_to_talk();
     }
 
     pub(super) fn ask_safe_to_talk(&mut self) {
+        if self.in_surge() {
+            self.ask_safe_now();
+            return;
+        }
         let pack = self.pack();
         let text = pack.texts.ask_safe_to_talk.clone();
         let rows = vec![

@@ -16,6 +16,12 @@
 //! - `contact_back`: how and when the hotline may contact them back;
 //! - `hand_off`: what happens next, and when a counselor will answer.
 //!
+//! In surge (`situation.surge_wait`), the script keeps only the essentials: after the notice it
+//! says honestly how long an answer may take, asks "are you safe right now?" (an "in danger"
+//! answer brings the emergency numbers and puts the case first), where the person is, and how
+//! to reach them safely; the open question and the quick yes/no questions are skipped (the
+//! person can still write anything at any time, and it is kept).
+//!
 //! Safety rules built in: a stop word or the Stop button ends the bot at any step; danger words
 //! (detected by triage, passed in `situation.danger`) bring the emergency numbers at once; a
 //! person already talking to a counselor never hears from the bot again; no question is
@@ -26,6 +32,7 @@ mod hand_off;
 mod language_and_safety;
 mod person;
 mod quick_questions;
+mod surge;
 mod telling;
 #[cfg(test)]
 mod tests;
@@ -66,6 +73,9 @@ pub struct Conversation {
     /// The person speaks of themselves: the quick questions say "you".
     #[serde(default)]
     pub about_self: bool,
+    /// In surge, the honest wait was told at the start (it is told again at the hand-off).
+    #[serde(default)]
+    pub surge_told: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,6 +162,9 @@ pub struct Situation<'a> {
     /// Indicators the case already has (from the person's words or earlier answers): the quick
     /// question about one is not asked again.
     pub known_flags: &'a [String],
+    /// Surge mode is on (`crate::surge`), with how long an answer may really take: the bot asks
+    /// only the essentials (safe now? where? how to reach you safely?) and says that wait.
+    pub surge_wait: Option<Duration>,
 }
 
 /// One message for the bot to send.
@@ -312,6 +325,13 @@ impl Turn<'_> {
     /// conversation already has (the person wrote it) is skipped.
     fn ask(&mut self, step: Step) {
         let known = |flag: &str| self.situation.known_flags.iter().any(|f| f == flag);
+        // In surge only the essentials are asked: where, then how to reach the person.
+        let step = match step {
+            Step::AskedMinor | Step::AskedCanLeave | Step::AskedDocuments if self.in_surge() => {
+                Step::AskedCountry
+            }
+            s => s,
+        };
         let step = match step {
             Step::AskedMinor if known("minor") => Step::AskedCanLeave,
             s => s,
@@ -361,6 +381,10 @@ impl Turn<'_> {
             | Step::AskedSafeHours) => self.ask(step),
             Step::HandedOff | Step::WithCounselor => {}
         }
+    }
+
+    fn in_surge(&self) -> bool {
+        self.situation.surge_wait.is_some()
     }
 
     fn pack(&self) -> &LanguagePack {

@@ -137,7 +137,12 @@ impl Turn<'_> {
                 buttons.push(choice(b.country_other.clone(), "country:other"));
                 buttons.push(choice(b.skip.clone(), "country:skip"));
                 let rows = buttons.chunks(3).map(<[Choice]>::to_vec).collect();
-                self.say_with(t.question_country.clone(), rows, None);
+                let question = if self.in_surge() {
+                    t.surge_question_where.clone()
+                } else {
+                    t.question_country.clone()
+                };
+                self.say_with(question, rows, None);
             }
             Step::AskedArea => self.say_with(
                 t.question_area.clone(),

@@ -18,6 +18,11 @@ impl Turn<'_> {
     }
 
     pub(super) fn after_safe_to_talk(&mut self) {
+        if self.in_surge() {
+            // The essentials first; what happened can be written at any time and is kept.
+            self.ask(Step::AskedCountry);
+            return;
+        }
         if self.next.told {
             self.thank_and_ask_first_question();
         } else {

@@ -22,6 +22,7 @@ fn situation(danger: bool) -> Situation<'static> {
         danger,
         expected_wait: Duration::from_secs(600),
         known_flags: &[],
+        surge_wait: None,
     }
 }
 
@@ -251,6 +252,9 @@ fn the_first_line_of_every_greeting_is_safe_on_a_lock_screen() {
             &pack.texts.welcome_back,
             &pack.texts.handoff,
             &pack.texts.handoff_never_first,
+            &pack.texts.surge_notice,
+            &pack.texts.surge_ask_safe_now,
+            &pack.texts.surge_handoff,
         ] {
             let first = text.lines().next().unwrap_or("").to_lowercase();
             for word in REVEALING {
@@ -353,6 +357,85 @@ fn someone_who_speaks_of_themselves_is_asked_about_themselves() {
     assert!(replies.iter().any(|r| r.text == en.question_minor));
 }
 
+/// The surge script: one exchange, message by message, with a 50-minute honest wait.
+fn talk_in_surge(said: &[Said<'_>]) -> (Conversation, Vec<Reply>, Vec<Effect>) {
+    let s = Situation {
+        surge_wait: Some(Duration::from_secs(50 * 60)),
+        ..situation(false)
+    };
+    let mut state = Conversation::default();
+    let (mut replies, mut effects) = (Vec::new(), Vec::new());
+    for said in said {
+        let a = advance(&state, *said, &s);
+        state = a.next;
+        replies.extend(a.replies);
+        effects.extend(a.effects);
+    }
+    (state, replies, effects)
+}
+
+#[test]
+fn in_surge_the_bot_says_the_rounded_wait_and_asks_only_safe_now_where_and_how_to_reach() {
+    let (state, replies, effects) = talk_in_surge(&[
+        Said::Start,
+        Said::Choice("lang:en"),
+        Said::Choice("safe:yes"),
+        Said::Choice("country:TH"),
+        Said::Choice("area:skip"),
+        Said::Choice("contact:here"),
+        Said::Choice("hours:evening"),
+    ]);
+    let en = &texts().pack("en").texts;
+    let said: Vec<&str> = replies.iter().map(|r| r.text.as_str()).collect();
+    // 50 minutes rounds up to the next quarter hour, and it is said before any question.
+    assert!(said[2].contains("about 60 minutes"), "{said:?}");
+    assert_eq!(said[3], en.surge_ask_safe_now);
+    assert_eq!(said[4], en.surge_question_where);
+    assert!(!said.contains(&en.ask_what_happened.as_str()));
+    assert!(!said.contains(&en.question_minor.as_str()));
+    assert!(!said.contains(&en.question_can_leave.as_str()));
+    assert!(said.contains(&en.ask_contact.as_str()));
+    assert!(said.last().unwrap().contains("about 60 minutes"));
+    assert_eq!(state.step, Step::HandedOff);
+    assert!(effects.contains(&Effect::Country("TH".into())));
+    for reply in replies.iter().filter(|r| !r.choices.is_empty()) {
+        assert!(reply.choices.iter().flatten().any(|c| c.data == "stop"));
+    }
+}
+
+#[test]
+fn in_surge_in_danger_brings_the_numbers_and_a_critical_answer() {
+    let (_, replies, effects) = talk_in_surge(&[
+        Said::Start,
+        Said::Choice("lang:th"),
+        Said::Choice("safe:danger"),
+    ]);
+    assert!(effects.contains(&Effect::Answer {
+        question: "threat_violence",
+        value: "yes"
+    }));
+    let th = &texts().pack("th").texts;
+    let danger_head = th.danger_now.split('{').next().unwrap();
+    assert!(replies.iter().any(|r| r.text.starts_with(danger_head)));
+    assert_eq!(replies.last().unwrap().text, th.surge_question_where);
+}
+
+#[test]
+fn in_surge_someone_who_asked_never_to_be_contacted_first_is_promised_no_time() {
+    let (_, replies, _) = talk_in_surge(&[
+        Said::Start,
+        Said::Choice("lang:en"),
+        Said::Choice("safe:yes"),
+        Said::Choice("country:skip"),
+        Said::Choice("area:skip"),
+        Said::Choice("contact:never"),
+    ]);
+    assert_eq!(
+        replies.last().unwrap().text,
+        texts().pack("en").texts.handoff_never_first
+    );
+}
+
 #[test]
 fn a_burmese_speaker_in_thailand_is_told_which_languages_the_lines_speak() {
     let lines = texts().emergency_lines(Some("TH"), "my");
@@ -365,6 +448,21 @@ fn a_burmese_speaker_in_thailand_is_told_which_languages_the_lines_speak() {
         block.ends_with(&texts().pack("my").texts.numbers_other_languages),
         "{block}"
     );
+}
+
+#[test]
+fn every_language_has_the_surge_texts_with_their_placeholders() {
+    for pack in texts().packs() {
+        let t = &pack.texts;
+        assert!(t.surge_notice.contains("{wait}"), "{}", pack.language);
+        assert!(t.surge_handoff.contains("{wait}"), "{}", pack.language);
+        assert!(
+            t.surge_handoff.contains("{emergency_numbers_inline}"),
+            "{}",
+            pack.language
+        );
+        assert!(!pack.buttons.surge_in_danger.is_empty());
+    }
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 mod callbacks;
 mod cases;
+mod events;
 mod guard;
 mod messages;
 pub mod openapi;
@@ -14,6 +15,7 @@ mod reports;
 mod safe_contact;
 mod second_factor;
 mod supervisor;
+mod surge;
 mod triage;
 mod users;
 
@@ -719,7 +721,72 @@ pub static ROUTES: &[ApiRoute] = &[
         responses: &[(200, "one row per staff member")],
         route: || web::get().to(supervisor::activity),
     },
+    // ---- Surge mode and mass rescue events (issue 18) ----
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/surge",
+        summary: "Surge mode: whether it is on, since when, who switched it (or the hotline itself), the last switches and the automatic rule",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "{\"surge\", \"switches\", \"automatic\"}")],
+        route: || web::get().to(surge::get),
+    },
+    ApiRoute {
+        method: Method::PUT,
+        path: "/api/v1/surge",
+        summary: "Switch surge mode on or off by hand (audited): the bot then asks only the essentials and tells people the real wait; a surge switched on by hand ends only by hand",
+        role: Role::Supervisor,
+        body: Some(openapi::schema::<surge::SurgeSwitchForm>),
+        responses: &[(200, "the state now in force")],
+        route: || web::put().to(surge::put),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/events",
+        summary: "Register a mass rescue event (name, place, country, date, estimated people; audited)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<events::EventForm>),
+        responses: &[(201, "the event")],
+        route: || web::post().to(events::create),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/events",
+        summary: "Mass rescue events, newest first, with how many cases each has",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "{\"items\": [...]}")],
+        route: || web::get().to(events::list),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/events/{id}",
+        summary: "One rescue event with its linked cases, outline fields only (reference, status, urgency, country, holder, times)",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "the event and its cases, most urgent open ones first")],
+        route: || web::get().to(events::get),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/events/{id}/cases",
+        summary: "Link existing cases (case_ids) and create new phone cases in bulk (new_cases, one phone form each) for the event, all or nothing (audited per case; Idempotency-Key honoured)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<events::LinkForm>),
+        responses: &[
+            (200, "{\"created\": [new case ids], \"event\"}"),
+            (409, "a case belongs to another event (in_another_event)"),
+        ],
+        route: || web::post().to(events::add_cases),
+    },
 ];
+
+/// Reads a phone form as `POST /api/v1/reports` does (for the fuzz targets, `crate::fuzzing`).
+pub(crate) fn read_phone_form(body: &[u8], home_country: &str) {
+    if let Ok(form) = serde_json::from_slice::<reports::PhoneReportForm>(body) {
+        let _ = form.into_report(home_country);
+    }
+}
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     for r in ROUTES {

@@ -35,6 +35,8 @@ pub struct QueueEntry {
     lease_expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A callback of the case that is due now (or a missed call's candidate), if any.
     due_callback: Option<crate::callbacks::DueCallback>,
+    /// The mass rescue event the case belongs to (issue 18), if any.
+    rescue_event: Option<crate::rescue_events::EventBadge>,
 }
 
 #[derive(Serialize)]
@@ -75,6 +77,10 @@ impl QueueEntry {
                 }
             });
         QueueEntry {
+            rescue_event: i
+                .rescue_event_id
+                .zip(i.rescue_event_name.clone())
+                .map(|(id, name)| crate::rescue_events::EventBadge { id, name }),
             due_callback,
             answer_due_at: crate::queue::answer_due(queue, i.level(), i.waiting_since),
             language: i.language.clone(),
@@ -107,7 +113,9 @@ pub async fn list(ctx: web::Data<AppContext>, who: Identity) -> Result<HttpRespo
         .into_iter()
         .map(|i| QueueEntry::from_item(i, queue, overdue_after, now))
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+    // Whether the hotline is in surge, so every queue shows it (issue 18).
+    let surge = crate::surge::current(&ctx.db).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "surge": surge })))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -85,7 +85,7 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
 impl PhoneReportForm {
     /// The report, parsed; `home_country` is the numbering plan for a call-back number when
     /// the form names no country.
-    fn into_report(self, home_country: &str) -> Result<NewReport, FieldError> {
+    pub(crate) fn into_report(self, home_country: &str) -> Result<NewReport, FieldError> {
         let f = self;
         let caller =
             non_empty(&f.caller).ok_or_else(|| FieldError::new("caller", "is required"))?;
@@ -169,7 +169,7 @@ impl PhoneReportForm {
     }
 }
 
-fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+pub(crate) fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     let Some(v) = req.headers().get("Idempotency-Key") else {
         return Ok(None);
     };
@@ -240,4 +240,43 @@ pub async fn matches(
     let phone = PhoneNumber::parse("phone", &body.value.phone)?;
     let items = crate::privacy::lookups::lookup_phone(&ctx, &who, &phone).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+}
+
+/// Hostile input (issue 18): the phone form is read from any bytes a client sends; it answers a
+/// report or a named field error, never a panic.
+#[cfg(test)]
+mod never_panics {
+    use proptest::prelude::*;
+
+    use super::PhoneReportForm;
+
+    fn read(body: &[u8]) {
+        if let Ok(form) = serde_json::from_slice::<PhoneReportForm>(body) {
+            let _ = form.into_report("TH");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn on_arbitrary_bytes(body in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            read(&body);
+        }
+
+        #[test]
+        fn on_forms_with_arbitrary_fields(
+            caller in "\\PC{0,20}", language in "\\PC{0,20}", country in "\\PC{0,4}",
+            area in "\\PC{0,300}", narrative in "\\PC{0,500}", phone in "\\PC{0,30}",
+            answer in "\\PC{0,10}",
+        ) {
+            let body = serde_json::json!({
+                "caller": caller, "language": language,
+                "location": { "country": country, "area": area },
+                "narrative": narrative, "answers": { "minor": answer },
+                "callback": { "phone": phone, "safe_hours": area },
+            });
+            read(body.to_string().as_bytes());
+        }
+    }
 }

@@ -288,6 +288,19 @@ document.querySelectorAll("button[data-unlink]").forEach((b) => b.addEventListen
   else showError(b, errorText(r));
 })));
 
+// ---- Surge mode (the dashboard) -----------------------------------------------------------
+const surgeForm = document.getElementById("surge-form");
+if (surgeForm) surgeForm.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const button = e.submitter;
+  busy(button, async () => {
+    const reason = surgeForm.reason.value.trim();
+    const r = await api("PUT", "/api/v1/surge", { on: button.value === "on", reason: reason || undefined });
+    if (r.status === 200) { surgeForm.reason.value = ""; clearError(button); await refreshPage(); }
+    else showError(button, errorText(r));
+  });
+});
+
 // ---- The phone form -----------------------------------------------------------------------
 const phoneForm = document.getElementById("phone-form");
 if (phoneForm) {

@@ -156,6 +156,8 @@ struct CasePage {
     statuses: Vec<(&'static str, String)>,
     closing_reasons: Vec<(&'static str, String)>,
     links: Vec<(String, String)>,
+    /// "Rescue: <event name>" when the case belongs to a mass rescue event (issue 18).
+    rescue_event: Option<String>,
     history: Vec<(String, String, String)>,
     /// Referrals (issue 14), shown by `case_referrals.html`.
     referrals: super::referrals_card::ReferralsCard,
@@ -499,6 +501,10 @@ fn build(
             .iter()
             .map(|l| (l.id.to_string(), l.reference.clone()))
             .collect(),
+        rescue_event: c
+            .rescue_event
+            .as_ref()
+            .map(|e| t.with("rescue-event-badge", "name", e.name.as_str())),
         history: c
             .history
             .iter()

@@ -91,6 +91,13 @@ struct DashboardPage {
     escalations: Vec<EscalationLine>,
     /// (caption, server-drawn SVG with every word escaped by `charts`).
     charts: Vec<(String, String)>,
+    /// Surge mode (issue 18): the state as a sentence, the reason given, the recent switches
+    /// and the automatic rule.
+    surge_on: bool,
+    surge_line: String,
+    surge_reason: Option<String>,
+    surge_switches: Vec<String>,
+    surge_rule: String,
 }
 
 pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse {
@@ -157,6 +164,53 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
             at: local_time(e.escalated_at, zone),
         })
         .collect();
+    let (Ok(surge_state), Ok(switches)) = (
+        crate::surge::current(&ctx.db).await,
+        crate::surge::recent_switches(&ctx.db, 10).await,
+    ) else {
+        return database_unavailable(t, &who);
+    };
+    let surge_switches = switches
+        .iter()
+        .map(|s| {
+            let key = match (s.on, s.automatic) {
+                (true, true) => "surge-switch-on-automatic",
+                (false, true) => "surge-switch-off-automatic",
+                (true, false) => "surge-switch-on-by",
+                (false, false) => "surge-switch-off-by",
+            };
+            let line = t.with2(
+                key,
+                ("time", local_time(s.at, zone).into()),
+                (
+                    if s.automatic { "arrivals" } else { "who" },
+                    if s.automatic {
+                        s.arrivals_per_hour.unwrap_or(0).into()
+                    } else {
+                        s.switched_by.clone().unwrap_or_default().into()
+                    },
+                ),
+            );
+            match (&s.reason, s.automatic) {
+                (Some(reason), false) => format!("{line} — {reason}"),
+                _ => line,
+            }
+        })
+        .collect();
+    let surge_rule = if ctx.settings.surge.auto_threshold_per_hour > 0 {
+        t.with2(
+            "surge-rule",
+            (
+                "threshold",
+                ctx.settings.surge.auto_threshold_per_hour.into(),
+            ),
+            ("quiet", ctx.settings.surge.quiet_minutes.into()),
+        )
+    } else {
+        t.get("surge-rule-off")
+    };
+    let surge_line =
+        super::queue_page::surge_line(&t, &surge_state, zone).unwrap_or_else(|| t.get("surge-off"));
     let sum = |m: &std::collections::BTreeMap<&'static str, i64>| m.values().sum::<i64>();
     let duration = |seconds: i64| {
         let (n, unit) = duration_parts(seconds);
@@ -345,6 +399,11 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
         overrides,
         escalations,
         charts,
+        surge_on: surge_state.on,
+        surge_line,
+        surge_reason: surge_state.reason.filter(|_| !surge_state.automatic),
+        surge_switches,
+        surge_rule,
         t,
     };
     render(StatusCode::OK, &page)

@@ -25,6 +25,8 @@ struct Row {
     waiting: String,
     overdue: bool,
     holder: Option<String>,
+    /// "Rescue: <event name>" when the case belongs to a mass rescue event.
+    rescue_event: Option<String>,
 }
 
 struct Mine {
@@ -48,6 +50,8 @@ struct QueuePage {
     speaks: String,
     /// "2 critical cases waiting past the answer target", when any is (every counselor sees it).
     critical_breach: Option<String>,
+    /// "Surge mode is on since …": the bot asks only the essentials (issue 18).
+    surge: Option<String>,
 }
 
 pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse {
@@ -58,10 +62,11 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
     let now = ctx.now();
     let queue = &ctx.settings.queue;
     let languages = &who.user.languages;
-    let Ok((items, mine, breaching)) = tokio::try_join!(
+    let Ok((items, mine, breaching, surge)) = tokio::try_join!(
         list_open(&ctx.db, queue, languages, now, 500),
         held_by(&ctx.db, who.user.id, now),
-        crate::supervisor::breaches::breaching_now(&ctx.db, &queue.answer_target_seconds, now)
+        crate::supervisor::breaches::breaching_now(&ctx.db, &queue.answer_target_seconds, now),
+        crate::surge::current(&ctx.db)
     ) else {
         return database_unavailable(t, &who);
     };
@@ -100,6 +105,10 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
                 },
                 overdue: wait.overdue_minutes.is_some(),
                 holder: i.holder_email,
+                rescue_event: i
+                    .rescue_event_name
+                    .as_deref()
+                    .map(|name| t.with("rescue-event-badge", "name", name)),
                 reference: i.reference,
             }
         })
@@ -137,7 +146,9 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
                 ),
             )
         });
+    let surge = surge_line(&t, &surge, zone);
     let page = QueuePage {
+        surge,
         critical_breach,
         chrome: Chrome::new(&t, "queue", t.get("queue-title"), Some(&who)),
         mine,
@@ -146,4 +157,28 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
         t,
     };
     render(actix_web::http::StatusCode::OK, &page)
+}
+
+/// The sentence that says surge mode is on, since when, and who switched it (the queue page and
+/// the dashboard both show it); `None` when it is off.
+pub(super) fn surge_line(
+    t: &Tr,
+    surge: &crate::surge::SurgeState,
+    zone: chrono_tz::Tz,
+) -> Option<String> {
+    if !surge.on {
+        return None;
+    }
+    let since = surge
+        .since
+        .map(|at| local_time(at, zone))
+        .unwrap_or_default();
+    Some(match &surge.switched_by {
+        Some(by) => t.with2(
+            "surge-on-by",
+            ("time", since.into()),
+            ("who", by.as_str().into()),
+        ),
+        None => t.with("surge-on-automatic", "time", since),
+    })
 }

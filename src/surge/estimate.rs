@@ -1,0 +1,95 @@
+//! How long an answer may really take in a surge, from the queue's own figures: the longest
+//! anyone at the person's urgency or above is waiting right now, and how long the people
+//! answered in the last two hours at that urgency waited (the 90th percentile), never less than
+//! the level's answer target. Rounded up, so the bot never promises sooner than is likely: to a
+//! quarter of an hour up to two hours, then to whole hours.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::Level;
+use crate::settings::QueueSettings;
+
+/// A wait as the bot says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitFigure {
+    Minutes(u64),
+    Hours(u64),
+}
+
+/// Rounds a wait up: quarter hours up to two hours, whole hours beyond, never under 15 minutes.
+pub fn round_wait(wait: Duration) -> WaitFigure {
+    let minutes = wait.as_secs().div_ceil(60).max(1);
+    if minutes <= 120 {
+        WaitFigure::Minutes(minutes.div_ceil(15) * 15)
+    } else {
+        WaitFigure::Hours(minutes.div_ceil(60))
+    }
+}
+
+/// The honest wait for a person whose case is at `level`.
+pub async fn expected_wait<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    queue: &QueueSettings,
+    level: Level,
+    now: DateTime<Utc>,
+) -> Result<Duration, sqlx::Error> {
+    use crate::queue::{HELD, OPEN};
+    let sql = format!(
+        "SELECT
+            (SELECT EXTRACT(EPOCH FROM $1 - min(c.waiting_since))::float8 FROM cases c
+              WHERE {OPEN} AND NOT {HELD} AND c.urgency_rank >= $2),
+            (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY a.answer_seconds)::float8
+               FROM answer_clocks a
+              WHERE a.stopped_at > $1 - interval '2 hours' AND a.stopped_at <= $1
+                AND a.stopped_by IN ('message', 'call')
+                AND a.level IN (SELECT unnest($3::text[])))"
+    );
+    let (oldest, recent_p90): (Option<f64>, Option<f64>) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(level.rank())
+        .bind(levels_from(level))
+        .fetch_one(db)
+        .await?;
+    let target = queue.answer_target_seconds.for_level(level).max(0) as f64;
+    let seconds = [target, oldest.unwrap_or(0.0), recent_p90.unwrap_or(0.0)]
+        .into_iter()
+        .fold(0.0_f64, f64::max);
+    Ok(Duration::from_secs(seconds.ceil() as u64))
+}
+
+/// The level and those above it, as stored.
+fn levels_from(level: Level) -> Vec<String> {
+    [Level::Critical, Level::High, Level::Medium, Level::Low]
+        .into_iter()
+        .filter(|l| l.rank() >= level.rank())
+        .map(|l| l.as_str().to_owned())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_round_up_to_quarter_hours_then_to_whole_hours() {
+        assert_eq!(round_wait(Duration::from_secs(0)), WaitFigure::Minutes(15));
+        assert_eq!(
+            round_wait(Duration::from_secs(16 * 60)),
+            WaitFigure::Minutes(30)
+        );
+        assert_eq!(
+            round_wait(Duration::from_secs(120 * 60)),
+            WaitFigure::Minutes(120)
+        );
+        assert_eq!(
+            round_wait(Duration::from_secs(121 * 60)),
+            WaitFigure::Hours(3)
+        );
+        assert_eq!(
+            round_wait(Duration::from_secs(5 * 3600)),
+            WaitFigure::Hours(5)
+        );
+    }
+}
