@@ -66,6 +66,10 @@ pub struct Conversation {
     /// The person speaks of themselves: the quick questions say "you".
     #[serde(default)]
     pub about_self: bool,
+    /// The person asked to be forgotten and the bot asked them to confirm
+    /// (`crate::retention::chat`); anything but the confirmation backs out.
+    #[serde(default)]
+    pub forget_asked: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
