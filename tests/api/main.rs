@@ -28,6 +28,7 @@ mod queue;
 mod queue_index;
 mod referrals;
 mod resilience;
+mod retention;
 mod roles;
 mod sessions;
 mod settings;

@@ -1,0 +1,498 @@
+//! Retention and forget-me: with the clock moved on, what the schedules say may no longer be
+//! kept is really gone from the database (checked by SQL), statistics give the same numbers,
+//! a legal hold keeps a case whole, a dry run changes nothing; a person can ask in the chat to
+//! be forgotten (and back out), or a counselor can pass the request on; Telegram is asked to
+//! delete the messages; nothing more is sent to a forgotten person.
+
+use hotline::auth::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::helpers::{Staff, TestApp, phone_report, spawn_app_with_telegram, tg_choice, tg_text};
+
+const DAY: i64 = 86_400;
+const CHAT_WORDS: &str = "retention-sentinel my boss took my passport and I cannot leave the farm";
+
+/// The statistics supervisors read: the export by channel and status, and the answer times.
+async fn statistics(app: &TestApp, who: &Staff, from: &str, to: &str) -> (Value, Value) {
+    let export = app
+        .get(
+            who,
+            &format!("/api/v1/stats/export?by=channel,caller&from={from}&to={to}&format=json"),
+        )
+        .await;
+    assert_eq!(export.status(), StatusCode::OK);
+    let times = app
+        .get(
+            who,
+            &format!("/api/v1/stats/response-times?from={from}&to={to}&group_by=channel"),
+        )
+        .await;
+    assert_eq!(times.status(), StatusCode::OK);
+    (export.json().await.unwrap(), times.json().await.unwrap())
+}
+
+fn period(app: &TestApp) -> (String, String) {
+    let now = app.clock_now();
+    (
+        (now - chrono::Duration::days(2)).format("%Y-%m-%d").to_string(),
+        (now + chrono::Duration::days(2)).format("%Y-%m-%d").to_string(),
+    )
+}
+
+async fn scalar(app: &TestApp, sql: &str, id: Uuid) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_owned()))
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    n
+}
+
+/// A chat that writes, is answered by a counselor, and whose case is closed. Returns the case.
+async fn answered_and_closed_chat(app: &TestApp, counselor: &Staff, chat: i64) -> Uuid {
+    // Update ids are the platform's event ids: another chat's must differ.
+    app.telegram_says(&[tg_text(100, chat, CHAT_WORDS)]).await;
+    let case_id = case_of(app, chat).await;
+    claim_and_answer(app, counselor, case_id).await;
+    let resp = app
+        .post(
+            counselor,
+            &format!("/api/v1/cases/{case_id}/status"),
+            &json!({ "status": "closed", "closing_reason": "resolved" }),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK, "{}", resp.text().await.unwrap());
+    case_id
+}
+
+async fn claim_and_answer(app: &TestApp, counselor: &Staff, case_id: Uuid) {
+    let resp = app
+        .post(counselor, "/api/v1/queue/claim", &json!({ "case_id": case_id }))
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = app
+        .post(
+            counselor,
+            &format!("/api/v1/cases/{case_id}/messages"),
+            &json!({ "text": "We are here. You can tell us more when it is safe." }),
+        )
+        .await;
+    assert!(resp.status().is_success(), "{}", resp.text().await.unwrap());
+    app.run_jobs().await;
+}
+
+async fn case_of(app: &TestApp, chat: i64) -> Uuid {
+    let _ = chat;
+    let (id,): (Uuid,) = sqlx::query_as(
+        "SELECT id FROM cases WHERE channel_identity_id IS NOT NULL ORDER BY created_at DESC LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    id
+}
+
+async fn identity_of_case(app: &TestApp, case_id: Uuid) -> Uuid {
+    let (id,): (Uuid,) = sqlx::query_as("SELECT channel_identity_id FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    id
+}
+
+async fn hold(app: &TestApp, supervisor: &Staff, case_id: &str) {
+    let resp = app
+        .post(
+            supervisor,
+            &format!("/api/v1/cases/{case_id}/legal-hold"),
+            &json!({ "reason": "court order 12/2026" }),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK, "{}", resp.text().await.unwrap());
+}
+
+/// Personal data left on a case: ciphertexts of messages, notes, attachments, area, name, phone.
+async fn personal_left(app: &TestApp, case_id: Uuid) -> i64 {
+    scalar(
+        app,
+        "SELECT (SELECT count(*) FROM messages WHERE case_id = $1 AND text_enc IS NOT NULL)
+              + (SELECT count(*) FROM notes WHERE case_id = $1)
+              + (SELECT count(*) FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.case_id = $1)
+              + (SELECT count(*) FROM cases WHERE id = $1 AND area_enc IS NOT NULL)
+              + (SELECT count(*) FROM cases c JOIN reporters r ON r.id = c.reporter_id
+                 WHERE c.id = $1 AND (r.name_enc IS NOT NULL OR r.phone_enc IS NOT NULL OR r.phone_hash IS NOT NULL
+                                      OR r.safe_contact_enc IS NOT NULL))
+              + (SELECT count(*) FROM cases c JOIN channel_identities i ON i.reporter_id = c.reporter_id
+                 WHERE c.id = $1 AND (i.external_id_enc IS NOT NULL OR i.external_id_hash IS NOT NULL))",
+        case_id,
+    )
+    .await
+}
+
+/// What the person wrote that is stored on the case.
+async fn inbound_texts(app: &TestApp, case_id: Uuid) -> i64 {
+    scalar(
+        app,
+        "SELECT count(*) FROM messages WHERE case_id = $1 AND direction = 'inbound' AND text_enc IS NOT NULL",
+        case_id,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn retention_purges_contacts_without_a_case_and_erases_old_closed_cases_but_statistics_and_held_cases_stay()
+ {
+    let (app, _tg) = spawn_app_with_telegram(vec![]).await;
+    let counselor = app.staff(Role::Counselor).await;
+    let supervisor = app.staff(Role::Supervisor).await;
+    let (from, to) = period(&app);
+
+    // A greeting that never became a case.
+    let greeter = 6_600_001;
+    app.telegram_says(&[tg_text(1, greeter, "/start")]).await;
+    app.run_jobs().await;
+    let (greeting_identity,): (Uuid,) =
+        sqlx::query_as("SELECT id FROM channel_identities ORDER BY created_at LIMIT 1")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    // A chat case, answered and closed, with a note.
+    let closed = answered_and_closed_chat(&app, &counselor, 6_600_002).await;
+    // A phone case, closed, under legal hold.
+    let held = app.report(&counselor, &phone_report("retention-sentinel held")).await;
+    let held_id = held["id"].as_str().unwrap().to_owned();
+    let resp = app
+        .post(&counselor, "/api/v1/queue/claim", &json!({ "case_id": held_id }))
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    app.post(
+        &counselor,
+        &format!("/api/v1/cases/{held_id}/status"),
+        &json!({ "status": "closed", "closing_reason": "referred_elsewhere" }),
+    )
+    .await;
+    hold(&app, &supervisor, &held_id).await;
+    let held_id: Uuid = held_id.parse().unwrap();
+    let before = statistics(&app, &supervisor, &from, &to).await;
+    assert!(personal_left(&app, closed).await > 0);
+
+    // Two years and a bit later, the daily job runs.
+    hotline::retention::schedule_next_sweep(&app.db, &app.ctx.settings.retention, app.clock_now())
+        .await
+        .unwrap();
+    app.advance(800 * DAY);
+    app.run_jobs().await;
+
+    // The greeting is gone, whole.
+    assert_eq!(
+        scalar(&app, "SELECT count(*) FROM channel_identities WHERE id = $1", greeting_identity).await,
+        0
+    );
+    assert_eq!(
+        scalar(&app, "SELECT count(*) FROM messages WHERE channel_identity_id = $1", greeting_identity).await,
+        0
+    );
+    assert_eq!(
+        scalar(&app, "SELECT count(*) FROM channel_events WHERE identity_id = $1", greeting_identity).await,
+        0
+    );
+    // The closed case keeps its row and loses every personal field.
+    assert_eq!(personal_left(&app, closed).await, 0);
+    assert_eq!(
+        scalar(&app, "SELECT count(*) FROM cases WHERE id = $1 AND personal_erased_at IS NOT NULL", closed).await,
+        1
+    );
+    // The held case is whole.
+    assert!(personal_left(&app, held_id).await > 0);
+    assert_eq!(
+        scalar(&app, "SELECT count(*) FROM cases WHERE id = $1 AND personal_erased_at IS NULL", held_id).await,
+        1
+    );
+    // Statistics give the same numbers (staff sign in anew: tokens run out after 90 days).
+    let supervisor = app.staff(Role::Supervisor).await;
+    assert_eq!(statistics(&app, &supervisor, &from, &to).await, before);
+    // Both cases still open in the API; the held one says so.
+    let erased = app.case(&supervisor, &closed.to_string()).await;
+    assert!(erased["retention"]["personal_erased_at"].is_string());
+    assert!(
+        erased["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["text"].is_null())
+    );
+    assert!(!erased.to_string().contains("retention-sentinel"));
+    let kept = app.case(&supervisor, &held_id.to_string()).await;
+    assert_eq!(kept["retention"]["legal_hold"]["reason"], "court order 12/2026");
+    // The hold was audited, without its reason.
+    let audit: Value = app
+        .get(&supervisor, &format!("/api/v1/audit?case_id={held_id}&action=case.legal_hold_placed"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(audit["items"].as_array().unwrap().len(), 1);
+    assert!(!audit.to_string().contains("court order"));
+    // The job queued tomorrow's sweep.
+    assert_eq!(
+        app.count("jobs WHERE kind = 'retention_sweep'").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_dry_run_counts_what_would_go_and_changes_nothing_and_lifting_a_hold_lets_retention_in() {
+    let (app, _tg) = spawn_app_with_telegram(vec![]).await;
+    let counselor = app.staff(Role::Counselor).await;
+    let supervisor = app.staff(Role::Supervisor).await;
+    app.telegram_says(&[tg_text(1, 6_700_001, "/start")]).await;
+    let closed = answered_and_closed_chat(&app, &counselor, 6_700_002).await;
+    hold(&app, &supervisor, &closed.to_string()).await;
+    app.advance(800 * DAY);
+    let settings = app.ctx.settings.retention.clone();
+    let rows = || async {
+        let mut counts = vec![];
+        for table in ["reporters", "channel_identities", "messages", "channel_events", "attachments"] {
+            counts.push(app.count(table).await);
+        }
+        counts.push(personal_left(&app, closed).await);
+        counts
+    };
+    let before = rows().await;
+
+    let would = hotline::retention::sweep(&app.ctx, &settings, app.clock_now(), true)
+        .await
+        .unwrap();
+    assert_eq!(would.contacts_without_case, 1);
+    assert_eq!(would.closed_cases, 0, "the held case is not counted");
+    assert_eq!(rows().await, before, "a dry run changes nothing");
+
+    // Lifting the hold (audited) lets the schedule in.
+    let supervisor = app.staff(Role::Supervisor).await;
+    let resp = app
+        .client
+        .delete(app.url(&format!("/api/v1/cases/{closed}/legal-hold")))
+        .bearer_auth(&supervisor.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let again = app
+        .client
+        .delete(app.url(&format!("/api/v1/cases/{closed}/legal-hold")))
+        .bearer_auth(&supervisor.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    let would = hotline::retention::sweep(&app.ctx, &settings, app.clock_now(), true)
+        .await
+        .unwrap();
+    assert_eq!(would.closed_cases, 1);
+    let done = hotline::retention::sweep(&app.ctx, &settings, app.clock_now(), false)
+        .await
+        .unwrap();
+    assert_eq!(done, would, "the run erases what the dry run counted");
+    assert_eq!(personal_left(&app, closed).await, 0);
+}
+
+#[tokio::test]
+async fn a_legal_hold_needs_a_reason_and_a_supervisor() {
+    let (app, _tg) = spawn_app_with_telegram(vec![]).await;
+    let counselor = app.staff(Role::Counselor).await;
+    let supervisor = app.staff(Role::Supervisor).await;
+    let case = app.report(&counselor, &phone_report("a report")).await;
+    let id = case["id"].as_str().unwrap();
+    let resp = app
+        .post(&counselor, &format!("/api/v1/cases/{id}/legal-hold"), &json!({ "reason": "x" }))
+        .await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let resp = app
+        .post(&supervisor, &format!("/api/v1/cases/{id}/legal-hold"), &json!({ "reason": "  " }))
+        .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "reason");
+    assert_eq!(app.count("legal_holds").await, 0);
+    let resp = app
+        .post(
+            &supervisor,
+            &format!("/api/v1/cases/{}/legal-hold", Uuid::new_v4()),
+            &json!({ "reason": "an investigation" }),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn forget_me_in_the_chat_asks_once_more_then_erases_deletes_the_telegram_messages_and_sends_nothing_after()
+ {
+    let (app, tg) = spawn_app_with_telegram(vec![]).await;
+    let counselor = app.staff(Role::Counselor).await;
+    let supervisor = app.staff(Role::Supervisor).await;
+    let (from, to) = period(&app);
+    let chat = 6_800_001;
+    app.telegram_says(&[tg_text(1, chat, CHAT_WORDS)]).await;
+    app.run_jobs().await;
+    let case_id = case_of(&app, chat).await;
+    claim_and_answer(&app, &counselor, case_id).await;
+    let before = statistics(&app, &supervisor, &from, &to).await;
+    let sent_before = tg.texts_sent_to(chat).len();
+
+    app.telegram_says(&[tg_text(2, chat, "ลบข้อมูล")]).await;
+    app.run_jobs().await;
+    let th = app.ctx.conversation.pack("th");
+    let texts = tg.texts_sent_to(chat);
+    assert_eq!(texts.last().unwrap(), &th.forget_me.ask, "the bot asks once more, in Thai");
+    assert!(personal_left(&app, case_id).await > 0, "asking erases nothing");
+
+    app.telegram_says(&[tg_choice(3, chat, "forget:yes")]).await;
+    app.run_jobs().await;
+
+    assert_eq!(personal_left(&app, case_id).await, 0);
+    let (status, reason): (String, Option<String>) =
+        sqlx::query_as("SELECT status, closing_reason FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), reason.as_deref()), ("closed", Some("reporter_withdrew")));
+    // Telegram was asked to delete the bot's messages and the person's, and nothing is left to ask.
+    let deleted: Vec<Value> = tg
+        .requests()
+        .into_iter()
+        .filter(|r| r.method.eq_ignore_ascii_case("deleteMessage"))
+        .map(|r| r.body)
+        .collect();
+    assert!(
+        deleted.len() > sent_before,
+        "every sent message and the person's own: {deleted:?}"
+    );
+    assert!(deleted.iter().all(|b| b["chat_id"] == chat));
+    assert_eq!(app.count("platform_deletions").await, 0);
+    // No further outbound: a counselor's message to the case is not sent.
+    let supervisor = app.staff(Role::Supervisor).await;
+    let sent_after = tg.texts_sent_to(chat).len();
+    let _ = app
+        .post(
+            &supervisor,
+            &format!("/api/v1/cases/{case_id}/messages"),
+            &json!({ "text": "are you still there?" }),
+        )
+        .await;
+    app.run_jobs().await;
+    assert_eq!(tg.texts_sent_to(chat).len(), sent_after, "nothing more is sent");
+    // Statistics stay; the audit names no person.
+    let after = statistics(&app, &supervisor, &from, &to).await;
+    assert_eq!(after.0["tables"][0]["total"], before.0["tables"][0]["total"]);
+    assert_eq!(after.1, before.1);
+    let audit: Value = app
+        .get(&supervisor, "/api/v1/audit?action=reporter.forget_me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(audit["items"].as_array().unwrap().len(), 1);
+    assert!(!audit.to_string().contains(&chat.to_string()));
+    // Writing again starts afresh, as someone new.
+    app.telegram_says(&[tg_text(4, chat, "hello")]).await;
+    app.run_jobs().await;
+    assert_eq!(app.count("channel_identities").await, 2);
+}
+
+#[tokio::test]
+async fn backing_out_of_forget_me_changes_nothing_and_the_conversation_goes_on() {
+    let (app, tg) = spawn_app_with_telegram(vec![]).await;
+    let chat = 6_900_001;
+    app.telegram_says(&[tg_text(1, chat, CHAT_WORDS)]).await;
+    let case_id = case_of(&app, chat).await;
+    app.run_jobs().await;
+    let left = inbound_texts(&app, case_id).await;
+
+    // "Keep" says nothing was deleted.
+    app.telegram_says(&[tg_text(2, chat, "Forget me!"), tg_choice(3, chat, "forget:no")])
+        .await;
+    app.run_jobs().await;
+    let en = app.ctx.conversation.pack("en");
+    assert_eq!(tg.texts_sent_to(chat).last().unwrap(), &en.forget_me.kept);
+    assert_eq!(inbound_texts(&app, case_id).await, left);
+
+    // Writing something else backs out, and what they wrote joins the case as usual.
+    app.telegram_says(&[tg_text(4, chat, "forget me"), tg_text(5, chat, "my sister is there too")])
+        .await;
+    app.run_jobs().await;
+    assert_eq!(inbound_texts(&app, case_id).await, left + 1);
+    // An old "Yes" button pressed after backing out asks again rather than erasing.
+    app.telegram_says(&[tg_choice(6, chat, "forget:yes")]).await;
+    app.run_jobs().await;
+    assert_eq!(inbound_texts(&app, case_id).await, left + 1);
+    assert_eq!(tg.texts_sent_to(chat).last().unwrap(), &en.forget_me.ask);
+    assert_eq!(
+        scalar(&app, "SELECT count(*) FROM cases WHERE id = $1 AND personal_erased_at IS NULL", case_id).await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_counselor_passes_on_forget_me_and_a_legal_hold_keeps_the_case_and_records_the_request() {
+    let (app, tg) = spawn_app_with_telegram(vec![]).await;
+    let counselor = app.staff(Role::Counselor).await;
+    let supervisor = app.staff(Role::Supervisor).await;
+    let chat = 6_950_001;
+    app.telegram_says(&[tg_text(1, chat, CHAT_WORDS)]).await;
+    let case_id = case_of(&app, chat).await;
+    claim_and_answer(&app, &counselor, case_id).await;
+    hold(&app, &supervisor, &case_id.to_string()).await;
+    let left = personal_left(&app, case_id).await;
+
+    let path = format!("/api/v1/cases/{case_id}/forget-me");
+    let resp = app.post(&counselor, &path, &json!({})).await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "confirm is required");
+    let resp = app.post(&counselor, &path, &json!({ "confirm": true })).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let outcome: Value = resp.json().await.unwrap();
+    assert_eq!(outcome["held_cases"], 1);
+    assert_eq!(outcome["erased_cases"], 0);
+    app.run_jobs().await;
+
+    // Kept whole, the request shown on the case, and nothing more sent.
+    assert_eq!(personal_left(&app, case_id).await, left);
+    let case = app.case(&counselor, &case_id.to_string()).await;
+    assert!(case["retention"]["forget_requested_at"].is_string());
+    let sent = tg.texts_sent_to(chat).len();
+    app.post(
+        &counselor,
+        &format!("/api/v1/cases/{case_id}/messages"),
+        &json!({ "text": "one more thing" }),
+    )
+    .await;
+    app.run_jobs().await;
+    assert_eq!(tg.texts_sent_to(chat).len(), sent);
+    assert!(
+        tg.requests()
+            .iter()
+            .any(|r| r.method.eq_ignore_ascii_case("deleteMessage")),
+        "the chat is still cleared from the person's phone"
+    );
+
+    // Once the hold is lifted, the counselor's request erases the case.
+    app.client
+        .delete(app.url(&format!("/api/v1/cases/{case_id}/legal-hold")))
+        .bearer_auth(&supervisor.token)
+        .send()
+        .await
+        .unwrap();
+    let resp = app.post(&supervisor, &path, &json!({ "confirm": true })).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let outcome: Value = resp.json().await.unwrap();
+    assert_eq!(outcome["erased_cases"], 1);
+    assert_eq!(personal_left(&app, case_id).await, 0);
+    let identity = identity_of_case(&app, case_id).await;
+    assert_eq!(
+        scalar(&app, "SELECT count(*) FROM channel_identities WHERE id = $1 AND forgotten_at IS NOT NULL", identity).await,
+        1
+    );
+}
