@@ -496,3 +496,38 @@ async fn a_counselor_passes_on_forget_me_and_a_legal_hold_keeps_the_case_and_rec
         1
     );
 }
+
+#[tokio::test]
+async fn the_case_page_shows_the_legal_hold_and_offers_forget_me_in_the_counselors_language() {
+    use crate::console::{cookie_value, sign_in};
+    let (app, _tg) = spawn_app_with_telegram(vec![]).await;
+    let counselor = app.staff(Role::Counselor).await;
+    let supervisor = app.staff(Role::Supervisor).await;
+    let case = app.report(&counselor, &phone_report("a report")).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    hold(&app, &supervisor, &id).await;
+    let resp = app
+        .client
+        .patch(app.url("/api/v1/me"))
+        .bearer_auth(&supervisor.token)
+        .json(&json!({ "console_language": "th" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let signed_in = sign_in(&app, &supervisor.email, &supervisor.password).await;
+    let cookie = format!(
+        "hotline_session={}",
+        cookie_value(&signed_in, "hotline_session").unwrap()
+    );
+    let page = app
+        .get_page(&format!("/console/cases/{id}"), Some(&cookie))
+        .await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("ระงับการลบตามกฎหมายตั้งแต่"), "the hold, in Thai");
+    assert!(html.contains("court order 12/2026"));
+    assert!(html.contains("id=\"legal-hold-lift\""));
+    assert!(html.contains("ลบข้อมูลของผู้แจ้งรายนี้"), "the forget-me button");
+    assert!(!html.contains('⟦'), "every text is translated");
+}
