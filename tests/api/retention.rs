@@ -463,12 +463,14 @@ async fn a_counselor_passes_on_forget_me_and_a_legal_hold_keeps_the_case_and_rec
     let case = app.case(&counselor, &case_id.to_string()).await;
     assert!(case["retention"]["forget_requested_at"].is_string());
     let sent = tg.texts_sent_to(chat).len();
-    app.post(
-        &counselor,
-        &format!("/api/v1/cases/{case_id}/messages"),
-        &json!({ "text": "one more thing" }),
-    )
-    .await;
+    let resp = app
+        .post(
+            &counselor,
+            &format!("/api/v1/cases/{case_id}/messages"),
+            &json!({ "text": "one more thing" }),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::CONFLICT, "the reply is refused at once");
     app.run_jobs().await;
     assert_eq!(tg.texts_sent_to(chat).len(), sent);
     assert!(
@@ -477,6 +479,19 @@ async fn a_counselor_passes_on_forget_me_and_a_legal_hold_keeps_the_case_and_rec
             .any(|r| r.method.eq_ignore_ascii_case("deleteMessage")),
         "the chat is still cleared from the person's phone"
     );
+    // The person writes again (the held case kept their chat): they can be answered again.
+    app.advance(60);
+    app.telegram_says(&[tg_text(2, chat, "I am back, can we talk")]).await;
+    let resp = app
+        .post(
+            &counselor,
+            &format!("/api/v1/cases/{case_id}/messages"),
+            &json!({ "text": "Yes, we are here." }),
+        )
+        .await;
+    assert!(resp.status().is_success(), "{}", resp.text().await.unwrap());
+    app.run_jobs().await;
+    assert_eq!(tg.texts_sent_to(chat).len(), sent + 1);
 
     // Once the hold is lifted, the counselor's request erases the case.
     app.client
