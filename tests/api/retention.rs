@@ -546,3 +546,36 @@ async fn the_case_page_shows_the_legal_hold_and_offers_forget_me_in_the_counselo
     assert!(html.contains("ลบข้อมูลของผู้แจ้งรายนี้"), "the forget-me button");
     assert!(!html.contains('⟦'), "every text is translated");
 }
+
+#[tokio::test]
+async fn on_line_the_question_says_the_chat_cannot_be_cleared_and_the_erasure_still_happens() {
+    let (app, line) = crate::helpers::spawn_app_with_line(vec![]).await;
+    let person = "U0f0e0d0c0b0a09080706050403020100";
+    app.line_says(&line, &[line.text_event(person, CHAT_WORDS)])
+        .await;
+    app.run_jobs().await;
+    let case_id = case_of(&app, 0).await;
+    app.line_says(&line, &[line.text_event(person, "ลบข้อมูล")])
+        .await;
+    app.run_jobs().await;
+    let pack = app.ctx.conversation.pack("th");
+    let english = app
+        .ctx
+        .conversation
+        .pack("en")
+        .forget_me
+        .ask_cannot_delete
+        .clone();
+    let asked = line.texts_sent_to(person).last().unwrap().clone();
+    assert!(
+        asked == pack.forget_me.ask_cannot_delete || asked == english,
+        "the LINE question says we cannot remove the chat's messages: {asked}"
+    );
+    // A quick reply comes back as a postback or as the button's text; either confirms.
+    app.line_says(&line, &[line.postback_event(person, "forget:yes")])
+        .await;
+    app.run_jobs().await;
+    assert_eq!(personal_left(&app, case_id).await, 0);
+    assert_eq!(app.count("platform_deletions").await, 0);
+    assert_eq!(line.texts_sent_to(person).last().unwrap(), &asked, "nothing after");
+}
