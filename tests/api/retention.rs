@@ -236,10 +236,15 @@ async fn retention_purges_contacts_without_a_case_and_erases_old_closed_cases_bu
         .unwrap();
     assert_eq!(audit["items"].as_array().unwrap().len(), 1);
     assert!(!audit.to_string().contains("court order"));
-    // The job queued tomorrow's sweep.
+    // The job queued tomorrow's sweep, and counted in the metrics.
     assert_eq!(
         app.count("jobs WHERE kind = 'retention_sweep'").await,
         1
+    );
+    assert!(
+        app.metrics_text()
+            .await
+            .contains("hotline_retention_erased_total{what=\"closed_cases\"}")
     );
 }
 
@@ -578,4 +583,49 @@ async fn on_line_the_question_says_the_chat_cannot_be_cleared_and_the_erasure_st
     assert_eq!(personal_left(&app, case_id).await, 0);
     assert_eq!(app.count("platform_deletions").await, 0);
     assert_eq!(line.texts_sent_to(person).last().unwrap(), &asked, "nothing after");
+}
+
+/// Runs `hotline retention` (with `--dry-run` when asked) against the app's database, with the
+/// real clock: the test clock stands in late November 2026, days before any real run.
+fn retention_command(app: &TestApp, dry_run: bool) -> (bool, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"));
+    cmd.arg("retention")
+        .env("HOTLINE_PROFILE", "test")
+        .env("DATABASE_URL", crate::helpers::database_url(&app.db_name))
+        .env("HOTLINE_CRYPTO__KEY", &app.crypto_key)
+        .env("HOTLINE_RETENTION__CONTACTS_WITHOUT_CASE_DAYS", "1")
+        .env("HOTLINE_RETENTION__CLOSED_CASE_DAYS", "0")
+        .env("HOTLINE_RETENTION__ATTACHMENT_DAYS", "0");
+    if dry_run {
+        cmd.arg("--dry-run");
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[tokio::test]
+async fn hotline_retention_dry_run_prints_the_counts_and_the_real_run_purges() {
+    let (app, _tg) = spawn_app_with_telegram(vec![]).await;
+    app.telegram_says(&[tg_text(1, 7_100_001, "/start")]).await;
+    app.run_jobs().await;
+    let identities = app.count("channel_identities").await;
+
+    let (ok, out) = retention_command(&app, true);
+    assert!(ok, "{out}");
+    assert!(out.contains("would erase: contacts without a case: 1;"), "{out}");
+    assert_eq!(app.count("channel_identities").await, identities);
+
+    let (ok, out) = retention_command(&app, false);
+    assert!(ok, "{out}");
+    assert!(out.contains("erased: contacts without a case: 1;"), "{out}");
+    assert_eq!(app.count("channel_identities").await, identities - 1);
+    assert_eq!(app.count("messages").await, 0);
+    assert_eq!(app.count("reporters").await, 0);
 }
