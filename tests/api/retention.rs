@@ -629,3 +629,48 @@ async fn hotline_retention_dry_run_prints_the_counts_and_the_real_run_purges() {
     assert_eq!(app.count("messages").await, 0);
     assert_eq!(app.count("reporters").await, 0);
 }
+
+fn tg_photo(update_id: i64, chat: i64) -> Value {
+    json!({ "update_id": update_id, "message": { "message_id": update_id, "date": 1_795_000_000 + update_id,
+        "from": { "id": chat, "is_bot": false, "first_name": "Test" },
+        "chat": { "id": chat, "type": "private" },
+        "photo": [ { "file_id": format!("photo-{update_id}"), "file_unique_id": format!("u{update_id}"),
+                     "width": 800, "height": 800, "file_size": 64000 } ],
+        "caption": "the place" } })
+}
+
+#[tokio::test]
+async fn files_go_after_their_days_even_on_open_cases_but_not_from_a_held_case() {
+    let (app, _tg) = spawn_app_with_telegram(vec![]).await;
+    let supervisor = app.staff(Role::Supervisor).await;
+    let (open_chat, held_chat) = (7_200_001, 7_200_002);
+    app.telegram_says(&[tg_text(1, open_chat, CHAT_WORDS), tg_photo(2, open_chat)])
+        .await;
+    let open_case = case_of(&app, open_chat).await;
+    app.telegram_says(&[tg_text(3, held_chat, CHAT_WORDS), tg_photo(4, held_chat)])
+        .await;
+    let held_case = case_of(&app, held_chat).await;
+    hold(&app, &supervisor, &held_case.to_string()).await;
+    let files_of = |case: Uuid| {
+        let app = &app;
+        async move {
+            scalar(
+                app,
+                "SELECT count(*) FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.case_id = $1",
+                case,
+            )
+            .await
+        }
+    };
+    assert_eq!((files_of(open_case).await, files_of(held_case).await), (1, 1));
+
+    let settings = app.ctx.settings.retention.clone();
+    app.advance((settings.attachment_days + 1) * DAY);
+    let counts = hotline::retention::sweep(&app.ctx, &settings, app.clock_now(), false)
+        .await
+        .unwrap();
+    assert_eq!(counts.attachments, 1);
+    assert_eq!((files_of(open_case).await, files_of(held_case).await), (0, 1));
+    // The open case keeps what was said; only the file went.
+    assert!(inbound_texts(&app, open_case).await >= 2);
+}
