@@ -327,12 +327,11 @@ pub async fn load_case(
     )
     .bind(case_id)
     .fetch_all(db);
-    let record =
-        sqlx::query_as::<_, (Vec<u8>,)>(
-            "SELECT record_enc FROM case_records WHERE case_id = $1 AND record_enc IS NOT NULL",
-        )
-            .bind(case_id)
-            .fetch_optional(db);
+    let record = sqlx::query_as::<_, (Vec<u8>,)>(
+        "SELECT record_enc FROM case_records WHERE case_id = $1 AND record_enc IS NOT NULL",
+    )
+    .bind(case_id)
+    .fetch_optional(db);
     // Independent reads: run them at once, so a case costs one round trip of latency.
     let (row, messages, attachments, notes, linked_cases, history, record) = tokio::try_join!(
         row,

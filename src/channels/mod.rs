@@ -162,9 +162,11 @@ impl Channels {
         message_id: &str,
     ) -> Result<bool, SendError> {
         match (channel, &self.telegram) {
-            (ChannelKind::Telegram, Some(tg)) => telegram::send::delete_message(tg, chat, message_id)
-                .await
-                .map(|()| true),
+            (ChannelKind::Telegram, Some(tg)) => {
+                telegram::send::delete_message(tg, chat, message_id)
+                    .await
+                    .map(|()| true)
+            }
             (ChannelKind::Telegram, None) => Err(disabled()),
             _ => Ok(false),
         }

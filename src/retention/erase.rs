@@ -150,12 +150,11 @@ pub async fn purge_caseless_identities(
     if identities.is_empty() {
         return Ok(0);
     }
-    let reporters: Vec<(ReporterId,)> = sqlx::query_as(
-        "SELECT DISTINCT reporter_id FROM channel_identities WHERE id = ANY($1)",
-    )
-    .bind(identities)
-    .fetch_all(&mut **tx)
-    .await?;
+    let reporters: Vec<(ReporterId,)> =
+        sqlx::query_as("SELECT DISTINCT reporter_id FROM channel_identities WHERE id = ANY($1)")
+            .bind(identities)
+            .fetch_all(&mut **tx)
+            .await?;
     let reporters: Vec<ReporterId> = reporters.into_iter().map(|(r,)| r).collect();
     for sql in [
         "DELETE FROM attachments WHERE message_id IN

@@ -231,7 +231,15 @@ pub async fn forget_through_counselor(
         .bind(case)
         .fetch_one(&mut *tx)
         .await?;
-    let outcome = forget_reporter(&mut tx, keys, targets, reporter, Via::Counselor(actor.id), now).await?;
+    let outcome = forget_reporter(
+        &mut tx,
+        keys,
+        targets,
+        reporter,
+        Via::Counselor(actor.id),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(outcome)
 }

@@ -79,20 +79,22 @@ impl JobHandler for DeletePlatformMessages {
             let chat = ctx.keys.open(&chat_enc)?;
             let mut deleted = 0u64;
             for (done, message_id) in message_ids.iter().enumerate() {
-                match ctx.channels.delete_message(channel, &chat, message_id).await {
+                match ctx
+                    .channels
+                    .delete_message(channel, &chat, message_id)
+                    .await
+                {
                     Ok(true) => deleted += 1,
                     Ok(false)
                     | Err(SendError::Permanent { .. })
                     | Err(SendError::Unreachable { .. }) => {}
                     Err(e) => {
                         // Keep only what is left, and try again later.
-                        sqlx::query(
-                            "UPDATE platform_deletions SET message_ids = $2 WHERE id = $1",
-                        )
-                        .bind(id)
-                        .bind(&message_ids[done..])
-                        .execute(&ctx.db)
-                        .await?;
+                        sqlx::query("UPDATE platform_deletions SET message_ids = $2 WHERE id = $1")
+                            .bind(id)
+                            .bind(&message_ids[done..])
+                            .execute(&ctx.db)
+                            .await?;
                         return Err(match e {
                             SendError::Temporary {
                                 reason,

@@ -181,7 +181,11 @@ async fn closed_cases(
     }
 }
 
-async fn attachments(ctx: &AppContext, before: DateTime<Utc>, dry_run: bool) -> anyhow::Result<u64> {
+async fn attachments(
+    ctx: &AppContext,
+    before: DateTime<Utc>,
+    dry_run: bool,
+) -> anyhow::Result<u64> {
     // A file on a held case stays; a file of a chat that never became a case goes with it.
     let due = format!(
         "SELECT a.id FROM attachments a JOIN messages m ON m.id = a.message_id

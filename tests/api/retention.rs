@@ -36,8 +36,12 @@ async fn statistics(app: &TestApp, who: &Staff, from: &str, to: &str) -> (Value,
 fn period(app: &TestApp) -> (String, String) {
     let now = app.clock_now();
     (
-        (now - chrono::Duration::days(2)).format("%Y-%m-%d").to_string(),
-        (now + chrono::Duration::days(2)).format("%Y-%m-%d").to_string(),
+        (now - chrono::Duration::days(2))
+            .format("%Y-%m-%d")
+            .to_string(),
+        (now + chrono::Duration::days(2))
+            .format("%Y-%m-%d")
+            .to_string(),
     )
 }
 
@@ -63,13 +67,22 @@ async fn answered_and_closed_chat(app: &TestApp, counselor: &Staff, chat: i64) -
             &json!({ "status": "closed", "closing_reason": "resolved" }),
         )
         .await;
-    assert_eq!(resp.status(), StatusCode::OK, "{}", resp.text().await.unwrap());
+    assert_eq!(
+        resp.status(),
+        StatusCode::OK,
+        "{}",
+        resp.text().await.unwrap()
+    );
     case_id
 }
 
 async fn claim_and_answer(app: &TestApp, counselor: &Staff, case_id: Uuid) {
     let resp = app
-        .post(counselor, "/api/v1/queue/claim", &json!({ "case_id": case_id }))
+        .post(
+            counselor,
+            "/api/v1/queue/claim",
+            &json!({ "case_id": case_id }),
+        )
         .await;
     assert_eq!(resp.status(), StatusCode::OK);
     let resp = app
@@ -111,7 +124,12 @@ async fn hold(app: &TestApp, supervisor: &Staff, case_id: &str) {
             &json!({ "reason": "court order 12/2026" }),
         )
         .await;
-    assert_eq!(resp.status(), StatusCode::OK, "{}", resp.text().await.unwrap());
+    assert_eq!(
+        resp.status(),
+        StatusCode::OK,
+        "{}",
+        resp.text().await.unwrap()
+    );
 }
 
 /// Personal data left on a case: ciphertexts of messages, notes, attachments, area, name, phone.
@@ -162,10 +180,16 @@ async fn retention_purges_contacts_without_a_case_and_erases_old_closed_cases_bu
     // A chat case, answered and closed, with a note.
     let closed = answered_and_closed_chat(&app, &counselor, 6_600_002).await;
     // A phone case, closed, under legal hold.
-    let held = app.report(&counselor, &phone_report("retention-sentinel held")).await;
+    let held = app
+        .report(&counselor, &phone_report("retention-sentinel held"))
+        .await;
     let held_id = held["id"].as_str().unwrap().to_owned();
     let resp = app
-        .post(&counselor, "/api/v1/queue/claim", &json!({ "case_id": held_id }))
+        .post(
+            &counselor,
+            "/api/v1/queue/claim",
+            &json!({ "case_id": held_id }),
+        )
         .await;
     assert_eq!(resp.status(), StatusCode::OK);
     app.post(
@@ -188,27 +212,52 @@ async fn retention_purges_contacts_without_a_case_and_erases_old_closed_cases_bu
 
     // The greeting is gone, whole.
     assert_eq!(
-        scalar(&app, "SELECT count(*) FROM channel_identities WHERE id = $1", greeting_identity).await,
+        scalar(
+            &app,
+            "SELECT count(*) FROM channel_identities WHERE id = $1",
+            greeting_identity
+        )
+        .await,
         0
     );
     assert_eq!(
-        scalar(&app, "SELECT count(*) FROM messages WHERE channel_identity_id = $1", greeting_identity).await,
+        scalar(
+            &app,
+            "SELECT count(*) FROM messages WHERE channel_identity_id = $1",
+            greeting_identity
+        )
+        .await,
         0
     );
     assert_eq!(
-        scalar(&app, "SELECT count(*) FROM channel_events WHERE identity_id = $1", greeting_identity).await,
+        scalar(
+            &app,
+            "SELECT count(*) FROM channel_events WHERE identity_id = $1",
+            greeting_identity
+        )
+        .await,
         0
     );
     // The closed case keeps its row and loses every personal field.
     assert_eq!(personal_left(&app, closed).await, 0);
     assert_eq!(
-        scalar(&app, "SELECT count(*) FROM cases WHERE id = $1 AND personal_erased_at IS NOT NULL", closed).await,
+        scalar(
+            &app,
+            "SELECT count(*) FROM cases WHERE id = $1 AND personal_erased_at IS NOT NULL",
+            closed
+        )
+        .await,
         1
     );
     // The held case is whole.
     assert!(personal_left(&app, held_id).await > 0);
     assert_eq!(
-        scalar(&app, "SELECT count(*) FROM cases WHERE id = $1 AND personal_erased_at IS NULL", held_id).await,
+        scalar(
+            &app,
+            "SELECT count(*) FROM cases WHERE id = $1 AND personal_erased_at IS NULL",
+            held_id
+        )
+        .await,
         1
     );
     // Statistics give the same numbers (staff sign in anew: tokens run out after 90 days).
@@ -226,10 +275,16 @@ async fn retention_purges_contacts_without_a_case_and_erases_old_closed_cases_bu
     );
     assert!(!erased.to_string().contains("retention-sentinel"));
     let kept = app.case(&supervisor, &held_id.to_string()).await;
-    assert_eq!(kept["retention"]["legal_hold"]["reason"], "court order 12/2026");
+    assert_eq!(
+        kept["retention"]["legal_hold"]["reason"],
+        "court order 12/2026"
+    );
     // The hold was audited, without its reason.
     let audit: Value = app
-        .get(&supervisor, &format!("/api/v1/audit?case_id={held_id}&action=case.legal_hold_placed"))
+        .get(
+            &supervisor,
+            &format!("/api/v1/audit?case_id={held_id}&action=case.legal_hold_placed"),
+        )
         .await
         .json()
         .await
@@ -237,10 +292,7 @@ async fn retention_purges_contacts_without_a_case_and_erases_old_closed_cases_bu
     assert_eq!(audit["items"].as_array().unwrap().len(), 1);
     assert!(!audit.to_string().contains("court order"));
     // The job queued tomorrow's sweep, and counted in the metrics.
-    assert_eq!(
-        app.count("jobs WHERE kind = 'retention_sweep'").await,
-        1
-    );
+    assert_eq!(app.count("jobs WHERE kind = 'retention_sweep'").await, 1);
     assert!(
         app.metrics_text()
             .await
@@ -260,7 +312,13 @@ async fn a_dry_run_counts_what_would_go_and_changes_nothing_and_lifting_a_hold_l
     let settings = app.ctx.settings.retention.clone();
     let rows = || async {
         let mut counts = vec![];
-        for table in ["reporters", "channel_identities", "messages", "channel_events", "attachments"] {
+        for table in [
+            "reporters",
+            "channel_identities",
+            "messages",
+            "channel_events",
+            "attachments",
+        ] {
             counts.push(app.count(table).await);
         }
         counts.push(personal_left(&app, closed).await);
@@ -312,11 +370,19 @@ async fn a_legal_hold_needs_a_reason_and_a_supervisor() {
     let case = app.report(&counselor, &phone_report("a report")).await;
     let id = case["id"].as_str().unwrap();
     let resp = app
-        .post(&counselor, &format!("/api/v1/cases/{id}/legal-hold"), &json!({ "reason": "x" }))
+        .post(
+            &counselor,
+            &format!("/api/v1/cases/{id}/legal-hold"),
+            &json!({ "reason": "x" }),
+        )
         .await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     let resp = app
-        .post(&supervisor, &format!("/api/v1/cases/{id}/legal-hold"), &json!({ "reason": "  " }))
+        .post(
+            &supervisor,
+            &format!("/api/v1/cases/{id}/legal-hold"),
+            &json!({ "reason": "  " }),
+        )
         .await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let body: Value = resp.json().await.unwrap();
@@ -351,8 +417,15 @@ async fn forget_me_in_the_chat_asks_once_more_then_erases_deletes_the_telegram_m
     app.run_jobs().await;
     let th = app.ctx.conversation.pack("th");
     let texts = tg.texts_sent_to(chat);
-    assert_eq!(texts.last().unwrap(), &th.forget_me.ask, "the bot asks once more, in Thai");
-    assert!(personal_left(&app, case_id).await > 0, "asking erases nothing");
+    assert_eq!(
+        texts.last().unwrap(),
+        &th.forget_me.ask,
+        "the bot asks once more, in Thai"
+    );
+    assert!(
+        personal_left(&app, case_id).await > 0,
+        "asking erases nothing"
+    );
 
     app.telegram_says(&[tg_choice(3, chat, "forget:yes")]).await;
     app.run_jobs().await;
@@ -364,7 +437,10 @@ async fn forget_me_in_the_chat_asks_once_more_then_erases_deletes_the_telegram_m
             .fetch_one(&app.db)
             .await
             .unwrap();
-    assert_eq!((status.as_str(), reason.as_deref()), ("closed", Some("reporter_withdrew")));
+    assert_eq!(
+        (status.as_str(), reason.as_deref()),
+        ("closed", Some("reporter_withdrew"))
+    );
     // Telegram was asked to delete the bot's messages and the person's, and nothing is left to ask.
     let deleted: Vec<Value> = tg
         .requests()
@@ -389,10 +465,17 @@ async fn forget_me_in_the_chat_asks_once_more_then_erases_deletes_the_telegram_m
         )
         .await;
     app.run_jobs().await;
-    assert_eq!(tg.texts_sent_to(chat).len(), sent_after, "nothing more is sent");
+    assert_eq!(
+        tg.texts_sent_to(chat).len(),
+        sent_after,
+        "nothing more is sent"
+    );
     // Statistics stay; the audit names no person.
     let after = statistics(&app, &supervisor, &from, &to).await;
-    assert_eq!(after.0["tables"][0]["total"], before.0["tables"][0]["total"]);
+    assert_eq!(
+        after.0["tables"][0]["total"],
+        before.0["tables"][0]["total"]
+    );
     assert_eq!(after.1, before.1);
     let audit: Value = app
         .get(&supervisor, "/api/v1/audit?action=reporter.forget_me")
@@ -418,16 +501,22 @@ async fn backing_out_of_forget_me_changes_nothing_and_the_conversation_goes_on()
     let left = inbound_texts(&app, case_id).await;
 
     // "Keep" says nothing was deleted.
-    app.telegram_says(&[tg_text(2, chat, "Forget me!"), tg_choice(3, chat, "forget:no")])
-        .await;
+    app.telegram_says(&[
+        tg_text(2, chat, "Forget me!"),
+        tg_choice(3, chat, "forget:no"),
+    ])
+    .await;
     app.run_jobs().await;
     let en = app.ctx.conversation.pack("en");
     assert_eq!(tg.texts_sent_to(chat).last().unwrap(), &en.forget_me.kept);
     assert_eq!(inbound_texts(&app, case_id).await, left);
 
     // Writing something else backs out, and what they wrote joins the case as usual.
-    app.telegram_says(&[tg_text(4, chat, "forget me"), tg_text(5, chat, "my sister is there too")])
-        .await;
+    app.telegram_says(&[
+        tg_text(4, chat, "forget me"),
+        tg_text(5, chat, "my sister is there too"),
+    ])
+    .await;
     app.run_jobs().await;
     assert_eq!(inbound_texts(&app, case_id).await, left + 1);
     // An old "Yes" button pressed after backing out asks again rather than erasing.
@@ -436,7 +525,12 @@ async fn backing_out_of_forget_me_changes_nothing_and_the_conversation_goes_on()
     assert_eq!(inbound_texts(&app, case_id).await, left + 1);
     assert_eq!(tg.texts_sent_to(chat).last().unwrap(), &en.forget_me.ask);
     assert_eq!(
-        scalar(&app, "SELECT count(*) FROM cases WHERE id = $1 AND personal_erased_at IS NULL", case_id).await,
+        scalar(
+            &app,
+            "SELECT count(*) FROM cases WHERE id = $1 AND personal_erased_at IS NULL",
+            case_id
+        )
+        .await,
         1
     );
 }
@@ -455,8 +549,14 @@ async fn a_counselor_passes_on_forget_me_and_a_legal_hold_keeps_the_case_and_rec
 
     let path = format!("/api/v1/cases/{case_id}/forget-me");
     let resp = app.post(&counselor, &path, &json!({})).await;
-    assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "confirm is required");
-    let resp = app.post(&counselor, &path, &json!({ "confirm": true })).await;
+    assert_eq!(
+        resp.status(),
+        StatusCode::BAD_REQUEST,
+        "confirm is required"
+    );
+    let resp = app
+        .post(&counselor, &path, &json!({ "confirm": true }))
+        .await;
     assert_eq!(resp.status(), StatusCode::OK);
     let outcome: Value = resp.json().await.unwrap();
     assert_eq!(outcome["held_cases"], 1);
@@ -475,7 +575,11 @@ async fn a_counselor_passes_on_forget_me_and_a_legal_hold_keeps_the_case_and_rec
             &json!({ "text": "one more thing" }),
         )
         .await;
-    assert_eq!(resp.status(), StatusCode::CONFLICT, "the reply is refused at once");
+    assert_eq!(
+        resp.status(),
+        StatusCode::CONFLICT,
+        "the reply is refused at once"
+    );
     app.run_jobs().await;
     assert_eq!(tg.texts_sent_to(chat).len(), sent);
     assert!(
@@ -486,7 +590,8 @@ async fn a_counselor_passes_on_forget_me_and_a_legal_hold_keeps_the_case_and_rec
     );
     // The person writes again (the held case kept their chat): they can be answered again.
     app.advance(60);
-    app.telegram_says(&[tg_text(2, chat, "I am back, can we talk")]).await;
+    app.telegram_says(&[tg_text(2, chat, "I am back, can we talk")])
+        .await;
     let resp = app
         .post(
             &counselor,
@@ -505,14 +610,21 @@ async fn a_counselor_passes_on_forget_me_and_a_legal_hold_keeps_the_case_and_rec
         .send()
         .await
         .unwrap();
-    let resp = app.post(&supervisor, &path, &json!({ "confirm": true })).await;
+    let resp = app
+        .post(&supervisor, &path, &json!({ "confirm": true }))
+        .await;
     assert_eq!(resp.status(), StatusCode::OK);
     let outcome: Value = resp.json().await.unwrap();
     assert_eq!(outcome["erased_cases"], 1);
     assert_eq!(personal_left(&app, case_id).await, 0);
     let identity = identity_of_case(&app, case_id).await;
     assert_eq!(
-        scalar(&app, "SELECT count(*) FROM channel_identities WHERE id = $1 AND forgotten_at IS NOT NULL", identity).await,
+        scalar(
+            &app,
+            "SELECT count(*) FROM channel_identities WHERE id = $1 AND forgotten_at IS NOT NULL",
+            identity
+        )
+        .await,
         1
     );
 }
@@ -582,7 +694,11 @@ async fn on_line_the_question_says_the_chat_cannot_be_cleared_and_the_erasure_st
     app.run_jobs().await;
     assert_eq!(personal_left(&app, case_id).await, 0);
     assert_eq!(app.count("platform_deletions").await, 0);
-    assert_eq!(line.texts_sent_to(person).last().unwrap(), &asked, "nothing after");
+    assert_eq!(
+        line.texts_sent_to(person).last().unwrap(),
+        &asked,
+        "nothing after"
+    );
 }
 
 /// Runs `hotline retention` (with `--dry-run` when asked) against the app's database, with the
@@ -619,7 +735,10 @@ async fn hotline_retention_dry_run_prints_the_counts_and_the_real_run_purges() {
 
     let (ok, out) = retention_command(&app, true);
     assert!(ok, "{out}");
-    assert!(out.contains("would erase: contacts without a case: 1;"), "{out}");
+    assert!(
+        out.contains("would erase: contacts without a case: 1;"),
+        "{out}"
+    );
     assert_eq!(app.count("channel_identities").await, identities);
 
     let (ok, out) = retention_command(&app, false);
@@ -662,7 +781,10 @@ async fn files_go_after_their_days_even_on_open_cases_but_not_from_a_held_case()
             .await
         }
     };
-    assert_eq!((files_of(open_case).await, files_of(held_case).await), (1, 1));
+    assert_eq!(
+        (files_of(open_case).await, files_of(held_case).await),
+        (1, 1)
+    );
 
     let settings = app.ctx.settings.retention.clone();
     app.advance((settings.attachment_days + 1) * DAY);
@@ -670,7 +792,10 @@ async fn files_go_after_their_days_even_on_open_cases_but_not_from_a_held_case()
         .await
         .unwrap();
     assert_eq!(counts.attachments, 1);
-    assert_eq!((files_of(open_case).await, files_of(held_case).await), (0, 1));
+    assert_eq!(
+        (files_of(open_case).await, files_of(held_case).await),
+        (0, 1)
+    );
     // The open case keeps what was said; only the file went.
     assert!(inbound_texts(&app, open_case).await >= 2);
 }

@@ -452,7 +452,10 @@ fn build(
                 t.with2(
                     "legal-hold-on",
                     ("when", local_time(h.placed_at, zone).into()),
-                    ("by", h.placed_by.clone().unwrap_or_else(|| "—".into()).into()),
+                    (
+                        "by",
+                        h.placed_by.clone().unwrap_or_else(|| "—".into()).into(),
+                    ),
                 ),
                 h.reason.clone(),
             )
