@@ -377,8 +377,11 @@ async fn retention(settings: Settings, clock: Arc<dyn Clock>, dry_run: bool) -> 
     #[expect(clippy::print_stdout, reason = "the counts are the command's output")]
     {
         println!(
-            "{verb}: contacts without a case: {}; closed cases (personal fields): {}; attachments: {}",
-            counts.contacts_without_case, counts.closed_cases, counts.attachments
+            "{verb}: contacts without a case: {}; closed cases (personal fields): {}; attachments: {}; unreadable events: {}",
+            counts.contacts_without_case,
+            counts.closed_cases,
+            counts.attachments,
+            counts.unreadable_events
         );
     }
     Ok(())

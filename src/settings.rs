@@ -172,6 +172,9 @@ pub struct RetentionSettings {
     /// Attachments (files, photos, voice messages) are deleted this many days after they
     /// arrived, whatever the case's status.
     pub attachment_days: i64,
+    /// Platform events the hotline could not read (kept sealed for review) are deleted this
+    /// many days after they arrived.
+    pub unreadable_event_days: i64,
 }
 
 /// Targets of the supervisor's clocks besides the answer targets (those are the queue's,

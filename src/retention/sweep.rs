@@ -5,7 +5,8 @@
 //!   older than `contacts_without_case_days`: deleted whole (`erase::purge_caseless_identities`);
 //! - closed cases unchanged for `closed_case_days`: personal fields erased, statistics kept
 //!   (`erase::erase_case`), and their reporter erased once none of their cases needs them;
-//! - attachments older than `attachment_days`: deleted, whatever the case's status.
+//! - attachments older than `attachment_days`: deleted, whatever the case's status;
+//! - webhook bodies the hotline could not read, older than `unreadable_event_days`: deleted.
 //!
 //! `sweep(.., dry_run: true)` counts the same rows and changes nothing. The daily job logs the
 //! counts (nothing else) and adds them to `hotline_retention_erased_total`. Every step works in
@@ -36,6 +37,7 @@ pub struct SweepCounts {
     pub contacts_without_case: u64,
     pub closed_cases: u64,
     pub attachments: u64,
+    pub unreadable_events: u64,
 }
 
 /// A case is kept whole while any hold is on it.
@@ -61,6 +63,9 @@ pub async fn sweep(
     }
     if let Some(before) = cutoff(now, settings.attachment_days) {
         counts.attachments = attachments(ctx, before, dry_run).await?;
+    }
+    if let Some(before) = cutoff(now, settings.unreadable_event_days) {
+        counts.unreadable_events = unreadable_events(ctx, before, dry_run).await?;
     }
     if !dry_run {
         // A deletion the platform never took (the job gave up) does not keep a chat id for ever.
@@ -217,17 +222,41 @@ async fn attachments(
     }
 }
 
+async fn unreadable_events(
+    ctx: &AppContext,
+    before: DateTime<Utc>,
+    dry_run: bool,
+) -> anyhow::Result<u64> {
+    let n = if dry_run {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT count(*) FROM unreadable_events WHERE received_at < $1")
+                .bind(before)
+                .fetch_one(&ctx.db)
+                .await?;
+        u64::try_from(n).unwrap_or(0)
+    } else {
+        sqlx::query("DELETE FROM unreadable_events WHERE received_at < $1")
+            .bind(before)
+            .execute(&ctx.db)
+            .await?
+            .rows_affected()
+    };
+    Ok(n)
+}
+
 /// Records the counts: one log line with numbers only, and the metrics.
 pub fn report(counts: &SweepCounts) {
     tracing::info!(
         contacts_without_case = counts.contacts_without_case,
         closed_cases = counts.closed_cases,
         attachments = counts.attachments,
+        unreadable_events = counts.unreadable_events,
         "retention sweep done"
     );
     crate::metrics::retention("contacts_without_case", counts.contacts_without_case);
     crate::metrics::retention("closed_cases", counts.closed_cases);
     crate::metrics::retention("attachments", counts.attachments);
+    crate::metrics::retention("unreadable_events", counts.unreadable_events);
 }
 
 /// Queues the next daily sweep at `retention.run_at_hour_utc` (once per day, whichever node
