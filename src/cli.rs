@@ -137,6 +137,12 @@ pub enum TelegramAction {
     },
     /// Remove the webhook (needed before polling mode can fetch updates).
     DeleteWebhook,
+    /// Give the bot the name lock-screen notifications show (channels.telegram.display_name).
+    SetName {
+        /// Instead of the setting.
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -429,6 +435,10 @@ async fn telegram(settings: &Settings, action: TelegramAction) -> anyhow::Result
         TelegramAction::DeleteWebhook => {
             crate::channels::telegram::delete_webhook(tg).await?;
             eprintln!("webhook removed");
+        }
+        TelegramAction::SetName { name } => {
+            let name = crate::channels::telegram::set_name(tg, name.as_deref()).await?;
+            eprintln!("the bot is now called {name:?} in chats and notifications");
         }
     }
     Ok(())

@@ -381,6 +381,8 @@ pub struct TelegramSettings {
     pub api_url: String,
     pub mode: TelegramMode,
     pub poll_timeout_seconds: u32,
+    /// The bot's name as notifications show it; set with `hotline telegram set-name`.
+    pub display_name: String,
 }
 
 #[derive(Clone, Deserialize)]

@@ -283,6 +283,8 @@ async fn grant_runtime_role(pool: &PgPool, role: &str) -> anyhow::Result<()> {
         format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"),
         format!("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}"),
         format!("REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role}"),
+        format!("REVOKE UPDATE, DELETE, TRUNCATE ON audit_chain FROM {role}"),
+        format!("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON audit_chain_origin FROM {role}"),
         format!("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON _sqlx_migrations FROM {role}"),
     ];
     for sql in statements {

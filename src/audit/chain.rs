@@ -5,9 +5,13 @@
 //! consistent replacement. The newest entry (the chain's head) is written outside the database
 //! on a schedule (`audit.head_file` and the log), so a truncated tail is detectable too.
 //!
-//! Appending takes a transaction-scoped advisory lock, so entries are chained in commit order
-//! and no two writers link to the same predecessor; the lock is held until the caller's
-//! transaction ends, which serialises audited writes for those few milliseconds.
+//! Writers only append entries (`append`: one INSERT, no lock), so audited writes never wait for
+//! each other. Links are made after the commit by `link_pending`, which one process at a time
+//! runs (a transaction-scoped advisory lock): it takes the committed entries that have no link
+//! yet, in id order, and appends to `audit_chain` each one's position, predecessor and hash.
+//! Every node runs it every second, and `verify` runs it first, so an entry is unlinked for
+//! about a second; that second is the window in which an entry could be removed unnoticed by
+//! someone who can already write to the database as its owner (see SECURITY.md).
 
 use std::sync::RwLock;
 
@@ -123,7 +127,8 @@ fn as_stored(at: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(at.timestamp_micros()).unwrap_or(at)
 }
 
-/// Appends one entry to the chain, inside the caller's transaction when given one.
+/// Appends one entry, inside the caller's transaction when given one. It is linked into the
+/// chain after it commits (`link_pending`).
 pub async fn append<'c, A>(
     db: A,
     actor: Option<Uuid>,
@@ -135,47 +140,116 @@ pub async fn append<'c, A>(
 where
     A: Acquire<'c, Database = Postgres>,
 {
+    let mut tx = db.begin().await?;
+    sqlx::query("INSERT INTO audit_log (actor_id, action, case_id, details, at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(actor)
+        .bind(action)
+        .bind(case)
+        .bind(details)
+        .bind(as_stored(at))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// How many committed entries one linking transaction takes at most.
+const LINK_BATCH: i64 = 5000;
+
+/// How far below the newest linked entry a routine pass looks for entries that committed late
+/// (ids are drawn at insert, so a long transaction commits an entry older than its neighbours).
+const LATE_WINDOW: i64 = 1000;
+
+/// Which unlinked entries a pass looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sweep {
+    /// Entries above the newest linked one, and late ones just below it: cheap, every second.
+    Recent,
+    /// Every entry: before a verification, and now and then in the background.
+    Everything,
+}
+
+/// Links committed entries that have no link yet, in id order, after the chain's last link.
+/// Returns how many were linked. Safe to run from several processes at once: they take turns.
+pub async fn link_pending(db: &PgPool, sweep: Sweep) -> Result<u64, sqlx::Error> {
     let key = installed_key()
         .ok_or_else(|| sqlx::Error::Protocol("the audit chain key is not installed".into()))?;
+    link_pending_with(db, &key, sweep).await
+}
+
+async fn link_pending_with(db: &PgPool, key: &[u8; 32], sweep: Sweep) -> Result<u64, sqlx::Error> {
+    let mut linked = 0;
+    loop {
+        let n = link_batch(db, key, sweep).await?;
+        linked += n;
+        if n < LINK_BATCH as u64 {
+            return Ok(linked);
+        }
+    }
+}
+
+async fn link_batch(db: &PgPool, key: &[u8; 32], sweep: Sweep) -> Result<u64, sqlx::Error> {
     let mut tx = db.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(CHAIN_LOCK)
         .execute(&mut *tx)
         .await?;
-    let prev: Option<(i64, Option<Vec<u8>>)> =
-        sqlx::query_as("SELECT id, mac FROM audit_log ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await?;
-    let (id,): (i64,) = sqlx::query_as("SELECT nextval(pg_get_serial_sequence('audit_log', 'id'))")
-        .fetch_one(&mut *tx)
-        .await?;
-    let mut entry = Entry {
-        id,
-        actor_id: actor,
-        action: action.to_owned(),
-        case_id: case,
-        details,
-        at: as_stored(at),
-        prev_id: prev.as_ref().map(|p| p.0),
-        mac: None,
-    };
-    let mac = entry_mac(&key, &entry, prev.as_ref().and_then(|p| p.1.as_deref()));
-    entry.mac = Some(mac);
-    sqlx::query(
-        "INSERT INTO audit_log (id, actor_id, action, case_id, details, at, prev_id, mac)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    let last: Option<(i64, i64, Vec<u8>)> = sqlx::query_as(
+        "SELECT position, entry_id, mac FROM audit_chain ORDER BY position DESC LIMIT 1",
     )
-    .bind(entry.id)
-    .bind(entry.actor_id)
-    .bind(&entry.action)
-    .bind(entry.case_id)
-    .bind(&entry.details)
-    .bind(entry.at)
-    .bind(entry.prev_id)
-    .bind(&entry.mac)
+    .fetch_optional(&mut *tx)
+    .await?;
+    // Entries written before the chain existed stay outside it (audit_chain_origin).
+    let pending: Vec<Entry> = sqlx::query_as(
+        "SELECT a.id, a.actor_id, a.action, a.case_id, a.details, a.at, NULL::BIGINT AS prev_id,
+                NULL::BYTEA AS mac
+         FROM audit_log a
+         WHERE a.mac IS NULL
+           AND a.id >= (SELECT first_entry_id FROM audit_chain_origin)
+           AND ($2 OR a.id > coalesce((SELECT max(entry_id) FROM audit_chain), 0) - $3)
+           AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.entry_id = a.id)
+         ORDER BY a.id
+         LIMIT $1",
+    )
+    .bind(LINK_BATCH)
+    .bind(sweep == Sweep::Everything)
+    .bind(LATE_WINDOW)
+    .fetch_all(&mut *tx)
+    .await?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let (mut position, mut prev_id, mut prev_mac) = match last {
+        Some((position, id, mac)) => (position, Some(id), Some(mac)),
+        None => (0, None, None),
+    };
+    let mut positions = Vec::with_capacity(pending.len());
+    let mut ids = Vec::with_capacity(pending.len());
+    let mut prevs = Vec::with_capacity(pending.len());
+    let mut macs = Vec::with_capacity(pending.len());
+    for mut entry in pending {
+        entry.prev_id = prev_id;
+        let mac = entry_mac(key, &entry, prev_mac.as_deref());
+        position += 1;
+        positions.push(position);
+        ids.push(entry.id);
+        prevs.push(prev_id);
+        macs.push(mac.clone());
+        prev_id = Some(entry.id);
+        prev_mac = Some(mac);
+    }
+    let n = ids.len() as u64;
+    sqlx::query(
+        "INSERT INTO audit_chain (position, entry_id, prev_entry_id, mac)
+         SELECT * FROM unnest($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BYTEA[])",
+    )
+    .bind(&positions)
+    .bind(&ids)
+    .bind(&prevs)
+    .bind(&macs)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(n)
 }
 
 /// The chain's newest entry, as written outside the database.
@@ -187,13 +261,13 @@ pub struct Head {
 }
 
 pub async fn head(db: &PgPool) -> Result<Option<Head>, sqlx::Error> {
-    let row: Option<(i64, Option<Vec<u8>>)> =
-        sqlx::query_as("SELECT id, mac FROM audit_log ORDER BY id DESC LIMIT 1")
+    let row: Option<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT entry_id, mac FROM audit_chain ORDER BY position DESC LIMIT 1")
             .fetch_optional(db)
             .await?;
     Ok(row.map(|(id, mac)| Head {
         id,
-        mac: mac.map(hex::encode).unwrap_or_default(),
+        mac: hex::encode(mac),
     }))
 }
 
@@ -206,8 +280,8 @@ pub enum Broken {
         "entry {id} follows entry {expected}, which is missing (deleted), or an entry was inserted before it"
     )]
     Missing { id: i64, expected: i64 },
-    #[error("entry {id} has no hash although older entries are chained (written around the chain)")]
-    Unchained { id: i64 },
+    #[error("entry {id}, the newest linked one, is missing (deleted)")]
+    NewestMissing { id: i64 },
     #[error("the last recorded head, entry {id}, is missing: the log was truncated")]
     Truncated { id: i64 },
     #[error("the last recorded head, entry {id}, does not match the entry in the database")]
@@ -223,65 +297,110 @@ pub struct Verified {
     pub before_chain: u64,
 }
 
-/// Walks the whole log in id order and checks every link; then that the recorded head (if
-/// any) is still there, unchanged.
+/// One link with its entry, as the walk reads them.
+#[derive(sqlx::FromRow)]
+struct Link {
+    position: i64,
+    entry_id: i64,
+    prev_entry_id: Option<i64>,
+    link_mac: Vec<u8>,
+    /// The entry's fields; `None` when the entry is gone.
+    action: Option<String>,
+    actor_id: Option<Uuid>,
+    case_id: Option<Uuid>,
+    details: Option<serde_json::Value>,
+    at: Option<DateTime<Utc>>,
+}
+
+/// Links every committed entry first, then walks the chain in order and checks every link and
+/// every entry's hash; then that the recorded head (if any) is still there, unchanged.
 pub async fn verify(
     db: &PgPool,
     key: &[u8; 32],
     recorded_head: Option<&Head>,
 ) -> Result<Result<Verified, Broken>, sqlx::Error> {
-    let mut after = i64::MIN;
-    let mut last: Option<(i64, Option<Vec<u8>>)> = None;
+    link_pending_with(db, key, Sweep::Everything).await?;
+    let (before_chain,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM audit_log WHERE id < (SELECT first_entry_id FROM audit_chain_origin)",
+    )
+    .fetch_one(db)
+    .await?;
     let mut verified = Verified {
         entries: 0,
-        before_chain: 0,
+        before_chain: u64::try_from(before_chain).unwrap_or_default(),
     };
+    let mut after = 0_i64;
+    let mut last: Option<(i64, Vec<u8>)> = None;
+    let mut gone: Option<i64> = None;
     loop {
-        let page: Vec<Entry> = sqlx::query_as(
-            "SELECT id, actor_id, action, case_id, details, at, prev_id, mac FROM audit_log
-             WHERE id > $1 ORDER BY id LIMIT 2000",
+        let page: Vec<Link> = sqlx::query_as(
+            "SELECT c.position, c.entry_id, c.prev_entry_id, c.mac AS link_mac, a.action, a.actor_id,
+                    a.case_id, a.details, a.at
+             FROM audit_chain c LEFT JOIN audit_log a ON a.id = c.entry_id
+             WHERE c.position > $1 ORDER BY c.position LIMIT 2000",
         )
         .bind(after)
         .fetch_all(db)
         .await?;
-        let Some(end) = page.last() else { break };
-        after = end.id;
-        for e in page {
-            let Some(mac) = &e.mac else {
-                if verified.entries > 0 {
-                    return Ok(Err(Broken::Unchained { id: e.id }));
-                }
-                verified.before_chain += 1;
-                last = Some((e.id, None));
-                continue;
-            };
-            let last_id = last.as_ref().map(|l| l.0);
-            if e.prev_id != last_id {
+        if page.is_empty() {
+            break;
+        }
+        for link in page {
+            after = link.position;
+            if let Some(missing) = gone {
                 return Ok(Err(Broken::Missing {
-                    id: e.id,
-                    expected: e.prev_id.unwrap_or(0),
+                    id: link.entry_id,
+                    expected: missing,
                 }));
             }
-            let expected = entry_mac(key, &e, last.as_ref().and_then(|l| l.1.as_deref()));
+            let last_id = last.as_ref().map(|l| l.0);
+            if link.prev_entry_id != last_id {
+                return Ok(Err(Broken::Missing {
+                    id: link.entry_id,
+                    expected: link.prev_entry_id.unwrap_or(0),
+                }));
+            }
+            let (Some(action), Some(details), Some(at)) = (link.action, link.details, link.at)
+            else {
+                gone = Some(link.entry_id);
+                last = Some((link.entry_id, link.link_mac));
+                continue;
+            };
+            let entry = Entry {
+                id: link.entry_id,
+                actor_id: link.actor_id,
+                action,
+                case_id: link.case_id,
+                details,
+                at,
+                prev_id: link.prev_entry_id,
+                mac: None,
+            };
+            let expected = entry_mac(key, &entry, last.as_ref().map(|l| l.1.as_slice()));
             if !bool::from(subtle::ConstantTimeEq::ct_eq(
                 expected.as_slice(),
-                mac.as_slice(),
+                link.link_mac.as_slice(),
             )) {
-                return Ok(Err(Broken::Changed { id: e.id }));
+                return Ok(Err(Broken::Changed { id: link.entry_id }));
             }
             verified.entries += 1;
-            last = Some((e.id, e.mac.clone()));
+            last = Some((link.entry_id, link.link_mac));
         }
     }
+    if let Some(id) = gone {
+        return Ok(Err(Broken::NewestMissing { id }));
+    }
     if let Some(head) = recorded_head {
-        let row: Option<(Option<Vec<u8>>,)> =
-            sqlx::query_as("SELECT mac FROM audit_log WHERE id = $1")
-                .bind(head.id)
-                .fetch_optional(db)
-                .await?;
+        let row: Option<(Vec<u8>,)> = sqlx::query_as(
+            "SELECT c.mac FROM audit_chain c JOIN audit_log a ON a.id = c.entry_id
+             WHERE c.entry_id = $1",
+        )
+        .bind(head.id)
+        .fetch_optional(db)
+        .await?;
         match row {
             None => return Ok(Err(Broken::Truncated { id: head.id })),
-            Some((mac,)) if mac.as_deref().map(hex::encode).unwrap_or_default() != head.mac => {
+            Some((mac,)) if hex::encode(&mac) != head.mac => {
                 return Ok(Err(Broken::HeadMismatch { id: head.id }));
             }
             Some(_) => {}
@@ -313,32 +432,53 @@ pub fn read_head(path: &std::path::Path) -> anyhow::Result<Head> {
         .map_err(|e| anyhow::anyhow!("the audit head file is not a recorded head: {e}"))
 }
 
-/// The background task: records the head every `audit.head_interval_seconds`, in the log and,
-/// when `audit.head_file` is set, in that file.
+/// How often committed entries are linked into the chain.
+const LINK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+/// How often a pass looks at every entry, for the rare one that committed very late.
+const SWEEP_EVERY: u32 = 600;
+
+/// The background task: links committed entries every second, and records the head every
+/// `audit.head_interval_seconds`, in the log and, when `audit.head_file` is set, in that file.
 pub async fn record_head_periodically(
     ctx: crate::context::AppContext,
     stop: tokio_util::sync::CancellationToken,
 ) {
-    let every = std::time::Duration::from_secs(ctx.settings.audit.head_interval_seconds.max(1));
+    let head_every =
+        std::time::Duration::from_secs(ctx.settings.audit.head_interval_seconds.max(1));
     let path = ctx.settings.audit.head_file.clone();
     let mut last: Option<Head> = None;
+    let mut last_head_at: Option<std::time::Instant> = None;
+    let mut passes: u32 = 0;
     loop {
-        match head(&ctx.db).await {
-            Ok(Some(h)) if last.as_ref() != Some(&h) => {
-                tracing::info!(audit.head.id = h.id, audit.head.mac = %h.mac, "audit chain head");
-                if !path.as_os_str().is_empty()
-                    && let Err(e) = write_head(&path, &h)
-                {
-                    tracing::error!(error = %e, "cannot write the audit head file");
+        // The first pass, and every SWEEP_EVERY-th, looks at every entry.
+        let sweep = if passes.is_multiple_of(SWEEP_EVERY) {
+            Sweep::Everything
+        } else {
+            Sweep::Recent
+        };
+        passes = passes.wrapping_add(1);
+        if let Err(e) = link_pending(&ctx.db, sweep).await {
+            tracing::warn!(error = %e, "cannot link audit entries into the chain");
+        }
+        if last_head_at.is_none_or(|at| at.elapsed() >= head_every) {
+            last_head_at = Some(std::time::Instant::now());
+            match head(&ctx.db).await {
+                Ok(Some(h)) if last.as_ref() != Some(&h) => {
+                    tracing::info!(audit.head.id = h.id, audit.head.mac = %h.mac, "audit chain head");
+                    if !path.as_os_str().is_empty()
+                        && let Err(e) = write_head(&path, &h)
+                    {
+                        tracing::error!(error = %e, "cannot write the audit head file");
+                    }
+                    last = Some(h);
                 }
-                last = Some(h);
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot read the audit chain head"),
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "cannot read the audit chain head"),
         }
         tokio::select! {
             () = stop.cancelled() => return,
-            () = tokio::time::sleep(every) => {}
+            () = tokio::time::sleep(LINK_EVERY) => {}
         }
     }
 }

@@ -27,6 +27,9 @@ pub struct LanguagePack {
     pub countries: BTreeMap<String, String>,
     /// Saved safety-script texts a counselor can send from the case page.
     pub scripts: BTreeMap<String, String>,
+    /// BCP 47 code → the language's name in this language, for saying which languages a help
+    /// line answers in.
+    pub language_names: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -64,6 +67,8 @@ pub struct Texts {
     pub unsupported: String,
     pub slow_down: String,
     pub phone_not_understood: String,
+    /// After the numbers, when some line is not known to speak the person's language.
+    pub numbers_other_languages: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -116,11 +121,17 @@ pub struct EmergencyNumber {
     pub source: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The languages this line answers in, when known better than the country's default.
+    #[serde(default)]
+    pub languages: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EmergencyFile {
+    /// Country → the languages its lines answer in unless a number says otherwise.
+    #[serde(default)]
+    languages: BTreeMap<String, Vec<String>>,
     countries: BTreeMap<String, Vec<EmergencyNumber>>,
 }
 
@@ -131,6 +142,8 @@ pub struct ConversationTexts {
     /// English, for a language the bot does not speak.
     fallback: LanguagePack,
     emergency: BTreeMap<String, Vec<EmergencyNumber>>,
+    /// Country → the languages its lines answer in by default.
+    line_languages: BTreeMap<String, Vec<String>>,
     /// Whose numbers to show before the person's country is known.
     pub home_country: String,
 }
@@ -175,6 +188,26 @@ impl ConversationTexts {
                 ));
             }
         }
+        // Every language a line is said to speak must have a name in every pack, or a person
+        // would read a bare code like "ms".
+        let spoken = file.languages.values().flatten().chain(
+            file.countries
+                .values()
+                .flatten()
+                .flat_map(|n| n.languages.iter().flatten()),
+        );
+        for code in spoken {
+            if let Some(pack) = packs
+                .values()
+                .find(|p: &&LanguagePack| !p.language_names.contains_key(code))
+            {
+                return Err(format!(
+                    "{}: language_names has no name for {code:?}, which {} says a line speaks",
+                    pack.language,
+                    emergency_path.display()
+                ));
+            }
+        }
         if !file.countries.contains_key(home_country) {
             return Err(format!(
                 "{}: no numbers for the home country {home_country}",
@@ -189,6 +222,7 @@ impl ConversationTexts {
             packs,
             fallback,
             emergency: file.countries,
+            line_languages: file.languages,
             home_country: home_country.to_owned(),
         })
     }
@@ -203,13 +237,11 @@ impl ConversationTexts {
     }
 
     /// The emergency numbers for a country (the home country's when unknown or not listed), one
-    /// per line, labelled in the language.
+    /// per line, labelled in the language. A line not known to speak the language names the
+    /// languages it does speak, so nobody dials expecting to be understood and is not.
     pub fn emergency_lines(&self, country: Option<&str>, language: &str) -> Vec<String> {
-        let numbers = country
-            .and_then(|c| self.emergency.get(c))
-            .or_else(|| self.emergency.get(&self.home_country))
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let (country, numbers) = self.numbers_for(country);
+        let pack = self.pack(language);
         numbers
             .iter()
             .map(|n| {
@@ -219,8 +251,61 @@ impl ConversationTexts {
                     .or_else(|| n.label.get("en"))
                     .map(String::as_str)
                     .unwrap_or(n.service.as_str());
-                format!("{label} {}", n.number)
+                let spoken = self.languages_of(country, n);
+                if spoken.is_empty() || spoken.iter().any(|l| l == language) {
+                    format!("{label} {}", n.number)
+                } else {
+                    let names: Vec<&str> = spoken
+                        .iter()
+                        .map(|l| {
+                            pack.language_names
+                                .get(l)
+                                .map_or(l.as_str(), String::as_str)
+                        })
+                        .collect();
+                    format!("{label} {} ({})", n.number, names.join(", "))
+                }
             })
             .collect()
+    }
+
+    /// What to say after the numbers when some line is not known to speak the person's
+    /// language: that they can always write here instead. `None` when every line speaks it.
+    pub fn other_languages_note(&self, country: Option<&str>, language: &str) -> Option<String> {
+        let (country, numbers) = self.numbers_for(country);
+        let some_line_does_not_speak_it = numbers.iter().any(|n| {
+            let spoken = self.languages_of(country, n);
+            !spoken.is_empty() && !spoken.iter().any(|l| l == language)
+        });
+        some_line_does_not_speak_it
+            .then(|| self.pack(language).texts.numbers_other_languages.clone())
+    }
+
+    /// The numbers block of a message: the lines, then the note on languages when it applies.
+    pub fn emergency_block(&self, country: Option<&str>, language: &str) -> String {
+        let mut lines = self.emergency_lines(country, language);
+        lines.extend(self.other_languages_note(country, language));
+        lines.join("\n")
+    }
+
+    fn numbers_for(&self, country: Option<&str>) -> (&str, &[EmergencyNumber]) {
+        match country.and_then(|c| self.emergency.get_key_value(c)) {
+            Some((code, numbers)) => (code.as_str(), numbers.as_slice()),
+            None => (
+                self.home_country.as_str(),
+                self.emergency
+                    .get(&self.home_country)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+
+    fn languages_of<'a>(&'a self, country: &str, number: &'a EmergencyNumber) -> &'a [String] {
+        number
+            .languages
+            .as_deref()
+            .or_else(|| self.line_languages.get(country).map(Vec::as_slice))
+            .unwrap_or_default()
     }
 }

@@ -157,7 +157,7 @@ async fn tamper(app: &TestApp, sql: &str) {
         .execute(&mut *tx)
         .await
         .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
         .execute(&mut *tx)
         .await
         .unwrap();
@@ -210,6 +210,10 @@ async fn audit_verify_counts_an_intact_chain_and_names_an_edited_entry() {
 #[tokio::test]
 async fn audit_verify_names_the_entry_after_a_deleted_one() {
     let app = some_history().await;
+    // The background linker has linked the entries (it does within a second of each commit).
+    chain::link_pending(&app.db, chain::Sweep::Recent)
+        .await
+        .unwrap();
     let ids = entry_ids(&app).await;
     tamper(
         &app,
@@ -233,6 +237,9 @@ async fn audit_verify_detects_a_truncated_tail_from_the_head_written_outside_the
     let dir = std::env::temp_dir().join(format!("hotline-audit-{}", Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     let head_file = dir.join("head.json");
+    chain::link_pending(&app.db, chain::Sweep::Everything)
+        .await
+        .unwrap();
     let head = chain::head(&app.db).await.unwrap().unwrap();
     chain::write_head(&head_file, &head).unwrap();
     let (ok, out) = verify_command(&app, Some(&head_file));
@@ -242,11 +249,17 @@ async fn audit_verify_detects_a_truncated_tail_from_the_head_written_outside_the
     let ids = entry_ids(&app).await;
     tamper(
         &app,
-        &format!("DELETE FROM audit_log WHERE id >= {}", ids[ids.len() - 2]),
+        &format!(
+            "DELETE FROM audit_chain WHERE entry_id >= {cut}; DELETE FROM audit_log WHERE id >= {cut}",
+            cut = ids[ids.len() - 2]
+        ),
     )
     .await;
     let (ok, out) = verify_command(&app, None);
-    assert!(ok, "without the head the cut is invisible: {out}");
+    assert!(
+        ok,
+        "without the head a cut that takes the links too is invisible: {out}"
+    );
     let (ok, out) = verify_command(&app, Some(&head_file));
     assert!(!ok, "{out}");
     assert!(
@@ -299,14 +312,17 @@ async fn the_runtime_role_may_only_insert_and_read_audit_entries() {
     let case = app.report(&c, &phone_report("runtime role")).await;
     app.case(&c, case["id"].as_str().unwrap()).await;
     assert!(app.count("audit_log").await >= 2);
-    for privilege in ["UPDATE", "DELETE", "TRUNCATE"] {
-        let (has,): (bool,) = sqlx::query_as("SELECT has_table_privilege($1, 'audit_log', $2)")
-            .bind(&role)
-            .bind(privilege)
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
-        assert!(!has, "the runtime role may {privilege} the audit log");
+    for table in ["audit_log", "audit_chain"] {
+        for privilege in ["UPDATE", "DELETE", "TRUNCATE"] {
+            let (has,): (bool,) = sqlx::query_as("SELECT has_table_privilege($1, $2, $3)")
+                .bind(&role)
+                .bind(table)
+                .bind(privilege)
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+            assert!(!has, "the runtime role may {privilege} {table}");
+        }
     }
     for sql in ["UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"] {
         let err = sqlx::query(sql).execute(&app.db).await.unwrap_err();
@@ -315,4 +331,114 @@ async fn the_runtime_role_may_only_insert_and_read_audit_entries() {
             "{sql}: {err}"
         );
     }
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_entry_after_one_deleted_with_its_link() {
+    let app = some_history().await;
+    let (ok, out) = verify_command(&app, None);
+    assert!(ok, "{out}");
+    let ids = entry_ids(&app).await;
+    tamper(
+        &app,
+        &format!(
+            "DELETE FROM audit_chain WHERE entry_id = {id}; DELETE FROM audit_log WHERE id = {id}",
+            id = ids[2]
+        ),
+    )
+    .await;
+    let (ok, out) = verify_command(&app, None);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains(&format!(
+            "entry {} follows entry {}, which is missing",
+            ids[3], ids[2]
+        )),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn audited_writes_do_not_wait_for_each_other() {
+    let app = spawn_app().await;
+    // One writer's transaction holds an entry it has not committed yet...
+    let mut open = app.db.begin().await.unwrap();
+    chain::append(
+        &mut *open,
+        None,
+        "test.first",
+        None,
+        serde_json::json!({}),
+        app.clock_now(),
+    )
+    .await
+    .unwrap();
+    // ...and another writer appends and commits meanwhile. Before the chain was linked after
+    // commit, this waited for the first transaction to end (a deadlock here).
+    tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        chain::append(
+            &app.db,
+            None,
+            "test.second",
+            None,
+            serde_json::json!({}),
+            app.clock_now(),
+        ),
+    )
+    .await
+    .expect("the second write waited for the first")
+    .unwrap();
+    open.commit().await.unwrap();
+    let (ok, out) = verify_command(&app, None);
+    assert!(ok, "{out}");
+}
+
+#[tokio::test]
+async fn an_entry_that_commits_after_later_ones_are_linked_is_linked_too() {
+    let app = spawn_app().await;
+    let mut slow = app.db.begin().await.unwrap();
+    chain::append(
+        &mut *slow,
+        None,
+        "test.slow",
+        None,
+        serde_json::json!({}),
+        app.clock_now(),
+    )
+    .await
+    .unwrap();
+    for _ in 0..3 {
+        chain::append(
+            &app.db,
+            None,
+            "test.quick",
+            None,
+            serde_json::json!({}),
+            app.clock_now(),
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(
+        chain::link_pending(&app.db, chain::Sweep::Recent)
+            .await
+            .unwrap(),
+        3
+    );
+    slow.commit().await.unwrap();
+    assert_eq!(
+        chain::link_pending(&app.db, chain::Sweep::Recent)
+            .await
+            .unwrap(),
+        1
+    );
+    let head = chain::head(&app.db).await.unwrap().unwrap();
+    let slow_id: (i64,) = sqlx::query_as("SELECT id FROM audit_log WHERE action = 'test.slow'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(head.id, slow_id.0, "the late entry is the newest link");
+    let (ok, out) = verify_command(&app, None);
+    assert!(ok, "{out}");
 }

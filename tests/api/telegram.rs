@@ -637,6 +637,35 @@ async fn the_cli_registers_the_webhook_with_the_secret() {
 }
 
 #[tokio::test]
+async fn the_cli_gives_the_bot_the_neutral_name_notifications_show() {
+    let (app, tg) = spawn_app_with_telegram(vec![]).await;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .args(["telegram", "set-name"])
+        .env("HOTLINE_PROFILE", "test")
+        .env("DATABASE_URL", crate::helpers::database_url(&app.db_name))
+        .env("HOTLINE_CRYPTO__KEY", &app.crypto_key)
+        .env("HOTLINE_CHANNELS__TELEGRAM__ENABLED", "true")
+        .env("HOTLINE_CHANNELS__TELEGRAM__BOT_TOKEN", BOT_TOKEN)
+        .env("HOTLINE_CHANNELS__TELEGRAM__WEBHOOK_SECRET", WEBHOOK_SECRET)
+        .env("HOTLINE_CHANNELS__TELEGRAM__API_URL", tg.api_url())
+        .env("HOTLINE_CHANNELS__TELEGRAM__DISPLAY_NAME", "Help desk")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let named: Vec<_> = tg
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "setMyName")
+        .collect();
+    assert_eq!(named.len(), 1);
+    assert_eq!(named[0].body["name"], "Help desk");
+}
+
+#[tokio::test]
 async fn a_person_who_blocked_the_bot_gets_nothing_more_until_they_write_again() {
     let (app, tg) = spawn_app_with_telegram(vec![]).await;
     let chat = 5_550_014;

@@ -260,11 +260,21 @@ pub fn split_quoted(text: &str) -> (String, String) {
 // ---------------------------------------------------------------------------------------------
 // Classification
 
+/// `help@x.org` from `Help desk <help@x.org>`: the hotline's From may carry a display name.
+fn bare_address(mailbox: &str) -> &str {
+    mailbox
+        .rsplit_once('<')
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .map_or(mailbox, |(address, _)| address)
+        .trim()
+}
+
 fn classify(message: &Message<'_>, from: Option<&str>, own_addresses: &[&str]) -> EmailKind {
     let ours = from.is_some_and(|f| {
         own_addresses
             .iter()
-            .any(|own| !own.trim().is_empty() && own.trim().eq_ignore_ascii_case(f))
+            .map(|own| bare_address(own))
+            .any(|own| !own.is_empty() && own.eq_ignore_ascii_case(f))
     });
     if ours || header_text(message, LOOP_HEADER).is_some() {
         return EmailKind::Loop;

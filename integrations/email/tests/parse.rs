@@ -393,3 +393,14 @@ fn no_input_makes_the_parser_panic() {
         }
     }
 }
+
+#[test]
+fn our_own_mail_is_a_loop_when_our_from_carries_a_display_name() {
+    let own = "From: help@hotline.example\r\nSubject: x\r\n\r\nbody\r\n";
+    assert_eq!(
+        parse_email(own.as_bytes(), &["Help desk <help@hotline.example>"])
+            .unwrap()
+            .kind,
+        EmailKind::Loop
+    );
+}

@@ -198,6 +198,18 @@ impl TelegramClient {
             .map(drop)
     }
 
+    /// `setMyName`: the bot's name, which is what a lock-screen notification shows as its sender.
+    /// Telegram allows 0 to 64 characters; an empty name falls back to the name BotFather gave.
+    pub async fn set_name(&self, name: &str) -> Result<(), SendError> {
+        if name.chars().count() > 64 {
+            return Err(permanent("the bot name is longer than 64 characters"));
+        }
+        let body = serde_json::json!({ "name": name });
+        self.call::<bool>("setMyName", &body, CALL_TIMEOUT)
+            .await
+            .map(drop)
+    }
+
     /// `deleteWebhook`, keeping pending updates so switching to polling loses nothing.
     pub async fn delete_webhook(&self) -> Result<(), SendError> {
         let body = serde_json::json!({ "drop_pending_updates": false });

@@ -322,6 +322,12 @@ async fn bot_api(
         }
         "getupdates" => get_updates(&shared, &params).await,
         "deletemessage" => api_ok(json!(true)),
+        "setmyname" => match text_param(&params, "name") {
+            Some(name) if name.chars().count() > 64 => {
+                api_error(StatusCode::BAD_REQUEST, "Bad Request: bot name is too long")
+            }
+            _ => api_ok(json!(true)),
+        },
         _ => api_error(StatusCode::NOT_FOUND, "Not Found"),
     }
 }

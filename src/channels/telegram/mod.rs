@@ -8,7 +8,7 @@ pub mod verify;
 
 pub use polling::{PollOutcome, Poller, poll_telegram_once, run_telegram_polling};
 pub use receive::receive;
-pub use send::{delete_webhook, set_webhook};
+pub use send::{delete_webhook, set_name, set_webhook};
 pub use verify::verify;
 
 use hotline_telegram::TelegramClient;

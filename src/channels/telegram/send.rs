@@ -63,6 +63,21 @@ pub async fn set_webhook(tg: &TelegramSettings, url: &str) -> anyhow::Result<()>
         .map_err(|e| anyhow::anyhow!("Telegram refused the webhook: {e}"))
 }
 
+/// Gives the bot the name notifications show (`channels.telegram.display_name`, or `name`).
+pub async fn set_name(tg: &TelegramSettings, name: Option<&str>) -> anyhow::Result<String> {
+    let name = name.unwrap_or(&tg.display_name).trim().to_owned();
+    if name.is_empty() {
+        anyhow::bail!(
+            "channels.telegram.display_name: empty (set it, or pass --name): a neutral name such as \"Help desk\" keeps lock-screen notifications safe"
+        );
+    }
+    client(tg)?
+        .set_name(&name)
+        .await
+        .map_err(|e| anyhow::anyhow!("Telegram refused the name: {e}"))?;
+    Ok(name)
+}
+
 /// Removes the webhook (for long polling, or to stop).
 pub async fn delete_webhook(tg: &TelegramSettings) -> anyhow::Result<()> {
     client(tg)?

@@ -152,7 +152,7 @@ impl Turn<'_> {
         let text = if self.next.numbers_shown {
             without_numbers(&notice)
         } else {
-            notice.replace("{emergency_numbers}", &self.emergency_lines().join("\n"))
+            notice.replace("{emergency_numbers}", &self.emergency_block())
         };
         self.next.numbers_shown = true;
         self.say(text);

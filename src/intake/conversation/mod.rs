@@ -271,7 +271,7 @@ impl Turn<'_> {
             let text = pack
                 .texts
                 .danger_now
-                .replace("{emergency_numbers}", &self.emergency_lines().join("\n"));
+                .replace("{emergency_numbers}", &self.emergency_block());
             self.say(text);
         }
         if let Said::Choice(data) = said
@@ -371,6 +371,14 @@ impl Turn<'_> {
         self.situation
             .texts
             .pack(self.next.language.as_deref().unwrap_or("en"))
+    }
+
+    /// The numbers, one per line, and the note on languages when a line may not speak theirs.
+    fn emergency_block(&self) -> String {
+        self.situation.texts.emergency_block(
+            self.situation.country,
+            self.next.language.as_deref().unwrap_or("en"),
+        )
     }
 
     fn emergency_lines(&self) -> Vec<String> {

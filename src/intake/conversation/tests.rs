@@ -226,6 +226,20 @@ const REVEALING: &[&str] = &[
     "bóc lột",
     "拐卖",
     "剥削",
+    // Naming a hotline or the police is enough to tell whoever holds the phone.
+    "hotline",
+    "police",
+    "สายด่วน",
+    "ตำรวจ",
+    "ສາຍດ່ວນ",
+    "ຕຳຫຼວດ",
+    "ប៉ូលិស",
+    "ខ្សែទូរស័ព្ទជំនួយ",
+    "ဟော့လိုင်း",
+    "đường dây nóng",
+    "công an",
+    "热线",
+    "警察",
 ];
 
 #[test]
@@ -337,4 +351,44 @@ fn someone_who_speaks_of_themselves_is_asked_about_themselves() {
         Said::Text("My sister is locked in a room at work"),
     ]);
     assert!(replies.iter().any(|r| r.text == en.question_minor));
+}
+
+#[test]
+fn a_burmese_speaker_in_thailand_is_told_which_languages_the_lines_speak() {
+    let lines = texts().emergency_lines(Some("TH"), "my");
+    let police = lines.iter().find(|l| l.contains(" 191")).unwrap();
+    assert!(police.ends_with("191 (ထိုင်း)"), "{police}");
+    let tourist = lines.iter().find(|l| l.contains(" 1155")).unwrap();
+    assert!(tourist.ends_with("1155 (ထိုင်း, အင်္ဂလိပ်)"), "{tourist}");
+    let block = texts().emergency_block(Some("TH"), "my");
+    assert!(
+        block.ends_with(&texts().pack("my").texts.numbers_other_languages),
+        "{block}"
+    );
+}
+
+#[test]
+fn a_thai_speaker_in_thailand_gets_the_numbers_without_a_word_on_languages() {
+    assert_eq!(texts().other_languages_note(Some("TH"), "th"), None);
+    let block = texts().emergency_block(Some("TH"), "th");
+    assert_eq!(block, texts().emergency_lines(Some("TH"), "th").join("\n"));
+    assert!(block.contains("1300"));
+}
+
+#[test]
+fn an_english_speaker_sees_only_the_tourist_police_without_a_language_mark() {
+    let lines = texts().emergency_lines(Some("TH"), "en");
+    let tourist = lines.iter().find(|l| l.contains(" 1155")).unwrap();
+    assert!(tourist.ends_with("1155"), "{tourist}");
+    assert!(
+        lines.iter().any(|l| l.ends_with("1599 (Thai)")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_lao_speaker_in_laos_needs_no_language_marks() {
+    assert_eq!(texts().other_languages_note(Some("LA"), "lo"), None);
+    let lines = texts().emergency_lines(Some("LA"), "lo");
+    assert!(lines.iter().all(|l| !l.ends_with(')')), "{lines:?}");
 }
