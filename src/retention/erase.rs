@@ -74,9 +74,12 @@ pub async fn erase_case(
              WHERE case_id = $1",
             Some(&erased_packet),
         ),
+        // A referral email not yet sent is not sent: the partner gets nothing of an erased case.
         (
-            "UPDATE referral_emails SET body_enc = $2
-             WHERE referral_id IN (SELECT id FROM referrals WHERE case_id = $1) AND delivery <> 'pending'",
+            "UPDATE referral_emails SET body_enc = $2,
+                    last_error = CASE WHEN delivery = 'pending' THEN 'not sent: the case was erased' ELSE last_error END,
+                    delivery = CASE WHEN delivery = 'pending' THEN 'failed' ELSE delivery END
+             WHERE referral_id IN (SELECT id FROM referrals WHERE case_id = $1)",
             Some(&empty),
         ),
         (
@@ -96,6 +99,14 @@ pub async fn erase_case(
         }
         query.execute(&mut **tx).await?;
     }
+    // A partner's link to an erased case stops working.
+    sqlx::query(
+        "UPDATE referrals SET link_revoked_at = COALESCE(link_revoked_at, $2) WHERE case_id = $1",
+    )
+    .bind(case)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     sqlx::query(
         "UPDATE cases SET personal_erased_at = COALESCE(personal_erased_at, $2) WHERE id = $1",
     )
