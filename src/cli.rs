@@ -156,7 +156,9 @@ pub enum UserAction {
         role: String,
     },
     /// Issue an API token for a user and print only the token (audited); with --revoke,
-    /// revoke every token the user has instead.
+    /// revoke every token the user has instead. A person with a second factor gives a current
+    /// code from their app on standard input; one whose role requires a second factor gets no
+    /// token until they have set it up.
     Token {
         #[arg(long)]
         email: String,
@@ -165,6 +167,13 @@ pub enum UserAction {
         days: Option<i64>,
         #[arg(long)]
         revoke: bool,
+    },
+    /// Remove a person's second factor when they have lost both their phone and their recovery
+    /// codes (audited; their sessions end, and a role that requires one enrols again at the
+    /// next sign-in). Check who is asking, outside the system, before running it.
+    ResetSecondFactor {
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -257,6 +266,39 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             }
         }
         Command::User {
+            action: UserAction::ResetSecondFactor { email },
+        } => {
+            crate::audit::chain::install_key(crate::audit::chain::key_from_settings(&settings)?);
+            let db = pool(&settings.database)?;
+            let Some(user) = users::find_by_email(&db, &email)
+                .await
+                .context("cannot reach PostgreSQL")?
+            else {
+                bail!("no user with email {email}")
+            };
+            let now = clock.now();
+            let mut tx = db.begin().await.context("cannot reach PostgreSQL")?;
+            crate::auth::second_factor::store::remove(&mut tx, user.id)
+                .await
+                .context("cannot remove the second factor")?;
+            crate::auth::sessions::end_all(&mut *tx, user.id, now)
+                .await
+                .context("cannot end the sessions")?;
+            crate::auth::audit::record(
+                &mut *tx,
+                None,
+                "auth.second_factor_reset",
+                None,
+                serde_json::json!({ "user_id": user.id }),
+                now,
+            )
+            .await
+            .context("cannot audit the reset")?;
+            tx.commit().await.context("cannot commit the reset")?;
+            eprintln!("removed the second factor of {email}; their sessions have ended");
+            Ok(())
+        }
+        Command::User {
             action:
                 UserAction::Token {
                     email,
@@ -297,6 +339,30 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             if !(1..=3650).contains(&days) {
                 bail!("--days must be 1 to 3650");
             }
+            let second_factor = crate::auth::second_factor::store::enabled(&db, user.id)
+                .await
+                .context("cannot reach PostgreSQL")?;
+            if second_factor {
+                let keys = crate::crypto::KeyRing::from_settings(&settings.crypto)?;
+                eprintln!("{email} signs in with a second factor: type their current code");
+                let mut code = String::new();
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut code)
+                    .context("cannot read the code from standard input")?;
+                let proof =
+                    crate::auth::second_factor::store::check(&db, &keys, user.id, code.trim(), now)
+                        .await
+                        .context("cannot check the code")?;
+                if proof.is_none() {
+                    bail!("the code is not right (or was used already): no token issued");
+                }
+            } else if crate::auth::second_factor::required_for(&settings.auth, &user) {
+                bail!(
+                    "{email} is a {} and must set up a second factor first (console: /console/second-factor); no token issued",
+                    user.role
+                );
+            }
             let issued = tokens::issue(&db, user.id, now, days)
                 .await
                 .context("cannot store the token")?;
@@ -309,6 +375,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                     "user_id": user.id,
                     "token_id": issued.id,
                     "expires_at": crate::domain::time::format(&issued.expires_at),
+                    "second_factor": second_factor,
                 }),
                 now,
             )

@@ -24,6 +24,9 @@ pub enum ApiError {
     BadSignature,
     #[error("your role may not do this")]
     Forbidden,
+    /// 403: the caller's role must sign in with a second factor, and they have not set one up.
+    #[error("set up a second factor (an authenticator app) first: /console/second-factor")]
+    SecondFactorRequired,
     /// 403: the caller's role may do this, but not on this case (need-to-know).
     #[error("{0}")]
     NeedToKnow(String),
@@ -86,6 +89,7 @@ impl ApiError {
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::BadSignature => "bad_signature",
             ApiError::Forbidden => "forbidden",
+            ApiError::SecondFactorRequired => "second_factor_required",
             ApiError::NeedToKnow(_) => "need_to_know",
             ApiError::NotFound(_) => "not_found",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
@@ -130,7 +134,9 @@ impl ResponseError for ApiError {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated | ApiError::BadSignature => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::NeedToKnow(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::NeedToKnow(_) | ApiError::SecondFactorRequired => {
+                StatusCode::FORBIDDEN
+            }
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } | ApiError::ConflictWith { .. } => StatusCode::CONFLICT,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,

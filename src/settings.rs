@@ -294,6 +294,9 @@ pub struct AuthSettings {
     pub absolute_timeout_hours: i64,
     /// API tokens run out after this many days (`hotline user token --days` overrides).
     pub token_days: i64,
+    /// Roles that must sign in with a second factor (TOTP); they are taken to enrolment
+    /// before anything else, and their API tokens work only once it is set up.
+    pub totp_required_roles: Vec<crate::auth::Role>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -560,9 +563,11 @@ impl Settings {
                 .prefix_separator("_")
                 .separator("__")
                 .try_parsing(true)
-                // HOTLINE_SERVER__TRUSTED_PROXIES="10.0.0.0/8,192.168.1.5"; no other key is a list.
+                // HOTLINE_SERVER__TRUSTED_PROXIES="10.0.0.0/8,192.168.1.5" and
+                // HOTLINE_AUTH__TOTP_REQUIRED_ROLES="supervisor,admin" are the lists.
                 .list_separator(",")
                 .with_list_parse_key("server.trusted_proxies")
+                .with_list_parse_key("auth.totp_required_roles")
                 .source(Some(overrides)),
         );
         for (var, key) in [

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod identity;
 pub mod passwords;
+pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;
 pub mod throttle;

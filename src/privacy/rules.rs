@@ -69,6 +69,16 @@ pub static RULES: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/break-glass/{id}/review", Rule::RoleOnly),
     ("GET", "/api/v1/audit", Rule::RoleOnly),
     ("POST", "/api/v1/me/sign-out-everywhere", Rule::RoleOnly),
+    // One's own second factor (issue 17): no case is touched.
+    ("GET", "/api/v1/me/second-factor", Rule::RoleOnly),
+    ("POST", "/api/v1/me/second-factor/enrolment", Rule::RoleOnly),
+    ("POST", "/api/v1/me/second-factor", Rule::RoleOnly),
+    ("POST", "/api/v1/me/second-factor/removal", Rule::RoleOnly),
+    (
+        "POST",
+        "/api/v1/me/second-factor/recovery-codes",
+        Rule::RoleOnly,
+    ),
     // Safe contact and callbacks (issue 13).
     ("GET", "/api/v1/cases/{id}/safe-contact", Rule::CaseFullRead),
     ("PUT", "/api/v1/cases/{id}/safe-contact", Rule::CaseWrite),

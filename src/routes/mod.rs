@@ -49,6 +49,27 @@ pub async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound("route"))
 }
 
+/// The client's address for sign-in throttling: the peer, or what a trusted proxy says it is.
+pub(crate) fn client_ip(ctx: &crate::context::AppContext, req: &actix_web::HttpRequest) -> String {
+    use crate::auth::throttle::{Network, client_address};
+    let trusted: Vec<Network> = ctx
+        .settings
+        .server
+        .trusted_proxies
+        .iter()
+        .filter_map(|p| Network::parse(p))
+        .collect();
+    client_address(
+        req.peer_addr().map(|a| a.ip()),
+        req.headers()
+            .get("X-Forwarded-For")
+            .and_then(|v| v.to_str().ok()),
+        &trusted,
+    )
+    .map(|ip| ip.to_string())
+    .unwrap_or_default()
+}
+
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header(("Location", location))

@@ -135,6 +135,7 @@ async fn a_supervisor_sees_the_dashboard_update_live_with_its_charts() {
         supervisor.password.clone(),
         counselor.token.clone(),
     );
+    let code = app.unused_code(&email).await.unwrap_or_default();
     let shots =
         std::env::var("HOTLINE_SCREENSHOTS").unwrap_or_else(|_| "target/screenshots".to_owned());
     let out = tokio::task::spawn_blocking(move || {
@@ -144,6 +145,7 @@ async fn a_supervisor_sees_the_dashboard_update_live_with_its_charts() {
             .arg(email)
             .arg(password)
             .arg(token)
+            .arg(code)
             .env("SMOKE_SCREENSHOT_DIR", shots)
             .output()
     })

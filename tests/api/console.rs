@@ -34,7 +34,24 @@ pub fn cookie_value(resp: &reqwest::Response, name: &str) -> Option<String> {
 }
 
 /// Signs in through the login form (with its CSRF cookie and field); returns the response.
+/// Signs in through the console's pages: the password, then (for a person with a second
+/// factor) a code their app would show now. Answers the last response.
 pub async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    let first = sign_in_password(app, email, password).await;
+    if first
+        .headers()
+        .get("Location")
+        .and_then(|l| l.to_str().ok())
+        != Some("/console/login/code")
+    {
+        return first;
+    }
+    let code = app.unused_code(email).await.expect("a second factor");
+    sign_in_code(app, &first, &code).await
+}
+
+/// The password step alone.
+pub async fn sign_in_password(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
     let page = app.get_page("/console/login", None).await;
     let login_cookie = cookie_value(&page, "hotline_login_csrf").unwrap();
     let csrf = hidden_csrf(&page.text().await.unwrap());
@@ -46,6 +63,34 @@ pub async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Res
             ("email", email),
             ("password", password),
         ])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The code step, after a password step that answered `first`.
+pub async fn sign_in_code(
+    app: &TestApp,
+    first: &reqwest::Response,
+    code: &str,
+) -> reqwest::Response {
+    let challenge = cookie_value(first, "hotline_login_challenge").expect("a challenge cookie");
+    let page = app
+        .get_page(
+            "/console/login/code",
+            Some(&format!("hotline_login_challenge={challenge}")),
+        )
+        .await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let login_cookie = cookie_value(&page, "hotline_login_csrf").unwrap();
+    let csrf = hidden_csrf(&page.text().await.unwrap());
+    app.client
+        .post(app.url("/console/login/code"))
+        .header(
+            "Cookie",
+            format!("hotline_login_csrf={login_cookie}; hotline_login_challenge={challenge}"),
+        )
+        .form(&[("csrf", csrf.as_str()), ("code", code)])
         .send()
         .await
         .unwrap()

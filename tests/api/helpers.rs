@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use chrono::{Duration, TimeZone, Utc};
+use hotline::auth::second_factor::codes::{Seed, step_of};
 use hotline::auth::{Role, tokens, users};
 use hotline::clock::ManualClock;
 use hotline::context::AppContext;
@@ -68,6 +69,9 @@ pub struct Staff {
     pub password: String,
     pub token: String,
     pub id: Uuid,
+    /// The TOTP seed (base32) of staff whose role requires a second factor: `staff()` sets it
+    /// up for them, as they would have before getting a token.
+    pub totp_seed: Option<String>,
 }
 
 pub fn test_settings(
@@ -193,6 +197,11 @@ impl TestApp {
         let user = users::create(&self.db, &email, role, &password, self.clock_now())
             .await
             .unwrap();
+        let totp_seed = if self.ctx.settings.auth.totp_required_roles.contains(&role) {
+            Some(self.enrol_second_factor(user.id.0).await)
+        } else {
+            None
+        };
         let token = tokens::issue(&self.db, user.id, self.clock_now(), 90)
             .await
             .unwrap()
@@ -202,7 +211,79 @@ impl TestApp {
             password,
             token,
             id: user.id.0,
+            totp_seed,
         }
+    }
+
+    /// A staff member without a second factor, whatever their role (as after an upgrade that
+    /// starts requiring one).
+    pub async fn staff_without_second_factor(&self, role: Role) -> Staff {
+        let mut who = self.staff(Role::Counselor).await;
+        sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
+            .bind(who.id)
+            .bind(role.as_str())
+            .execute(&self.db)
+            .await
+            .unwrap();
+        who.totp_seed = None;
+        who
+    }
+
+    /// Sets up a confirmed second factor for a user, as enrolment leaves it; returns the seed.
+    pub async fn enrol_second_factor(&self, user: Uuid) -> String {
+        let seed = Seed::generate().to_base32();
+        let sealed = self.ctx.keys.seal_bound(
+            &seed,
+            &hotline::crypto::Binding {
+                table: "staff_totp",
+                column: "secret",
+                row: user,
+            },
+        );
+        sqlx::query("INSERT INTO staff_totp (user_id, secret, enabled_at) VALUES ($1, $2, $3)")
+            .bind(user)
+            .bind(sealed)
+            .bind(self.clock_now())
+            .execute(&self.db)
+            .await
+            .unwrap();
+        seed
+    }
+
+    /// The code an authenticator app with `seed` shows now.
+    pub fn code_now(&self, seed: &str) -> String {
+        Seed::from_base32(seed).unwrap().code_at(self.clock_now())
+    }
+
+    /// A code for the user of `email` that the app would accept now and that was not used yet
+    /// (the current step's, or the next one's when that was used), for tests that sign in
+    /// twice within 30 seconds; `None` without a second factor.
+    pub async fn unused_code(&self, email: &str) -> Option<String> {
+        let row: Option<(Uuid, Vec<u8>, i64)> = sqlx::query_as(
+            "SELECT u.id, t.secret, t.last_step FROM users u JOIN staff_totp t ON t.user_id = u.id
+             WHERE lower(u.email) = lower($1) AND t.enabled_at IS NOT NULL",
+        )
+        .bind(email.trim())
+        .fetch_optional(&self.db)
+        .await
+        .unwrap();
+        let (user, sealed, last_step) = row?;
+        let text = self
+            .ctx
+            .keys
+            .open_bound(
+                &sealed,
+                &hotline::crypto::Binding {
+                    table: "staff_totp",
+                    column: "secret",
+                    row: user,
+                },
+            )
+            .unwrap();
+        let seed = Seed::from_base32(&text).unwrap();
+        let now = step_of(self.clock_now());
+        let step = (now - 1..=now + 1).find(|s| *s > last_step)?;
+        Some(seed.code_at_step(step))
     }
 
     pub fn clock_now(&self) -> chrono::DateTime<Utc> {

@@ -30,6 +30,7 @@ mod referrals;
 mod resilience;
 mod retention;
 mod roles;
+mod second_factor;
 mod sessions;
 mod settings;
 mod stale_redis;

@@ -8,9 +8,9 @@ import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
 const STEP_TIMEOUT_MS = 15_000;
-const [base, email, password, token] = process.argv.slice(2);
+const [base, email, password, token, code] = process.argv.slice(2);
 if (!base || !email || !password || !token) {
-  console.error("usage: node tests/browser/dashboard.mjs <base_url> <email> <password> <counselor_api_token>");
+  console.error("usage: node tests/browser/dashboard.mjs <base_url> <email> <password> <counselor_api_token> [supervisor_code]");
   process.exit(2);
 }
 const shots = process.env.SMOKE_SCREENSHOT_DIR || "";
@@ -57,6 +57,12 @@ await step("a supervisor signs in and opens the dashboard from the navigation", 
   await page.fill("input[name=email]", email);
   await page.fill("input[name=password]", password);
   await page.click("button[type=submit]");
+  if (code) {
+    // Supervisors sign in with a second factor: the code their app shows now.
+    await page.waitForURL(/\/console\/login\/code$/);
+    await page.fill("input[name=code]", code);
+    await page.click("button[type=submit]");
+  }
   await page.waitForURL(/\/console\/queue$/);
   await page.click("nav a[href='/console/dashboard']");
   await page.waitForURL(/\/console\/dashboard$/);

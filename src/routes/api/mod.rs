@@ -13,6 +13,7 @@ mod referrals;
 mod reports;
 mod retention;
 mod safe_contact;
+mod second_factor;
 mod supervisor;
 mod triage;
 mod users;
@@ -618,6 +619,72 @@ pub static ROUTES: &[ApiRoute] = &[
             "{erased_cases, held_cases, messages_to_delete, channel_cannot_delete}",
         )],
         route: || web::post().to(retention::forget_me),
+    },
+    ApiRoute {
+        method: Method::GET,
+        path: "/api/v1/me/second-factor",
+        summary: "Your second factor: whether it is set up, whether your role requires it, recovery codes left",
+        role: Role::Counselor,
+        body: None,
+        responses: &[(200, "{enabled, enabled_at, required, recovery_codes_left}")],
+        route: || web::get().to(second_factor::status),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/me/second-factor/enrolment",
+        summary: "Start setting up a second factor: a new TOTP seed (otpauth:// address and text key), pending until a first code confirms it",
+        role: Role::Counselor,
+        body: None,
+        responses: &[
+            (
+                200,
+                "{secret, otpauth_uri, issuer, digits, period, algorithm}",
+            ),
+            (
+                409,
+                "a second factor is already set up (second_factor_enabled)",
+            ),
+        ],
+        route: || web::post().to(second_factor::begin),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/me/second-factor",
+        summary: "Confirm the second factor with a first code from the app; answers 10 single-use recovery codes, shown once (audited)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<second_factor::FirstCode>),
+        responses: &[
+            (200, "{enabled: true, recovery_codes}"),
+            (409, "no enrolment started, or already set up"),
+            (422, "the code is not right (wrong_code)"),
+        ],
+        route: || web::post().to(second_factor::confirm),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/me/second-factor/removal",
+        summary: "Remove your second factor, with your password and a current code (audited); a role that requires one must enrol again",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<second_factor::Reauthentication>),
+        responses: &[
+            (200, "{enabled: false, required}"),
+            (422, "the password or code is not right (wrong_credentials)"),
+            (429, "too many failed attempts; wait"),
+        ],
+        route: || web::post().to(second_factor::remove),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/me/second-factor/recovery-codes",
+        summary: "New recovery codes in place of the old ones, with your password and a current code (audited)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<second_factor::Reauthentication>),
+        responses: &[
+            (200, "{recovery_codes}"),
+            (422, "the password or code is not right (wrong_credentials)"),
+            (429, "too many failed attempts; wait"),
+        ],
+        route: || web::post().to(second_factor::renew_recovery_codes),
     },
     // ---- Supervision (issue 15): response times, the live dashboard, statistics exports ----
     ApiRoute {

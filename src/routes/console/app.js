@@ -404,6 +404,60 @@ if (settingsForm) {
   });
 }
 
+// ---- Sign out everywhere ------------------------------------------------------------------
+const everywhere = document.getElementById("sign-out-everywhere");
+everywhere?.addEventListener("click", () => busy(everywhere, async () => {
+  const r = await api("POST", "/api/v1/me/sign-out-everywhere");
+  if (r.status === 200) location.href = "/console/login";
+  else showError(everywhere, errorText(r));
+}));
+
+// ---- My second factor ---------------------------------------------------------------------
+const secondFactor = document.getElementById("second-factor");
+if (secondFactor) {
+  const wrong = secondFactor.dataset.wrong;
+  const showRecovery = (codes) => {
+    const list = document.getElementById("totp-recovery-codes");
+    list.replaceChildren(...codes.map((c) => { const li = document.createElement("li"); li.textContent = c; return li; }));
+    document.getElementById("totp-recovery").hidden = false;
+  };
+  const start = document.getElementById("totp-start");
+  start?.addEventListener("click", () => busy(start, async () => {
+    const r = await api("POST", "/api/v1/me/second-factor/enrolment", {});
+    if (r.status !== 200) return showError(start, errorText(r));
+    document.getElementById("totp-key").textContent = r.data.secret;
+    document.getElementById("totp-uri").href = r.data.otpauth_uri;
+    document.getElementById("totp-setup").hidden = false;
+    start.hidden = true;
+    document.getElementById("totp-code").focus();
+  }));
+  const confirmForm = document.getElementById("totp-confirm-form");
+  confirmForm?.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const button = confirmForm.querySelector("button[type=submit]");
+    busy(button, async () => {
+      const r = await api("POST", "/api/v1/me/second-factor", { code: confirmForm.code.value });
+      if (r.status !== 200) return showError(button, r.status === 422 ? wrong : errorText(r));
+      document.getElementById("totp-setup").hidden = true;
+      showRecovery(r.data.recovery_codes);
+    });
+  });
+  for (const [id, path] of [["totp-renew-form", "/api/v1/me/second-factor/recovery-codes"], ["totp-remove-form", "/api/v1/me/second-factor/removal"]]) {
+    const form = document.getElementById(id);
+    form?.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const button = form.querySelector("button[type=submit]");
+      busy(button, async () => {
+        const r = await api("POST", path, { password: form.password.value, code: form.code.value });
+        if (r.status !== 200) return showError(button, r.status === 422 ? wrong : errorText(r));
+        form.reset();
+        if (r.data.recovery_codes) showRecovery(r.data.recovery_codes);
+        else location.reload();
+      });
+    });
+  }
+}
+
 // ---- Keyboard shortcuts -------------------------------------------------------------------
 const help = document.getElementById("help");
 document.getElementById("help-open")?.addEventListener("click", () => help?.showModal());

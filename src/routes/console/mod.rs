@@ -15,6 +15,7 @@ mod phone_page;
 mod queue_page;
 mod referrals_card;
 mod search_page;
+mod second_factor_page;
 mod settings_page;
 
 use actix_web::http::StatusCode;
@@ -32,7 +33,13 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     )
     .route("/console/login", web::get().to(login::page))
     .route("/console/login", web::post().to(login::submit))
+    .route("/console/login/code", web::get().to(login::code_page))
+    .route("/console/login/code", web::post().to(login::code_submit))
     .route("/console/logout", web::post().to(login::logout))
+    .route(
+        "/console/second-factor",
+        web::get().to(second_factor_page::page),
+    )
     .route("/console/queue", web::get().to(queue_page::page))
     .route("/console/cases", web::get().to(all_cases::page))
     .route("/console/dashboard", web::get().to(dashboard_page::page))
@@ -61,6 +68,8 @@ async fn signed_in(ctx: &AppContext, req: &HttpRequest) -> Result<(Identity, Tr)
             "unavailable-title",
             "sessions-unavailable",
         )),
+        // A role that must have a second factor reaches nothing else until it is set up.
+        Err(ApiError::SecondFactorRequired) => Err(super::see_other("/console/second-factor")),
         _ => Err(super::see_other("/console/login")),
     }
 }
