@@ -1,10 +1,12 @@
 //! `hotline triage train | cv`: the learned safety net from the command line.
 //!
-//! - `hotline triage train --out config/triage/safety_net.json [--threshold T]` trains the net on
-//!   the tuning part (`tests/triage/tuning/*.jsonl`) and writes the file the service loads.
-//!   Deterministic: the same corpus and seed give the same file.
-//! - `hotline triage cv [--folds 5]` cross-validates on the tuning part: for each threshold, the
-//!   critical recall gained over the rules alone and the lifts that overshoot the label.
+//! - `hotline triage train --out config/triage/safety_net.json [--critical C --high H --medium M]`
+//!   trains the net's three heads on the tuning part (`tests/triage/tuning/*.jsonl`) and writes
+//!   the file the service loads. Deterministic: the same corpus and seed give the same file.
+//! - `hotline triage cv [--folds 5]` cross-validates on the tuning part: each report is scored
+//!   by heads that never saw it; for each head's thresholds alone, and for the best
+//!   combinations, the critical recall gained over the rules alone, the agreement and the lifts
+//!   that overshoot the label.
 
 use std::path::{Path, PathBuf};
 
@@ -12,7 +14,7 @@ use anyhow::Context as _;
 use serde::Deserialize;
 
 use crate::domain::Level;
-use crate::triage::safety_net::{Example, SafetyNet, Training};
+use crate::triage::safety_net::{Example, HEAD_LEVELS, SafetyNet, Training};
 use crate::triage::{ReportForTriage, TriageRules, assess};
 
 #[derive(Debug, clap::Subcommand)]
@@ -22,9 +24,15 @@ pub enum TriageAction {
         /// Where to write the model (the service reads triage.safety_net.path).
         #[arg(long)]
         out: PathBuf,
-        /// Score at or above which the net lifts (choose it with `hotline triage cv`).
-        #[arg(long, default_value_t = Training::default().threshold)]
-        threshold: f32,
+        /// Critical head's threshold (choose the three with `hotline triage cv`).
+        #[arg(long, default_value_t = Training::default().thresholds[0])]
+        critical: f32,
+        /// "High or above" head's threshold (above 1: it never lifts).
+        #[arg(long, default_value_t = Training::default().thresholds[1])]
+        high: f32,
+        /// "Medium or above" head's threshold (above 1: it never lifts).
+        #[arg(long, default_value_t = Training::default().thresholds[2])]
+        medium: f32,
         /// The labelled training files' folder.
         #[arg(long, default_value = "tests/triage/tuning")]
         corpus: PathBuf,
@@ -44,6 +52,10 @@ pub enum TriageAction {
         l2: f32,
         #[arg(long, default_value = "tests/triage/tuning")]
         corpus: PathBuf,
+        /// Also write every threshold combination's figures to this TSV file (to compare
+        /// runs, e.g. under other rules).
+        #[arg(long)]
+        table: Option<PathBuf>,
     },
 }
 
@@ -88,7 +100,7 @@ fn examples<'a>(rows: &[&'a (Row, Level)]) -> Vec<Example<'a>> {
         .map(|(row, level)| Example {
             id: &row.id,
             text: &row.text,
-            critical: *level == Level::Critical,
+            level: *level,
         })
         .collect()
 }
@@ -97,22 +109,25 @@ pub fn run(action: &TriageAction, rules_path: &Path) -> anyhow::Result<()> {
     match action {
         TriageAction::Train {
             out,
-            threshold,
+            critical,
+            high,
+            medium,
             corpus: dir,
             seed,
         } => {
+            let thresholds = [*critical, *high, *medium];
             let rows = corpus(dir)?;
             let refs: Vec<&(Row, Level)> = rows.iter().collect();
             let training = Training {
                 seed: *seed,
-                threshold: *threshold,
+                thresholds,
                 ..Training::default()
             };
             let net = SafetyNet::train(
                 &examples(&refs),
                 training,
                 &format!(
-                    "{} ({} reports); hotline triage train --out FILE --threshold {threshold} --seed {seed}",
+                    "{} ({} reports); hotline triage train --out FILE --critical {critical} --high {high} --medium {medium} --seed {seed}",
                     dir.display(),
                     rows.len(),
                 ),
@@ -120,7 +135,7 @@ pub fn run(action: &TriageAction, rules_path: &Path) -> anyhow::Result<()> {
             std::fs::write(out, net.to_json() + "\n")
                 .with_context(|| format!("cannot write {}", out.display()))?;
             eprintln!(
-                "wrote {} ({}; {} reports, {} critical landmarks, threshold {threshold})",
+                "wrote {} ({}; {} reports, {} landmarks, thresholds {thresholds:?})",
                 out.display(),
                 net.version,
                 rows.len(),
@@ -134,6 +149,7 @@ pub fn run(action: &TriageAction, rules_path: &Path) -> anyhow::Result<()> {
             epochs,
             learning_rate,
             l2,
+            table,
         } => cross_validate(
             &corpus(dir)?,
             &TriageRules::load(rules_path).map_err(|e| anyhow::anyhow!("{e}"))?,
@@ -144,11 +160,12 @@ pub fn run(action: &TriageAction, rules_path: &Path) -> anyhow::Result<()> {
                 l2: *l2,
                 ..Training::default()
             },
+            table.as_deref(),
         ),
     }
 }
 
-/// What lifting at a threshold does on held-out reports.
+/// What lifting at some thresholds does on held-out reports.
 #[derive(Default)]
 struct Tally {
     critical_found: usize,
@@ -161,11 +178,54 @@ struct Tally {
     false_lifts: usize,
 }
 
+/// The levels after lifting: a report reads as the highest level whose head scores at or above
+/// its threshold, and goes one step up when that is above the rules' level.
+fn tally(
+    rows: &[(Row, Level)],
+    rule_levels: &[Level],
+    scores: &[[f32; 3]],
+    thresholds: [f32; 3],
+) -> Tally {
+    let mut t = Tally::default();
+    for (i, (_, expected)) in rows.iter().enumerate() {
+        let rule = rule_levels[i];
+        let reads_as = HEAD_LEVELS
+            .iter()
+            .zip(scores[i].iter().zip(thresholds))
+            .find(|(_, (s, th))| **s >= *th)
+            .map(|(l, _)| *l);
+        let level = match reads_as {
+            Some(l) if l > rule => {
+                t.lifts += 1;
+                if rule.raised() == *expected {
+                    t.good_lifts += 1;
+                } else if rule.raised() > *expected {
+                    t.false_lifts += 1;
+                }
+                rule.raised()
+            }
+            _ => rule,
+        };
+        if level == *expected {
+            t.agree += 1;
+        }
+        if *expected == Level::Critical {
+            if level == Level::Critical {
+                t.critical_found += 1;
+            } else if level < Level::High {
+                t.critical_below_high += 1;
+            }
+        }
+    }
+    t
+}
+
 fn cross_validate(
     rows: &[(Row, Level)],
     rules: &TriageRules,
     folds: usize,
     training: Training,
+    table: Option<&Path>,
 ) -> anyhow::Result<()> {
     let rule_levels: Vec<Level> = rows
         .iter()
@@ -183,9 +243,9 @@ fn cross_validate(
             .level
         })
         .collect();
-    // Each report's score from a net that never saw it (fold = position modulo k, the rows
+    // Each report's scores from heads that never saw it (fold = position modulo k, the rows
     // sorted by id, which interleaves languages and levels).
-    let mut scores = vec![0f32; rows.len()];
+    let mut scores = vec![[0f32; 3]; rows.len()];
     for fold in 0..folds {
         let train: Vec<&(Row, Level)> = rows
             .iter()
@@ -193,58 +253,115 @@ fn cross_validate(
             .filter(|(i, _)| i % folds != fold)
             .map(|(_, r)| r)
             .collect();
-        let net = SafetyNet::train(&examples(&train), training, "cv");
+        // Every head, so each can be judged (thresholds are applied below).
+        let every_head = Training {
+            thresholds: [0.5; 3],
+            ..training
+        };
+        let net = SafetyNet::train(&examples(&train), every_head, "cv");
         for (i, (row, _)) in rows.iter().enumerate() {
             if i % folds == fold {
-                scores[i] = net.score(&row.text);
+                let s = net.scores(&row.text);
+                scores[i] = [s[0], s[1], s[2]];
             }
         }
     }
     let critical = rows.iter().filter(|(_, l)| *l == Level::Critical).count();
-    println!(
-        "{folds}-fold cross-validation on {} tuning reports ({critical} critical)",
-        rows.len()
-    );
-    println!("threshold  crit.recall  crit<high  agreement  lifts  good  false(over the label)");
-    let mut thresholds: Vec<Option<f32>> = vec![None];
-    thresholds.extend((10..=40).map(|t| Some(t as f32 * 0.02)));
-    for threshold in thresholds {
-        let mut t = Tally::default();
-        for (i, (_, expected)) in rows.iter().enumerate() {
-            let rule = rule_levels[i];
-            let level = match threshold {
-                Some(th) if scores[i] >= th && rule < Level::Critical => {
-                    t.lifts += 1;
-                    if rule.raised() == *expected {
-                        t.good_lifts += 1;
-                    } else if rule.raised() > *expected {
-                        t.false_lifts += 1;
-                    }
-                    rule.raised()
-                }
-                _ => rule,
-            };
-            if level == *expected {
-                t.agree += 1;
-            }
-            if *expected == Level::Critical {
-                if level == Level::Critical {
-                    t.critical_found += 1;
-                } else if level < Level::High {
-                    t.critical_below_high += 1;
-                }
-            }
-        }
+    let n = rows.len().max(1) as f64;
+    let line = |label: String, t: &Tally| {
         println!(
-            "{:>9}  {:>11.3}  {:>9}  {:>9.3}  {:>5}  {:>4}  {:>5}",
-            threshold.map_or("rules".to_owned(), |t| format!("{t:.2}")),
+            "{label:>20}  {:>11.3}  {:>9}  {:>9.3}  {:>5}  {:>4}  {:>5}",
             t.critical_found as f64 / critical.max(1) as f64,
             t.critical_below_high,
-            t.agree as f64 / rows.len().max(1) as f64,
+            t.agree as f64 / n,
             t.lifts,
             t.good_lifts,
             t.false_lifts
         );
+    };
+    println!(
+        "{folds}-fold cross-validation on {} tuning reports ({critical} critical)",
+        rows.len()
+    );
+    let header = "   thresholds (c/h/m)  crit.recall  crit<high  agreement  lifts  good  false(over the label)";
+    println!("{header}");
+    let never = 9.0;
+    line(
+        "rules".to_owned(),
+        &tally(rows, &rule_levels, &scores, [never; 3]),
+    );
+    let grid: Vec<f32> = (5..=45).map(|t| t as f32 * 0.02).collect();
+    for (head, name) in ["critical", "high", "medium"].iter().enumerate() {
+        println!("{name} head alone:");
+        for th in &grid {
+            let mut thresholds = [never; 3];
+            thresholds[head] = *th;
+            line(
+                format!("{name} {th:.2}"),
+                &tally(rows, &rule_levels, &scores, thresholds),
+            );
+        }
+    }
+    // Every combination on a coarser grid; the best by agreement at each critical recall, and
+    // those that keep the rules' agreement ranked by critical reports left below high.
+    let coarse: Vec<f32> = (5..=23).map(|t| t as f32 * 0.04).chain([never]).collect();
+    let base = tally(rows, &rule_levels, &scores, [never; 3]).agree;
+    let mut all: Vec<([f32; 3], Tally)> = Vec::new();
+    for c in &coarse {
+        for h in &coarse {
+            for m in &coarse {
+                let th = [*c, *h, *m];
+                all.push((th, tally(rows, &rule_levels, &scores, th)));
+            }
+        }
+    }
+    if let Some(path) = table {
+        let mut tsv = String::from(
+            "critical\thigh\tmedium\tcritical_recall\tcritical_below_high\tagreement\tlifts\tgood\tfalse\n",
+        );
+        for (th, t) in &all {
+            tsv += &format!(
+                "{}\t{}\t{}\t{:.4}\t{}\t{:.4}\t{}\t{}\t{}\n",
+                th[0],
+                th[1],
+                th[2],
+                t.critical_found as f64 / critical.max(1) as f64,
+                t.critical_below_high,
+                t.agree as f64 / n,
+                t.lifts,
+                t.good_lifts,
+                t.false_lifts
+            );
+        }
+        std::fs::write(path, tsv).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    all.sort_by(|a, b| {
+        (
+            a.1.critical_below_high,
+            std::cmp::Reverse(a.1.critical_found),
+            std::cmp::Reverse(a.1.agree),
+        )
+            .cmp(&(
+                b.1.critical_below_high,
+                std::cmp::Reverse(b.1.critical_found),
+                std::cmp::Reverse(b.1.agree),
+            ))
+    });
+    for slack in [0usize, 3, 7] {
+        println!("combinations keeping agreement within {slack} reports of the rules alone:");
+        for (th, t) in all.iter().filter(|(_, t)| t.agree + slack >= base).take(8) {
+            let show = |x: f32| {
+                if x > 1.0 {
+                    "-".to_owned()
+                } else {
+                    format!("{x:.2}")
+                }
+            };
+            line(
+                format!("{}/{}/{}", show(th[0]), show(th[1]), show(th[2])),
+                t,
+            );
+        }
     }
     Ok(())
 }

@@ -55,8 +55,8 @@ pub struct MessageReading {
     /// named in `flag` by its cue name, for the frame step and its evidence.
     #[serde(default)]
     pub cues: Vec<ReadPhrase>,
-    /// The message's length in characters (a short question reads otherwise than a long
-    /// account).
+    /// The message's length in characters, a Chinese character counted as three (a short
+    /// question reads otherwise than a long account).
     #[serde(default)]
     pub chars: usize,
     /// What the learned safety net made of the message (only when a net is loaded).
@@ -91,10 +91,24 @@ pub fn reading_version(rules: &TriageRules) -> String {
     }
 }
 
+/// A message's length as a Latin-script writer would have typed it: a Chinese character says
+/// about as much as three Latin letters, so "a long account" and "a short question" mean the
+/// same in every language.
+fn reading_length(chars: &[char]) -> usize {
+    chars
+        .iter()
+        .map(|c| if is_ideograph(*c) { 3 } else { 1 })
+        .sum()
+}
+
+fn is_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
+}
+
 /// Reads one message. Pure.
 pub fn read_message(text: &str, rules: &TriageRules) -> MessageReading {
     let prepared = prepare(text);
-    let chars = prepared.chars.len();
+    let chars = reading_length(&prepared.chars);
     let findings = rules.lexicon.analyse(
         &prepared,
         rules.matching.negation_window,
@@ -286,8 +300,11 @@ pub fn assess_readings(
         };
         // Answers describe the present; so do flags like "missing now" and "being moved".
         let present = answered_yes || danger_now || ctx.present_flags.iter().any(has);
-        let offer_only = flags.iter().any(|f| f == "deceptive_recruitment")
-            && flags.iter().all(|f| ctx.offer_only_flags.contains(f));
+        // A risky offer with nothing else; or the offer frame, where only the offer's red flags
+        // and the person's age were kept ("a minor who has only a risky offer is medium").
+        let offer_only = (flags.iter().any(|f| f == "deceptive_recruitment")
+            && flags.iter().all(|f| ctx.offer_only_flags.contains(f)))
+            || (frame.offer && flags.iter().all(|f| ctx.offer_keeps.contains(f)));
         if (past || safe_now) && !present && by_flags > ctx.past_level {
             reasons.push(frame_reason(
                 readings,
@@ -335,15 +352,16 @@ pub fn assess_readings(
     } else {
         level
     };
-    // The safety net lifts only: one step above what the rules found, never to more, never
-    // down, where some message reads like the critical reports it was trained on.
+    // The safety net lifts only: one step above what the rules found, never more, never down,
+    // where some message reads like reports of a higher level than the rules gave.
     let level = match safety_net_lift(readings, rules) {
-        Some(closest) if level < Level::Critical => {
+        Some((reads_as, closest)) if reads_as > level => {
             reasons.push(Reason {
                 flag: None,
                 text: rules
                     .texts
                     .safety_net
+                    .replace("{level}", reads_as.as_str())
                     .replace("{closest}", &closest.join(", ")),
                 evidence: Vec::new(),
             });
@@ -359,19 +377,19 @@ pub fn assess_readings(
     }
 }
 
-/// The closest critical training examples when the safety net is loaded and some message
-/// scores at or above its threshold.
+/// The highest level some message reads as to the safety net (when one is loaded), with the
+/// closest training examples at that level or above.
 fn safety_net_lift(
     readings: &[(MessageId, &MessageReading)],
     rules: &TriageRules,
-) -> Option<Vec<String>> {
-    let net = rules.safety_net.as_ref()?;
+) -> Option<(Level, Vec<String>)> {
+    rules.safety_net.as_ref()?;
     readings
         .iter()
         .filter_map(|(_, r)| r.resemblance.as_ref())
-        .filter(|r| r.score >= net.threshold)
-        .max_by(|a, b| a.score.total_cmp(&b.score))
-        .map(|r| r.closest.clone())
+        .filter_map(|r| r.reads_as.map(|level| (level, r.score, &r.closest)))
+        .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
+        .map(|(level, _, closest)| (level, closest.clone()))
 }
 
 /// What the text is, as its frame cues say.
@@ -604,6 +622,65 @@ mod tests {
     }
 
     #[test]
+    fn a_farewell_before_the_phones_are_taken_is_in_transit() {
+        let a =
+            assess_text("this is my last message, they take our phones before we cross the river");
+        assert_eq!(a.level, Level::Critical);
+        assert!(a.flags.iter().any(|f| f == "in_transit"), "{:?}", a.flags);
+    }
+
+    #[test]
+    fn a_boss_who_will_not_let_the_worker_go_home_is_forced_labour() {
+        for text in [
+            "my boss will not let me go home",
+            "I cannot leave the factory",
+            "老板不让我回家",
+            "เจ้านายไม่ให้กลับบ้าน",
+        ] {
+            let a = assess_text(text);
+            assert!(
+                a.flags.iter().any(|f| f == "forced_labour"),
+                "{text}: {:?}",
+                a.flags
+            );
+            assert_eq!(a.level, Level::High, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_age_written_in_words_or_after_a_person_makes_a_minor() {
+        for text in [
+            "my sister is sixteen years old and sits with guests at the karaoke",
+            "my daughter (15) sits with guests at the karaoke",
+            "她才十六岁，每天要陪客人喝酒",
+            "em gái mười sáu tuổi phải ngồi với khách",
+        ] {
+            let a = assess_text(text);
+            assert!(
+                a.flags.iter().any(|f| f == "minor"),
+                "{text}: {:?}",
+                a.flags
+            );
+            assert_eq!(a.level, Level::Critical, "{text}");
+        }
+        // An adult's age is not a minor's, in Chinese digits or characters.
+        for text in ["她今年28岁，在KTV上班", "他二十五岁，在工厂上班"] {
+            assert!(
+                !assess_text(text).flags.iter().any(|f| f == "minor"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_chinese_account_is_as_long_as_its_english_translation() {
+        // 120 characters of Chinese say about what 360 Latin letters do: not a short question.
+        let text = "我表哥在国外一个工地上干活，前年通过中介出去的，说是正规劳务输出，中介费交了很多，一半是借的。现在公司说项目款没到，他想回国，老板说合同没到期不能走，我们在国内找过那个中介，中介说不管，请问我们应该找谁？大使馆能管这种事吗？我们真的不知道怎么办了。";
+        let a = assess_text(text);
+        assert!(a.level >= Level::Medium, "{:?}", a.level);
+    }
+
+    #[test]
     fn a_short_question_without_an_indicator_is_low_but_distress_is_never_low() {
         assert_eq!(
             assess_text("is border pass ok for working in mae sot?").level,
@@ -628,18 +705,18 @@ mod tests {
             Example {
                 id: "c-1",
                 text: "they beat me and locked me in the room",
-                critical: true,
+                level: Level::Critical,
             },
             Example {
                 id: "n-1",
                 text: "is a border pass ok for mae sot?",
-                critical: false,
+                level: Level::Low,
             },
         ];
         let net = SafetyNet::train(
             &examples,
             Training {
-                threshold,
+                thresholds: [threshold; 3],
                 ..Training::default()
             },
             "test",

@@ -107,6 +107,29 @@ pub enum Cue {
 }
 
 impl Cue {
+    /// Every cue, for finding one by its name.
+    pub const ALL: [Cue; 14] = [
+        Cue::Negation,
+        Cue::Hypothetical,
+        Cue::Past,
+        Cue::SafeNow,
+        Cue::DangerNow,
+        Cue::Suspicion,
+        Cue::NotACase,
+        Cue::Consequence,
+        Cue::Fiction,
+        Cue::Offer,
+        Cue::ThirdParty,
+        Cue::Distress,
+        Cue::Context,
+        Cue::Question,
+    ];
+
+    /// The cue a rules file names.
+    pub fn named(name: &str) -> Option<Cue> {
+        Cue::ALL.into_iter().find(|c| c.name() == name)
+    }
+
     /// The cue's name in the rules files and in stored readings.
     pub fn name(self) -> &'static str {
         match self {
@@ -142,7 +165,13 @@ enum Kind {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Signal {
+    /// The flag the words set together, or
+    #[serde(default)]
     pub flag: String,
+    /// the cue they set together ("now" with "at home" is `safe_now`), as its name in the
+    /// files (`past`, `safe_now`, `danger_now`, `distress`...). Exactly one of the two.
+    #[serde(default)]
+    pub cue: Option<String>,
     /// Group names: a word of each must occur.
     pub all: Vec<String>,
     /// At most this many characters from the first word's start to the last word's end.
@@ -458,6 +487,8 @@ impl Lexicon {
         };
         // Signals: a word of every group, close together in one sentence, none denied.
         groups.retain(|(_, start, _, unspaced, language)| !denied(*start, *unspaced, *language));
+        // Cues that words set together, added once the signals are read.
+        let mut signal_cues: Vec<(Cue, usize, usize, bool, usize)> = Vec::new();
         for signal in &self.signals {
             let Some(first) = signal.all.first() else {
                 continue;
@@ -488,12 +519,15 @@ impl Lexicon {
                     }
                 });
                 if all {
-                    flags.push((signal.flag.clone(), from, to, unspaced, *l0));
+                    match signal.cue.as_deref().and_then(Cue::named) {
+                        Some(cue) => signal_cues.push((cue, from, to, unspaced, *l0)),
+                        None => flags.push((signal.flag.clone(), from, to, unspaced, *l0)),
+                    }
                 }
             }
         }
         let mut findings = Findings::default();
-        for (cue, start, end, unspaced, language) in &cues {
+        for (cue, start, end, unspaced, language) in cues.iter().chain(&signal_cues) {
             if *cue == Cue::Negation
                 || *cue == Cue::Hypothetical
                 || *cue == Cue::Consequence

@@ -172,8 +172,9 @@ fn the_tuning_part_scores_no_worse_than_the_rules_did() {
         .collect();
     let e = evaluate(&items);
     let report = e.render("shipped", false);
-    assert!(e.agreement >= 0.72, "{report}");
-    assert!(e.critical_recall >= 0.72, "{report}");
-    assert!(e.critical_scored_medium_or_low <= 30, "{report}");
-    assert!(e.flag_f1 >= 0.68, "{report}");
+    // Rules 2026-12-06.frame-2 score 0.79, 0.87, 9 and 0.73 here.
+    assert!(e.agreement >= 0.77, "{report}");
+    assert!(e.critical_recall >= 0.85, "{report}");
+    assert!(e.critical_scored_medium_or_low <= 12, "{report}");
+    assert!(e.flag_f1 >= 0.71, "{report}");
 }

@@ -167,14 +167,14 @@ pub struct Texts {
     pub short_question: String,
     /// A long message is not low.
     pub long_message: String,
-    /// The safety net lifted the level; `{closest}` is replaced by the ids of the closest
-    /// critical training examples.
+    /// The safety net lifted the level; `{level}` is replaced by the level the wording reads
+    /// as and `{closest}` by the ids of the closest training examples at that level or above.
     #[serde(default = "default_safety_net_text")]
     pub safety_net: String,
 }
 
 fn default_safety_net_text() -> String {
-    "The wording resembles critical reports (closest training examples: {closest}), so the level is one step above what the rules found.".to_owned()
+    "The wording resembles {level} reports (closest training examples: {closest}), so the level is one step above what the rules found.".to_owned()
 }
 
 impl TriageRules {
@@ -285,8 +285,26 @@ impl TriageRules {
             }
         }
         for signal in &self.signals {
-            if !known(&signal.flag) {
-                return Err(format!("signals: unknown flag {}", signal.flag));
+            match &signal.cue {
+                Some(cue) => {
+                    let acting = !matches!(
+                        super::lexicon::Cue::named(cue),
+                        None | Some(
+                            super::lexicon::Cue::Negation
+                                | super::lexicon::Cue::Hypothetical
+                                | super::lexicon::Cue::Consequence
+                        )
+                    );
+                    if !acting || !signal.flag.is_empty() {
+                        return Err(format!(
+                            "signals: cue {cue} must be a circumstance or frame cue, without a flag"
+                        ));
+                    }
+                }
+                None if !known(&signal.flag) => {
+                    return Err(format!("signals: unknown flag {}", signal.flag));
+                }
+                None => {}
             }
             if signal.all.is_empty() {
                 return Err(format!("signals: {} names no group", signal.flag));

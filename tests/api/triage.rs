@@ -294,24 +294,25 @@ async fn a_reading_made_under_other_rules_is_read_again_from_the_message() {
 
 #[tokio::test]
 async fn a_case_the_safety_net_reads_as_critical_goes_up_one_level_with_that_reason() {
+    use hotline::domain::Level;
     use hotline::triage::safety_net::{Example, SafetyNet, Training};
-    // A net that reads every message as critical (threshold 0), so the lift does not depend on
+    // A net that reads every message as critical (thresholds 0), so the lift does not depend on
     // the shipped weights.
     let net = SafetyNet::train(
         &[
             Example {
                 id: "tuning-critical-1",
                 text: "they beat me and locked me in the room",
-                critical: true,
+                level: Level::Critical,
             },
             Example {
                 id: "tuning-low-1",
                 text: "is a border pass ok for mae sot?",
-                critical: false,
+                level: Level::Low,
             },
         ],
         Training {
-            threshold: 0.0,
+            thresholds: [0.0; 3],
             ..Training::default()
         },
         "test",
