@@ -85,6 +85,12 @@ pub enum Command {
         #[command(subcommand)]
         action: TelegramAction,
     },
+    /// Retention (retention.* settings): erase what may no longer be kept, except cases under
+    /// legal hold, and print the counts per category; `--dry-run` only counts.
+    Retention {
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// The partner directory: import or export it (Open Referral HSDS 3.0 JSON, or CSV).
     Partners {
         #[command(subcommand)]
@@ -263,6 +269,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             action: StatsAction::Export(args),
         } => crate::supervisor::export_command::run(&settings, &args, clock.now()).await,
         Command::Partners { action } => partners(settings, clock, action).await,
+        Command::Retention { dry_run } => retention(settings, clock, dry_run).await,
         Command::Score(args) => crate::score_command::run(&args, &settings.triage),
         Command::Triage { action } => {
             crate::safety_net_command::run(&action, &settings.triage.rules_path)
@@ -548,6 +555,30 @@ async fn keys_command(settings: &Settings, action: KeysAction) -> anyhow::Result
     Ok(())
 }
 
+async fn retention(settings: Settings, clock: Arc<dyn Clock>, dry_run: bool) -> anyhow::Result<()> {
+    let db = pool(&settings.database)?;
+    let ctx = context(settings, db, clock)?;
+    let schedule = ctx.settings.retention.clone();
+    let counts = crate::retention::sweep(&ctx, &schedule, ctx.now(), dry_run)
+        .await
+        .context("the retention sweep stopped")?;
+    if !dry_run {
+        crate::retention::sweep::report(&counts);
+    }
+    let verb = if dry_run { "would erase" } else { "erased" };
+    #[expect(clippy::print_stdout, reason = "the counts are the command's output")]
+    {
+        println!(
+            "{verb}: contacts without a case: {}; closed cases (personal fields): {}; attachments: {}; unreadable events: {}",
+            counts.contacts_without_case,
+            counts.closed_cases,
+            counts.attachments,
+            counts.unreadable_events
+        );
+    }
+    Ok(())
+}
+
 async fn audit_verify(settings: &Settings, head: Option<std::path::PathBuf>) -> anyhow::Result<()> {
     use crate::audit::chain;
     let key = chain::key_from_settings(settings)?;
@@ -685,6 +716,17 @@ fn start_background(ctx: &crate::context::AppContext) -> Supervisor {
         crate::audit::chain::record_head_periodically(c.clone(), stop)
     });
     let jobs = ctx.settings.jobs.clone();
+    if jobs.enabled && ctx.settings.retention.enabled {
+        // The daily sweep is a job: one node runs it, and it queues the next day's.
+        let c = ctx.clone();
+        tokio::spawn(async move {
+            if let Err(e) =
+                crate::retention::schedule_next_sweep(&c.db, &c.settings.retention, c.now()).await
+            {
+                tracing::warn!(error = %e, "cannot schedule the retention sweep");
+            }
+        });
+    }
     if jobs.enabled {
         let c = ctx.clone();
         tasks.spawn("jobs", move |stop| {

@@ -26,6 +26,8 @@
 //!   targets, the live dashboard's figures and the suppressed statistics export.
 //! - `privacy`: need-to-know (full view or outline per case), breaking the glass, phone-lookup
 //!   limits, and the rule of every API route (`privacy::rules`).
+//! - `retention`: retention schedules (the daily sweep, `hotline retention`), legal holds, and
+//!   "forget me" (in the chat or through a counselor).
 //! - `audit`: the read audit (who saw which personal data, when, why).
 //! - `jobs`: PostgreSQL-backed background jobs with retries.
 //! - `crypto`: encryption at rest and keyed hashes for lookups.
@@ -71,6 +73,7 @@ pub mod queue;
 pub mod redis_store;
 pub mod referrals;
 pub mod rescue_events;
+pub mod retention;
 pub mod routes;
 pub mod safe_contact;
 pub mod safety_net_command;

@@ -194,3 +194,10 @@ pub fn callbacks_overdue(n: i64) -> String {
         "# HELP hotline_callbacks_overdue Scheduled callbacks and candidates whose window passed more than callbacks.overdue_after_seconds ago.\n# TYPE hotline_callbacks_overdue gauge\nhotline_callbacks_overdue {n}\n"
     )
 }
+
+/// Rows erased or purged by retention and forget-me, by what (`contacts_without_case`,
+/// `closed_cases`, `attachments`, `forget_me_cases`, `forget_me_held`, `legal_hold_placed`...).
+/// Counts only: never an id or anything about a person.
+pub fn retention(what: &'static str, count: u64) {
+    metrics::counter!("hotline_retention_erased_total", "what" => what).increment(count);
+}

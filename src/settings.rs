@@ -39,6 +39,7 @@ pub struct Settings {
     pub targets: TargetSettings,
     pub stats: StatsSettings,
     pub privacy: PrivacySettings,
+    pub retention: RetentionSettings,
     pub audit: AuditSettings,
     pub referrals: ReferralSettings,
     pub callbacks: CallbackSettings,
@@ -168,6 +169,29 @@ pub struct PrivacySettings {
     pub view_audit_seconds: i64,
     /// Phone-number lookups (`/reports/matches`) one staff member may make per hour.
     pub phone_lookups_per_hour: u32,
+}
+
+/// Retention schedules (issue 17): how long personal data is kept. 0 days keeps it for ever.
+/// A case under legal hold is never touched.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionSettings {
+    /// Whether `serve` runs the daily sweep (`hotline retention` works either way).
+    pub enabled: bool,
+    /// The hour (UTC, 0-23) at which the daily sweep runs.
+    pub run_at_hour_utc: u32,
+    /// Chat contacts that never became a case (a greeting, a /start, spam): purged this many
+    /// days after the person last wrote.
+    pub contacts_without_case_days: i64,
+    /// A closed case's personal fields are erased this many days after it was last changed;
+    /// its statistics stay.
+    pub closed_case_days: i64,
+    /// Attachments (files, photos, voice messages) are deleted this many days after they
+    /// arrived, whatever the case's status.
+    pub attachment_days: i64,
+    /// Platform events the hotline could not read (kept sealed for review) are deleted this
+    /// many days after they arrived.
+    pub unreadable_event_days: i64,
 }
 
 /// Targets of the supervisor's clocks besides the answer targets (those are the queue's,

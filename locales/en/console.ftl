@@ -566,6 +566,25 @@ surge-switch-off-automatic = { $time }: switched off by itself (quiet again; { $
 surge-reason = Reason (optional)
 surge-switch-on = Switch surge on
 surge-switch-off = Switch surge off
+# Retention and forget-me (issue 17)
+retention-title = Keeping and erasing
+legal-hold-on = Under legal hold since { $when } ({ $by })
+legal-hold-explain = Retention and forget-me leave this case whole while the hold lasts.
+legal-hold-reason = Reason for the hold (an investigation, a court order)
+legal-hold-place = Put under legal hold
+legal-hold-lift = Lift the legal hold
+personal-erased = Personal data erased on { $when }; the statistics remain.
+forget-requested = The person asked to be forgotten on { $when }. The case is kept because of the legal hold; nothing more is sent to them unless they write again.
+forget-me-button = Erase this person's data (forget me)
+forget-me-explain = Only when the person asks. Nothing more is sent to them, the hotline's Telegram messages are removed from their chat (LINE cannot remove them: tell the person to delete the chat), and all their cases are erased except those under legal hold. This cannot be undone.
+js-forget-confirm = Erase everything this person told us, on all their cases? This cannot be undone.
+js-forget-done = Erased { $erased } case(s); kept under legal hold: { $held }.
+js-hold-lift-confirm = Lift the legal hold? Retention and forget-me will apply to this case again.
+history-case-legal-hold-placed = Legal hold placed
+history-case-legal-hold-lifted = Legal hold lifted
+history-case-forget-me-erased = Erased at the person's request
+history-case-forget-me-held = The person asked to be forgotten (kept: legal hold)
+history-case-retention-erased = Personal data erased (retention)
 
 ## Second factor (sign-in codes)
 login-code-title = Sign-in code

@@ -560,6 +560,25 @@ surge-switch-off-automatic = { $time }: បិទដោយស្វ័យប្�
 surge-reason = មូលហេតុ (មិនចាំបាច់)
 surge-switch-on = បើករបៀបករណីច្រើនពេក
 surge-switch-off = បិទរបៀបករណីច្រើនពេក
+# Retention and forget-me (needs native review)
+retention-title = ការរក្សាទុក និងការលុបទិន្នន័យ
+legal-hold-on = ការឃាត់ទុកតាមច្បាប់ចាប់ពី { $when } ({ $by })
+legal-hold-explain = ក្នុងអំឡុងពេលឃាត់ទុក ប្រព័ន្ធនឹងមិនលុបទិន្នន័យណាមួយនៃករណីនេះទេ។
+legal-hold-reason = មូលហេតុ (ការស៊ើបអង្កេត ដីកាតុលាការ)
+legal-hold-place = ឃាត់ទុកតាមច្បាប់
+legal-hold-lift = លើកលែងការឃាត់ទុក
+personal-erased = បានលុបទិន្នន័យផ្ទាល់ខ្លួននៅ { $when }; ស្ថិតិនៅដដែល។
+forget-requested = អ្នករាយការណ៍បានស្នើឱ្យលុបទិន្នន័យនៅ { $when }។ ករណីនេះនៅរក្សាទុកដោយសារការឃាត់ទុកតាមច្បាប់; នឹងមិនផ្ញើសារទៅគាត់ទៀតទេ លុះត្រាតែគាត់សរសេរមកវិញ។
+forget-me-button = លុបទិន្នន័យរបស់អ្នករាយការណ៍នេះ
+forget-me-explain = ធ្វើតែនៅពេលអ្នករាយការណ៍ស្នើសុំប៉ុណ្ណោះ។ លុបហើយមិនអាចយកមកវិញបានទេ។ LINE មិនអាចលុបសារក្នុងការជជែកបានទេ។
+js-forget-confirm = លុបអ្វីៗទាំងអស់ដែលអ្នករាយការណ៍នេះបានប្រាប់យើង ក្នុងគ្រប់ករណីឬ? លុបហើយមិនអាចយកមកវិញបានទេ។
+js-forget-done = បានលុប { $erased } ករណី; រក្សាទុកដោយការឃាត់ទុក: { $held }។
+js-hold-lift-confirm = លើកលែងការឃាត់ទុកឬ?
+history-case-legal-hold-placed = ឃាត់ទុកតាមច្បាប់
+history-case-legal-hold-lifted = លើកលែងការឃាត់ទុក
+history-case-forget-me-erased = បានលុបតាមសំណើរបស់អ្នករាយការណ៍
+history-case-forget-me-held = អ្នករាយការណ៍ស្នើឱ្យលុប (រក្សាទុក: ឃាត់ទុកតាមច្បាប់)
+history-case-retention-erased = បានលុបទិន្នន័យផ្ទាល់ខ្លួន (រយៈពេលរក្សាទុក)
 
 ## Second factor (sign-in codes)
 login-code-title = លេខកូដចូល

@@ -560,6 +560,25 @@ surge-switch-off-automatic = { $time }: ປິດເອງ (ງຽບແລ້�
 surge-reason = ເຫດຜົນ (ບໍ່ບັງຄັບ)
 surge-switch-on = ເປີດໂໝດຮັບມືກໍລະນີຫຼາຍ
 surge-switch-off = ປິດໂໝດຮັບມືກໍລະນີຫຼາຍ
+# Retention and forget-me (needs native review)
+retention-title = ການເກັບ ແລະ ການລຶບຂໍ້ມູນ
+legal-hold-on = ລະງັບການລຶບຕາມກົດໝາຍຕັ້ງແຕ່ { $when } ({ $by })
+legal-hold-explain = ໃນລະຫວ່າງລະງັບ ລະບົບຈະບໍ່ລຶບຂໍ້ມູນໃດໆຂອງກໍລະນີນີ້.
+legal-hold-reason = ເຫດຜົນ (ການສືບສວນ, ຄຳສັ່ງສານ)
+legal-hold-place = ລະງັບການລຶບຕາມກົດໝາຍ
+legal-hold-lift = ຍົກເລີກການລະງັບ
+personal-erased = ລຶບຂໍ້ມູນສ່ວນບຸກຄົນແລ້ວເມື່ອ { $when }; ສະຖິຕິຍັງຢູ່.
+forget-requested = ຜູ້ແຈ້ງຂໍໃຫ້ລຶບຂໍ້ມູນເມື່ອ { $when }. ກໍລະນີນີ້ຍັງເກັບໄວ້ຍ້ອນການລະງັບຕາມກົດໝາຍ; ຈະບໍ່ສົ່ງຂໍ້ຄວາມຫາເຂົາອີກ ເວັ້ນແຕ່ເຂົາຂຽນມາໃໝ່.
+forget-me-button = ລຶບຂໍ້ມູນຂອງຜູ້ແຈ້ງຄົນນີ້
+forget-me-explain = ເຮັດສະເພາະເມື່ອຜູ້ແຈ້ງຂໍ. ລຶບແລ້ວກູ້ຄືນບໍ່ໄດ້. LINE ລຶບຂໍ້ຄວາມໃນແຊັດບໍ່ໄດ້.
+js-forget-confirm = ລຶບທຸກຢ່າງທີ່ຜູ້ແຈ້ງຄົນນີ້ບອກເຮົາ ໃນທຸກກໍລະນີບໍ? ລຶບແລ້ວກູ້ຄືນບໍ່ໄດ້.
+js-forget-done = ລຶບແລ້ວ { $erased } ກໍລະນີ; ເກັບໄວ້ຍ້ອນການລະງັບ: { $held }.
+js-hold-lift-confirm = ຍົກເລີກການລະງັບການລຶບບໍ?
+history-case-legal-hold-placed = ລະງັບການລຶບຕາມກົດໝາຍ
+history-case-legal-hold-lifted = ຍົກເລີກການລະງັບ
+history-case-forget-me-erased = ລຶບຕາມຄຳຂໍຂອງຜູ້ແຈ້ງ
+history-case-forget-me-held = ຜູ້ແຈ້ງຂໍໃຫ້ລຶບ (ເກັບໄວ້: ລະງັບຕາມກົດໝາຍ)
+history-case-retention-erased = ລຶບຂໍ້ມູນສ່ວນບຸກຄົນ (ກຳນົດເວລາເກັບ)
 
 ## Second factor (sign-in codes)
 login-code-title = ລະຫັດເຂົ້າລະບົບ

@@ -560,6 +560,25 @@ surge-switch-off-automatic = { $time }: အလိုအလျောက် ပိ
 surge-reason = အကြောင်းပြချက် (မဖြစ်မနေ မဟုတ်)
 surge-switch-on = ကိစ္စများပြားချိန် မုဒ် ဖွင့်ရန်
 surge-switch-off = ကိစ္စများပြားချိန် မုဒ် ပိတ်ရန်
+# Retention and forget-me (needs native review)
+retention-title = သိမ်းဆည်းခြင်းနှင့် ဖျက်ခြင်း
+legal-hold-on = { $when } မှစ၍ ဥပဒေအရ ထိန်းသိမ်းထားသည် ({ $by })
+legal-hold-explain = ထိန်းသိမ်းထားစဉ် ဤကိစ္စ၏ ဒေတာကို မဖျက်ပါ။
+legal-hold-reason = အကြောင်းရင်း (စုံစမ်းစစ်ဆေးမှု၊ တရားရုံးအမိန့်)
+legal-hold-place = ဥပဒေအရ ထိန်းသိမ်းရန်
+legal-hold-lift = ထိန်းသိမ်းမှု ရုပ်သိမ်းရန်
+personal-erased = { $when } တွင် ကိုယ်ရေးအချက်အလက် ဖျက်ပြီး၊ စာရင်းအင်းများ ကျန်ရှိသည်။
+forget-requested = { $when } တွင် သတင်းပေးသူက ဖျက်ပေးရန် တောင်းဆိုခဲ့သည်။ ဥပဒေအရ ထိန်းသိမ်းထားသဖြင့် ကိစ္စကို သိမ်းထားသည်။ သူ ပြန်မရေးမချင်း ဘာမှ မပို့ပါ။
+forget-me-button = ဤသတင်းပေးသူ၏ ဒေတာကို ဖျက်ရန်
+forget-me-explain = သတင်းပေးသူ တောင်းဆိုမှသာ လုပ်ပါ။ ဖျက်ပြီးရင် ပြန်ယူလို့ မရပါ။ LINE တွင် စာများကို ဖျက်၍ မရပါ။
+js-forget-confirm = ဤသတင်းပေးသူ ပြောခဲ့သမျှကို ကိစ္စအားလုံးတွင် ဖျက်မလား။ ပြန်ယူလို့ မရပါ။
+js-forget-done = ကိစ္စ { $erased } ခု ဖျက်ပြီး၊ ဥပဒေအရ ထိန်းသိမ်းထား: { $held }။
+js-hold-lift-confirm = ထိန်းသိမ်းမှုကို ရုပ်သိမ်းမလား။
+history-case-legal-hold-placed = ဥပဒေအရ ထိန်းသိမ်း
+history-case-legal-hold-lifted = ထိန်းသိမ်းမှု ရုပ်သိမ်း
+history-case-forget-me-erased = သတင်းပေးသူ၏ တောင်းဆိုချက်အရ ဖျက်ပြီး
+history-case-forget-me-held = သတင်းပေးသူက ဖျက်ရန် တောင်းဆို (ထိန်းသိမ်းထား)
+history-case-retention-erased = ကိုယ်ရေးအချက်အလက် ဖျက်ပြီး (သိမ်းဆည်းကာလ)
 
 ## Second factor (sign-in codes)
 login-code-title = ဝင်ရောက်ရန် ကုဒ်

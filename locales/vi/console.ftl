@@ -560,6 +560,25 @@ surge-switch-off-automatic = { $time }: tự tắt (đã yên ắng; { $arrivals
 surge-reason = Lý do (không bắt buộc)
 surge-switch-on = Bật chế độ quá tải
 surge-switch-off = Tắt chế độ quá tải
+# Retention and forget-me (needs native review)
+retention-title = Lưu giữ và xóa dữ liệu
+legal-hold-on = Bị giữ theo yêu cầu pháp lý từ { $when } ({ $by })
+legal-hold-explain = Trong thời gian giữ, hệ thống không xóa bất kỳ dữ liệu nào của hồ sơ này.
+legal-hold-reason = Lý do (điều tra, lệnh của tòa án)
+legal-hold-place = Giữ theo yêu cầu pháp lý
+legal-hold-lift = Bỏ giữ
+personal-erased = Dữ liệu cá nhân đã bị xóa ngày { $when }; số liệu thống kê vẫn còn.
+forget-requested = Người báo tin yêu cầu xóa dữ liệu ngày { $when }. Hồ sơ được giữ vì yêu cầu pháp lý; sẽ không gửi gì cho họ nữa trừ khi họ nhắn lại.
+forget-me-button = Xóa dữ liệu của người này
+forget-me-explain = Chỉ làm khi người báo tin yêu cầu. Không thể khôi phục. LINE không cho phép xóa tin nhắn trong cuộc trò chuyện.
+js-forget-confirm = Xóa mọi điều người này đã kể với chúng ta, trong tất cả hồ sơ? Không thể khôi phục.
+js-forget-done = Đã xóa { $erased } hồ sơ; giữ lại theo yêu cầu pháp lý: { $held }.
+js-hold-lift-confirm = Bỏ giữ theo yêu cầu pháp lý?
+history-case-legal-hold-placed = Giữ theo yêu cầu pháp lý
+history-case-legal-hold-lifted = Bỏ giữ
+history-case-forget-me-erased = Đã xóa theo yêu cầu của người báo tin
+history-case-forget-me-held = Người báo tin yêu cầu xóa (giữ lại: yêu cầu pháp lý)
+history-case-retention-erased = Đã xóa dữ liệu cá nhân (thời hạn lưu giữ)
 
 ## Second factor (sign-in codes)
 login-code-title = Mã đăng nhập

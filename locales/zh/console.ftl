@@ -560,6 +560,25 @@ surge-switch-off-automatic = { $time }：自动关闭（已恢复平静；过去
 surge-reason = 原因（可选）
 surge-switch-on = 开启高峰模式
 surge-switch-off = 关闭高峰模式
+# Retention and forget-me (needs native review)
+retention-title = 保存与删除
+legal-hold-on = 自 { $when } 起依法保全（{ $by }）
+legal-hold-explain = 保全期间，系统不会删除此个案的任何数据。
+legal-hold-reason = 保全理由（调查、法院命令）
+legal-hold-place = 依法保全
+legal-hold-lift = 解除保全
+personal-erased = 个人数据已于 { $when } 删除；统计数据保留。
+forget-requested = 报告人于 { $when } 要求删除数据。因依法保全，此个案仍保留；除非对方再次来信，不会再向其发送任何消息。
+forget-me-button = 删除此报告人的数据
+forget-me-explain = 仅在报告人要求时操作。删除后无法恢复。LINE 无法删除聊天中的消息。
+js-forget-confirm = 删除此报告人在所有个案中告诉我们的一切？删除后无法恢复。
+js-forget-done = 已删除 { $erased } 个个案；因保全保留：{ $held }。
+js-hold-lift-confirm = 解除依法保全？
+history-case-legal-hold-placed = 依法保全
+history-case-legal-hold-lifted = 解除保全
+history-case-forget-me-erased = 应报告人要求删除
+history-case-forget-me-held = 报告人要求删除（因保全保留）
+history-case-retention-erased = 个人数据已删除（保存期限）
 
 ## Second factor (sign-in codes)
 login-code-title = 登录验证码

@@ -59,6 +59,22 @@ pub struct CaseView {
     /// The mass rescue event the case belongs to (issue 18), if any.
     pub rescue_event: Option<crate::rescue_events::EventBadge>,
     pub history: Vec<HistoryEntry>,
+    /// Legal hold, erasure and forget-me requests (`crate::retention`).
+    pub retention: RetentionState,
+}
+
+/// What retention and forget-me did or may do to the case.
+#[derive(Debug, Default, Serialize)]
+pub struct RetentionState {
+    /// The case is kept whole: retention and forget-me leave it.
+    pub legal_hold: Option<crate::retention::legal_hold::LegalHold>,
+    /// When the personal fields were erased (retention or forget-me).
+    #[serde(with = "crate::domain::time::option")]
+    pub personal_erased_at: Option<DateTime<Utc>>,
+    /// The person asked to be forgotten while the case was held: it was kept; nothing more is
+    /// sent to them unless they write again.
+    #[serde(with = "crate::domain::time::option")]
+    pub forget_requested_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -322,10 +338,11 @@ pub async fn load_case(
     )
     .bind(case_id)
     .fetch_all(db);
-    let record =
-        sqlx::query_as::<_, (Vec<u8>,)>("SELECT record_enc FROM case_records WHERE case_id = $1")
-            .bind(case_id)
-            .fetch_optional(db);
+    let record = sqlx::query_as::<_, (Vec<u8>,)>(
+        "SELECT record_enc FROM case_records WHERE case_id = $1 AND record_enc IS NOT NULL",
+    )
+    .bind(case_id)
+    .fetch_optional(db);
     // Independent reads: run them at once, so a case costs one round trip of latency.
     let (row, messages, attachments, notes, linked_cases, history, record) = tokio::try_join!(
         row,
@@ -501,8 +518,19 @@ pub async fn load_case(
             .zip(row.rescue_event_name)
             .map(|(id, name)| crate::rescue_events::EventBadge { id, name }),
         history,
+        retention: RetentionState::default(),
     };
     fill_quotes(&mut view);
+    let (personal_erased_at, forget_requested_at): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) =
+        sqlx::query_as("SELECT personal_erased_at, forget_requested_at FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_one(db)
+            .await?;
+    view.retention = RetentionState {
+        legal_hold: crate::retention::legal_hold::of_case(db, keys, case_id).await?,
+        personal_erased_at,
+        forget_requested_at,
+    };
     Ok(view)
 }
 

@@ -152,6 +152,27 @@ impl Channels {
     }
 }
 
+impl Channels {
+    /// Deletes a message from a person's chat where the channel allows it (Telegram, for 48
+    /// hours). LINE and email cannot take a message back: `Ok(false)`.
+    pub async fn delete_message(
+        &self,
+        channel: ChannelKind,
+        chat: &str,
+        message_id: &str,
+    ) -> Result<bool, SendError> {
+        match (channel, &self.telegram) {
+            (ChannelKind::Telegram, Some(tg)) => {
+                telegram::send::delete_message(tg, chat, message_id)
+                    .await
+                    .map(|()| true)
+            }
+            (ChannelKind::Telegram, None) => Err(disabled()),
+            _ => Ok(false),
+        }
+    }
+}
+
 fn disabled() -> SendError {
     SendError::Permanent {
         reason: "the channel is not enabled on this hotline".into(),

@@ -56,6 +56,15 @@ pub const SEALED: &[SealedColumn] = &[
     bound("attachments", "file_name_enc"),
     bound("break_glass", "text_enc"),
     SealedColumn {
+        table: "legal_holds",
+        column: "reason_enc",
+        key: "case_id::text",
+        bound_to: Some("case_id"),
+    },
+    bound("platform_deletions", "chat_enc"),
+    bound("referral_replies", "subject_enc"),
+    bound("referral_replies", "body_enc"),
+    SealedColumn {
         table: "call_events",
         column: "caller_enc",
         key: "pbx || ' ' || call_id || ' ' || outcome",

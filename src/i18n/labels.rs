@@ -64,6 +64,11 @@ pub fn dynamic_keys() -> Vec<String> {
         "case.break_glass",
         "break_glass.reviewed",
         "case.possible_link",
+        "case.legal_hold_placed",
+        "case.legal_hold_lifted",
+        "case.forget_me_erased",
+        "case.forget_me_held",
+        "case.retention_erased",
     ];
     let mut keys = Vec::new();
     keys.extend(family("level", &levels));

@@ -76,6 +76,44 @@ pub async fn record_channel_message(
         let _ = ctx.redis.set_ex(&seen_key, "1", 86_400).await;
         return Ok(ChannelOutcome::duplicate());
     };
+    // "Forget me" and its confirmation are handled before anything is stored on a case: the
+    // request's own words are not kept (`crate::retention::chat`).
+    if !identity.blocked && message.bot_may_answer {
+        let step = crate::retention::chat::decide(
+            &identity.conversation,
+            &message.content,
+            &ctx.conversation,
+        );
+        if step != crate::retention::chat::ForgetStep::NotAsked {
+            let open_case = open_case_of_identity(&mut tx, identity.id)
+                .await?
+                .map(|c| c.id);
+            crate::retention::chat::carry_out(
+                &mut tx,
+                ctx,
+                crate::retention::chat::Chat {
+                    identity: identity.id,
+                    reporter: identity.reporter_id,
+                    channel: message.channel.as_str(),
+                    conversation: &mut identity.conversation,
+                    open_case,
+                },
+                &step,
+                now,
+            )
+            .await?;
+            if step != crate::retention::chat::ForgetStep::BackedOut {
+                tx.commit().await?;
+                let _ = ctx.redis.set_ex(&seen_key, "1", 86_400).await;
+                crate::metrics::chat_message(message.channel.as_str(), "forget_me");
+                return Ok(ChannelOutcome {
+                    duplicate: false,
+                    case_id: open_case,
+                    replies: usize::from(step != crate::retention::chat::ForgetStep::Confirmed),
+                });
+            }
+        }
+    }
     // Surge mode changes which events open a case and what the bot asks (`crate::surge`).
     let surge_on = crate::surge::current(&mut *tx).await?.on;
     let mut case = attach_to_case(&mut tx, ctx, &mut identity, message, surge_on, now).await?;

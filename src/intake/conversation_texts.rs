@@ -21,6 +21,8 @@ pub struct LanguagePack {
     pub stop_words: Vec<String>,
     pub texts: Texts,
     pub buttons: Buttons,
+    /// "Forget me": the words that ask for it and the second confirmation.
+    pub forget_me: ForgetMeTexts,
     /// ISO 3166 alpha-2 → the country's name in this language.
     pub countries: BTreeMap<String, String>,
     /// Saved safety-script texts a counselor can send from the case page.
@@ -101,6 +103,23 @@ pub struct Buttons {
     pub surge_cannot_write: String,
 }
 
+/// The chat's "forget me" (`crate::retention::chat`). Safe on a lock screen: no word about what
+/// the hotline is for; the person can always keep their data.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForgetMeTexts {
+    /// Messages that ask for erasure (compared whole, ignoring case and end punctuation).
+    pub words: Vec<String>,
+    /// The second confirmation where the hotline can remove its messages from the chat.
+    pub ask: String,
+    /// The second confirmation where it cannot (LINE, email): the person must delete the chat.
+    pub ask_cannot_delete: String,
+    pub erase_button: String,
+    pub keep_button: String,
+    /// The person chose to keep their data.
+    pub kept: String,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EmergencyNumber {
@@ -159,6 +178,9 @@ impl ConversationTexts {
                     path.display(),
                     pack.language
                 ));
+            }
+            if pack.forget_me.words.is_empty() {
+                return Err(format!("{}: forget_me.words is empty", path.display()));
             }
             if pack.stop_words.is_empty() {
                 return Err(format!("{}: stop_words is empty", path.display()));

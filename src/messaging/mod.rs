@@ -30,4 +30,14 @@ pub fn job_registry() -> Registry {
             crate::referrals::ESCALATE_REFERRAL_JOB,
             crate::referrals::EscalateReferral,
         )
+        // Retention and forget-me (issue 17): the daily sweep, and deleting the hotline's
+        // messages from a forgotten person's chat.
+        .with(
+            crate::retention::RETENTION_SWEEP_JOB,
+            crate::retention::RetentionSweep,
+        )
+        .with(
+            crate::retention::DELETE_PLATFORM_MESSAGES_JOB,
+            crate::retention::DeletePlatformMessages,
+        )
 }

@@ -55,6 +55,8 @@ struct ChatOfCase {
     last_inbound_at: Option<DateTime<Utc>>,
     never_contact_first: bool,
     allowed_channels: Vec<String>,
+    /// The person asked to be forgotten and has not written since.
+    forgotten: bool,
 }
 
 /// What the safe-contact check looks at.
@@ -119,7 +121,9 @@ pub async fn send_counselor_reply(
         "SELECT c.status, c.channel, i.id AS identity_id,
                 (i.blocked_at IS NOT NULL) AS blocked, (i.unreachable_at IS NOT NULL) AS unreachable,
                 i.conversation->>'step' AS step, i.last_inbound_at,
-                r.never_contact_first, r.allowed_channels
+                r.never_contact_first, r.allowed_channels,
+                (i.forgotten_at IS NOT NULL AND (i.last_inbound_at IS NULL OR i.last_inbound_at <= i.forgotten_at))
+                    IS TRUE AS forgotten
          FROM cases c JOIN reporters r ON r.id = c.reporter_id
          LEFT JOIN channel_identities i ON i.id = c.channel_identity_id
          WHERE c.id = $1",
@@ -133,6 +137,11 @@ pub async fn send_counselor_reply(
     let Some(identity_id) = chat.identity_id else {
         return Err(ReplyError::NoChat);
     };
+    if chat.forgotten {
+        return Err(ReplyError::SafeContactForbids(
+            "the person asked to be forgotten; nothing is sent unless they write again",
+        ));
+    }
     let window = chrono::Duration::hours(ctx.settings.conversation.reply_window_hours);
     let facts = ContactFacts {
         chat_channel: &chat.channel,

@@ -113,6 +113,8 @@ struct Pending {
     identity_id: Option<Uuid>,
     external_id_enc: Option<Vec<u8>>,
     unreachable: bool,
+    /// The person asked to be forgotten and has not written since.
+    forgotten: bool,
     reporter_id: Option<ReporterId>,
     last_inbound_at: Option<DateTime<Utc>>,
 }
@@ -147,6 +149,8 @@ async fn load_batch(ctx: &AppContext, ids: &[MessageId]) -> anyhow::Result<Batch
     let mut rows: Vec<Pending> = sqlx::query_as(
         "SELECT m.id, m.case_id, m.author_kind, m.delivery, m.channel, m.text_enc, m.choices, m.request_contact,
                 i.id AS identity_id, i.external_id_enc, (i.unreachable_at IS NOT NULL) AS unreachable,
+                (i.forgotten_at IS NOT NULL AND (i.last_inbound_at IS NULL OR i.last_inbound_at <= i.forgotten_at))
+                    IS TRUE AS forgotten,
                 COALESCE(c.reporter_id, i.reporter_id) AS reporter_id, i.last_inbound_at
          FROM messages m
          LEFT JOIN cases c ON c.id = m.case_id
@@ -162,6 +166,12 @@ async fn load_batch(ctx: &AppContext, ids: &[MessageId]) -> anyhow::Result<Batch
     let Some(head) = head.map(|i| &rows[i]).filter(|r| r.delivery == "pending") else {
         return Ok(Batch::Skip(1));
     };
+    // "Forget me": nothing more goes to this person unless they write again.
+    if head.forgotten {
+        return Ok(Batch::Cancelled(
+            "not sent: the person asked to be forgotten".into(),
+        ));
+    }
     let (Some(identity_id), Some(external)) = (head.identity_id, head.external_id_enc.clone())
     else {
         return Ok(Batch::Failed("the case has no chat to answer on".into()));

@@ -113,6 +113,11 @@ pub static RULES: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/referral-escalations", Rule::RoleOnly),
     ("POST", "/api/v1/partners/{id}/entry-link", Rule::RoleOnly),
     ("GET", "/api/v1/partner-corrections", Rule::RoleOnly),
+    // Retention and forget-me (issue 17): holds are a supervisor's; forget-me is a write to the
+    // case (its holder or a supervisor) and answers counts only.
+    ("POST", "/api/v1/cases/{id}/legal-hold", Rule::RoleOnly),
+    ("DELETE", "/api/v1/cases/{id}/legal-hold", Rule::RoleOnly),
+    ("POST", "/api/v1/cases/{id}/forget-me", Rule::CaseWrite),
     // Supervision (issue 15): counts, times and codes; no case's personal fields.
     ("GET", "/api/v1/stats/response-times", Rule::RoleOnly),
     ("GET", "/api/v1/dashboard", Rule::OutlineOnly),

@@ -157,8 +157,8 @@ async fn steps(
         .collect())
 }
 
-/// A reply row: referral, sealed subject, sealed text, when.
-type ReplyRow = (Uuid, Vec<u8>, Vec<u8>, DateTime<Utc>);
+/// A reply row: its id, referral, sealed subject, sealed text, when.
+type ReplyRow = (Uuid, Uuid, Vec<u8>, Vec<u8>, DateTime<Utc>);
 
 async fn replies(
     db: impl PgExecutor<'_>,
@@ -166,20 +166,26 @@ async fn replies(
     ids: &[Uuid],
 ) -> Result<Vec<(Uuid, ReplyView)>, ReferralError> {
     let rows: Vec<ReplyRow> = sqlx::query_as(
-        "SELECT referral_id, subject_enc, body_enc, received_at FROM referral_replies
+        "SELECT id, referral_id, subject_enc, body_enc, received_at FROM referral_replies
          WHERE referral_id = ANY($1) ORDER BY received_at, id",
     )
     .bind(ids)
     .fetch_all(db)
     .await?;
     rows.into_iter()
-        .map(|(id, subject, body, received_at)| {
-            let open = |s: &[u8]| keys.open(s).map_err(|_| ReferralError::Undecryptable);
+        .map(|(reply, id, subject, body, received_at)| {
+            let open = |s: &[u8], column: &'static str| {
+                keys.open_bound(
+                    s,
+                    &crate::crypto::Binding::new("referral_replies", column, reply),
+                )
+                .map_err(|_| ReferralError::Undecryptable)
+            };
             Ok((
                 id,
                 ReplyView {
-                    subject: open(&subject)?,
-                    text: open(&body)?,
+                    subject: open(&subject, "subject_enc")?,
+                    text: open(&body, "body_enc")?,
                     received_at,
                 },
             ))
@@ -342,7 +348,17 @@ pub async fn overrides(
                 case_id,
                 reason,
                 text: text
-                    .map(|t| keys.open(&t).map_err(|_| ReferralError::Undecryptable))
+                    .map(|t| {
+                        keys.open_bound(
+                            &t,
+                            &crate::crypto::Binding::new(
+                                "referrals",
+                                "override_text_enc",
+                                referral_id,
+                            ),
+                        )
+                        .map_err(|_| ReferralError::Undecryptable)
+                    })
                     .transpose()?,
                 by,
                 at,

@@ -238,11 +238,12 @@ pub async fn load_record(
     keys: &KeyRing,
     case_id: CaseId,
 ) -> Result<Option<CaseRecord>, ReferralError> {
-    let row: Option<(Vec<u8>,)> =
-        sqlx::query_as("SELECT record_enc FROM case_records WHERE case_id = $1")
-            .bind(case_id)
-            .fetch_optional(db)
-            .await?;
+    let row: Option<(Vec<u8>,)> = sqlx::query_as(
+        "SELECT record_enc FROM case_records WHERE case_id = $1 AND record_enc IS NOT NULL",
+    )
+    .bind(case_id)
+    .fetch_optional(db)
+    .await?;
     row.map(|(sealed,)| {
         let text = keys
             .open_bound(

@@ -63,15 +63,16 @@ pub async fn attach(
     let Some((referral_id, case_id, status)) = found else {
         return Ok(ReplyOutcome::NotAPartnerReply);
     };
+    let reply_id = Uuid::new_v4();
     let inserted = sqlx::query(
         "INSERT INTO referral_replies (id, referral_id, place_key, subject_enc, body_enc, received_at)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (place_key) DO NOTHING",
     )
-    .bind(Uuid::new_v4())
+    .bind(reply_id)
     .bind(referral_id)
     .bind(reply.place_key)
-    .bind(ctx.keys.seal(reply.subject))
-    .bind(ctx.keys.seal(reply.text))
+    .bind(ctx.keys.seal_at(reply.subject, "referral_replies", "subject_enc", reply_id))
+    .bind(ctx.keys.seal_at(reply.text, "referral_replies", "body_enc", reply_id))
     .bind(now)
     .execute(&mut *tx)
     .await?

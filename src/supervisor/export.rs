@@ -157,7 +157,7 @@ async fn count_in_memory(
         })
         .collect();
     let sql = format!(
-        "SELECT {columns}, {record} AS record_enc, c.answers->>'minor' AS minor,
+        "SELECT {columns}, {record} AS record_enc, c.id AS case_id, c.answers->>'minor' AS minor,
                 {outcomes} AS outcomes
          FROM cases c LEFT JOIN case_records cr ON cr.case_id = c.id
          WHERE c.created_at >= $1 AND c.created_at < $2",
@@ -180,9 +180,13 @@ async fn count_in_memory(
     let mut unreadable = 0_u64;
     for row in rows {
         let sealed: Option<Vec<u8>> = row.try_get("record_enc")?;
+        let case_id: uuid::Uuid = row.try_get("case_id")?;
         let record = sealed.and_then(|sealed| {
             let opened = keys
-                .open(&sealed)
+                .open_bound(
+                    &sealed,
+                    &crate::crypto::Binding::new("case_records", "record_enc", case_id),
+                )
                 .ok()
                 .and_then(|text| serde_json::from_str::<crate::referrals::CaseRecord>(&text).ok());
             if opened.is_none() {

@@ -31,6 +31,7 @@ mod queue_index;
 mod referrals;
 mod resilience;
 mod restricted;
+mod retention;
 mod roles;
 mod second_factor;
 mod sentinels;

@@ -134,6 +134,8 @@ fn body_for(path: &str, case_id: &str, other_case: &str) -> Value {
         "/api/v1/cases/{id}/referrals" => {
             json!({ "partner_id": Uuid::new_v4(), "summary": "matrix" })
         }
+        "/api/v1/cases/{id}/legal-hold" => json!({ "reason": "matrix" }),
+        "/api/v1/cases/{id}/forget-me" => json!({ "confirm": true }),
         "/api/v1/me" => json!({}),
         // Lifting a restriction the case never had: changes nothing the matrix relies on.
         "/api/v1/cases/{id}/restriction" => {

@@ -1609,3 +1609,27 @@ async fn the_demo_directory_goes_round_from_the_command_line_in_hsds_and_csv_and
     assert_eq!(empty.count("partners").await, 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn after_forget_me_the_partners_link_is_withdrawn_and_an_unsent_referral_email_is_not_sent() {
+    let app = spawn_app().await;
+    let c = app.staff(Role::Counselor).await;
+    let (case, _sent, token) = referred(&app, &c, json!({})).await;
+    let resp = app
+        .post(
+            &c,
+            &format!("/api/v1/cases/{case}/forget-me"),
+            &json!({ "confirm": true }),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let page = app.get_page(&format!("/r/{token}"), None).await;
+    assert_eq!(page.status(), StatusCode::GONE);
+    assert!(!page.text().await.unwrap().contains("construction site"));
+    assert_eq!(
+        app.count("referral_emails WHERE delivery = 'pending'")
+            .await,
+        0,
+        "nothing of an erased case goes to a partner"
+    );
+}

@@ -163,6 +163,24 @@ impl TelegramClient {
             .map(drop)
     }
 
+    /// `deleteMessage`: removes one message from a private chat, the bot's or the person's.
+    /// Telegram allows it for 48 hours after the message was sent; an older or already deleted
+    /// message is a permanent failure (nothing to retry).
+    pub async fn delete_message(&self, chat_id: &str, message_id: &str) -> Result<(), SendError> {
+        let chat_id: i64 = chat_id
+            .trim()
+            .parse()
+            .map_err(|_| permanent("the recipient is not a Telegram chat id"))?;
+        let message_id: i64 = message_id
+            .trim()
+            .parse()
+            .map_err(|_| permanent("the message id is not a Telegram message id"))?;
+        let body = serde_json::json!({ "chat_id": chat_id, "message_id": message_id });
+        self.call::<bool>("deleteMessage", &body, CALL_TIMEOUT)
+            .await
+            .map(drop)
+    }
+
     /// `setWebhook` with the secret Telegram will send back in
     /// `X-Telegram-Bot-Api-Secret-Token`, and only the update kinds the hotline reads.
     pub async fn set_webhook(&self, url: &str, secret: &str) -> Result<(), SendError> {

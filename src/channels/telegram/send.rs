@@ -25,6 +25,14 @@ pub(crate) async fn acknowledge_choice(
     tg.client.answer_choice(ack_id).await
 }
 
+pub(crate) async fn delete_message(
+    tg: &TelegramChannel,
+    chat: &str,
+    message_id: &str,
+) -> Result<(), SendError> {
+    tg.client.delete_message(chat, message_id).await
+}
+
 fn client(tg: &TelegramSettings) -> anyhow::Result<TelegramClient> {
     if tg.bot_token.is_empty() {
         anyhow::bail!(

@@ -76,6 +76,10 @@ pub struct Conversation {
     /// In surge, the honest wait was told at the start (it is told again at the hand-off).
     #[serde(default)]
     pub surge_told: bool,
+    /// The person asked to be forgotten and the bot asked them to confirm
+    /// (`crate::retention::chat`); anything but the confirmation backs out.
+    #[serde(default)]
+    pub forget_asked: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

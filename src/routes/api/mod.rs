@@ -12,6 +12,7 @@ mod privacy;
 mod queue;
 mod referrals;
 mod reports;
+mod retention;
 mod safe_contact;
 mod second_factor;
 mod supervisor;
@@ -605,6 +606,37 @@ pub static ROUTES: &[ApiRoute] = &[
         body: None,
         responses: &[(200, "signed out")],
         route: || web::post().to(users::sign_out_everywhere),
+    },
+    // Retention and forget-me (issue 17).
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/legal-hold",
+        summary: "Put a case under legal hold with a reason (or change the reason): retention and forget-me leave it whole (audited)",
+        role: Role::Supervisor,
+        body: Some(openapi::schema::<retention::LegalHoldForm>),
+        responses: &[(200, "the case is held")],
+        route: || web::post().to(retention::place_hold),
+    },
+    ApiRoute {
+        method: Method::DELETE,
+        path: "/api/v1/cases/{id}/legal-hold",
+        summary: "Lift a case's legal hold (audited)",
+        role: Role::Supervisor,
+        body: None,
+        responses: &[(200, "the hold is lifted"), (404, "the case is not held")],
+        route: || web::delete().to(retention::lift_hold),
+    },
+    ApiRoute {
+        method: Method::POST,
+        path: "/api/v1/cases/{id}/forget-me",
+        summary: "The person asked that their data be erased ({\"confirm\": true}): nothing more is sent to them, the bot's messages are deleted from their Telegram chat (LINE cannot), every case of theirs is closed and its personal fields erased, except cases under legal hold (kept; the request is recorded on them); statistics stay (audited)",
+        role: Role::Counselor,
+        body: Some(openapi::schema::<retention::ForgetMeForm>),
+        responses: &[(
+            200,
+            "{erased_cases, held_cases, messages_to_delete, channel_cannot_delete}",
+        )],
+        route: || web::post().to(retention::forget_me),
     },
     ApiRoute {
         method: Method::GET,

@@ -287,6 +287,29 @@ document.querySelectorAll("button[data-unlink]").forEach((b) => b.addEventListen
   if (r.status === 200) location.reload();
   else showError(b, errorText(r));
 })));
+// Retention (issue 17): a supervisor's legal hold, and a forget-me request passed on by a
+// counselor. Erasing cannot be undone, so the browser asks once more.
+caseForm("legal-hold-form", 200, "/legal-hold", (f) => ({ reason: f.reason.value }));
+const liftHold = document.getElementById("legal-hold-lift");
+if (liftHold) liftHold.addEventListener("click", () => {
+  if (!window.confirm(say("js-hold-lift-confirm"))) return;
+  busy(liftHold, async () => {
+    const r = await api("DELETE", "/api/v1/cases/" + caseId + "/legal-hold");
+    if (r.status === 200) location.reload();
+    else showError(liftHold, errorText(r));
+  });
+});
+const forgetMe = document.getElementById("forget-me");
+if (forgetMe) forgetMe.addEventListener("click", () => {
+  if (!window.confirm(say("js-forget-confirm"))) return;
+  busy(forgetMe, async () => {
+    const r = await api("POST", "/api/v1/cases/" + caseId + "/forget-me", { confirm: true });
+    if (r.status === 200) {
+      window.alert(say("js-forget-done", { erased: r.data.erased_cases, held: r.data.held_cases }));
+      location.reload();
+    } else showError(forgetMe, errorText(r));
+  });
+});
 
 // ---- Surge mode (the dashboard) -----------------------------------------------------------
 const surgeForm = document.getElementById("surge-form");

@@ -161,6 +161,18 @@ struct CasePage {
     history: Vec<(String, String, String)>,
     /// Referrals (issue 14), shown by `case_referrals.html`.
     referrals: super::referrals_card::ReferralsCard,
+    /// Legal hold, erasure, forget-me (issue 17), shown by `case_retention.html`.
+    retention: RetentionCard,
+}
+
+/// The case's legal hold and erasure state, and what the viewer may do about them.
+struct RetentionCard {
+    /// "Under legal hold since ... (by)" and the reason, when held.
+    hold: Option<(String, String)>,
+    erased: Option<String>,
+    forget_requested: Option<String>,
+    /// The holder or a supervisor may pass on a forget-me request.
+    may_forget: bool,
 }
 
 pub async fn page(
@@ -436,7 +448,32 @@ fn build(
     .flatten()
     .collect::<Vec<_>>()
     .join(" · ");
+    let retention = RetentionCard {
+        hold: c.retention.legal_hold.as_ref().map(|h| {
+            (
+                t.with2(
+                    "legal-hold-on",
+                    ("when", local_time(h.placed_at, zone).into()),
+                    (
+                        "by",
+                        h.placed_by.clone().unwrap_or_else(|| "—".into()).into(),
+                    ),
+                ),
+                h.reason.clone(),
+            )
+        }),
+        erased: c
+            .retention
+            .personal_erased_at
+            .map(|at| t.with("personal-erased", "when", local_time(at, zone))),
+        forget_requested: c
+            .retention
+            .forget_requested_at
+            .map(|at| t.with("forget-requested", "when", local_time(at, zone))),
+        may_forget: (held_by_me || who.is_supervisor()) && c.retention.personal_erased_at.is_none(),
+    };
     CasePage {
+        retention,
         chrome: Chrome::new(
             t,
             "case",

@@ -22,6 +22,9 @@ const SCRIPT_KEYS: &[&str] = &[
     "js-live-on",
     "js-live-off",
     "js-updated",
+    "js-forget-confirm",
+    "js-forget-done",
+    "js-hold-lift-confirm",
 ];
 
 /// The layout's data: title, who is signed in, the CSRF token for the page's requests.
