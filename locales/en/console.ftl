@@ -616,3 +616,24 @@ second-factor-renew = Make new codes
 second-factor-remove-title = Remove or change
 second-factor-remove-required = Your role must have a second factor: after removing it you will set up a new one straight away (for a new phone). Give your password and a current code.
 second-factor-remove = Remove
+
+## The audit log page (supervisors)
+nav-audit = Audit log
+audit-title = Audit log
+audit-supervisors-only = Only supervisors and admins read the audit log.
+audit-explain = Who did what, to which case, when and why. Entries name people only by their staff address or a case; nobody can edit or delete them.
+audit-case = Case
+audit-actor = Staff email
+audit-action = Action
+audit-from = From
+audit-to = To
+audit-search = Search
+audit-none = No entries match.
+audit-when = When
+audit-who = Who
+audit-what = What
+audit-why = Why
+audit-system = the system
+audit-no-such-case = No case has that reference.
+audit-bad-date = Dates are written as year-month-day.
+audit-bad-filter = Check the field “{ $field }”.

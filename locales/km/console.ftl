@@ -610,3 +610,24 @@ second-factor-renew = បង្កើតលេខកូដថ្មី
 second-factor-remove-title = លុប ឬប្ដូរ
 second-factor-remove-required = តួនាទីរបស់អ្នកត្រូវមានការផ្ទៀងផ្ទាត់ជំហានទីពីរ៖ បន្ទាប់ពីលុប អ្នកនឹងរៀបចំថ្មីភ្លាមៗ។ សូមផ្ដល់ពាក្យសម្ងាត់ និងលេខកូដបច្ចុប្បន្ន។
 second-factor-remove = លុប
+
+## The audit log page (supervisors)
+nav-audit = កំណត់ត្រាសវនកម្ម
+audit-title = កំណត់ត្រាសវនកម្ម
+audit-supervisors-only = មានតែអ្នកគ្រប់គ្រង និងអ្នកគ្រប់គ្រងប្រព័ន្ធទេ ដែលអាចអានកំណត់ត្រាសវនកម្មបាន។
+audit-explain = អ្នកណាធ្វើអ្វី លើករណីណា ពេលណា និងហេតុអ្វី។ គ្មាននរណាអាចកែ ឬលុបបានទេ។
+audit-case = ករណី
+audit-actor = អ៊ីមែលបុគ្គលិក
+audit-action = សកម្មភាព
+audit-from = ពី
+audit-to = ដល់
+audit-search = ស្វែងរក
+audit-none = គ្មានធាតុត្រូវគ្នាទេ។
+audit-when = ពេលណា
+audit-who = អ្នកណា
+audit-what = ធ្វើអ្វី
+audit-why = ហេតុអ្វី
+audit-system = ប្រព័ន្ធ
+audit-no-such-case = គ្មានករណីដែលមានលេខយោងនេះទេ។
+audit-bad-date = សូមសរសេរកាលបរិច្ឆេទជា ឆ្នាំ-ខែ-ថ្ងៃ។
+audit-bad-filter = សូមពិនិត្យវាល “{ $field }”។

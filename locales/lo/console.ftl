@@ -610,3 +610,24 @@ second-factor-renew = ສ້າງລະຫັດຊຸດໃໝ່
 second-factor-remove-title = ລຶບ ຫຼື ປ່ຽນ
 second-factor-remove-required = ຕຳແໜ່ງຂອງທ່ານຕ້ອງມີການຢືນຢັນຂັ້ນທີສອງ: ຫຼັງຈາກລຶບ ທ່ານຈະຕັ້ງຄ່າໃໝ່ທັນທີ. ໃສ່ລະຫັດຜ່ານ ແລະ ລະຫັດປັດຈຸບັນ.
 second-factor-remove = ລຶບ
+
+## The audit log page (supervisors)
+nav-audit = ບັນທຶກການກວດສອບ
+audit-title = ບັນທຶກການກວດສອບ
+audit-supervisors-only = ສະເພາະຫົວໜ້າ ແລະ ຜູ້ດູແລລະບົບເທົ່ານັ້ນທີ່ອ່ານບັນທຶກການກວດສອບໄດ້.
+audit-explain = ໃຜເຮັດຫຍັງ, ກັບກໍລະນີໃດ, ເມື່ອໃດ ແລະ ເປັນຫຍັງ. ບໍ່ມີໃຜແກ້ໄຂ ຫຼື ລຶບໄດ້.
+audit-case = ກໍລະນີ
+audit-actor = ອີເມວພະນັກງານ
+audit-action = ການກະທຳ
+audit-from = ແຕ່
+audit-to = ຫາ
+audit-search = ຄົ້ນຫາ
+audit-none = ບໍ່ມີລາຍການທີ່ກົງກັນ.
+audit-when = ເມື່ອໃດ
+audit-who = ໃຜ
+audit-what = ເຮັດຫຍັງ
+audit-why = ເປັນຫຍັງ
+audit-system = ລະບົບ
+audit-no-such-case = ບໍ່ມີກໍລະນີທີ່ໃຊ້ເລກອ້າງອີງນີ້.
+audit-bad-date = ກະລຸນາຂຽນວັນທີເປັນ ປີ-ເດືອນ-ວັນ.
+audit-bad-filter = ກະລຸນາກວດຊ່ອງ “{ $field }”.

@@ -610,3 +610,24 @@ second-factor-renew = ကုဒ်အသစ် ထုတ်ရန်
 second-factor-remove-title = ဖယ်ရှားရန် သို့မဟုတ် ပြောင်းရန်
 second-factor-remove-required = သင့်ရာထူးတွင် ဒုတိယအဆင့် အတည်ပြုခြင်း ရှိရမည်- ဖယ်ရှားပြီးနောက် အသစ်ကို ချက်ချင်း သတ်မှတ်ရမည်။ စကားဝှက်နှင့် လက်ရှိကုဒ်ကို ပေးပါ။
 second-factor-remove = ဖယ်ရှားရန်
+
+## The audit log page (supervisors)
+nav-audit = စစ်ဆေးမှတ်တမ်း
+audit-title = စစ်ဆေးမှတ်တမ်း
+audit-supervisors-only = ကြီးကြပ်သူများနှင့် စီမံခန့်ခွဲသူများသာ စစ်ဆေးမှတ်တမ်းကို ဖတ်နိုင်ပါသည်။
+audit-explain = ဘယ်သူက ဘာကို၊ ဘယ်ကိစ္စမှာ၊ ဘယ်အချိန်၊ ဘာကြောင့် လုပ်ခဲ့သလဲ။ ဘယ်သူမှ ပြင်ဆင်ခြင်း၊ ဖျက်ခြင်း မပြုနိုင်ပါ။
+audit-case = ကိစ္စ
+audit-actor = ဝန်ထမ်း အီးမေးလ်
+audit-action = လုပ်ဆောင်ချက်
+audit-from = မှ
+audit-to = အထိ
+audit-search = ရှာရန်
+audit-none = ကိုက်ညီသည့် မှတ်တမ်း မရှိပါ။
+audit-when = ဘယ်အချိန်
+audit-who = ဘယ်သူ
+audit-what = ဘာလုပ်
+audit-why = ဘာကြောင့်
+audit-system = စနစ်
+audit-no-such-case = ဒီရည်ညွှန်းနံပါတ်နဲ့ ကိစ္စ မရှိပါ။
+audit-bad-date = ရက်စွဲကို နှစ်-လ-ရက် ပုံစံဖြင့် ရေးပါ။
+audit-bad-filter = “{ $field }” အကွက်ကို စစ်ဆေးပါ။

@@ -610,3 +610,24 @@ second-factor-renew = สร้างรหัสชุดใหม่
 second-factor-remove-title = ลบหรือเปลี่ยน
 second-factor-remove-required = ตำแหน่งของคุณต้องมีการยืนยันตัวตนขั้นที่สอง หลังลบแล้วคุณจะต้องตั้งค่าใหม่ทันที (เช่น เมื่อเปลี่ยนโทรศัพท์) ใส่รหัสผ่านและรหัสปัจจุบัน
 second-factor-remove = ลบ
+
+## The audit log page (supervisors)
+nav-audit = บันทึกการตรวจสอบ
+audit-title = บันทึกการตรวจสอบ
+audit-supervisors-only = เฉพาะหัวหน้าเวรและผู้ดูแลระบบเท่านั้นที่อ่านบันทึกการตรวจสอบได้
+audit-explain = ใครทำอะไร กับเคสไหน เมื่อไร และเพราะอะไร บันทึกระบุตัวคนด้วยอีเมลเจ้าหน้าที่หรือเลขเคสเท่านั้น และไม่มีใครแก้ไขหรือลบได้
+audit-case = เคส
+audit-actor = อีเมลเจ้าหน้าที่
+audit-action = การกระทำ
+audit-from = ตั้งแต่
+audit-to = ถึง
+audit-search = ค้นหา
+audit-none = ไม่มีรายการที่ตรงกัน
+audit-when = เมื่อไร
+audit-who = ใคร
+audit-what = ทำอะไร
+audit-why = เหตุผล
+audit-system = ระบบ
+audit-no-such-case = ไม่มีเคสที่ใช้เลขอ้างอิงนี้
+audit-bad-date = กรุณาใส่วันที่เป็น ปี-เดือน-วัน
+audit-bad-filter = กรุณาตรวจช่อง “{ $field }”

@@ -610,3 +610,24 @@ second-factor-renew = Tạo mã mới
 second-factor-remove-title = Gỡ bỏ hoặc thay đổi
 second-factor-remove-required = Vai trò của bạn phải có xác thực hai bước: sau khi gỡ bỏ, bạn sẽ thiết lập cái mới ngay. Nhập mật khẩu và một mã hiện tại.
 second-factor-remove = Gỡ bỏ
+
+## The audit log page (supervisors)
+nav-audit = Nhật ký kiểm tra
+audit-title = Nhật ký kiểm tra
+audit-supervisors-only = Chỉ giám sát viên và quản trị viên được đọc nhật ký kiểm tra.
+audit-explain = Ai đã làm gì, với hồ sơ nào, khi nào và vì sao. Không ai có thể sửa hoặc xóa.
+audit-case = Hồ sơ
+audit-actor = Email nhân viên
+audit-action = Hành động
+audit-from = Từ
+audit-to = Đến
+audit-search = Tìm
+audit-none = Không có mục nào phù hợp.
+audit-when = Khi nào
+audit-who = Ai
+audit-what = Làm gì
+audit-why = Vì sao
+audit-system = hệ thống
+audit-no-such-case = Không có hồ sơ nào có mã này.
+audit-bad-date = Vui lòng ghi ngày theo dạng năm-tháng-ngày.
+audit-bad-filter = Vui lòng kiểm tra ô “{ $field }”.

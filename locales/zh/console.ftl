@@ -610,3 +610,24 @@ second-factor-renew = 生成新码
 second-factor-remove-title = 移除或更换
 second-factor-remove-required = 您的角色必须有第二重验证：移除后您将立即设置新的。请输入密码和当前验证码。
 second-factor-remove = 移除
+
+## The audit log page (supervisors)
+nav-audit = 审计日志
+audit-title = 审计日志
+audit-supervisors-only = 只有主管和管理员可以查看审计日志。
+audit-explain = 谁在何时对哪个个案做了什么，以及原因。任何人都不能修改或删除。
+audit-case = 个案
+audit-actor = 工作人员邮箱
+audit-action = 操作
+audit-from = 从
+audit-to = 到
+audit-search = 搜索
+audit-none = 没有符合的记录。
+audit-when = 时间
+audit-who = 人员
+audit-what = 操作
+audit-why = 原因
+audit-system = 系统
+audit-no-such-case = 没有使用该编号的个案。
+audit-bad-date = 请按 年-月-日 填写日期。
+audit-bad-filter = 请检查“{ $field }”一栏。

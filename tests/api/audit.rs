@@ -442,3 +442,85 @@ async fn an_entry_that_commits_after_later_ones_are_linked_is_linked_too() {
     let (ok, out) = verify_command(&app, None);
     assert!(ok, "{out}");
 }
+
+#[tokio::test]
+async fn a_supervisor_searches_the_audit_log_in_the_console_in_thai_and_a_counselor_may_not() {
+    let app = spawn_app().await;
+    let counselor = app.staff(Role::Counselor).await;
+    let supervisor = app.staff(Role::Supervisor).await;
+    let case = app.report(&counselor, &phone_report("audit page")).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let reference = case["reference"].as_str().unwrap().to_owned();
+    app.case(&counselor, &id).await;
+    let thai = app
+        .client
+        .patch(app.url("/api/v1/me"))
+        .bearer_auth(&supervisor.token)
+        .json(&json!({ "console_language": "th" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(thai.status(), StatusCode::OK);
+    let cookie =
+        session_of(&crate::console::sign_in(&app, &supervisor.email, &supervisor.password).await)
+            .unwrap();
+
+    // By the case's reference, as a supervisor would type it.
+    let html = app
+        .get_page(
+            &format!("/console/audit?case={}", reference.to_lowercase()),
+            Some(&cookie),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"audit-entries\""), "{html}");
+    assert!(html.contains("บันทึกการตรวจสอบ"), "the page speaks Thai");
+    assert!(
+        html.contains("เปิดเคสใหม่") || html.contains(&reference),
+        "{html}"
+    );
+    assert!(html.contains(&counselor.email), "who did it");
+    assert!(html.contains("holder"), "why they read it");
+    assert!(!html.contains('⟦'), "untranslated key: {html}");
+
+    // By person and action, and a bad date named instead of searched.
+    let html = app
+        .get_page(
+            &format!(
+                "/console/audit?actor={}&action=case.viewed",
+                counselor.email
+            ),
+            Some(&cookie),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&counselor.email), "{html}");
+    let html = app
+        .get_page("/console/audit?from=yesterday", Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"audit-problem\""), "{html}");
+    let html = app
+        .get_page("/console/audit?case=HL-NOPE", Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"audit-problem\""), "{html}");
+
+    let counselors =
+        session_of(&crate::console::sign_in(&app, &counselor.email, &counselor.password).await)
+            .unwrap();
+    let resp = app.get_page("/console/audit", Some(&counselors)).await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+}
+
+fn session_of(resp: &reqwest::Response) -> Option<String> {
+    crate::console::cookie_value(resp, "hotline_session").map(|v| format!("hotline_session={v}"))
+}

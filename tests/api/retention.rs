@@ -773,6 +773,8 @@ async fn files_go_after_their_days_even_on_open_cases_but_not_from_a_held_case()
     app.telegram_says(&[tg_text(1, open_chat, CHAT_WORDS), tg_photo(2, open_chat)])
         .await;
     let open_case = case_of(&app, open_chat).await;
+    // `case_of` takes the newest chat case: the second must be newer.
+    app.advance(60);
     app.telegram_says(&[tg_text(3, held_chat, CHAT_WORDS), tg_photo(4, held_chat)])
         .await;
     let held_case = case_of(&app, held_chat).await;

@@ -5,6 +5,7 @@
 
 mod all_cases;
 mod assets;
+mod audit_page;
 mod callbacks_page;
 mod case_page;
 mod dashboard_page;
@@ -46,6 +47,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     .route("/console/cases/{id}", web::get().to(case_page::page))
     .route("/console/intake/phone", web::get().to(phone_page::page))
     .route("/console/search", web::get().to(search_page::page))
+    .route("/console/audit", web::get().to(audit_page::page))
     .route("/console/me", web::get().to(settings_page::page))
     .route("/console/callbacks", web::get().to(callbacks_page::page))
     .route("/console/partners", web::get().to(partners_page::page))
