@@ -637,3 +637,17 @@ audit-system = the system
 audit-no-such-case = No case has that reference.
 audit-bad-date = Dates are written as year-month-day.
 audit-bad-filter = Check the field “{ $field }”.
+
+## Why the level: the triage rules' own notes
+triage-note-no-flags = No indicator was answered yes and none was found in the text yet; a counselor should review the report.
+triage-note-critical-with-minor = A minor together with ongoing exploitation or movement makes this critical.
+triage-note-past = The situation is described as over and the person as safe now, so the level is medium (needs referral or other help).
+triage-note-suspicion = A third party suspects or heard of this, with few details, so the level is medium until a counselor learns more.
+triage-note-offer-only = A risky job or marriage offer that has not been taken yet, so the level is medium.
+triage-note-not-a-case = No indicator was found and the message reads as a question, an advertisement, a greeting or another problem, so the level is low.
+triage-note-fiction = This reads as fiction, a film, news or a forwarded rumour with no concrete person at risk, so nothing is flagged and the level is low (see the marked words).
+triage-note-offer-frame = This reads as a job or marriage offer not taken yet: only its warning signs count, not the work offered (see the marked words).
+triage-note-third-party = This is a third party's report; what they saw or were told is judged as if first-hand (see the marked words).
+triage-note-lean-up = No clear indicator, but the message shows distress, trafficking words or a survivor asking for help, so it is not low: a counselor should look (see the marked words).
+triage-note-short-question = A short question with no indicator of exploitation, so the level is low (see the marked words).
+triage-note-long-message = A long account with no clear indicator is not low: a counselor should read it.

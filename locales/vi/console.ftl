@@ -631,3 +631,17 @@ audit-system = hệ thống
 audit-no-such-case = Không có hồ sơ nào có mã này.
 audit-bad-date = Vui lòng ghi ngày theo dạng năm-tháng-ngày.
 audit-bad-filter = Vui lòng kiểm tra ô “{ $field }”.
+
+## Why the level: the triage rules' own notes
+triage-note-no-flags = Chưa có dấu hiệu nào được trả lời là có và chưa tìm thấy trong văn bản; tư vấn viên nên xem lại báo cáo.
+triage-note-critical-with-minor = Một người chưa thành niên đang bị bóc lột hoặc đang bị đưa đi khiến hồ sơ này ở mức khẩn cấp.
+triage-note-past = Sự việc đã qua và người đó hiện đã an toàn, nên ở mức trung bình (cần chuyển tuyến hoặc hỗ trợ khác).
+triage-note-suspicion = Người thứ ba nghi ngờ hoặc nghe kể lại, ít chi tiết, nên ở mức trung bình cho đến khi tư vấn viên biết thêm.
+triage-note-offer-only = Một lời mời làm việc hoặc kết hôn có rủi ro nhưng chưa nhận lời, nên ở mức trung bình.
+triage-note-not-a-case = Không tìm thấy dấu hiệu và tin nhắn là câu hỏi, quảng cáo, lời chào hoặc vấn đề khác, nên ở mức thấp.
+triage-note-fiction = Đây là truyện, phim, tin tức hoặc tin đồn chuyển tiếp, không có người cụ thể gặp nguy hiểm, nên ở mức thấp (xem các từ được đánh dấu).
+triage-note-offer-frame = Đây là một lời mời chưa nhận lời: chỉ tính các dấu hiệu cảnh báo, không tính công việc được mời (xem các từ được đánh dấu).
+triage-note-third-party = Đây là báo cáo của người thứ ba; những gì họ thấy hoặc được kể được đánh giá như chuyện của chính người báo (xem các từ được đánh dấu).
+triage-note-lean-up = Không có dấu hiệu rõ ràng, nhưng tin nhắn cho thấy sự đau khổ hoặc lời cầu cứu, nên không ở mức thấp: tư vấn viên nên xem.
+triage-note-short-question = Một câu hỏi ngắn không có dấu hiệu bóc lột, nên ở mức thấp (xem các từ được đánh dấu).
+triage-note-long-message = Một câu chuyện dài không có dấu hiệu rõ ràng thì không ở mức thấp: tư vấn viên nên đọc.

@@ -631,3 +631,17 @@ audit-system = 系统
 audit-no-such-case = 没有使用该编号的个案。
 audit-bad-date = 请按 年-月-日 填写日期。
 audit-bad-filter = 请检查“{ $field }”一栏。
+
+## Why the level: the triage rules' own notes
+triage-note-no-flags = 尚无回答为“是”的指标，文字中也未发现；工作人员应查看此报告。
+triage-note-critical-with-minor = 未成年人仍在遭受剥削或正被转移，因此本个案为危急。
+triage-note-past = 事情已经过去，当事人现已安全，因此为中等级别（需要转介或其他帮助）。
+triage-note-suspicion = 第三方怀疑或听说此事，细节很少，因此在工作人员了解更多之前为中等级别。
+triage-note-offer-only = 有风险的工作或婚姻邀约尚未接受，因此为中等级别。
+triage-note-not-a-case = 未发现指标，且消息是提问、广告、问候或其他问题，因此为低级别。
+triage-note-fiction = 这是小说、电影、新闻或转发的传言，没有具体的人处于危险中，因此不标记任何指标，级别为低（见标记的词语）。
+triage-note-offer-frame = 这是尚未接受的邀约：只计算其警示信号，不计所提供的工作（见标记的词语）。
+triage-note-third-party = 这是第三方的报告；其所见所闻按亲身经历评估（见标记的词语）。
+triage-note-lean-up = 没有明确指标，但消息显示痛苦、涉及贩运的词语或幸存者求助，因此不为低级别：工作人员应查看。
+triage-note-short-question = 一个没有剥削指标的简短问题，因此为低级别（见标记的词语）。
+triage-note-long-message = 没有明确指标的长篇叙述不为低级别：工作人员应阅读。

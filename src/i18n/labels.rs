@@ -107,6 +107,10 @@ pub fn dynamic_keys() -> Vec<String> {
         ],
     ));
     keys.extend(family("question", crate::domain::report::ANSWER_KEYS));
+    keys.extend(family(
+        "triage-note",
+        crate::routes::console::case_page::TRIAGE_NOTES,
+    ));
     keys.extend(
         history
             .iter()

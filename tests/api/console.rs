@@ -3,7 +3,7 @@
 
 use hotline::auth::Role;
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, phone_report, spawn_app};
 
@@ -251,4 +251,46 @@ async fn supervisors_see_every_case_and_its_holder_in_the_console_and_counselors
     let coun = session(&sign_in(&app, &c.email, &c.password).await);
     let page = app.get_page("/console/cases", Some(&coun)).await;
     assert_eq!(page.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_triage_rules_notes_on_the_case_page_are_in_the_counselors_language() {
+    let app = spawn_app().await;
+    let counselor = app.staff(Role::Counselor).await;
+    let thai = app
+        .client
+        .patch(app.url("/api/v1/me"))
+        .bearer_auth(&counselor.token)
+        .json(&json!({ "console_language": "th" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(thai.status(), StatusCode::OK);
+    let case = app
+        .report(
+            &counselor,
+            &phone_report("หลานสาวอายุ 15 ทำงานร้านคาราโอเกะ ถูกขังไว้ ออกไปไหนไม่ได้"),
+        )
+        .await;
+    let reasons = case["urgency"]["reasons"].to_string();
+    assert!(reasons.contains("third party"), "{reasons}");
+    let cookie = hotline_session(
+        &crate::console::sign_in(&app, &counselor.email, &counselor.password).await,
+    )
+    .unwrap();
+    let html = app
+        .get_page(
+            &format!("/console/cases/{}", case["id"].as_str().unwrap()),
+            Some(&cookie),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("เป็นรายงานจากบุคคลที่สาม"), "{html}");
+    assert!(!html.contains("This is a third party"), "{html}");
+}
+
+fn hotline_session(resp: &reqwest::Response) -> Option<String> {
+    cookie_value(resp, "hotline_session").map(|v| format!("hotline_session={v}"))
 }

@@ -249,6 +249,49 @@ pub async fn page(
     render(StatusCode::OK, &page)
 }
 
+/// The rules' notes that have a text in every console language (`triage-note-*`).
+pub const TRIAGE_NOTES: &[&str] = &[
+    "no-flags",
+    "critical-with-minor",
+    "past",
+    "suspicion",
+    "offer-only",
+    "not-a-case",
+    "fiction",
+    "offer-frame",
+    "third-party",
+    "lean-up",
+    "short-question",
+    "long-message",
+];
+
+/// A note of the triage rules in the counselor's language, found by its English words.
+fn triage_note(ctx: &AppContext, t: &Tr, english: &str) -> String {
+    let rules = ctx.rules();
+    let x = &rules.texts;
+    let by_key = [
+        ("no-flags", &x.no_flags),
+        ("critical-with-minor", &x.critical_with_minor),
+        ("past", &x.past),
+        ("suspicion", &x.suspicion),
+        ("offer-only", &x.offer_only),
+        ("not-a-case", &x.not_a_case),
+        ("fiction", &x.fiction),
+        ("offer-frame", &x.offer_frame),
+        ("third-party", &x.third_party),
+        ("lean-up", &x.lean_up),
+        ("short-question", &x.short_question),
+        ("long-message", &x.long_message),
+    ];
+    by_key
+        .iter()
+        .find(|(_, text)| text.as_str() == english)
+        .map_or_else(
+            || english.to_owned(),
+            |(key, _)| t.get_or(&format!("triage-note-{key}"), english),
+        )
+}
+
 fn build(
     ctx: &AppContext,
     t: &Tr,
@@ -298,10 +341,11 @@ fn build(
                 quotes: r.evidence.iter().map(|e| e.quote.clone()).collect(),
             });
         } else {
-            // The rules' own notes (why the level), in the rules' language.
+            // The rules' own notes (why the level), in the counselor's language when the note
+            // is one of the current rules' (an older rules version's words stay as written).
             reasons.push(ReasonLine {
                 flag: None,
-                text: r.text.clone(),
+                text: triage_note(ctx, t, &r.text),
                 quotes: vec![],
             });
         }

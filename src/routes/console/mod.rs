@@ -7,7 +7,7 @@ mod all_cases;
 mod assets;
 mod audit_page;
 mod callbacks_page;
-mod case_page;
+pub mod case_page;
 mod dashboard_page;
 mod login;
 pub(crate) mod page;
