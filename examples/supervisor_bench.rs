@@ -56,12 +56,27 @@ async fn main() {
     .unwrap();
     println!("{cases} cases, {clocks} answer clocks, {messages} messages");
     let year = Period::last_hours(now, 365 * 24);
-    let keys = hotline::crypto::KeyRing::from_settings(&settings.crypto).unwrap();
+    let keys =
+        std::sync::Arc::new(hotline::crypto::KeyRing::from_settings(&settings.crypto).unwrap());
     let action = hotline::supervisor::ActionClockTargets {
         action: &settings.targets.action_seconds,
         acknowledgement: &settings.referrals.ack_target_seconds,
     };
 
+    // The floor under every year report: PostgreSQL reading the year's cases and their sealed
+    // records and sending them, with nothing counted (measured in the same minutes).
+    time("baseline: read a year's cases and records", || async {
+        sqlx::query(
+            "SELECT c.id, cr.record_enc FROM cases c LEFT JOIN case_records cr ON cr.case_id = c.id
+             WHERE c.created_at >= $1 AND c.created_at < $2",
+        )
+        .bind(year.from)
+        .bind(year.to)
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    })
+    .await;
     time("dashboard (every figure, one request)", || async {
         dashboard(&db, &targets, zone, 900, action, now)
             .await

@@ -159,6 +159,7 @@ pub async fn seed_synthetic(
         .bind(counselor)
         .execute(&mut *tx)
         .await?;
+        seed_records(&mut tx, keys, from, to, counselor, now).await?;
         tx.commit().await?;
         from = to + 1;
     }
@@ -195,4 +196,102 @@ pub async fn seed_synthetic(
         messages: contacts,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Seven cases in ten get a case record (sex, age band, nationality, places, forms of
+/// exploitation), sealed and bound to its row as `referrals::save_record` seals it, so the
+/// statistics export's record breakdowns open and parse one record per case as on a hotline.
+async fn seed_records(
+    tx: &mut sqlx::PgConnection,
+    keys: &KeyRing,
+    from: i64,
+    to: i64,
+    counselor: uuid::Uuid,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use rand::{Rng as _, SeedableRng as _};
+
+    use crate::referrals::record::{AgeBand, CaseRecord, Exploitation, Place, RecordStatus, Sex};
+    let ids: Vec<(i64, uuid::Uuid)> = sqlx::query_as(
+        "SELECT n, id FROM synthetic_cases WHERE n BETWEEN $1 AND $2 AND n % 10 < 7",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(from as u64);
+    let countries = ["TH", "MM", "KH", "LA", "VN", "CN"];
+    let provinces = crate::console::provinces::all();
+    let (mut case_ids, mut sealed, mut statuses, mut forms) = (vec![], vec![], vec![], vec![]);
+    for (_, case_id) in ids {
+        let nationality = countries[rng.gen_range(0..countries.len())];
+        let province = provinces
+            .get(nationality)
+            .filter(|list| !list.is_empty() && rng.gen_bool(0.8))
+            .map(|list| list[rng.gen_range(0..list.len())].english.clone());
+        let minor = rng.gen_bool(0.15);
+        let exploitation: Vec<Exploitation> = (0..rng.gen_range(1..=2))
+            .map(|_| Exploitation::ALL[rng.gen_range(0..Exploitation::ALL.len())])
+            .collect();
+        let status = [
+            RecordStatus::Potential,
+            RecordStatus::Presumed,
+            RecordStatus::NotTrafficking,
+        ][rng.gen_range(0..3)];
+        let record = CaseRecord {
+            sex: [Sex::Female, Sex::Female, Sex::Male, Sex::Unknown][rng.gen_range(0..4)],
+            gender_identity: None,
+            age: Some(if minor {
+                rng.gen_range(12..18)
+            } else {
+                rng.gen_range(18..50)
+            }),
+            age_band: if minor {
+                AgeBand::Under18
+            } else {
+                AgeBand::Adult
+            },
+            nationality: Some(nationality.to_owned()),
+            languages: vec![],
+            origin: Place {
+                country: Some(nationality.to_owned()),
+                province,
+                district: None,
+            },
+            location: Place::default(),
+            destination_country: Some(countries[rng.gen_range(0..countries.len())].to_owned()),
+            exploitation: exploitation.clone(),
+            status,
+            official_outcome: None,
+        };
+        sealed.push(keys.seal_at(
+            &serde_json::to_string(&record)?,
+            "case_records",
+            "record_enc",
+            case_id,
+        ));
+        case_ids.push(case_id);
+        statuses.push(status.as_str());
+        forms.push(
+            exploitation
+                .iter()
+                .map(|e| e.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+    }
+    sqlx::query(
+        "INSERT INTO case_records (case_id, record_enc, status, exploitation, updated_by, updated_at)
+         SELECT id, enc, status, string_to_array(forms, ','), $5, $6
+         FROM unnest($1::uuid[], $2::bytea[], $3::text[], $4::text[]) AS r (id, enc, status, forms)",
+    )
+    .bind(&case_ids)
+    .bind(&sealed)
+    .bind(&statuses)
+    .bind(&forms)
+    .bind(counselor)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }

@@ -17,16 +17,19 @@ pub struct CaseFacts {
     pub record: Option<CaseRecord>,
     /// The quick answer "anyone under 18?" (`yes`, `no`), for cases without a record.
     pub minor_answer: Option<String>,
-    /// One code per referral sent (see `REFERRAL_OUTCOME_SQL`).
+    /// One code per referral sent (see `REFERRAL_OUTCOMES_BY_CASE_SQL`).
     pub referral_outcomes: Vec<String>,
 }
 
-/// Each referral sent (not a draft, not cancelled) as one code: its outcome, or where it stands.
-pub const REFERRAL_OUTCOME_SQL: &str = "ARRAY(SELECT CASE WHEN r.outcome IS NOT NULL THEN r.outcome
+/// Each referral sent (not a draft, not cancelled) as one code, its outcome or where it stands,
+/// for every case at once (`case_id`, `outcomes`): joined to a period's cases, not looked up
+/// case by case.
+pub const REFERRAL_OUTCOMES_BY_CASE_SQL: &str = "SELECT r.case_id, array_agg(CASE
+        WHEN r.outcome IS NOT NULL THEN r.outcome
         WHEN r.status = 'rejected' THEN 'declined_by_partner'
         WHEN r.status = 'failed' THEN 'undeliverable'
-        ELSE 'awaiting_outcome' END
-    FROM referrals r WHERE r.case_id = c.id AND r.status NOT IN ('draft', 'cancelled'))";
+        ELSE 'awaiting_outcome' END) AS outcomes
+    FROM referrals r WHERE r.status NOT IN ('draft', 'cancelled') GROUP BY r.case_id";
 
 /// One breakdown.
 #[derive(Debug, Clone, Copy)]
@@ -110,23 +113,31 @@ pub fn province_code(country: Option<&str>, province: Option<&str>) -> String {
     let Some(province) = province.map(str::trim).filter(|p| !p.is_empty()) else {
         return format!("{country}-unknown");
     };
-    let wanted = province.to_lowercase();
-    let found = crate::console::provinces::all()
-        .get(country)
-        .and_then(|list| {
-            list.iter()
-                .find(|p| p.english.to_lowercase() == wanted || p.native.to_lowercase() == wanted)
+    // The export codes one province per case, so the closed list is indexed once (country and
+    // lowercased name, English or native, to the code) rather than scanned per case.
+    static CODES: std::sync::LazyLock<std::collections::HashMap<(String, String), String>> =
+        std::sync::LazyLock::new(|| {
+            let mut codes = std::collections::HashMap::new();
+            for (country, list) in crate::console::provinces::all() {
+                for p in list {
+                    let slug: String = p
+                        .english
+                        .to_lowercase()
+                        .chars()
+                        .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '-' })
+                        .collect();
+                    let code = format!("{country}-{slug}");
+                    for name in [&p.english, &p.native] {
+                        codes
+                            .entry((country.clone(), name.to_lowercase()))
+                            .or_insert_with(|| code.clone());
+                    }
+                }
+            }
+            codes
         });
-    match found {
-        Some(p) => {
-            let slug: String = p
-                .english
-                .to_lowercase()
-                .chars()
-                .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '-' })
-                .collect();
-            format!("{country}-{slug}")
-        }
+    match CODES.get(&(country.to_owned(), province.to_lowercase())) {
+        Some(code) => code.clone(),
         None => format!("{country}-other"),
     }
 }

@@ -7,6 +7,7 @@
 //! is one cross-table (rows × columns).
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -106,7 +107,7 @@ pub struct Table {
 /// period's cases once and counts them in memory (`count_in_memory`).
 pub async fn export(
     db: &PgPool,
-    keys: &KeyRing,
+    keys: &Arc<KeyRing>,
     period: Period,
     specs: &[TableSpec],
     suppress_below: i64,
@@ -134,18 +135,34 @@ fn dimensions_of(specs: &[TableSpec]) -> Vec<&'static Dimension> {
     all
 }
 
+/// Per table: row value, then column value, to a count (keys allocated once per value).
+type Counts = Vec<std::collections::HashMap<String, std::collections::HashMap<String, i64>>>;
+
+/// One case as PostgreSQL sent it, before its record is opened.
+struct RawCase {
+    sql_values: Vec<Option<String>>,
+    sealed: Option<Vec<u8>>,
+    case_id: uuid::Uuid,
+    minor: Option<String>,
+    outcomes: Vec<String>,
+}
+
+/// Cases handed to one blocking task: large enough that handing over costs nothing, small
+/// enough that two tasks share a short period's work.
+const CHUNK: usize = 4_096;
+
 /// The tables counted case by case: each case's values come from SQL or from its record
 /// (opened here, never written anywhere) and referrals; a case with several values counts
-/// under each.
+/// under each. Opening and parsing records is the cost (one AEAD open and one JSON parse per
+/// case), so cases are counted in chunks on blocking threads while the next rows arrive, and
+/// the partial counts are added up at the end.
 async fn count_in_memory(
     db: &PgPool,
-    keys: &KeyRing,
+    keys: &Arc<KeyRing>,
     period: Period,
     specs: &[TableSpec],
     suppress_below: i64,
 ) -> Result<Vec<Table>, sqlx::Error> {
-    use std::collections::HashMap;
-
     use sqlx::Row as _;
     let dims = dimensions_of(specs);
     let needs_record = dims.iter().any(|d| d.needs_record);
@@ -156,10 +173,12 @@ async fn count_in_memory(
                 .map_or_else(|| "NULL::text".to_owned(), |sql| format!("({sql})::text"))
         })
         .collect();
+    // Referral outcomes are aggregated once and joined (a hash join), not looked up per case.
     let sql = format!(
         "SELECT {columns}, {record} AS record_enc, c.id AS case_id, c.answers->>'minor' AS minor,
-                {outcomes} AS outcomes
+                COALESCE(ro.outcomes, '{{}}') AS outcomes
          FROM cases c LEFT JOIN case_records cr ON cr.case_id = c.id
+         LEFT JOIN ({outcomes}) ro ON ro.case_id = c.id
          WHERE c.created_at >= $1 AND c.created_at < $2",
         columns = columns.join(", "),
         record = if needs_record {
@@ -167,25 +186,115 @@ async fn count_in_memory(
         } else {
             "NULL::bytea"
         },
-        outcomes = super::dimensions::REFERRAL_OUTCOME_SQL,
+        outcomes = super::dimensions::REFERRAL_OUTCOMES_BY_CASE_SQL,
     );
     let mut tx = super::report_transaction(db).await?;
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(period.from)
         .bind(period.to)
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    let mut counts: Vec<HashMap<(String, String), i64>> = vec![HashMap::new(); specs.len()];
+        .fetch(&mut *tx);
+    let mut totals: Counts = vec![Default::default(); specs.len()];
     let mut unreadable = 0_u64;
-    for row in rows {
-        let sealed: Option<Vec<u8>> = row.try_get("record_enc")?;
-        let case_id: uuid::Uuid = row.try_get("case_id")?;
-        let record = sealed.and_then(|sealed| {
+    let mut running: tokio::task::JoinSet<(Counts, u64)> = tokio::task::JoinSet::new();
+    let mut chunk: Vec<RawCase> = Vec::with_capacity(CHUNK);
+    let sql_columns = dims.len();
+    loop {
+        let row = futures_util::TryStreamExt::try_next(&mut rows).await?;
+        if let Some(row) = &row {
+            let mut sql_values = Vec::with_capacity(sql_columns);
+            for (i, d) in dims.iter().enumerate() {
+                sql_values.push(match d.sql {
+                    Some(_) => row.try_get::<Option<String>, _>(i)?,
+                    None => None,
+                });
+            }
+            chunk.push(RawCase {
+                sql_values,
+                sealed: row.try_get("record_enc")?,
+                case_id: row.try_get("case_id")?,
+                minor: row.try_get("minor")?,
+                outcomes: row.try_get("outcomes")?,
+            });
+        }
+        if chunk.len() == CHUNK || (row.is_none() && !chunk.is_empty()) {
+            let cases = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+            let (keys, dims, specs) = (Arc::clone(keys), dims.clone(), specs.to_vec());
+            running.spawn_blocking(move || count_cases(&keys, &dims, &specs, cases));
+            // At most two chunks are counted at once (this machine class has two cores).
+            while running.len() > 2 {
+                add_counts(&mut totals, &mut unreadable, running.join_next().await);
+            }
+        }
+        if row.is_none() {
+            break;
+        }
+    }
+    drop(rows);
+    tx.commit().await?;
+    while !running.is_empty() {
+        add_counts(&mut totals, &mut unreadable, running.join_next().await);
+    }
+    if unreadable > 0 {
+        tracing::warn!(
+            unreadable,
+            "case records that cannot be opened with the current keys were counted as not recorded"
+        );
+    }
+    Ok(specs
+        .iter()
+        .zip(totals)
+        .map(|(spec, table)| {
+            let found: Vec<(Option<String>, Option<String>, i64)> = table
+                .into_iter()
+                .flat_map(|(r, columns)| {
+                    columns
+                        .into_iter()
+                        .map(move |(c, n)| (Some(r.clone()), Some(c), n))
+                })
+                .collect();
+            tabulate(spec, &found, suppress_below)
+        })
+        .collect())
+}
+
+/// Adds one finished chunk's counts to the totals. A chunk's task cannot fail except by a
+/// panic, which is passed on rather than undercounting silently.
+fn add_counts(
+    totals: &mut Counts,
+    unreadable: &mut u64,
+    finished: Option<Result<(Counts, u64), tokio::task::JoinError>>,
+) {
+    let Some(finished) = finished else { return };
+    let (counts, not_opened) =
+        finished.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    *unreadable += not_opened;
+    for (total, table) in totals.iter_mut().zip(counts) {
+        for (r, columns) in table {
+            let row = total.entry(r).or_default();
+            for (c, n) in columns {
+                *row.entry(c).or_insert(0) += n;
+            }
+        }
+    }
+}
+
+/// Counts one chunk of cases: opens each record, takes each breakdown's values, and counts
+/// them in every table. Returns the counts and how many records could not be opened.
+fn count_cases(
+    keys: &KeyRing,
+    dims: &[&'static Dimension],
+    specs: &[TableSpec],
+    cases: Vec<RawCase>,
+) -> (Counts, u64) {
+    let mut counts: Counts = vec![Default::default(); specs.len()];
+    let mut unreadable = 0_u64;
+    let count_column = ["count".to_owned()];
+    for case in cases {
+        let record = case.sealed.and_then(|sealed| {
             let opened = keys
                 .open_bound(
                     &sealed,
-                    &crate::crypto::Binding::new("case_records", "record_enc", case_id),
+                    &crate::crypto::Binding::new("case_records", "record_enc", case.case_id),
                 )
                 .ok()
                 .and_then(|text| serde_json::from_str::<crate::referrals::CaseRecord>(&text).ok());
@@ -196,21 +305,18 @@ async fn count_in_memory(
         });
         let facts = CaseFacts {
             record,
-            minor_answer: row.try_get("minor")?,
-            referral_outcomes: row.try_get::<Vec<String>, _>("outcomes")?,
+            minor_answer: case.minor,
+            referral_outcomes: case.outcomes,
         };
-        let mut values: Vec<Vec<String>> = Vec::with_capacity(dims.len());
-        for (i, d) in dims.iter().enumerate() {
-            values.push(match (d.sql, d.from_case) {
-                (Some(_), _) => vec![
-                    row.try_get::<Option<String>, _>(i)?
-                        .unwrap_or_else(|| "unknown".to_owned()),
-                ],
+        let values: Vec<Vec<String>> = dims
+            .iter()
+            .zip(case.sql_values)
+            .map(|(d, sql_value)| match (d.sql, d.from_case) {
+                (Some(_), _) => vec![sql_value.unwrap_or_else(|| "unknown".to_owned())],
                 (None, Some(f)) => f(&facts),
                 (None, None) => vec!["unknown".to_owned()],
-            });
-        }
-        let count_column = ["count".to_owned()];
+            })
+            .collect();
         let of = |d: &Dimension| -> &[String] {
             dims.iter()
                 .position(|x| x.name == d.name)
@@ -222,29 +328,22 @@ async fn count_in_memory(
                 None => &count_column,
             };
             for r in of(spec.rows) {
+                let row_counts = match table.get_mut(r.as_str()) {
+                    Some(found) => found,
+                    None => table.entry(r.clone()).or_default(),
+                };
                 for c in cols {
-                    *table.entry((r.clone(), c.clone())).or_insert(0) += 1;
+                    match row_counts.get_mut(c.as_str()) {
+                        Some(n) => *n += 1,
+                        None => {
+                            row_counts.insert(c.clone(), 1);
+                        }
+                    }
                 }
             }
         }
     }
-    if unreadable > 0 {
-        tracing::warn!(
-            unreadable,
-            "case records that cannot be opened with the current keys were counted as not recorded"
-        );
-    }
-    Ok(specs
-        .iter()
-        .zip(counts)
-        .map(|(spec, table)| {
-            let found: Vec<(Option<String>, Option<String>, i64)> = table
-                .into_iter()
-                .map(|((r, c), n)| (Some(r), Some(c), n))
-                .collect();
-            tabulate(spec, &found, suppress_below)
-        })
-        .collect())
+    (counts, unreadable)
 }
 
 /// The tables counted by PostgreSQL in one pass (plain SQL breakdowns only).

@@ -42,7 +42,7 @@ pub async fn run(
     let names = Names::parse(Some(&args.names)).map_err(field)?;
     let db = crate::startup::pool(&settings.database)?;
     // The record's breakdowns (sex, nationality, …) are sealed: counting them opens them.
-    let keys = crate::crypto::KeyRing::from_settings(&settings.crypto)?;
+    let keys = std::sync::Arc::new(crate::crypto::KeyRing::from_settings(&settings.crypto)?);
     let below = settings.stats.suppress_below;
     let tables = named(
         export(&db, &keys, period, &specs, below)

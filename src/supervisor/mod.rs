@@ -41,6 +41,9 @@ pub(crate) async fn report_transaction(
     sqlx::query("SET LOCAL work_mem = '64MB'")
         .execute(&mut *tx)
         .await?;
+    // A year's scan is estimated expensive enough to JIT-compile, which took 0.4 s of a 1.2 s
+    // query at 200,000 cases and saves less than it costs on queries this simple.
+    sqlx::query("SET LOCAL jit = off").execute(&mut *tx).await?;
     Ok(tx)
 }
 
