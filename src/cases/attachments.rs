@@ -42,7 +42,7 @@ pub async fn download_attachment(
             &crate::crypto::Binding::new("attachments", "content_enc", id),
         )
         .map_err(|_| CaseError::Undecryptable(case_id.unwrap_or_else(CaseId::new)))?;
-    let bytes = crate::media::strip_image_metadata(&content_type, &original);
+    let bytes = crate::media::strip_image_metadata(&original).unwrap_or(original);
     audit::record(
         db,
         Some(who),
