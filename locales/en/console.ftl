@@ -246,6 +246,9 @@ history-chat-blocked = Chat blocked
 history-chat-unblocked = Chat unblocked
 history-chat-stopped = The person asked the bot to stop
 history-attachment-downloaded = File downloaded
+history-auth-signed-in = Signed in
+history-auth-sign-in-failed = Sign-in failed (wrong password or unknown address)
+history-auth-second-factor-failed = Wrong second-factor code
 
 ## Phone report form
 phone-title = Phone report
@@ -638,6 +641,7 @@ audit-who = Who
 audit-what = What
 audit-why = Why
 audit-system = the system
+audit-unknown-address = an unknown address (pseudonym { $pseudonym })
 audit-no-such-case = No case has that reference.
 audit-bad-date = Dates are written as year-month-day.
 audit-bad-filter = Check the field “{ $field }”.

@@ -240,6 +240,9 @@ history-chat-blocked = បិទការជជែក
 history-chat-unblocked = បើកការជជែកវិញ
 history-chat-stopped = អ្នកនោះស្នើឱ្យបូតឈប់
 history-attachment-downloaded = ទាញយកឯកសារ
+history-auth-signed-in = បានចូលប្រើ
+history-auth-sign-in-failed = ចូលប្រើមិនបាន (ពាក្យសម្ងាត់ខុស ឬអាសយដ្ឋានមិនស្គាល់)
+history-auth-second-factor-failed = លេខកូដកត្តាទីពីរខុស
 
 ## Phone report form
 phone-title = កត់ត្រាការហៅចូល
@@ -632,6 +635,7 @@ audit-who = អ្នកណា
 audit-what = ធ្វើអ្វី
 audit-why = ហេតុអ្វី
 audit-system = ប្រព័ន្ធ
+audit-unknown-address = អាសយដ្ឋានមិនស្គាល់ (ឈ្មោះក្លែង { $pseudonym })
 audit-no-such-case = គ្មានករណីដែលមានលេខយោងនេះទេ។
 audit-bad-date = សូមសរសេរកាលបរិច្ឆេទជា ឆ្នាំ-ខែ-ថ្ងៃ។
 audit-bad-filter = សូមពិនិត្យវាល “{ $field }”។

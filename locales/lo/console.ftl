@@ -240,6 +240,9 @@ history-chat-blocked = ບລັອກແຊັດ
 history-chat-unblocked = ຍົກເລີກການບລັອກແຊັດ
 history-chat-stopped = ຜູ້ແຈ້ງຂໍໃຫ້ບອດຢຸດ
 history-attachment-downloaded = ດາວໂຫຼດໄຟລ໌
+history-auth-signed-in = ເຂົ້າລະບົບແລ້ວ
+history-auth-sign-in-failed = ເຂົ້າລະບົບບໍ່ສຳເລັດ (ລະຫັດຜ່ານຜິດ ຫຼື ບໍ່ຮູ້ຈັກທີ່ຢູ່)
+history-auth-second-factor-failed = ລະຫັດຢືນຢັນຂັ້ນທີສອງຜິດ
 
 ## Phone report form
 phone-title = ບັນທຶກສາຍໂທເຂົ້າ
@@ -632,6 +635,7 @@ audit-who = ໃຜ
 audit-what = ເຮັດຫຍັງ
 audit-why = ເປັນຫຍັງ
 audit-system = ລະບົບ
+audit-unknown-address = ທີ່ຢູ່ທີ່ບໍ່ຮູ້ຈັກ (ນາມແຝງ { $pseudonym })
 audit-no-such-case = ບໍ່ມີກໍລະນີທີ່ໃຊ້ເລກອ້າງອີງນີ້.
 audit-bad-date = ກະລຸນາຂຽນວັນທີເປັນ ປີ-ເດືອນ-ວັນ.
 audit-bad-filter = ກະລຸນາກວດຊ່ອງ “{ $field }”.

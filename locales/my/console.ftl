@@ -240,6 +240,9 @@ history-chat-blocked = ချက် ပိတ်
 history-chat-unblocked = ချက် ပြန်ဖွင့်
 history-chat-stopped = ထိုသူက ဘော့ကို ရပ်ရန် တောင်းဆို
 history-attachment-downloaded = ဖိုင် ဒေါင်းလုဒ်
+history-auth-signed-in = ဝင်ရောက်ပြီး
+history-auth-sign-in-failed = ဝင်ရောက်မှု မအောင်မြင် (စကားဝှက်မှား သို့မဟုတ် မသိသော လိပ်စာ)
+history-auth-second-factor-failed = ဒုတိယအဆင့် ကုဒ်မှား
 
 ## Phone report form
 phone-title = ဖုန်းဖြင့်တိုင်ကြားမှု
@@ -632,6 +635,7 @@ audit-who = ဘယ်သူ
 audit-what = ဘာလုပ်
 audit-why = ဘာကြောင့်
 audit-system = စနစ်
+audit-unknown-address = မသိသော လိပ်စာ (အမည်ဝှက် { $pseudonym })
 audit-no-such-case = ဒီရည်ညွှန်းနံပါတ်နဲ့ ကိစ္စ မရှိပါ။
 audit-bad-date = ရက်စွဲကို နှစ်-လ-ရက် ပုံစံဖြင့် ရေးပါ။
 audit-bad-filter = “{ $field }” အကွက်ကို စစ်ဆေးပါ။

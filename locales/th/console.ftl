@@ -240,6 +240,9 @@ history-chat-blocked = บล็อกแชต
 history-chat-unblocked = ยกเลิกการบล็อกแชต
 history-chat-stopped = ผู้แจ้งขอให้บอทหยุด
 history-attachment-downloaded = ดาวน์โหลดไฟล์
+history-auth-signed-in = เข้าสู่ระบบ
+history-auth-sign-in-failed = เข้าสู่ระบบไม่สำเร็จ (รหัสผ่านผิดหรือไม่รู้จักที่อยู่อีเมล)
+history-auth-second-factor-failed = รหัสยืนยันขั้นที่สองผิด
 
 ## Phone report form
 phone-title = บันทึกสายโทรเข้า
@@ -632,6 +635,7 @@ audit-who = ใคร
 audit-what = ทำอะไร
 audit-why = เหตุผล
 audit-system = ระบบ
+audit-unknown-address = ที่อยู่ที่ไม่รู้จัก (นามแฝง { $pseudonym })
 audit-no-such-case = ไม่มีเคสที่ใช้เลขอ้างอิงนี้
 audit-bad-date = กรุณาใส่วันที่เป็น ปี-เดือน-วัน
 audit-bad-filter = กรุณาตรวจช่อง “{ $field }”

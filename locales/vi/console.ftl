@@ -240,6 +240,9 @@ history-chat-blocked = Chặn cuộc trò chuyện
 history-chat-unblocked = Bỏ chặn cuộc trò chuyện
 history-chat-stopped = Người này yêu cầu bot dừng
 history-attachment-downloaded = Tải tệp xuống
+history-auth-signed-in = Đã đăng nhập
+history-auth-sign-in-failed = Đăng nhập thất bại (sai mật khẩu hoặc địa chỉ không tồn tại)
+history-auth-second-factor-failed = Sai mã xác thực bước hai
 
 ## Phone report form
 phone-title = Ghi cuộc gọi
@@ -632,6 +635,7 @@ audit-who = Ai
 audit-what = Làm gì
 audit-why = Vì sao
 audit-system = hệ thống
+audit-unknown-address = một địa chỉ không tồn tại (bí danh { $pseudonym })
 audit-no-such-case = Không có hồ sơ nào có mã này.
 audit-bad-date = Vui lòng ghi ngày theo dạng năm-tháng-ngày.
 audit-bad-filter = Vui lòng kiểm tra ô “{ $field }”.

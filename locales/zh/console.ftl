@@ -240,6 +240,9 @@ history-chat-blocked = 屏蔽对话
 history-chat-unblocked = 取消屏蔽对话
 history-chat-stopped = 对方要求机器人停止
 history-attachment-downloaded = 下载文件
+history-auth-signed-in = 已登录
+history-auth-sign-in-failed = 登录失败（密码错误或地址未知）
+history-auth-second-factor-failed = 第二步验证码错误
 
 ## Phone report form
 phone-title = 电话登记
@@ -632,6 +635,7 @@ audit-who = 人员
 audit-what = 操作
 audit-why = 原因
 audit-system = 系统
+audit-unknown-address = 未知地址（化名 { $pseudonym }）
 audit-no-such-case = 没有使用该编号的个案。
 audit-bad-date = 请按 年-月-日 填写日期。
 audit-bad-filter = 请检查“{ $field }”一栏。
