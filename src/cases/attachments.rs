@@ -27,6 +27,14 @@ pub enum MetadataWarning {
     NotGiven,
 }
 
+#[derive(sqlx::FromRow)]
+struct StoredFile {
+    content_type: String,
+    content_enc: Option<Vec<u8>>,
+    case_id: Option<CaseId>,
+    metadata_kept: Option<bool>,
+}
+
 pub async fn download_attachment(
     db: &PgPool,
     keys: &KeyRing,
@@ -36,14 +44,20 @@ pub async fn download_attachment(
     warning: MetadataWarning,
     now: DateTime<Utc>,
 ) -> Result<Download, CaseError> {
-    let row: Option<(String, Option<Vec<u8>>, Option<CaseId>, Option<bool>)> = sqlx::query_as(
+    let row: Option<StoredFile> = sqlx::query_as(
         "SELECT a.content_type, a.content_enc, m.case_id, a.metadata_kept FROM attachments a
          JOIN messages m ON m.id = a.message_id WHERE a.id = $1",
     )
     .bind(id)
     .fetch_optional(db)
     .await?;
-    let Some((content_type, Some(sealed), case_id, marked)) = row else {
+    let Some(StoredFile {
+        content_type,
+        content_enc: Some(sealed),
+        case_id,
+        metadata_kept: marked,
+    }) = row
+    else {
         return Err(CaseError::NotFound);
     };
     // Stored content never checked counts as kept, as on the case view.
