@@ -54,6 +54,8 @@ pub static AUDIT_ACTIONS: &[&str] = &[
     "case.forget_me_erased",
     "case.forget_me_held",
     "case.retention_erased",
+    "case.restricted",
+    "case.unrestricted",
     "auth.signed_in",
     "auth.sign_in_failed",
     "auth.second_factor_failed",
@@ -122,6 +124,11 @@ pub fn dynamic_keys() -> Vec<String> {
         history
             .iter()
             .map(|a| format!("history-{}", a.replace(['.', '_'], "-"))),
+    );
+    keys.extend(
+        crate::privacy::restricted::REASONS
+            .iter()
+            .map(|r| format!("restriction-reason-{}", r.replace('_', "-"))),
     );
     keys.extend(
         crate::privacy::break_glass::REASONS
