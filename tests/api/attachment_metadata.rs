@@ -20,7 +20,7 @@ const MP4: &[u8] =
 
 /// An email with the four files, recorded as intake records one; answers the case as a
 /// supervisor sees it.
-async fn case_with_files(app: &TestApp) -> Value {
+pub(crate) async fn case_with_files(app: &TestApp) -> Value {
     let file =
         |name: &str, content_type: &str, bytes: &[u8]| hotline::intake::email::IncomingFile {
             name: Some(name.into()),
