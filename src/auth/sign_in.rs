@@ -122,11 +122,12 @@ pub async fn sign_in(
     let email_key = throttle::email_key(email);
     let counters = counters(ctx, &email_key, client_address);
     check_throttle(ctx, &counters, now).await?;
-    let user = match users::authenticate(&ctx.db, email, password).await {
-        Ok(Some(user)) => user,
-        Ok(None) => {
+    let user = match users::verify_sign_in(&ctx.db, email, password).await {
+        Ok(users::PasswordCheck::Right(user)) => user,
+        Ok(failed) => {
             count_failure(ctx, &counters, now).await;
             crate::metrics::login("failed");
+            audit_wrong_password(ctx, &failed, &email_key, "console", now).await;
             return Err(SignInError::WrongCredentials);
         }
         Err(_) => return Err(SignInError::DatabaseUnavailable),
@@ -163,6 +164,32 @@ pub async fn sign_in(
     start(ctx, user, &counters, via, must_enrol)
         .await
         .map(Outcome::SignedIn)
+}
+
+/// A wrong password, in the audit log: a known account's entry names that person (someone is
+/// trying their password); an unknown address is named only by a keyed pseudonym of the
+/// trimmed, lowercased address (the same address always gives the same pseudonym, so a
+/// supervisor sees one address tried many times, but the log never holds it: it may be a
+/// reporter's or a mistyped colleague's). Both cost one insert, so neither answers slower.
+/// Best effort: the refusal stands if the log cannot be written.
+async fn audit_wrong_password(
+    ctx: &AppContext,
+    failed: &users::PasswordCheck,
+    email_key: &str,
+    via: &str,
+    now: DateTime<Utc>,
+) {
+    let (actor, details) = match failed {
+        users::PasswordCheck::Wrong(id) => (Some(*id), serde_json::json!({ "via": via })),
+        _ => (
+            None,
+            serde_json::json!({
+                "via": via,
+                "email": crate::privacy::lookups::pseudonym(&ctx.keys, "staff_email", email_key),
+            }),
+        ),
+    };
+    let _ = audit::record(&ctx.db, actor, "auth.sign_in_failed", None, details, now).await;
 }
 
 /// The second step: the code (or a recovery code) for the challenge the first step gave.
@@ -237,14 +264,28 @@ pub async fn reauthenticate(
         .await
         .map_err(|_| SignInError::DatabaseUnavailable)?
         .is_some_and(|u| u.id == user.id);
+    // A wrong password or code from inside a session: audited like sign-in failures, since
+    // it may be a colleague at an unlocked screen.
+    let audit_failure = |action: &'static str| {
+        audit::record(
+            &ctx.db,
+            Some(user.id),
+            action,
+            None,
+            serde_json::json!({ "via": "reauthentication" }),
+            now,
+        )
+    };
     if !same_person {
         count_failure(ctx, &counters, now).await;
+        let _ = audit_failure("auth.sign_in_failed").await;
         return Err(SignInError::WrongCredentials);
     }
     match second_factor::store::check(&ctx.db, &ctx.keys, user.id, code, now).await {
         Ok(Some(proof)) => Ok(proof),
         Ok(None) => {
             count_failure(ctx, &counters, now).await;
+            let _ = audit_failure("auth.second_factor_failed").await;
             Err(SignInError::WrongCode)
         }
         Err(_) => Err(SignInError::DatabaseUnavailable),

@@ -169,6 +169,27 @@ pub async fn authenticate(
     email: &str,
     password: &str,
 ) -> Result<Option<User>, sqlx::Error> {
+    Ok(match verify_sign_in(db, email, password).await? {
+        PasswordCheck::Right(user) => Some(user),
+        PasswordCheck::Wrong(_) | PasswordCheck::NoSuchAccount => None,
+    })
+}
+
+/// What a password check found. Only the audit log may tell the two failures apart: the
+/// person signing in is answered the same for both (no user enumeration).
+pub enum PasswordCheck {
+    Right(User),
+    /// An active account with this address; the password is not its own.
+    Wrong(UserId),
+    /// No active account has this address (unknown, or deactivated).
+    NoSuchAccount,
+}
+
+pub async fn verify_sign_in(
+    db: &PgPool,
+    email: &str,
+    password: &str,
+) -> Result<PasswordCheck, sqlx::Error> {
     let row: Option<(UserId, String)> = sqlx::query_as(
         "SELECT id, password_hash FROM users WHERE lower(email) = lower($1) AND active",
     )
@@ -177,14 +198,20 @@ pub async fn authenticate(
     .await?;
     let Some((id, stored)) = row else {
         passwords::verify_against_dummy(password);
-        return Ok(None);
+        return Ok(PasswordCheck::NoSuchAccount);
     };
     let password = password.to_owned();
     // Argon2 is deliberately slow: keep it off the async workers.
     let ok = tokio::task::spawn_blocking(move || passwords::verify(&password, &stored))
         .await
         .unwrap_or(false);
-    if ok { find(db, id).await } else { Ok(None) }
+    if !ok {
+        return Ok(PasswordCheck::Wrong(id));
+    }
+    Ok(match find(db, id).await? {
+        Some(user) => PasswordCheck::Right(user),
+        None => PasswordCheck::NoSuchAccount,
+    })
 }
 
 pub async fn update(

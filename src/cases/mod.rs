@@ -9,7 +9,7 @@ mod status;
 mod urgency;
 pub mod view;
 
-pub use attachments::{Download, attachment_case, download_attachment};
+pub use attachments::{Download, MetadataWarning, attachment_case, download_attachment};
 pub use links::{LinkError, case_with_reference, link_cases, unlink_cases};
 pub use list::{CaseFilter, list_cases};
 pub use notes::add_note;
@@ -33,6 +33,8 @@ pub enum CaseError {
     Invalid(crate::domain::FieldError),
     #[error("stored data could not be decrypted")]
     Undecryptable(CaseId),
+    #[error("this file's metadata could not be removed")]
+    MetadataKept,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -50,6 +52,12 @@ impl From<CaseError> for crate::error::ApiError {
                 ApiError::conflict("invalid_transition", e.to_string())
             }
             CaseError::Invalid(field) => ApiError::field(field),
+            CaseError::MetadataKept => ApiError::conflict(
+                "metadata_kept",
+                "this file's metadata could not be removed: it may say where and on which \
+                 device it was made, which can identify the reporter; download it with \
+                 ?acknowledge=metadata once the person downloading has been warned",
+            ),
             CaseError::Undecryptable(id) => ApiError::Internal(anyhow::anyhow!(
                 "case {id} holds data that the current keys cannot open"
             )),

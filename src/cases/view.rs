@@ -189,6 +189,10 @@ pub struct AttachmentInfo {
     /// False when only the name, type and size were kept (over the size limit, or a chat
     /// platform's file that was never fetched).
     pub stored: bool,
+    /// True when the file's metadata could not be removed (HEIC, video, PDF, any file but a
+    /// JPEG, PNG or WebP image): it may say where it was made and on which device, so it can
+    /// identify the reporter. Downloaded only with `?acknowledge=metadata`, after a warning.
+    pub metadata_kept: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -199,6 +203,7 @@ struct AttachmentRow {
     byte_size: Option<i64>,
     file_name_enc: Option<Vec<u8>>,
     stored: bool,
+    metadata_kept: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -320,7 +325,9 @@ pub async fn load_case(
     .fetch_all(db);
     let attachments = sqlx::query_as::<_, AttachmentRow>(
         "SELECT a.id, a.message_id, a.content_type, a.byte_size, a.file_name_enc,
-                (a.content_enc IS NOT NULL) AS stored
+                (a.content_enc IS NOT NULL) AS stored,
+                -- Stored content never checked counts as kept (the safe side).
+                COALESCE(a.metadata_kept, a.content_enc IS NOT NULL) AS metadata_kept
          FROM attachments a JOIN messages m ON m.id = a.message_id
          WHERE m.case_id = $1 ORDER BY a.created_at, a.id",
     )
@@ -495,6 +502,7 @@ pub async fn load_case(
                                     a.id,
                                 )?,
                                 stored: a.stored,
+                                metadata_kept: a.metadata_kept,
                             })
                         })
                         .collect::<Result<_, CaseError>>()?,

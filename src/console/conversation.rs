@@ -37,6 +37,8 @@ pub struct Bubble {
 pub struct AttachmentLink {
     pub href: Option<String>,
     pub label: String,
+    /// Its metadata could not be removed: marked, and downloaded only after a warning.
+    pub metadata_kept: bool,
 }
 
 /// Consecutive bubbles shown together; bot runs are folded.
@@ -78,6 +80,7 @@ fn bubble(m: &Message, reasons: &[Reason], t: &Tr, zone: Tz) -> Bubble {
             AttachmentLink {
                 href: a.stored.then(|| format!("/api/v1/attachments/{}", a.id)),
                 label,
+                metadata_kept: a.metadata_kept,
             }
         })
         .collect();

@@ -7,6 +7,60 @@ pub static COUNTRIES: &[&str] = &[
     "TH", "LA", "KH", "MM", "VN", "CN", "MY", "SG", "ID", "PH", "JP", "KR", "TW", "AE",
 ];
 
+/// Actions with a label in the catalogue (`history-…`): the case history and the audit page
+/// show them in words, and the audit page's action filter offers them.
+pub static AUDIT_ACTIONS: &[&str] = &[
+    "case.opened",
+    "case.claimed",
+    "case.released",
+    "case.note_added",
+    "case.status_changed",
+    "case.message_sent",
+    "case.linked",
+    "case.unlinked",
+    "case.urgency_overridden",
+    "case.reassessed",
+    "chat.blocked",
+    "chat.unblocked",
+    "chat.stopped",
+    "attachment.downloaded",
+    "case.safe_contact_changed",
+    "callback.scheduled",
+    "callback.attempted",
+    "callback.approved",
+    "callback.dismissed",
+    "callback.missed_call",
+    "callback.follow_ups_planned",
+    // Referrals (issue 14).
+    "case.record_updated",
+    "consent.granted",
+    "consent.refused",
+    "referral.requested",
+    "referral.consent_overridden",
+    "referral.received",
+    "referral.accepted",
+    "referral.rejected",
+    "referral.completed",
+    "referral.cancelled",
+    "referral.failed",
+    "referral.viewed_by_partner",
+    "referral.escalated",
+    "referral.link_revoked",
+    "case.break_glass",
+    "break_glass.reviewed",
+    "case.possible_link",
+    "case.legal_hold_placed",
+    "case.legal_hold_lifted",
+    "case.forget_me_erased",
+    "case.forget_me_held",
+    "case.retention_erased",
+    "case.restricted",
+    "case.unrestricted",
+    "auth.signed_in",
+    "auth.sign_in_failed",
+    "auth.second_factor_failed",
+];
+
 /// Every catalogue key the console builds from a code at run time, so the catalogue test
 /// can tell a used key from an unused one.
 pub fn dynamic_keys() -> Vec<String> {
@@ -24,52 +78,7 @@ pub fn dynamic_keys() -> Vec<String> {
         .map(|c| c.as_str())
         .collect();
     let roles: Vec<&str> = crate::auth::Role::ALL.iter().map(|r| r.as_str()).collect();
-    let history = [
-        "case.opened",
-        "case.claimed",
-        "case.released",
-        "case.note_added",
-        "case.status_changed",
-        "case.message_sent",
-        "case.linked",
-        "case.unlinked",
-        "case.urgency_overridden",
-        "case.reassessed",
-        "chat.blocked",
-        "chat.unblocked",
-        "chat.stopped",
-        "attachment.downloaded",
-        "case.safe_contact_changed",
-        "callback.scheduled",
-        "callback.attempted",
-        "callback.approved",
-        "callback.dismissed",
-        "callback.missed_call",
-        "callback.follow_ups_planned",
-        // Referrals (issue 14).
-        "case.record_updated",
-        "consent.granted",
-        "consent.refused",
-        "referral.requested",
-        "referral.consent_overridden",
-        "referral.received",
-        "referral.accepted",
-        "referral.rejected",
-        "referral.completed",
-        "referral.cancelled",
-        "referral.failed",
-        "referral.viewed_by_partner",
-        "referral.escalated",
-        "referral.link_revoked",
-        "case.break_glass",
-        "break_glass.reviewed",
-        "case.possible_link",
-        "case.legal_hold_placed",
-        "case.legal_hold_lifted",
-        "case.forget_me_erased",
-        "case.forget_me_held",
-        "case.retention_erased",
-    ];
+    let history = AUDIT_ACTIONS;
     let mut keys = Vec::new();
     keys.extend(family("level", &levels));
     keys.extend(family("flag", crate::triage::FLAGS));
@@ -115,6 +124,11 @@ pub fn dynamic_keys() -> Vec<String> {
         history
             .iter()
             .map(|a| format!("history-{}", a.replace(['.', '_'], "-"))),
+    );
+    keys.extend(
+        crate::privacy::restricted::REASONS
+            .iter()
+            .map(|r| format!("restriction-reason-{}", r.replace('_', "-"))),
     );
     keys.extend(
         crate::privacy::break_glass::REASONS

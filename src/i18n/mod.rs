@@ -7,7 +7,7 @@
 
 mod labels;
 
-pub use labels::{COUNTRIES, dynamic_keys};
+pub use labels::{AUDIT_ACTIONS, COUNTRIES, dynamic_keys};
 
 use std::borrow::Cow;
 use std::sync::LazyLock;

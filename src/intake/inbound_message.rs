@@ -114,8 +114,8 @@ pub async fn store_attachment(
     let at = |column| crate::crypto::Binding::new("attachments", column, id);
     sqlx::query(
         "INSERT INTO attachments (id, message_id, content_type, byte_size, sha256, file_name_enc, content_enc,
-                                  external_ref_enc, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                                  external_ref_enc, created_at, metadata_kept)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(id)
     .bind(message_id)
@@ -126,6 +126,8 @@ pub async fn store_attachment(
     .bind(file.content.map(|c| keys.seal_bytes_bound(c, &at("content_enc"))))
     .bind(file.external_ref.map(|r| keys.seal_bound(r, &at("external_ref_enc"))))
     .bind(now)
+    // Decided on the bytes, never on the type the sender declared.
+    .bind(file.content.map(|c| !crate::media::metadata_can_be_removed(c)))
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -82,6 +82,31 @@ pub async fn may_see(
     Ok(visible || role.includes(Role::Supervisor))
 }
 
+/// Whether the case is restricted, and the staff named on it (for the supervisor's form).
+pub async fn restriction_of(
+    db: &PgPool,
+    case_id: CaseId,
+) -> Result<(bool, Vec<Uuid>), sqlx::Error> {
+    let (restricted,): (bool,) = sqlx::query_as("SELECT restricted FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_one(db)
+        .await?;
+    let named: Vec<(Uuid,)> =
+        sqlx::query_as("SELECT user_id FROM case_named_staff WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_all(db)
+            .await?;
+    Ok((restricted, named.into_iter().map(|(id,)| id).collect()))
+}
+
+/// Every reason, as the API and the console's form name them.
+pub const REASONS: &[&str] = &[
+    "danger_to_person",
+    "staff_involved",
+    "public_figure",
+    "other",
+];
+
 /// Marks the case restricted to `staff` (replacing any earlier list), or lifts the restriction.
 /// A holder who is not named loses the lease. Audited with the reason and the named ids.
 pub async fn set_restriction(

@@ -160,3 +160,51 @@ async fn a_supervisor_sees_the_dashboard_update_live_with_its_charts() {
     );
     assert!(stdout.contains("dashboard browser test: ok"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_sees_files_with_metadata_behind_a_warning_and_restricts_the_case() {
+    let script = std::path::Path::new("tests/browser/privacy.mjs");
+    let ready = std::path::Path::new("/usr/bin/chromium").exists()
+        && std::path::Path::new("tests/browser/node_modules/playwright-core").exists()
+        && std::path::Path::new("tests/browser/node_modules/axe-core").exists();
+    if !ready {
+        assert!(
+            std::env::var("HOTLINE_REQUIRE_BROWSER").is_err(),
+            "chromium, playwright-core or axe-core is missing; scripts/test installs them"
+        );
+        eprintln!("skipping the privacy browser test: run scripts/test to install them");
+        return;
+    }
+    let app = spawn_app().await;
+    let case = crate::attachment_metadata::case_with_files(&app).await;
+    let counselor = app.staff(Role::Counselor).await;
+    let supervisor = app.staff(Role::Supervisor).await;
+    let code = app.unused_code(&supervisor.email).await.unwrap_or_default();
+    let args = [
+        app.address.clone(),
+        supervisor.email.clone(),
+        supervisor.password.clone(),
+        code,
+        case["id"].as_str().unwrap().to_owned(),
+        counselor.email.clone(),
+    ];
+    let shots =
+        std::env::var("HOTLINE_SCREENSHOTS").unwrap_or_else(|_| "target/screenshots".to_owned());
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(script)
+            .args(args)
+            .env("SMOKE_SCREENSHOT_DIR", shots)
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "privacy browser test failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("privacy browser test: ok"));
+}

@@ -3,6 +3,7 @@
 
 use hotline::auth::Role;
 use reqwest::StatusCode;
+use uuid::Uuid;
 
 use crate::console::sign_in;
 use crate::helpers::{Options, TestApp, phone_report, spawn_app, spawn_app_with};
@@ -181,4 +182,104 @@ async fn behind_a_trusted_proxy_each_client_address_is_counted_on_its_own() {
         sign_in_from(&app, "d@hotline.test", "203.0.113.2").await,
         StatusCode::UNAUTHORIZED
     );
+}
+
+/// A login page's answer without what differs on every load (its CSRF token and cookie) and
+/// the address the person typed (the form keeps it).
+async fn answer_without_tokens(
+    resp: reqwest::Response,
+    typed: &str,
+) -> (StatusCode, Vec<String>, String) {
+    let status = resp.status();
+    let mut cookies: Vec<String> = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split('=').next().map(str::to_owned))
+        .collect();
+    cookies.sort();
+    let mut html = resp.text().await.unwrap().replace(typed, "");
+    for marker in ["name=\"csrf\" value=\"", "name=\"csrf-token\" content=\""] {
+        if let Some(start) = html.find(marker).map(|i| i + marker.len()) {
+            let end = start + html[start..].find('"').unwrap();
+            html.replace_range(start..end, "");
+        }
+    }
+    (status, cookies, html)
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_audited_without_the_address_and_answered_alike() {
+    let app = spawn_app().await;
+    let c = app.staff(Role::Counselor).await;
+    let unknown = "Nobody.Here@Example.org";
+    let known =
+        answer_without_tokens(sign_in(&app, &c.email, "wrong password!").await, &c.email).await;
+    let stranger =
+        answer_without_tokens(sign_in(&app, unknown, "wrong password!").await, unknown).await;
+    assert_eq!(known.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        known, stranger,
+        "a known and an unknown address are answered alike"
+    );
+    // The same address written differently is the same pseudonym.
+    let _ = sign_in(&app, "  nobody.here@example.ORG ", "another guess").await;
+
+    let entries: Vec<(Option<Uuid>, serde_json::Value)> = sqlx::query_as(
+        "SELECT actor_id, details FROM audit_log WHERE action = 'auth.sign_in_failed' ORDER BY id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(
+        entries[0].0,
+        Some(c.id),
+        "a known account's failure names it"
+    );
+    assert_eq!(entries[0].1, serde_json::json!({ "via": "console" }));
+    let pseudonym = entries[1].1["email"].as_str().unwrap().to_owned();
+    assert_eq!(entries[1].0, None, "an unknown address has no actor");
+    assert_eq!(pseudonym.len(), 24);
+    assert_eq!(entries[2].1["email"], pseudonym.as_str());
+    let log: Vec<(String,)> = sqlx::query_as("SELECT details::text FROM audit_log")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        log.iter().all(|(d,)| !d.to_lowercase().contains("nobody")),
+        "the address itself is never in the log: {log:?}"
+    );
+
+    // A supervisor finds them on the audit page's action filter, in words.
+    let s = app.staff(Role::Supervisor).await;
+    let cookie = format!(
+        "hotline_session={}",
+        crate::console::cookie_value(
+            &sign_in(&app, &s.email, &s.password).await,
+            "hotline_session"
+        )
+        .unwrap()
+    );
+    let html = app
+        .get_page("/console/audit?action=auth.sign_in_failed", Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<option value=\"auth.sign_in_failed\">"),
+        "offered in the filter"
+    );
+    assert_eq!(
+        html.matches("Sign-in failed (wrong password").count(),
+        4,
+        "{html}"
+    );
+    assert!(html.contains(&c.email), "the account that was tried");
+    assert!(
+        html.contains(&format!("pseudonym {pseudonym}")),
+        "the unknown address"
+    );
+    assert!(!html.to_lowercase().contains("nobody.here"));
 }

@@ -7,6 +7,7 @@
 mod helpers;
 
 mod action_clock;
+mod attachment_metadata;
 mod audit;
 mod bad_input;
 mod browser;

@@ -154,3 +154,115 @@ async fn restricting_needs_a_supervisor_a_known_reason_and_real_staff() {
     }
     assert_eq!(app.case(&counselor, id).await["view"], "full");
 }
+
+/// The console's form sends what the page's script sends: the session cookie and the page's
+/// CSRF token, to the same API route.
+async fn console_put(
+    app: &TestApp,
+    cookie: &str,
+    csrf: Option<&str>,
+    case: &str,
+    body: Value,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .put(app.url(&format!("/api/v1/cases/{case}/restriction")))
+        .header("Cookie", cookie)
+        .json(&body);
+    if let Some(csrf) = csrf {
+        req = req.header("X-CSRF-Token", csrf);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_supervisor_restricts_a_case_from_its_console_page_and_lifts_it_again() {
+    let app = spawn_app().await;
+    let s = app.staff(Role::Supervisor).await;
+    let named = app.staff(Role::Counselor).await;
+    let stranger = app.staff(Role::Counselor).await;
+    let case = app
+        .report(&s, &phone_report("a case about a public figure"))
+        .await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let session = |resp: &reqwest::Response| {
+        format!(
+            "hotline_session={}",
+            crate::console::cookie_value(resp, "hotline_session").unwrap()
+        )
+    };
+    let cookie = session(&crate::console::sign_in(&app, &s.email, &s.password).await);
+    let page = |cookie: String| {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            let resp = app
+                .get_page(&format!("/console/cases/{id}"), Some(&cookie))
+                .await;
+            (resp.status(), resp.text().await.unwrap())
+        }
+    };
+
+    // The form: the reasons in words and every counselor to tick.
+    let (status, html) = page(cookie.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"restriction-form\""), "{html}");
+    assert!(html.contains("value=\"public_figure\">A public figure"));
+    for c in [&named, &stranger] {
+        assert!(html.contains(&format!("value=\"{}\"> {}", c.id, c.email)));
+    }
+    assert!(!html.contains("id=\"restricted-note\""));
+    let csrf = crate::console::meta_csrf(&html);
+
+    // Without the page's token the session cannot change it.
+    let body = json!({ "restricted": true, "reason": "public_figure", "staff": [named.id] });
+    let forged = console_put(&app, &cookie, None, &id, body.clone()).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let resp = console_put(&app, &cookie, Some(&csrf), &id, body).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    let (_, html) = page(cookie.clone()).await;
+    assert!(html.contains("id=\"restricted-note\""));
+    assert!(html.contains(&format!("value=\"{}\" checked> {}", named.id, named.email)));
+    assert!(html.contains("id=\"restriction-lift\""));
+    assert!(
+        html.contains("Restricted to named staff"),
+        "in the case's history"
+    );
+    let stranger_cookie =
+        session(&crate::console::sign_in(&app, &stranger.email, &stranger.password).await);
+    assert_eq!(page(stranger_cookie.clone()).await.0, StatusCode::NOT_FOUND);
+    let named_cookie = session(&crate::console::sign_in(&app, &named.email, &named.password).await);
+    let (status, html) = page(named_cookie).await;
+    assert_eq!(status, StatusCode::OK, "the named counselor still sees it");
+    assert!(
+        !html.contains("id=\"restriction-form\""),
+        "only supervisors change it"
+    );
+
+    // Audited as the API is, with the supervisor as actor.
+    let audited: Vec<(String, serde_json::Value)> = sqlx::query_as(
+        "SELECT a.action, a.details FROM audit_log a JOIN users u ON u.id = a.actor_id
+         WHERE a.action LIKE 'case.%restricted' AND u.email = $1",
+    )
+    .bind(&s.email)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(audited.len(), 1);
+    assert_eq!(audited[0].1["reason"], "public_figure");
+
+    // Lifted: everyone sees it again.
+    let resp = console_put(
+        &app,
+        &cookie,
+        Some(&csrf),
+        &id,
+        json!({ "restricted": false, "reason": "public_figure", "staff": [] }),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let (_, html) = page(cookie).await;
+    assert!(!html.contains("id=\"restricted-note\""));
+    assert_ne!(page(stranger_cookie).await.0, StatusCode::NOT_FOUND);
+}

@@ -262,13 +262,26 @@ pub async fn unlink(
     Ok(HttpResponse::Ok().json(load_case(&ctx.db, &ctx.keys, &ctx.settings.queue, id, now).await?))
 }
 
-/// A file a reporter sent, as a download (never shown inline), images without metadata.
+/// A file a reporter sent, as a download (never shown inline), images without metadata. A file
+/// whose metadata could not be removed needs `?acknowledge=metadata` (409 `metadata_kept`
+/// without it).
 pub async fn attachment(
     ctx: web::Data<AppContext>,
     who: Identity,
     id: web::Path<String>,
+    query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let id: uuid::Uuid = parse_id(&id, "attachment")?;
+    let warning = match query.get("acknowledge").map(String::as_str) {
+        None => crate::cases::MetadataWarning::NotGiven,
+        Some("metadata") => crate::cases::MetadataWarning::Acknowledged,
+        Some(_) => {
+            return Err(ApiError::field(FieldError::new(
+                "acknowledge",
+                "must be \"metadata\" (the file may carry metadata that identifies the reporter)",
+            )));
+        }
+    };
     let now = ctx.now();
     let case_id = crate::cases::attachment_case(&ctx.db, id)
         .await?
@@ -284,6 +297,7 @@ pub async fn attachment(
         who.user.id,
         id,
         &purpose.as_str(),
+        warning,
         now,
     )
     .await?;

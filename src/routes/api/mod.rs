@@ -158,10 +158,17 @@ pub static ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: Method::GET,
         path: "/api/v1/attachments/{id}",
-        summary: "Download a file a reporter sent (images without their metadata; audited)",
+        summary: "Download a file a reporter sent (JPEG, PNG and WebP images without their metadata; \
+                  a file marked `metadata_kept` needs ?acknowledge=metadata; audited)",
         role: Role::Counselor,
         body: None,
-        responses: &[(200, "the file, as application/octet-stream")],
+        responses: &[
+            (200, "the file, as application/octet-stream"),
+            (
+                409,
+                "metadata_kept: the file's metadata could not be removed; add ?acknowledge=metadata",
+            ),
+        ],
         route: || web::get().to(cases::attachment),
     },
     ApiRoute {

@@ -299,6 +299,24 @@ if (liftHold) liftHold.addEventListener("click", () => {
     else showError(liftHold, errorText(r));
   });
 });
+// Restricting the case to named staff (supervisors): the same API as any client, so it is
+// checked and audited the same way.
+const restrictionForm = document.getElementById("restriction-form");
+if (restrictionForm) {
+  const restrict = (button, restricted) => busy(button, async () => {
+    const staff = [...restrictionForm.querySelectorAll("input[name=staff]:checked")].map((i) => i.value);
+    const r = await api("PUT", "/api/v1/cases/" + caseId + "/restriction",
+      { restricted, reason: restrictionForm.reason.value, staff: restricted ? staff : [] });
+    if (r.status === 200) location.reload();
+    else showError(button, errorText(r));
+  });
+  restrictionForm.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    restrict(restrictionForm.querySelector("button[type=submit]"), true);
+  });
+  const lift = document.getElementById("restriction-lift");
+  if (lift) lift.addEventListener("click", () => restrict(lift, false));
+}
 const forgetMe = document.getElementById("forget-me");
 if (forgetMe) forgetMe.addEventListener("click", () => {
   if (!window.confirm(say("js-forget-confirm"))) return;

@@ -40,6 +40,8 @@ struct AuditPage {
     to: String,
     problem: String,
     lines: Vec<Line>,
+    /// The actions the filter offers: (code, words).
+    actions: Vec<(String, String)>,
 }
 
 pub async fn page(
@@ -132,6 +134,13 @@ pub async fn page(
         to,
         problem,
         lines,
+        actions: crate::i18n::AUDIT_ACTIONS
+            .iter()
+            .map(|a| {
+                let words = t.get_or(&format!("history-{}", a.replace(['.', '_'], "-")), a);
+                ((*a).to_owned(), words)
+            })
+            .collect(),
         t,
     };
     render(StatusCode::OK, &page)
@@ -176,13 +185,19 @@ async fn lines_for(
                 &format!("history-{}", i.action.replace(['.', '_'], "-")),
                 &i.action,
             ),
-            action_code: i.action,
+            action_code: i.action.clone(),
             case_id: i.case_id.map(|c| c.to_string()).unwrap_or_default(),
             reference: i
                 .case_id
                 .and_then(|c| references.get(&c).cloned())
                 .unwrap_or_default(),
-            purpose: i.purpose.unwrap_or_default(),
+            // A sign-in with an address no account has: named only by its pseudonym.
+            purpose: match i.details.get("email").and_then(|e| e.as_str()) {
+                Some(pseudonym) if i.action == "auth.sign_in_failed" => {
+                    t.with("audit-unknown-address", "pseudonym", pseudonym.to_owned())
+                }
+                _ => i.purpose.unwrap_or_default(),
+            },
         })
         .collect())
 }

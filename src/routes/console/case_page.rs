@@ -163,6 +163,45 @@ struct CasePage {
     referrals: super::referrals_card::ReferralsCard,
     /// Legal hold, erasure, forget-me (issue 17), shown by `case_retention.html`.
     retention: RetentionCard,
+    /// Supervisors and admins only: restricting the case to named staff, shown by
+    /// `case_restriction.html`.
+    restriction: Option<RestrictionCard>,
+}
+
+/// Whether the case is restricted, to whom, and the staff a supervisor may name.
+struct RestrictionCard {
+    restricted: bool,
+    /// (code, words).
+    reasons: Vec<(&'static str, String)>,
+    /// (user id, email, named now): active counselors, and anyone named already.
+    staff: Vec<(String, String, bool)>,
+}
+
+async fn restriction_card(
+    ctx: &AppContext,
+    t: &Tr,
+    id: CaseId,
+) -> Result<RestrictionCard, sqlx::Error> {
+    let (restricted, named) = crate::privacy::restricted::restriction_of(&ctx.db, id).await?;
+    let staff = crate::auth::users::list(&ctx.db)
+        .await?
+        .into_iter()
+        .filter(|u| named.contains(&u.id.0) || (u.active && u.role == crate::auth::Role::Counselor))
+        .map(|u| (u.id.0.to_string(), u.email, named.contains(&u.id.0)))
+        .collect();
+    Ok(RestrictionCard {
+        restricted,
+        reasons: crate::privacy::restricted::REASONS
+            .iter()
+            .map(|r| {
+                (
+                    *r,
+                    t.get(&format!("restriction-reason-{}", r.replace('_', "-"))),
+                )
+            })
+            .collect(),
+        staff,
+    })
 }
 
 /// The case's legal hold and erasure state, and what the viewer may do about them.
@@ -245,7 +284,16 @@ pub async fn page(
     let Ok(referrals) = super::referrals_card::load(&ctx, &t, id).await else {
         return database_unavailable(t, &who);
     };
-    let page = build(&ctx, &t, &who, c, referrals);
+    let restriction = if who.is_supervisor() {
+        match restriction_card(&ctx, &t, id).await {
+            Ok(card) => Some(card),
+            Err(_) => return database_unavailable(t, &who),
+        }
+    } else {
+        None
+    };
+    let mut page = build(&ctx, &t, &who, c, referrals);
+    page.restriction = restriction;
     render(StatusCode::OK, &page)
 }
 
@@ -518,6 +566,7 @@ fn build(
     };
     CasePage {
         retention,
+        restriction: None,
         chrome: Chrome::new(
             t,
             "case",
