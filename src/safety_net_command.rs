@@ -1,9 +1,10 @@
 //! `hotline triage train | cv`: the learned safety net from the command line.
 //!
 //! - `hotline triage train --out config/triage/safety_net.json [--critical C --high H --medium M]`
-//!   trains the net's three heads on the tuning part (`tests/triage/tuning/*.jsonl`) and writes
-//!   the file the service loads. Deterministic: the same corpus and seed give the same file.
-//! - `hotline triage cv [--folds 5]` cross-validates on the tuning part: each report is scored
+//!   trains the net's three heads on the tuning part (`tests/triage/tuning/*.jsonl`) and the
+//!   languages' own examples (`tests/triage/*.jsonl`), never the sealed part, and writes the
+//!   file the service loads. Deterministic: the same corpus and seed give the same file.
+//! - `hotline triage cv [--folds 5]` cross-validates on the same reports: each report is scored
 //!   by heads that never saw it; for each head's thresholds alone, and for the best
 //!   combinations, the critical recall gained over the rules alone, the agreement and the lifts
 //!   that overshoot the label.
@@ -33,9 +34,10 @@ pub enum TriageAction {
         /// "Medium or above" head's threshold (above 1: it never lifts).
         #[arg(long, default_value_t = Training::default().thresholds[2])]
         medium: f32,
-        /// The labelled training files' folder.
-        #[arg(long, default_value = "tests/triage/tuning")]
-        corpus: PathBuf,
+        /// The labelled training files' folders (every `*.jsonl` directly in each): the tuning
+        /// part of the corpus and the languages' own examples.
+        #[arg(long, default_values = CORPUS)]
+        corpus: Vec<PathBuf>,
         #[arg(long, default_value_t = Training::default().seed)]
         seed: u64,
     },
@@ -50,14 +52,18 @@ pub enum TriageAction {
         learning_rate: f32,
         #[arg(long, default_value_t = Training::default().l2)]
         l2: f32,
-        #[arg(long, default_value = "tests/triage/tuning")]
-        corpus: PathBuf,
+        #[arg(long, default_values = CORPUS)]
+        corpus: Vec<PathBuf>,
         /// Also write every threshold combination's figures to this TSV file (to compare
         /// runs, e.g. under other rules).
         #[arg(long)]
         table: Option<PathBuf>,
     },
 }
+
+/// Where the net learns from: the tuning part of the issue-16 corpus and the languages' own
+/// labelled examples (`tests/triage/<lang>.jsonl`, `dev.jsonl`). Never the sealed part.
+const CORPUS: [&str; 2] = ["tests/triage/tuning", "tests/triage"];
 
 #[derive(Deserialize)]
 struct Row {
@@ -66,9 +72,18 @@ struct Row {
     level: String,
 }
 
-/// The labelled reports of every `*.jsonl` in the folder, ordered by id (so folds and training
-/// do not depend on the order the files are listed in).
-fn corpus(dir: &Path) -> anyhow::Result<Vec<(Row, Level)>> {
+/// The labelled reports of every `*.jsonl` directly in the folders, ordered by id (so folds and
+/// training do not depend on the order the files are listed in).
+fn corpus(dirs: &[PathBuf]) -> anyhow::Result<Vec<(Row, Level)>> {
+    let mut rows = Vec::new();
+    for dir in dirs {
+        rows.extend(corpus_in(dir)?);
+    }
+    rows.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    Ok(rows)
+}
+
+fn corpus_in(dir: &Path) -> anyhow::Result<Vec<(Row, Level)>> {
     let mut rows = Vec::new();
     let entries =
         std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
@@ -91,7 +106,6 @@ fn corpus(dir: &Path) -> anyhow::Result<Vec<(Row, Level)>> {
             rows.push((row, level));
         }
     }
-    rows.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     Ok(rows)
 }
 
@@ -128,7 +142,10 @@ pub fn run(action: &TriageAction, rules_path: &Path) -> anyhow::Result<()> {
                 training,
                 &format!(
                     "{} ({} reports); hotline triage train --out FILE --critical {critical} --high {high} --medium {medium} --seed {seed}",
-                    dir.display(),
+                    dir.iter()
+                        .map(|d| d.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(" + "),
                     rows.len(),
                 ),
             );

@@ -353,8 +353,15 @@ pub fn assess_readings(
         level
     };
     // The safety net lifts only: one step above what the rules found, never more, never down,
-    // where some message reads like reports of a higher level than the rules gave.
-    let level = match safety_net_lift(readings, rules) {
+    // where some message reads like reports of a higher level than the rules gave. Not where the
+    // frame reads as fiction, news or a rumour: the rules have the words that show it, and a
+    // film's or a news report's violent words resemble real reports to a model of words.
+    let lift = if frame.fiction {
+        None
+    } else {
+        safety_net_lift(readings, rules)
+    };
+    let level = match lift {
         Some((reads_as, closest)) if reads_as > level => {
             reasons.push(Reason {
                 flag: None,
@@ -681,6 +688,16 @@ mod tests {
     }
 
     #[test]
+    fn a_marriage_she_does_not_want_is_forced_marriage() {
+        let a = assess_text("the broker is taking my sister to marry a man she has never met");
+        assert!(
+            a.flags.contains(&"forced_marriage".to_owned()),
+            "{:?}",
+            a.flags
+        );
+    }
+
+    #[test]
     fn a_short_question_without_an_indicator_is_low_but_distress_is_never_low() {
         assert_eq!(
             assess_text("is border pass ok for working in mae sot?").level,
@@ -779,6 +796,22 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn the_safety_net_does_not_lift_what_reads_as_fiction_or_news() {
+        let always = rules_with_net(0.0);
+        let text =
+            "Just watched the new netflix series, episode 3 where they beat him and lock him in";
+        let with_net = assess_with(&always, text);
+        assert_eq!(with_net.level, Level::Low, "{text}");
+        assert!(
+            !with_net
+                .reasons
+                .iter()
+                .any(|r| r.text.contains("resembles")),
+            "{text}"
+        );
     }
 
     #[test]

@@ -44,6 +44,9 @@ struct LexiconFile {
 struct CueLists {
     #[serde(default)]
     negation: Vec<String>,
+    /// Negations that follow what they deny (Burmese "ဒဏ်ရာ မရှိဘူး", no injury).
+    #[serde(default)]
+    negation_after: Vec<String>,
     #[serde(default)]
     hypothetical: Vec<String>,
     #[serde(default)]
@@ -77,6 +80,9 @@ struct CueLists {
 pub enum Cue {
     /// "not", "ไม่", "không": the flag phrase right after it is denied.
     Negation,
+    /// "မရှိဘူး" (there is none): the flag phrase right before it is denied, in languages that
+    /// put the negation after what it denies.
+    NegationAfter,
     /// "what if", "will", "ถ้า": the rest of the clause has not happened.
     Hypothetical,
     /// The situation is over: escaped, came home, last year.
@@ -108,8 +114,9 @@ pub enum Cue {
 
 impl Cue {
     /// Every cue, for finding one by its name.
-    pub const ALL: [Cue; 14] = [
+    pub const ALL: [Cue; 15] = [
         Cue::Negation,
+        Cue::NegationAfter,
         Cue::Hypothetical,
         Cue::Past,
         Cue::SafeNow,
@@ -134,6 +141,7 @@ impl Cue {
     pub fn name(self) -> &'static str {
         match self {
             Cue::Negation => "negation",
+            Cue::NegationAfter => "negation_after",
             Cue::Hypothetical => "hypothetical",
             Cue::Past => "past",
             Cue::SafeNow => "safe_now",
@@ -295,6 +303,7 @@ impl Lexicon {
         let c = &file.cues;
         for (cue, name, list) in [
             (Cue::Negation, "negation", &c.negation),
+            (Cue::NegationAfter, "negation_after", &c.negation_after),
             (Cue::Hypothetical, "hypothetical", &c.hypothetical),
             (Cue::Past, "past", &c.past),
             (Cue::SafeNow, "safe_now", &c.safe_now),
@@ -453,14 +462,30 @@ impl Lexicon {
                 breaks[to].0 != breaks[from].0
             }
         };
-        let denied = |start: usize, unspaced: bool, language: usize| {
+        let denied = |start: usize, end: usize, unspaced: bool, language: usize| {
             let limit = if unspaced {
                 window.unspaced
             } else {
                 window.spaced
             };
-            cues.iter().any(|(cue, s, e, _, lang)| {
-                *cue == Cue::Negation
+            // A negation that follows the phrase ("ဒဏ်ရာ မရှိဘူး": injury, there is none) reaches
+            // less far than one before it: after the phrase, the next clause's verb follows soon.
+            let after = if unspaced {
+                window.unspaced.min(4)
+            } else {
+                window.spaced.min(12)
+            };
+            let follows = cues.iter().any(|(cue, s, _, _, lang)| {
+                *cue == Cue::NegationAfter
+                    && *lang == language
+                    && *s >= end
+                    && *s - end <= after
+                    // A space between words is no break here: Burmese writes one before "မရှိ".
+                    && breaks[*s].0 == breaks[end].0
+            });
+            follows
+                || cues.iter().any(|(cue, s, e, _, lang)| {
+                    *cue == Cue::Negation
                     && *lang == language
                     && *e <= start
                     && start - *e <= limit
@@ -470,7 +495,7 @@ impl Lexicon {
                     && !cues.iter().any(|(c, cs, ce, _, l)| {
                         *c == Cue::Consequence && *l == language && *cs >= *e && *ce <= start
                     })
-            })
+                })
         };
         // A hypothetical cue that starts before the phrase covers it, even when they share a
         // word ("nếu sang Nhật": "if going to Japan").
@@ -486,7 +511,9 @@ impl Lexicon {
             })
         };
         // Signals: a word of every group, close together in one sentence, none denied.
-        groups.retain(|(_, start, _, unspaced, language)| !denied(*start, *unspaced, *language));
+        groups.retain(|(_, start, end, unspaced, language)| {
+            !denied(*start, *end, *unspaced, *language)
+        });
         // Cues that words set together, added once the signals are read.
         let mut signal_cues: Vec<(Cue, usize, usize, bool, usize)> = Vec::new();
         for signal in &self.signals {
@@ -529,9 +556,10 @@ impl Lexicon {
         let mut findings = Findings::default();
         for (cue, start, end, unspaced, language) in cues.iter().chain(&signal_cues) {
             if *cue == Cue::Negation
+                || *cue == Cue::NegationAfter
                 || *cue == Cue::Hypothetical
                 || *cue == Cue::Consequence
-                || denied(*start, *unspaced, *language)
+                || denied(*start, *end, *unspaced, *language)
             {
                 continue;
             }
@@ -564,7 +592,7 @@ impl Lexicon {
                     })
             });
             if negated_inside
-                || denied(start, unspaced, language)
+                || denied(start, end, unspaced, language)
                 || (!conditional_ok && hypothetical(start, language))
             {
                 continue;
@@ -679,6 +707,18 @@ mod tests {
         let l = lexicon("language: th\nflags:\n  confinement: [\"ขังไว้\"]\n");
         let hits = l.analyse(&prepare("เขาขังไว้ในห้อง"), WINDOW, GAP, &[]).hits;
         assert_eq!((hits[0].start, hits[0].end), (3, 9));
+    }
+
+    #[test]
+    fn a_negation_that_follows_the_phrase_denies_it_but_one_inside_it_does_not() {
+        let l = lexicon(
+            "language: my\nflags:\n  injury_medical: [\"ဒဏ်ရာ\"]\n  unpaid_wages: [\"လစာ မရှိ\"]\ncues:\n  negation_after: [\"မရှိ\"]\n",
+        );
+        // "injury: there is none", with the space Burmese writers put before the negation.
+        assert!(flags(&l, "ဒဏ်ရာ မရှိဘူး").is_empty());
+        assert_eq!(flags(&l, "ဒဏ်ရာ ရတယ်"), ["injury_medical"]);
+        // A phrase that holds the negation itself ("no salary") still counts.
+        assert_eq!(flags(&l, "လစာ မရှိဘူး"), ["unpaid_wages"]);
     }
 
     #[test]

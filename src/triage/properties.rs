@@ -145,18 +145,10 @@ fn our_own_examples_score_well_in_every_language() {
     }
 }
 
-/// The tuning part of the issue-16 corpus (read and tuned on; the sealed part is scored only by
-/// `hotline score --eval` in scripts/test): a floor a little below what the rules score, so a
-/// change that loses ground shows here first.
-#[test]
-fn the_tuning_part_scores_no_worse_than_the_rules_did() {
-    let tuning = rows_in("tests/triage/tuning", |_| true);
-    assert!(
-        tuning.len() > 600,
-        "tests/triage/tuning holds the tuning part"
-    );
-    let scored: Vec<(Level, Vec<String>)> = tuning.iter().map(|r| level_of(&r.text)).collect();
-    let items: Vec<Scored<'_>> = tuning
+/// How the rules score labelled rows, as `hotline score --eval` would.
+fn evaluation_of(rows: &[Row]) -> (crate::triage::evaluate::Evaluation, String) {
+    let scored: Vec<(Level, Vec<String>)> = rows.iter().map(|r| level_of(&r.text)).collect();
+    let items: Vec<Scored<'_>> = rows
         .iter()
         .zip(&scored)
         .map(|(r, (level, flags))| Scored {
@@ -172,9 +164,39 @@ fn the_tuning_part_scores_no_worse_than_the_rules_did() {
         .collect();
     let e = evaluate(&items);
     let report = e.render("shipped", false);
-    // Rules 2026-12-06.frame-2 score 0.79, 0.87, 9 and 0.73 here.
-    assert!(e.agreement >= 0.77, "{report}");
+    (e, report)
+}
+
+/// The tuning part of the issue-16 corpus (read and tuned on; the sealed part is scored only by
+/// `hotline score --eval` in scripts/test): a floor a little below what the rules score, so a
+/// change that loses ground shows here first. The reports added in the third pass
+/// (`*-pass*.jsonl`) have their own floor below.
+#[test]
+fn the_tuning_part_scores_no_worse_than_the_rules_did() {
+    let tuning = rows_in("tests/triage/tuning", |name| !name.contains("-pass"));
+    assert!(
+        tuning.len() > 600,
+        "tests/triage/tuning holds the tuning part"
+    );
+    let (e, report) = evaluation_of(&tuning);
+    // Rules 2026-12-06.frame-2 scored 0.79, 0.87, 9 and 0.73 here; frame-3 0.81, 0.87, 9, 0.73.
+    assert!(e.agreement >= 0.79, "{report}");
     assert!(e.critical_recall >= 0.85, "{report}");
-    assert!(e.critical_scored_medium_or_low <= 12, "{report}");
+    assert!(e.critical_scored_medium_or_low <= 11, "{report}");
     assert!(e.flag_f1 >= 0.71, "{report}");
+}
+
+/// The reports written for the third pass (every genre and language, romanized and code-mixed
+/// ones; `tests/triage/tuning/*-pass*.jsonl`): each batch was scored once before the rules were
+/// changed for it, then tuned on like the rest (see docs/triage.md).
+#[test]
+fn the_third_pass_reports_score_no_worse_than_the_rules_did() {
+    let added = rows_in("tests/triage/tuning", |name| name.contains("-pass"));
+    assert!(added.len() > 300, "the third pass's reports");
+    let (e, report) = evaluation_of(&added);
+    // Rules 2026-12-06.frame-3 score 0.86, 0.83, 7 and 0.78 here.
+    assert!(e.agreement >= 0.84, "{report}");
+    assert!(e.critical_recall >= 0.81, "{report}");
+    assert!(e.critical_scored_medium_or_low <= 8, "{report}");
+    assert!(e.flag_f1 >= 0.76, "{report}");
 }

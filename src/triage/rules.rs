@@ -291,6 +291,7 @@ impl TriageRules {
                         super::lexicon::Cue::named(cue),
                         None | Some(
                             super::lexicon::Cue::Negation
+                                | super::lexicon::Cue::NegationAfter
                                 | super::lexicon::Cue::Hypothetical
                                 | super::lexicon::Cue::Consequence
                         )
