@@ -194,6 +194,7 @@ impl Application {
                     ApiError::bad_request("invalid_query", "the query string is malformed").into()
                 }))
                 .app_data(web::FormConfig::default().limit(16 * 1024))
+                .wrap(middleware::from_fn(write_deadline))
                 .wrap(middleware::from_fn(observe))
                 // The console's live updates: announce every committed change (issue 12).
                 .wrap(middleware::from_fn(crate::live::announce_changes))
@@ -262,6 +263,44 @@ async fn security_headers(
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     Ok(res)
+}
+
+/// A write still unanswered after `server.write_deadline_ms` gets a 503: a statement sent to a
+/// stalled PostgreSQL (SIGSTOP, a frozen VM, a lost network path) waits without any client-side
+/// limit, and the acquire timeout only covers getting a connection. Dropping the handler drops
+/// its transaction before COMMIT is acknowledged, so the sender's retry with the same key is
+/// recorded once whether or not the server finished it (`scripts/faults/postgres-stall`).
+async fn write_deadline(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    use actix_web::http::Method;
+    let limit = req
+        .app_data::<web::Data<AppContext>>()
+        .map_or(0, |ctx| ctx.settings.server.write_deadline_ms);
+    if limit == 0 || req.method() == Method::GET || req.method() == Method::HEAD {
+        return next.call(req).await;
+    }
+    match tokio::time::timeout(Duration::from_millis(limit), next.call(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            crate::metrics::write_deadline_exceeded();
+            tracing::warn!(
+                deadline_ms = limit,
+                "a write passed its deadline; answered 503"
+            );
+            // An error, not a response: building one needs the request, and a copy of it
+            // taken before routing would stop actix from routing it. actix answers with the
+            // error's JSON body (`ApiError::error_response`).
+            Err(ApiError::Unavailable {
+                code: "deadline_exceeded",
+                message: "the request took too long (is the database stalled?); send it again \
+                          with the same key"
+                    .into(),
+            }
+            .into())
+        }
+    }
 }
 
 /// Logs and counts every request by its route pattern: ids and query strings never reach the

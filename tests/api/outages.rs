@@ -79,3 +79,46 @@ async fn when_postgres_drops_every_connection_requests_fail_with_503_at_worst_an
     );
     assert_eq!(statuses.last(), Some(&StatusCode::CREATED), "{statuses:?}");
 }
+
+#[tokio::test]
+async fn a_write_held_by_a_stalled_database_gets_a_503_at_the_deadline_and_its_retry_is_stored_once()
+{
+    let app = spawn_app_with(Options {
+        extra_env: vec![("HOTLINE_SERVER__WRITE_DEADLINE_MS".into(), "1000".into())],
+        ..Options::default()
+    })
+    .await;
+    let c = app.staff(Role::Counselor).await;
+    let body = phone_report("sent while the database stalls");
+    let send = || {
+        app.client
+            .post(app.url("/api/v1/reports"))
+            .bearer_auth(&c.token)
+            .header("Idempotency-Key", "stall-1")
+            .json(&body)
+            .send()
+    };
+    // As a stalled server does, the statements are sent and no answer comes: here a lock on
+    // the cases table, held by another session.
+    let mut stall = app.db.begin().await.unwrap();
+    sqlx::query("LOCK TABLE cases IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut *stall)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let held = send().await.unwrap();
+    let took = started.elapsed();
+    assert_eq!(held.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let error: Value = held.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "deadline_exceeded");
+    assert!(took < Duration::from_millis(3_000), "the 503 took {took:?}");
+    stall.rollback().await.unwrap();
+
+    // The sender tries again with the same key: one case, whatever became of the first try.
+    let retried = send().await.unwrap();
+    assert_eq!(retried.status(), StatusCode::CREATED);
+    assert_eq!(app.queue(&c).await.len(), 1);
+    // Reads have no deadline, and the node serves on.
+    let queue = app.get(&c, "/api/v1/queue").await;
+    assert_eq!(queue.status(), StatusCode::OK);
+}
