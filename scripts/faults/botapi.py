@@ -4,7 +4,8 @@
 getUpdates behaves like Telegram's: an update stays until a later call's offset confirms it,
 so a poller that dies before confirming gets it again (and whoever polls next). While
 generating, one new private-chat message arrives every --every seconds. sendMessage is
-accepted and counted. GET /stats: {"generated": N, "sent": N}; GET /stop stops generating.
+accepted and counted. GET /stats: {"generated", "sent", "last", "unconfirmed"}; GET /stop stops
+generating.
 
     botapi.py --port P --every 0.1
 """
@@ -60,7 +61,7 @@ class Handler(BaseHTTPRequestHandler):
             if self.path == "/stop":
                 state["generating"] = False
             self.reply({"generated": state["generated"], "sent": state["sent"],
-                        "last": state["next"] - 1})
+                        "last": state["next"] - 1, "unconfirmed": len(pending)})
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)

@@ -55,15 +55,33 @@ async fn first_fitting(
     None
 }
 
-/// For one-shot commands (`hotline migrate`): the single-host URL of the first host that fits,
-/// or the first host's when none answers (its connection error is then the one reported).
+/// For `hotline migrate`: the single-host URL of the first host that fits, or the first host's
+/// when none answers (its connection error is then the one reported). The database may not
+/// exist yet (`migrate` creates it), so a server that says so is asked through its
+/// maintenance database, `postgres`.
 pub async fn first_fitting_url(urls: &[String], attrs: SessionAttrs) -> String {
-    let hosts: Vec<PgConnectOptions> = urls.iter().filter_map(|u| u.parse().ok()).collect();
-    if hosts.len() == urls.len()
-        && let Some((i, conn)) = first_fitting(&hosts, attrs).await
-    {
-        let _ = conn.close().await;
-        return urls[i].clone();
+    for url in urls {
+        let Ok(host) = url.parse::<PgConnectOptions>() else {
+            continue;
+        };
+        let probe = async {
+            let mut conn = match host.connect().await {
+                Ok(conn) => conn,
+                Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("3D000") => {
+                    host.clone().database("postgres").connect().await?
+                }
+                Err(e) => return Err(e),
+            };
+            let fits = session_fits(&mut conn, attrs).await?;
+            let _ = conn.close().await;
+            Ok::<_, sqlx::Error>(fits)
+        };
+        if matches!(
+            tokio::time::timeout(PROBE_TIMEOUT, probe).await,
+            Ok(Ok(true))
+        ) {
+            return url.clone();
+        }
     }
     urls[0].clone()
 }
