@@ -40,7 +40,8 @@
 //! - `routes`: HTTP only: the JSON API (the route table, its role guard, OpenAPI), the console,
 //!   webhooks, health and metrics.
 //!
-//! Plumbing: `settings`, `startup` (builds the app), `context` (pools and handles), `background`
+//! Plumbing: `settings`, `startup` (builds the app), `database` (one host or the primary among
+//! several, followed across a failover), `context` (pools and handles), `background`
 //! (the supervised tasks of `serve`), `cli` (the `hotline` command), `score_command`
 //! (`hotline score`), `seed` (demo data), `redis_store`, `clock`, `telemetry`, `metrics`,
 //! `error` (the one HTTP error type).
@@ -56,6 +57,7 @@ pub mod clock;
 pub mod console;
 pub mod context;
 pub mod crypto;
+pub mod database;
 pub mod domain;
 pub mod error;
 #[doc(hidden)]

@@ -112,6 +112,11 @@ pub fn bot_replies_suppressed(channel: &str) {
         .increment(1);
 }
 
+/// A write answered 503 at `server.write_deadline_ms` (a stalled database).
+pub fn write_deadline_exceeded() {
+    metrics::counter!("hotline_write_deadline_exceeded_total").increment(1);
+}
+
 /// A webhook body that was stored for review or refused, by reason.
 pub fn webhook_event(channel: &'static str, outcome: &'static str) {
     metrics::counter!("hotline_webhook_events_total", "channel" => channel, "outcome" => outcome)

@@ -249,6 +249,10 @@ pub struct ServerSettings {
     pub internal_port: u16,
     /// Proxies whose `X-Forwarded-For` names the client (addresses or CIDR networks).
     pub trusted_proxies: Vec<String>,
+    /// A write (any method but GET and HEAD) still unanswered after this long is answered 503
+    /// `deadline_exceeded`, so a stalled database cannot hold a webhook or a report for ever;
+    /// 0: no deadline.
+    pub write_deadline_ms: u64,
 }
 
 #[derive(Clone, Deserialize)]

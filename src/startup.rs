@@ -25,12 +25,32 @@ use crate::routes::json_body_limit;
 use crate::settings::{DatabaseSettings, Settings};
 use crate::triage::{RulesCell, TriageRules};
 
+/// The connect options of the first host in `database.url` (a multi-host URL names several;
+/// see `database_hosts`).
 pub fn connect_options(db: &DatabaseSettings) -> anyhow::Result<PgConnectOptions> {
-    let opts: PgConnectOptions = db
-        .url
-        .parse()
-        .context("invalid setting: database.url (DATABASE_URL) is not a PostgreSQL URL")?;
-    Ok(opts.log_statements(tracing::log::LevelFilter::Trace))
+    let (hosts, _) = database_hosts(db)?;
+    Ok(hosts
+        .into_iter()
+        .next()
+        .expect("split_hosts gives at least one host"))
+}
+
+/// The connect options of every host in `database.url`, in order, and which of them may be
+/// used (`target_session_attrs`).
+pub fn database_hosts(
+    db: &DatabaseSettings,
+) -> anyhow::Result<(Vec<PgConnectOptions>, crate::database::SessionAttrs)> {
+    let hosts = crate::database::split_hosts(&db.url).map_err(|e| anyhow::anyhow!(e))?;
+    let options = hosts
+        .urls
+        .iter()
+        .map(|url| {
+            url.parse::<PgConnectOptions>()
+                .map(|o| o.log_statements(tracing::log::LevelFilter::Trace))
+                .context("invalid setting: database.url (DATABASE_URL) is not a PostgreSQL URL")
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok((options, hosts.attrs))
 }
 
 /// A pool that connects on first use, so a node starts (and reports not-ready) while
@@ -42,9 +62,16 @@ pub fn connect_options(db: &DatabaseSettings) -> anyhow::Result<PgConnectOptions
 /// `ping_idle_after_seconds` is pinged (a quiet night, a database restart); a busy one is used
 /// as is. A connection that died anyway fails its request's first statement, before anything
 /// is written, with a 503 the sender retries, and sqlx drops it (it pings on release).
+///
+/// With several hosts (`postgres://u@primary,standby/db?target_session_attrs=read-write`) new
+/// connections go to the first that fits, and a task follows the primary after a failover
+/// (`database::follow_primary`); with read-write, a connection to a read-only server is refused
+/// as it opens.
 pub fn pool(db: &DatabaseSettings) -> anyhow::Result<PgPool> {
+    use crate::database::SessionAttrs;
     let ping_after = Duration::from_secs(db.ping_idle_after_seconds);
-    Ok(PgPoolOptions::new()
+    let (hosts, attrs) = database_hosts(db)?;
+    let mut options = PgPoolOptions::new()
         .max_connections(db.max_connections)
         .acquire_timeout(Duration::from_millis(db.acquire_timeout_ms))
         .test_before_acquire(false)
@@ -55,8 +82,27 @@ pub fn pool(db: &DatabaseSettings) -> anyhow::Result<PgPool> {
                 }
                 Ok(true)
             })
-        })
-        .connect_lazy_with(connect_options(db)?))
+        });
+    if attrs == SessionAttrs::ReadWrite {
+        options = options.after_connect(move |conn, _| {
+            Box::pin(async move {
+                if crate::database::session_fits(conn, attrs).await? {
+                    Ok(())
+                } else {
+                    Err(sqlx::Error::Protocol(
+                        "the database server is read-only (a standby?)".into(),
+                    ))
+                }
+            })
+        });
+    }
+    let pool = options.connect_lazy_with(hosts[0].clone());
+    if hosts.len() > 1
+        && let Ok(runtime) = tokio::runtime::Handle::try_current()
+    {
+        runtime.spawn(crate::database::follow_primary(pool.clone(), hosts, attrs));
+    }
+    Ok(pool)
 }
 
 /// Builds the shared context. Fails with one clear line on a bad key or rules file.
@@ -148,6 +194,7 @@ impl Application {
                     ApiError::bad_request("invalid_query", "the query string is malformed").into()
                 }))
                 .app_data(web::FormConfig::default().limit(16 * 1024))
+                .wrap(middleware::from_fn(write_deadline))
                 .wrap(middleware::from_fn(observe))
                 // The console's live updates: announce every committed change (issue 12).
                 .wrap(middleware::from_fn(crate::live::announce_changes))
@@ -218,6 +265,44 @@ async fn security_headers(
     Ok(res)
 }
 
+/// A write still unanswered after `server.write_deadline_ms` gets a 503: a statement sent to a
+/// stalled PostgreSQL (SIGSTOP, a frozen VM, a lost network path) waits without any client-side
+/// limit, and the acquire timeout only covers getting a connection. Dropping the handler drops
+/// its transaction before COMMIT is acknowledged, so the sender's retry with the same key is
+/// recorded once whether or not the server finished it (`scripts/faults/postgres-stall`).
+async fn write_deadline(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    use actix_web::http::Method;
+    let limit = req
+        .app_data::<web::Data<AppContext>>()
+        .map_or(0, |ctx| ctx.settings.server.write_deadline_ms);
+    if limit == 0 || req.method() == Method::GET || req.method() == Method::HEAD {
+        return next.call(req).await;
+    }
+    match tokio::time::timeout(Duration::from_millis(limit), next.call(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            crate::metrics::write_deadline_exceeded();
+            tracing::warn!(
+                deadline_ms = limit,
+                "a write passed its deadline; answered 503"
+            );
+            // An error, not a response: building one needs the request, and a copy of it
+            // taken before routing would stop actix from routing it. actix answers with the
+            // error's JSON body (`ApiError::error_response`).
+            Err(ApiError::Unavailable {
+                code: "deadline_exceeded",
+                message: "the request took too long (is the database stalled?); send it again \
+                          with the same key"
+                    .into(),
+            }
+            .into())
+        }
+    }
+}
+
 /// Logs and counts every request by its route pattern: ids and query strings never reach the
 /// log or a metric label.
 async fn observe(
@@ -245,7 +330,14 @@ async fn observe(
 pub async fn migrate(db: &DatabaseSettings) -> anyhow::Result<()> {
     use sqlx::migrate::MigrateDatabase;
     let separate = !db.migration_url.trim().is_empty();
-    let url = if separate { &db.migration_url } else { &db.url };
+    let given = if separate { &db.migration_url } else { &db.url };
+    // A multi-host URL: migrate the primary.
+    let hosts = crate::database::split_hosts(given).map_err(|e| anyhow::anyhow!(e))?;
+    let url = &if hosts.is_multi_host() {
+        crate::database::first_fitting_url(&hosts.urls, hosts.attrs).await
+    } else {
+        hosts.urls[0].clone()
+    };
     if !sqlx::Postgres::database_exists(url)
         .await
         .context("cannot reach PostgreSQL at database.migration_url / database.url")?

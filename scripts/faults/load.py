@@ -9,6 +9,8 @@ does. Every acknowledged key is written to OUT/acked-<kind>.txt; the run's figur
 how long failures took to come back) to OUT/summary-<kind>.json.
 
     load.py --kind phone|telegram --seconds S --clients N --out DIR [--run ID]
+    load.py --kind ... --replay KEYS --tag replay --out DIR   (sends each key in KEYS again, once
+        acknowledged: what a platform does when it redelivers; figures in *-<tag>.*)
 Environment: SANDBOX_URL, TOKEN (phone), TG_SECRET and TG_BOT_ID (telegram).
 """
 import argparse
@@ -27,6 +29,8 @@ p.add_argument("--out", required=True)
 p.add_argument("--run", default=str(int(time.time())))
 p.add_argument("--give-up-after", type=float, default=90)
 p.add_argument("--first-update", type=int, default=1)
+p.add_argument("--replay", help="a file of keys (acked-<kind>.txt) to send again")
+p.add_argument("--tag", default="", help="suffix of the output files")
 args = p.parse_args()
 
 url = urllib.parse.urlparse(os.environ.get("SANDBOX_URL", "http://127.0.0.1:8099"))
@@ -37,19 +41,19 @@ given_up = []
 deadline = time.monotonic() + args.seconds
 
 
-def request(kind, n, client):
-    if kind == "phone":
-        key = f"fault-{args.run}-{client}-{n}"
-        body = json.dumps({
-            "caller": "relative", "language": "th",
-            "location": {"country": "TH", "area": "Songkhla"},
-            "narrative": f"Fault-run report {key}: they keep her passport and she cannot leave.",
-            "answers": {"documents_seized": "yes", "confinement": "yes"},
-        })
-        headers = {"Authorization": "Bearer " + os.environ["TOKEN"],
-                   "Content-Type": "application/json", "Idempotency-Key": key}
-        return key, "/api/v1/reports", body, headers
-    update = args.first_update + client * 10_000_000 + n
+def phone_request(key):
+    body = json.dumps({
+        "caller": "relative", "language": "th",
+        "location": {"country": "TH", "area": "Songkhla"},
+        "narrative": f"Fault-run report {key}: they keep her passport and she cannot leave.",
+        "answers": {"documents_seized": "yes", "confinement": "yes"},
+    })
+    headers = {"Authorization": "Bearer " + os.environ["TOKEN"],
+               "Content-Type": "application/json", "Idempotency-Key": key}
+    return key, "/api/v1/reports", body, headers
+
+
+def telegram_request(update):
     chat = 500_000_000 + update
     date = 1_795_000_000 + update
     body = json.dumps({"update_id": update, "message": {
@@ -62,11 +66,45 @@ def request(kind, n, client):
     return f"{os.environ['TG_BOT_ID']}:{update}:{date}", "/webhooks/telegram", body, headers
 
 
+def request(kind, n, client):
+    if kind == "phone":
+        return phone_request(f"fault-{args.run}-{client}-{n}")
+    return telegram_request(args.first_update + client * 10_000_000 + n)
+
+
+def replayed(kind, key):
+    if kind == "phone":
+        return phone_request(key)
+    return telegram_request(int(key.split(":")[1]))
+
+
+replay_keys = []
+if args.replay:
+    replay_keys = [line.strip() for line in open(args.replay) if line.strip()]
+    deadline = float("inf")
+
+
+def next_request(n, i):
+    """The next request of client i, or None when it is done."""
+    if args.replay:
+        with lock:
+            if not replay_keys:
+                return None
+            key = replay_keys.pop()
+        return replayed(args.kind, key)
+    if time.monotonic() >= deadline:
+        return None
+    return request(args.kind, n, i)
+
+
 def client(i):
     conn = None
     n = 0
-    while time.monotonic() < deadline:
-        key, path, body, headers = request(args.kind, n, i)
+    while True:
+        req = next_request(n, i)
+        if req is None:
+            break
+        key, path, body, headers = req
         n += 1
         first = time.monotonic()
         while True:
@@ -121,7 +159,7 @@ def pct(xs, q):
 
 
 os.makedirs(args.out, exist_ok=True)
-with open(os.path.join(args.out, f"acked-{args.kind}.txt"), "w") as f:
+with open(os.path.join(args.out, f"acked-{args.kind}{args.tag and '-' + args.tag}.txt"), "w") as f:
     f.write("".join(k + "\n" for k in acked))
 summary = {
     "kind": args.kind, "acknowledged": len(acked), "statuses": statuses, "retries": retries[0],
@@ -129,6 +167,6 @@ summary = {
     "ok_ms": {"p50": pct(ok_ms, 0.5), "p99": pct(ok_ms, 0.99)},
     "failure_ms": {"p50": pct(fail_ms, 0.5), "p99": pct(fail_ms, 0.99), "max": pct(fail_ms, 1.0)},
 }
-with open(os.path.join(args.out, f"summary-{args.kind}.json"), "w") as f:
+with open(os.path.join(args.out, f"summary-{args.kind}{args.tag and '-' + args.tag}.json"), "w") as f:
     json.dump(summary, f)
 print(json.dumps(summary))

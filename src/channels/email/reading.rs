@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use hotline_email::imap::{IdleOutcome, MailboxReader};
 
-use crate::channels::leader_lock::LeaderLock;
+use crate::channels::leader_lock::{LeaderLock, TAKE_OVER_EVERY};
 use crate::context::AppContext;
 use crate::intake::MailboxPlace;
 
@@ -195,7 +195,7 @@ pub async fn run_email_reading(ctx: AppContext, stop: CancellationToken) {
                 }
                 continue;
             }
-            Ok(ReadOutcome::NotLeader) => poll,
+            Ok(ReadOutcome::NotLeader) => TAKE_OVER_EVERY,
             Err(e) => {
                 tracing::warn!(error = %format!("{e:#}"), "reading the mailbox failed; trying again");
                 reader.release().await;

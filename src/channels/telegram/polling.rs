@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::channels::leader_lock::LeaderLock;
+use crate::channels::leader_lock::{LeaderLock, TAKE_OVER_EVERY};
 use crate::context::AppContext;
 
 /// `pg_try_advisory_lock` key for "this node polls Telegram".
@@ -83,7 +83,7 @@ pub async fn run_telegram_polling(ctx: AppContext, stop: CancellationToken) {
             () = stop.cancelled() => break,
             outcome = poll_telegram_once(&ctx, &mut poller, timeout) => match outcome {
                 Ok(PollOutcome::Received(_)) => continue,
-                Ok(PollOutcome::NotLeader) => Duration::from_secs(10),
+                Ok(PollOutcome::NotLeader) => TAKE_OVER_EVERY,
                 Err(e) => {
                     tracing::warn!(error = %format!("{e:#}"), "telegram polling failed; trying again");
                     // Start over with a fresh lock connection next round.
