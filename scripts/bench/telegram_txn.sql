@@ -5,7 +5,7 @@
 -- case (none), the new case, earlier bot messages joined to it, its answer clock, the audit
 -- entry, the message, the case's flags, the language learned, the conversation, the bot's
 -- three replies in one INSERT, their send job. Values of the same sizes (encrypted fields as
--- random bytes). Run with -M prepared -D user=<a users.id> (unused here). The baseline the
+-- random bytes; the buttons' "safe:yes" data as "safe_yes": pgbench reads ":yes" as a variable). The baseline the
 -- Telegram webhook is compared with.
 \set n random(1, 281474976710655)
 BEGIN;
@@ -73,12 +73,12 @@ INSERT INTO messages (id, case_id, channel_identity_id, direction, channel, text
   FROM unnest(ARRAY[gen_random_uuid(), gen_random_uuid(), gen_random_uuid()],
               ARRAY[decode(repeat(md5(random()::text), 40), 'hex'), decode(repeat(md5(random()::text), 50), 'hex'),
                     decode(repeat(md5(random()::text), 10), 'hex')],
-              ARRAY[NULL, NULL, '[[{"data": "safe:yes", "label": "ได้ ตอนนี้พิมพ์ได้"}], [{"data": "safe:no", "label": "ไม่ได้ ไม่ใช่ตอนนี้"}], [{"data": "stop", "label": "หยุด"}]]']::jsonb[],
+              ARRAY[NULL, NULL, '[[{"data": "safe_yes", "label": "ได้ ตอนนี้พิมพ์ได้"}], [{"data": "safe_no", "label": "ไม่ได้ ไม่ใช่ตอนนี้"}], [{"data": "stop", "label": "หยุด"}]]']::jsonb[],
               ARRAY[NULL, NULL, NULL]::text[])
        WITH ORDINALITY AS m(id, text_enc, choices, request_contact, ord)
   ORDER BY m.ord;
 INSERT INTO jobs (kind, payload, dedupe_key, run_at, created_at)
   VALUES ('send_messages', jsonb_build_object('message_ids', jsonb_build_array(gen_random_uuid(), gen_random_uuid(), gen_random_uuid())),
-          'send:pgb-' || (:n::bigint), now(), now())
+          'send-pgb-' || (:n::bigint), now(), now())
   ON CONFLICT (dedupe_key) DO NOTHING;
 COMMIT;
