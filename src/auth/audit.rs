@@ -19,7 +19,7 @@ pub async fn record<'c, A>(
     at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error>
 where
-    A: sqlx::Acquire<'c, Database = sqlx::Postgres>,
+    A: sqlx::Acquire<'c, Database = sqlx::Postgres> + Send + 'c,
 {
     crate::audit::chain::append(
         db,

@@ -16,7 +16,7 @@ pub use notes::add_note;
 
 pub use status::{CLOSING_REASONS, change_status, closing_reason};
 pub use urgency::{level_after_reassessment, override_urgency};
-pub use view::{CaseView, load_case};
+pub use view::{CaseView, load_case, load_case_on};
 
 use crate::auth::Actor;
 use crate::domain::CaseId;

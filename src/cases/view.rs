@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::CaseError;
@@ -265,18 +265,31 @@ struct CaseRow {
     answers: serde_json::Value,
     rescue_event_id: Option<Uuid>,
     rescue_event_name: Option<String>,
+    record_enc: Option<Vec<u8>>,
+    personal_erased_at: Option<DateTime<Utc>>,
+    forget_requested_at: Option<DateTime<Utc>>,
+    hold_reason_enc: Option<Vec<u8>>,
+    hold_placed_by: Option<String>,
+    hold_placed_at: Option<DateTime<Utc>>,
 }
 
-pub async fn load_case(
-    db: &PgPool,
-    keys: &KeyRing,
-    queue: &crate::settings::QueueSettings,
-    case_id: CaseId,
-    now: DateTime<Utc>,
-) -> Result<CaseView, CaseError> {
-    use crate::queue::{EFFECTIVE_RANK, HELD, targets};
-    let [t3, t2, t1, t0] = targets(queue, now);
-    let sql = format!(
+/// What a case view reads, before it is opened and assembled.
+struct Read {
+    row: Option<CaseRow>,
+    messages: Vec<MessageRow>,
+    attachments: Vec<AttachmentRow>,
+    notes: Vec<NoteRow>,
+    linked_cases: Vec<LinkedCase>,
+    history: Vec<HistoryEntry>,
+}
+
+type NoteRow = (Uuid, String, Vec<u8>, DateTime<Utc>);
+
+/// The case's row with everything that has at most one row per case (the reporter, the chat,
+/// the holder, the rescue event, the case record, the legal hold), as one statement.
+fn case_row_sql() -> String {
+    use crate::queue::{EFFECTIVE_RANK, HELD};
+    format!(
         "SELECT c.id, c.reference, c.status, c.closing_reason, c.channel, c.caller, c.language, c.country,
                 c.area_enc, c.urgency_level, c.urgency_rank, c.urgency_flags, c.urgency_reasons_enc, c.rules_version,
                 ({EFFECTIVE_RANK})::int2 AS effective_rank, c.waiting_since,
@@ -290,13 +303,57 @@ pub async fn load_case(
                 i.last_inbound_at AS chat_last_inbound_at,
                 c.urgency_auto_level, c.urgency_override_level, c.urgency_override_reason_enc,
                 ou.email AS override_by_email, c.urgency_override_at, c.answers,
-                c.rescue_event_id, re.name AS rescue_event_name
+                c.rescue_event_id, re.name AS rescue_event_name,
+                cr.record_enc, c.personal_erased_at, c.forget_requested_at,
+                h.reason_enc AS hold_reason_enc, hu.email AS hold_placed_by, h.placed_at AS hold_placed_at
          FROM cases c JOIN reporters r ON r.id = c.reporter_id LEFT JOIN users u ON u.id = c.holder_id
          LEFT JOIN rescue_events re ON re.id = c.rescue_event_id
          LEFT JOIN users ou ON ou.id = c.urgency_override_by
          LEFT JOIN channel_identities i ON i.id = c.channel_identity_id
+         LEFT JOIN case_records cr ON cr.case_id = c.id
+         LEFT JOIN legal_holds h ON h.case_id = c.id
+         LEFT JOIN users hu ON hu.id = h.placed_by
          WHERE c.id = $6"
-    );
+    )
+}
+
+const MESSAGES_SQL: &str = "SELECT id, direction, channel, kind, author_kind, text_enc, text_converted_enc, choices, at, delivery, delivery_error, version_of,
+        subject_enc, quoted_enc
+ FROM messages WHERE case_id = $1 ORDER BY at, seq";
+const ATTACHMENTS_SQL: &str =
+    "SELECT a.id, a.message_id, a.content_type, a.byte_size, a.file_name_enc,
+        (a.content_enc IS NOT NULL) AS stored,
+        -- Stored content never checked counts as kept (the safe side).
+        COALESCE(a.metadata_kept, a.content_enc IS NOT NULL) AS metadata_kept
+ FROM attachments a JOIN messages m ON m.id = a.message_id
+ WHERE m.case_id = $1 ORDER BY a.created_at, a.id";
+const NOTES_SQL: &str =
+    "SELECT n.id, u.email, n.text_enc, n.at FROM notes n JOIN users u ON u.id = n.author_id
+ WHERE n.case_id = $1 ORDER BY n.at, n.id";
+const LINKED_SQL: &str =
+    "SELECT c.id, c.reference FROM case_links l JOIN cases c ON c.id = l.linked_case_id
+ WHERE l.case_id = $1 ORDER BY c.created_at";
+
+fn safe_contact_error(case_id: CaseId) -> impl Fn(SafeContactError) -> CaseError {
+    move |e| match e {
+        SafeContactError::NotFound => CaseError::NotFound,
+        SafeContactError::Undecryptable => CaseError::Undecryptable(case_id),
+        SafeContactError::Case(c) => c,
+        SafeContactError::Database(db) => CaseError::Database(db),
+    }
+}
+
+/// The full case, its independent reads run at once on pooled connections (one round trip of
+/// latency).
+pub async fn load_case(
+    db: &PgPool,
+    keys: &KeyRing,
+    queue: &crate::settings::QueueSettings,
+    case_id: CaseId,
+    now: DateTime<Utc>,
+) -> Result<CaseView, CaseError> {
+    let [t3, t2, t1, t0] = crate::queue::targets(queue, now);
+    let sql = case_row_sql();
     let row = sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(sql))
         .bind(now)
         .bind(t3)
@@ -305,7 +362,118 @@ pub async fn load_case(
         .bind(t0)
         .bind(case_id)
         .fetch_optional(db);
+    let messages = sqlx::query_as::<_, MessageRow>(MESSAGES_SQL)
+        .bind(case_id)
+        .fetch_all(db);
+    let attachments = sqlx::query_as::<_, AttachmentRow>(ATTACHMENTS_SQL)
+        .bind(case_id)
+        .fetch_all(db);
+    let notes = sqlx::query_as::<_, NoteRow>(NOTES_SQL)
+        .bind(case_id)
+        .fetch_all(db);
+    let linked_cases = sqlx::query_as::<_, LinkedCase>(LINKED_SQL)
+        .bind(case_id)
+        .fetch_all(db);
+    let rules = async {
+        crate::safe_contact::load_for_case(db, keys, case_id)
+            .await
+            .map_err(safe_contact_error(case_id))
+    };
+    let reads = async {
+        tokio::try_join!(
+            row,
+            messages,
+            attachments,
+            notes,
+            linked_cases,
+            audit::history(db, case_id)
+        )
+        .map_err(CaseError::from)
+    };
+    let ((row, messages, attachments, notes, linked_cases, history), rules) =
+        tokio::try_join!(reads, rules)?;
+    let read = Read {
+        row,
+        messages,
+        attachments,
+        notes,
+        linked_cases,
+        history,
+    };
+    assemble(keys, queue, case_id, now, read, rules)
+}
 
+/// The full case read on one connection the caller holds, one statement after another: for a
+/// request that already holds a connection (the phone form's 201 reads back the case it just
+/// committed), where a checkout per query would cost more than the latency it saves.
+pub async fn load_case_on(
+    conn: &mut PgConnection,
+    keys: &KeyRing,
+    queue: &crate::settings::QueueSettings,
+    case_id: CaseId,
+    now: DateTime<Utc>,
+) -> Result<CaseView, CaseError> {
+    let [t3, t2, t1, t0] = crate::queue::targets(queue, now);
+    let sql = case_row_sql();
+    let row = sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(t3)
+        .bind(t2)
+        .bind(t1)
+        .bind(t0)
+        .bind(case_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else {
+        return Err(CaseError::NotFound);
+    };
+    let messages = sqlx::query_as::<_, MessageRow>(MESSAGES_SQL)
+        .bind(case_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let attachments = sqlx::query_as::<_, AttachmentRow>(ATTACHMENTS_SQL)
+        .bind(case_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let notes = sqlx::query_as::<_, NoteRow>(NOTES_SQL)
+        .bind(case_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let linked_cases = sqlx::query_as::<_, LinkedCase>(LINKED_SQL)
+        .bind(case_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let history = audit::history(&mut *conn, case_id).await?;
+    let rules = crate::safe_contact::load_for_case(&mut *conn, keys, case_id)
+        .await
+        .map_err(safe_contact_error(case_id))?;
+    let read = Read {
+        row: Some(row),
+        messages,
+        attachments,
+        notes,
+        linked_cases,
+        history,
+    };
+    assemble(keys, queue, case_id, now, read, rules)
+}
+
+fn assemble(
+    keys: &KeyRing,
+    queue: &crate::settings::QueueSettings,
+    case_id: CaseId,
+    now: DateTime<Utc>,
+    read: Read,
+    rules: crate::safe_contact::Current,
+) -> Result<CaseView, CaseError> {
+    let Read {
+        row,
+        messages,
+        attachments,
+        notes,
+        linked_cases,
+        history,
+    } = read;
     // Every value opens only in its own row (see `crypto::columns`).
     let open = |sealed: &[u8], table: &'static str, column: &'static str, row: Uuid| {
         keys.open_bound(sealed, &Binding::new(table, column, row))
@@ -315,67 +483,30 @@ pub async fn load_case(
         |sealed: Option<Vec<u8>>, table: &'static str, column: &'static str, row: Uuid| {
             sealed.map(|s| open(&s, table, column, row)).transpose()
         };
-
-    let messages = sqlx::query_as::<_, MessageRow>(
-        "SELECT id, direction, channel, kind, author_kind, text_enc, text_converted_enc, choices, at, delivery, delivery_error, version_of,
-                subject_enc, quoted_enc
-         FROM messages WHERE case_id = $1 ORDER BY at, seq",
-    )
-    .bind(case_id)
-    .fetch_all(db);
-    let attachments = sqlx::query_as::<_, AttachmentRow>(
-        "SELECT a.id, a.message_id, a.content_type, a.byte_size, a.file_name_enc,
-                (a.content_enc IS NOT NULL) AS stored,
-                -- Stored content never checked counts as kept (the safe side).
-                COALESCE(a.metadata_kept, a.content_enc IS NOT NULL) AS metadata_kept
-         FROM attachments a JOIN messages m ON m.id = a.message_id
-         WHERE m.case_id = $1 ORDER BY a.created_at, a.id",
-    )
-    .bind(case_id)
-    .fetch_all(db);
-    let notes = sqlx::query_as::<_, (Uuid, String, Vec<u8>, DateTime<Utc>)>(
-        "SELECT n.id, u.email, n.text_enc, n.at FROM notes n JOIN users u ON u.id = n.author_id
-         WHERE n.case_id = $1 ORDER BY n.at, n.id",
-    )
-    .bind(case_id)
-    .fetch_all(db);
-    let linked_cases = sqlx::query_as::<_, LinkedCase>(
-        "SELECT c.id, c.reference FROM case_links l JOIN cases c ON c.id = l.linked_case_id
-         WHERE l.case_id = $1 ORDER BY c.created_at",
-    )
-    .bind(case_id)
-    .fetch_all(db);
-    let record = sqlx::query_as::<_, (Vec<u8>,)>(
-        "SELECT record_enc FROM case_records WHERE case_id = $1 AND record_enc IS NOT NULL",
-    )
-    .bind(case_id)
-    .fetch_optional(db);
-    // Independent reads: run them at once, so a case costs one round trip of latency.
-    let (row, messages, attachments, notes, linked_cases, history, record) = tokio::try_join!(
-        row,
-        messages,
-        attachments,
-        notes,
-        linked_cases,
-        audit::history(db, case_id),
-        record
-    )?;
-    let record = record
-        .map(|(sealed,)| {
-            serde_json::from_str(&open(&sealed, "case_records", "record_enc", case_id.0)?)
+    let row = row.ok_or(CaseError::NotFound)?;
+    let record = row
+        .record_enc
+        .as_ref()
+        .map(|sealed| {
+            serde_json::from_str(&open(sealed, "case_records", "record_enc", case_id.0)?)
                 .map_err(|_| CaseError::Undecryptable(case_id))
         })
         .transpose()?;
-    let row = row.ok_or(CaseError::NotFound)?;
-    let rules = crate::safe_contact::load_for_case(db, keys, case_id)
-        .await
-        .map_err(|e| match e {
-            SafeContactError::NotFound => CaseError::NotFound,
-            SafeContactError::Undecryptable => CaseError::Undecryptable(case_id),
-            SafeContactError::Case(c) => c,
-            SafeContactError::Database(db) => CaseError::Database(db),
-        })?;
-
+    let legal_hold = match (&row.hold_reason_enc, row.hold_placed_at) {
+        (Some(reason), Some(placed_at)) => Some(crate::retention::legal_hold::opened(
+            keys,
+            case_id,
+            reason,
+            row.hold_placed_by.clone(),
+            placed_at,
+        )),
+        _ => None,
+    };
+    let retention = RetentionState {
+        legal_hold,
+        personal_erased_at: row.personal_erased_at,
+        forget_requested_at: row.forget_requested_at,
+    };
     let reasons: Vec<Reason> = serde_json::from_str(&open(
         &row.urgency_reasons_enc,
         "cases",
@@ -526,19 +657,9 @@ pub async fn load_case(
             .zip(row.rescue_event_name)
             .map(|(id, name)| crate::rescue_events::EventBadge { id, name }),
         history,
-        retention: RetentionState::default(),
+        retention,
     };
     fill_quotes(&mut view);
-    let (personal_erased_at, forget_requested_at): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) =
-        sqlx::query_as("SELECT personal_erased_at, forget_requested_at FROM cases WHERE id = $1")
-            .bind(case_id)
-            .fetch_one(db)
-            .await?;
-    view.retention = RetentionState {
-        legal_hold: crate::retention::legal_hold::of_case(db, keys, case_id).await?,
-        personal_erased_at,
-        forget_requested_at,
-    };
     Ok(view)
 }
 

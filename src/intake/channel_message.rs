@@ -303,10 +303,11 @@ async fn attach_to_case(
         )
         .await?;
     }
-    if !identity.unreachable {
-        if !opened_now {
-            retriage(tx, ctx, open, now).await?;
-        }
+    // A case opened by this very message is already awaiting a reply since now (`open_case`),
+    // and was never waiting on the person: marking it again would change nothing (issue 18:
+    // two statements fewer for every new chat).
+    if !identity.unreachable && !opened_now {
+        retriage(tx, ctx, open, now).await?;
         crate::queue::mark_awaiting_reply(tx, open.id, now).await?;
     }
     Ok(case)

@@ -32,4 +32,4 @@ pub use earlier_cases::{EarlierCase, earlier_cases_for_phone};
 pub use email::{
     EmailOutcome, IncomingEmail, IncomingFile, IncomingKind, MailboxPlace, record_email,
 };
-pub use phone_report::{RecordedReport, record_phone_report};
+pub use phone_report::{RecordedReport, record_phone_report, record_phone_report_on};

@@ -37,8 +37,17 @@ pub async fn lock_channel_identity(
     let hash = ctx.keys.index_hash(&purpose, sender);
     // Current and earlier key versions: a rotation in progress never orphans a returning reporter.
     let hashes = ctx.keys.index_hashes(&purpose, sender);
+    type Row = (Uuid, ReporterId, serde_json::Value, bool, bool);
+    let found = |(id, reporter_id, conversation, blocked, unreachable): Row| ChannelIdentity {
+        id,
+        reporter_id,
+        channel: channel.to_owned(),
+        conversation: serde_json::from_value(conversation).unwrap_or_default(),
+        blocked,
+        unreachable,
+    };
     for _ in 0..2 {
-        let row: Option<(Uuid, ReporterId, serde_json::Value, bool, bool)> = sqlx::query_as(
+        let row: Option<Row> = sqlx::query_as(
             "SELECT id, reporter_id, conversation, blocked_at IS NOT NULL, unreachable_at IS NOT NULL
              FROM channel_identities WHERE channel = $1 AND external_id_hash = ANY($2) FOR UPDATE",
         )
@@ -46,32 +55,25 @@ pub async fn lock_channel_identity(
         .bind(&hashes)
         .fetch_optional(&mut **tx)
         .await?;
-        if let Some((id, reporter_id, conversation, blocked, unreachable)) = row {
-            return Ok(ChannelIdentity {
-                id,
-                reporter_id,
-                channel: channel.to_owned(),
-                conversation: serde_json::from_value(conversation).unwrap_or_default(),
-                blocked,
-                unreachable,
-            });
+        if let Some(row) = row {
+            return Ok(found(row));
         }
+        // A new person: their reporter and identity in one statement. The row this
+        // transaction inserted is its own until commit (another delivery from the same person
+        // waits on it, then finds it), so it is returned as it was written, not read and locked
+        // again (issue 18: one round trip, not three).
         let reporter = ReporterId::new();
-        sqlx::query(
-            "INSERT INTO reporters (id, allowed_channels, created_at) VALUES ($1, ARRAY[$2], $3)",
-        )
-        .bind(reporter)
-        .bind(channel)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
         let identity = Uuid::new_v4();
-        let inserted = sqlx::query(
-            "INSERT INTO channel_identities (id, reporter_id, channel, external_id_hash, external_id_enc, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, external_id_hash) DO NOTHING",
+        let inserted: Option<Row> = sqlx::query_as(
+            "WITH reporter AS (
+                 INSERT INTO reporters (id, allowed_channels, created_at) VALUES ($1, ARRAY[$3], $6)
+             )
+             INSERT INTO channel_identities (id, reporter_id, channel, external_id_hash, external_id_enc, created_at)
+             VALUES ($2, $1, $3, $4, $5, $6) ON CONFLICT (channel, external_id_hash) DO NOTHING
+             RETURNING id, reporter_id, conversation, blocked_at IS NOT NULL, unreachable_at IS NOT NULL",
         )
-        .bind(identity)
         .bind(reporter)
+        .bind(identity)
         .bind(channel)
         .bind(&hash)
         .bind(ctx.keys.seal_bound(
@@ -79,15 +81,17 @@ pub async fn lock_channel_identity(
             &crate::crypto::Binding::new("channel_identities", "external_id_enc", identity),
         ))
         .bind(now)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-        if inserted == 0 {
-            // Another delivery from this person created it first; use theirs.
-            sqlx::query("DELETE FROM reporters WHERE id = $1")
-                .bind(reporter)
-                .execute(&mut **tx)
-                .await?;
+        .fetch_optional(&mut **tx)
+        .await?;
+        match inserted {
+            Some(row) => return Ok(found(row)),
+            None => {
+                // Another delivery from this person created it first; use theirs.
+                sqlx::query("DELETE FROM reporters WHERE id = $1")
+                    .bind(reporter)
+                    .execute(&mut **tx)
+                    .await?;
+            }
         }
     }
     Err(sqlx::Error::RowNotFound)

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{Acquire, PgConnection, PgPool, Postgres, Transaction};
 
 use super::{Claimed, HELD, OPEN, QueueError, lease_duration, live_holder, order_by, targets};
 use crate::auth::audit;
@@ -27,6 +27,12 @@ const CANDIDATES_PER_LIST: u32 = 4;
 /// of every list is held cases at most away from its start (a held case is skipped, and a
 /// counselor holds at most `queue.max_held`).
 pub fn claim_next_sql() -> String {
+    claim_next_sql_when("TRUE")
+}
+
+/// The claim-next statement, claiming only when `condition` holds (evaluated once, before the
+/// queue is read).
+fn claim_next_sql_when(condition: &str) -> String {
     let k = CANDIDATES_PER_LIST;
     let threshold = "CASE r.rank WHEN 3 THEN $2::timestamptz WHEN 2 THEN $3::timestamptz
                      WHEN 1 THEN $4::timestamptz ELSE $5::timestamptz END";
@@ -45,7 +51,7 @@ pub fn claim_next_sql() -> String {
     // SKIP LOCKED: concurrent claimers each take a different row instead of queueing on one.
     format!(
         "UPDATE cases SET holder_id = $7, lease_expires_at = $8, updated_at = $1
-         WHERE id = (
+         WHERE ({condition}) AND id = (
              SELECT c.id FROM cases c
              WHERE c.id = ANY(ARRAY(
                  SELECT heads.id FROM unnest('{{3,2,1,0}}'::int2[]) AS r(rank)
@@ -69,6 +75,31 @@ pub fn claim_next_sql() -> String {
     )
 }
 
+/// Claim-next in one statement after the counselor's row is locked (issue 18: round trips,
+/// not the query, bounded it): the held-case count (parameter 9 is the cap), the claim, the
+/// answer clock's first claim (`answer_clock::note_claim`) and the `case.claimed` audit entry
+/// (`audit::record`: one INSERT, linked after commit). Returns (cases held before, claimed).
+/// The count reads the statement's snapshot, taken after the lock: every earlier claim by the
+/// same counselor has committed by then.
+fn claim_next_with_cap_sql() -> String {
+    format!(
+        "WITH held AS (
+             SELECT count(*) AS n FROM cases
+             WHERE holder_id = $7 AND lease_expires_at > $1 AND status <> 'closed'
+         ), claimed AS (
+             {claim}
+         ), clock AS (
+             UPDATE answer_clocks a SET claimed_at = $1 FROM claimed
+             WHERE a.case_id = claimed.id AND a.stopped_at IS NULL AND a.claimed_at IS NULL
+         ), entry AS (
+             INSERT INTO audit_log (actor_id, action, case_id, details, at)
+             SELECT $7, 'case.claimed', id, '{{\"how\": \"next\"}}'::jsonb, $1 FROM claimed
+         )
+         SELECT (SELECT n FROM held), (SELECT id FROM claimed)",
+        claim = claim_next_sql_when("(SELECT n FROM held) < $9")
+    )
+}
+
 /// Claims the most urgent open case nobody holds, preferring (within the queue order) cases in
 /// one of `languages`. `None` when there is none.
 pub async fn claim_next(
@@ -78,16 +109,31 @@ pub async fn claim_next(
     languages: &[String],
     now: DateTime<Utc>,
 ) -> Result<Option<Claimed>, QueueError> {
+    let mut conn = db.acquire().await?;
+    claim_next_on(&mut conn, settings, counselor, languages, now).await
+}
+
+/// `claim_next` on a connection the caller holds (the claim's case view follows on it).
+pub async fn claim_next_on(
+    conn: &mut PgConnection,
+    settings: &QueueSettings,
+    counselor: UserId,
+    languages: &[String],
+    now: DateTime<Utc>,
+) -> Result<Option<Claimed>, QueueError> {
     let [t3, t2, t1, t0] = targets(settings, now);
-    let mut tx = db.begin().await?;
-    ensure_below_cap(&mut tx, settings, counselor, None, now).await?;
-    // The statement's custom plan costs about 0.7 ms to make on every execution, more than it
-    // takes to run; its generic plan is the same index walk (`claim_next_sql`).
-    sqlx::query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)")
-        .execute(&mut *tx)
-        .await?;
-    let sql = claim_next_sql();
-    let claimed: Option<(CaseId,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let mut tx = conn.begin().await?;
+    // The cap: a counselor's claims take turns on their own row. With the lock, the claim
+    // statement's custom plan (about 0.7 ms to make on every execution, more than it takes to
+    // run) is switched to its generic plan, the same index walk (`claim_next_sql`).
+    sqlx::query(
+        "SELECT set_config('plan_cache_mode', 'force_generic_plan', true) FROM users WHERE id = $1 FOR UPDATE",
+    )
+    .bind(counselor)
+    .execute(&mut *tx)
+    .await?;
+    let sql = claim_next_with_cap_sql();
+    let (held, claimed): (i64, Option<CaseId>) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(now)
         .bind(t3)
         .bind(t2)
@@ -96,24 +142,18 @@ pub async fn claim_next(
         .bind(super::primary_languages(languages))
         .bind(counselor)
         .bind(now + lease_duration(settings))
-        .fetch_optional(&mut *tx)
+        .bind(settings.max_held)
+        .fetch_one(&mut *tx)
         .await?;
-    let Some((case_id,)) = claimed else {
-        tx.commit().await?;
+    if held >= settings.max_held {
+        crate::metrics::claim("too_many_held");
+        return Err(QueueError::TooManyHeld(settings.max_held));
+    }
+    tx.commit().await?;
+    let Some(case_id) = claimed else {
         crate::metrics::claim("empty");
         return Ok(None);
     };
-    crate::supervisor::answer_clock::note_claim(&mut tx, case_id, now).await?;
-    audit::record(
-        &mut *tx,
-        Some(counselor),
-        "case.claimed",
-        Some(case_id),
-        json!({"how": "next"}),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
     crate::metrics::claim("claimed");
     Ok(Some(Claimed(case_id)))
 }

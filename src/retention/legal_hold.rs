@@ -119,14 +119,25 @@ pub async fn of_case(
     .bind(case)
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|(reason, placed_by, placed_at)| LegalHold {
+    Ok(row.map(|(reason, placed_by, placed_at)| opened(keys, case, &reason, placed_by, placed_at)))
+}
+
+/// A hold read with its case (`cases::load_case` joins it), its reason opened.
+pub fn opened(
+    keys: &KeyRing,
+    case: CaseId,
+    reason_enc: &[u8],
+    placed_by: Option<String>,
+    placed_at: DateTime<Utc>,
+) -> LegalHold {
+    LegalHold {
         reason: keys
             .open_bound(
-                &reason,
+                reason_enc,
                 &crate::crypto::Binding::new("legal_holds", "reason_enc", case.into()),
             )
             .unwrap_or_default(),
         placed_by,
         placed_at,
-    }))
+    }
 }

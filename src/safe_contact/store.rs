@@ -117,6 +117,31 @@ fn from_row(keys: &KeyRing, row: Row) -> Result<Current, SafeContactError> {
     })
 }
 
+/// A reporter's first rules, sealed for the reporter row and for version 1, for an intake that
+/// writes the new reporter with its rules in one statement (`intake::phone_report`): the same
+/// values `record` would write for a reporter that has none yet.
+pub struct FirstVersion {
+    /// `reporters.safe_contact_enc`.
+    pub sealed: Vec<u8>,
+    /// `safe_contact_versions.rules_enc` of version 1.
+    pub sealed_version: Vec<u8>,
+    /// `reporters.allowed_channels`.
+    pub channels: Vec<&'static str>,
+}
+
+pub fn first_version(
+    keys: &KeyRing,
+    reporter_id: ReporterId,
+    rules: &SafeContactRules,
+) -> FirstVersion {
+    let json = serde_json::to_string(rules).unwrap_or_default();
+    FirstVersion {
+        sealed: keys.seal_at(&json, "reporters", "safe_contact_enc", reporter_id),
+        sealed_version: keys.seal_at(&json, "safe_contact_versions", "rules_enc", reporter_id),
+        channels: rules.allowed_channels.iter().map(|c| c.as_str()).collect(),
+    }
+}
+
 /// Records a new version of a reporter's rules. Returns its number.
 pub async fn record(
     tx: &mut Transaction<'_, Postgres>,

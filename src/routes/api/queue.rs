@@ -5,11 +5,11 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::Identity;
-use crate::cases::load_case;
+use crate::cases::{load_case, load_case_on};
 use crate::context::AppContext;
 use crate::domain::{CaseId, Level};
 use crate::error::ApiError;
-use crate::queue::{QueueItem, claim_case, claim_next, list_open};
+use crate::queue::{QueueItem, claim_case, claim_next_on, list_open};
 use crate::routes::json_body::{BodyLimit, parse, read_limited};
 
 /// A queue entry as the API shows it.
@@ -145,14 +145,22 @@ pub async fn claim(
             Some(claim_case(&ctx.db, &ctx.settings.queue, who.user.id, CaseId(id), now).await?)
         }
         None => {
-            claim_next(
-                &ctx.db,
+            // One connection for the claim and the case view after it (issue 18).
+            let mut conn = ctx.db.acquire().await?;
+            let claimed = claim_next_on(
+                &mut conn,
                 &ctx.settings.queue,
                 who.user.id,
                 &who.user.languages,
                 now,
             )
-            .await?
+            .await?;
+            return match claimed {
+                Some(c) => Ok(HttpResponse::Ok().json(
+                    load_case_on(&mut conn, &ctx.keys, &ctx.settings.queue, c.0, now).await?,
+                )),
+                None => Ok(HttpResponse::NoContent().finish()),
+            };
         }
     };
     match claimed {

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::Identity;
-use crate::cases::load_case;
+use crate::cases::load_case_on;
 use crate::context::AppContext;
 use crate::crypto::sha256;
 use crate::domain::report::FreeText;
@@ -18,7 +18,7 @@ use crate::domain::{
 };
 use crate::error::ApiError;
 use crate::intake::phone_report::Idempotency;
-use crate::intake::record_phone_report;
+use crate::intake::record_phone_report_on;
 use crate::routes::ApiJson;
 
 /// The phone-call form as JSON. Fields are read leniently here and parsed into a `NewReport`,
@@ -200,8 +200,10 @@ pub async fn create(
         request_hash: sha256(&body.raw),
     });
     let now = ctx.now();
-    let recorded = record_phone_report(
-        &ctx.db,
+    // One connection for the report and the 201's read-back of it (after the commit).
+    let mut conn = ctx.db.acquire().await?;
+    let recorded = record_phone_report_on(
+        &mut conn,
         &ctx.keys,
         &ctx.rules(),
         who.user.id,
@@ -210,8 +212,8 @@ pub async fn create(
         now,
     )
     .await?;
-    let case = load_case(
-        &ctx.db,
+    let case = load_case_on(
+        &mut conn,
         &ctx.keys,
         &ctx.settings.queue,
         recorded.case_id,
