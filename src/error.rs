@@ -166,6 +166,11 @@ impl ResponseError for ApiError {
             }
         }
         let mut resp = HttpResponse::build(self.status_code());
+        // The headers every answer carries, set here too: an error returned from a middleware
+        // (the write deadline's 503) never passes through the headers middleware.
+        resp.insert_header(("Cache-Control", "no-store"))
+            .insert_header(("X-Content-Type-Options", "nosniff"))
+            .insert_header(("Referrer-Policy", "no-referrer"));
         if matches!(self, ApiError::Unauthenticated) {
             resp.insert_header(("WWW-Authenticate", "Bearer"));
         }

@@ -108,6 +108,8 @@ async fn a_stalled_write_gets_a_503_at_the_deadline_and_its_retry_is_stored_once
     let held = send().await.unwrap();
     let took = started.elapsed();
     assert_eq!(held.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(held.headers()["cache-control"], "no-store");
+    assert_eq!(held.headers()["x-content-type-options"], "nosniff");
     let error: Value = held.json().await.unwrap();
     assert_eq!(error["error"]["code"], "deadline_exceeded");
     assert!(took < Duration::from_millis(3_000), "the 503 took {took:?}");
