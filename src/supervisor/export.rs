@@ -289,6 +289,12 @@ fn count_cases(
     let mut counts: Counts = vec![Default::default(); specs.len()];
     let mut unreadable = 0_u64;
     let count_column = ["count".to_owned()];
+    // Where each table's breakdowns sit among `dims`, found once per chunk, not per case.
+    let at = |d: &Dimension| dims.iter().position(|x| x.name == d.name);
+    let places: Vec<(Option<usize>, Option<Option<usize>>)> = specs
+        .iter()
+        .map(|spec| (at(spec.rows), spec.columns.map(at)))
+        .collect();
     for case in cases {
         let record = case.sealed.and_then(|sealed| {
             let opened = keys
@@ -317,17 +323,13 @@ fn count_cases(
                 (None, None) => vec!["unknown".to_owned()],
             })
             .collect();
-        let of = |d: &Dimension| -> &[String] {
-            dims.iter()
-                .position(|x| x.name == d.name)
-                .map_or(&[][..], |i| values[i].as_slice())
-        };
-        for (spec, table) in specs.iter().zip(counts.iter_mut()) {
-            let cols: &[String] = match spec.columns {
-                Some(d) => of(d),
+        let of = |i: Option<usize>| -> &[String] { i.map_or(&[][..], |i| values[i].as_slice()) };
+        for (&(rows, columns), table) in places.iter().zip(counts.iter_mut()) {
+            let cols: &[String] = match columns {
+                Some(c) => of(c),
                 None => &count_column,
             };
-            for r in of(spec.rows) {
+            for r in of(rows) {
                 let row_counts = match table.get_mut(r.as_str()) {
                     Some(found) => found,
                     None => table.entry(r.clone()).or_default(),
