@@ -3,66 +3,18 @@
 // supervisor restricts the case to a named counselor with the page's form and lifts it again.
 // Checked with axe-core; screenshots in SMOKE_SCREENSHOT_DIR.
 // Usage: node tests/browser/privacy.mjs <base_url> <email> <password> <code> <case_id> <counselor_email>
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
+import { openBrowser } from "./harness.mjs";
 
-const STEP_TIMEOUT_MS = 15_000;
 const [base, email, password, code, caseId, counselor] = process.argv.slice(2);
 if (!base || !email || !password || !caseId || !counselor) {
   console.error("usage: node tests/browser/privacy.mjs <base_url> <email> <password> <code> <case_id> <counselor_email>");
   process.exit(2);
 }
-const shots = process.env.SMOKE_SCREENSHOT_DIR || "";
-if (shots) mkdirSync(shots, { recursive: true });
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-  timeout: STEP_TIMEOUT_MS,
-}).catch((e) => {
-  console.error(`privacy browser test: FAIL launching /usr/bin/chromium: ${e.message}`);
-  process.exit(1);
-});
-const context = await browser.newContext({ locale: "en-GB", bypassCSP: true, viewport: { width: 1280, height: 1000 } });
-const page = await context.newPage();
-page.setDefaultTimeout(STEP_TIMEOUT_MS);
-
-async function step(name, fn) {
-  try {
-    await fn();
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    console.error(`privacy browser test: FAIL ${name} (at ${page.url()}): ${e.message}`);
-    if (shots) await page.screenshot({ path: `${shots}/privacy-failure.png`, fullPage: true }).catch(() => {});
-    await browser.close();
-    process.exit(1);
-  }
-}
-
-async function accessible(what) {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations);
-  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  if (bad.length) {
-    const detail = bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`).join("; ");
-    throw new Error(`axe on ${what}: ${detail}`);
-  }
-}
+const { browser, page, shots, step, accessible, signIn } =
+  await openBrowser({ name: "privacy browser test", locale: "en-GB" });
 
 await step("a supervisor signs in and opens the case", async () => {
-  await page.goto(`${base}/console/login`);
-  await page.fill("input[name=email]", email);
-  await page.fill("input[name=password]", password);
-  await page.click("button[type=submit]");
-  if (code) {
-    await page.waitForURL(/\/console\/login\/code$/);
-    await page.fill("input[name=code]", code);
-    await page.click("button[type=submit]");
-  }
-  await page.waitForURL(/\/console\/queue$/);
+  await signIn(base, email, password, code);
   await page.goto(`${base}/console/cases/${caseId}`);
   await page.locator("#restriction-form").waitFor();
   await accessible("the case page");

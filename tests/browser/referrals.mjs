@@ -4,11 +4,8 @@
 // page (serious and critical violations fail).
 // Usage: node tests/browser/referrals.mjs <base_url> <email> <password> <case_id>
 //        node tests/browser/referrals.mjs --partner <link>   (the partner's page, after sending)
-import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { openBrowser } from "./harness.mjs";
 
-const STEP_TIMEOUT_MS = 15_000;
 const partnerMode = process.argv[2] === "--partner";
 const [base, email, password, caseId] = partnerMode ? [] : process.argv.slice(2);
 const partnerLink = partnerMode ? process.argv[3] : "";
@@ -16,36 +13,7 @@ if (partnerMode ? !partnerLink : !base || !email || !password || !caseId) {
   console.error("usage: node tests/browser/referrals.mjs <base_url> <email> <password> <case_id>");
   process.exit(2);
 }
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-  timeout: STEP_TIMEOUT_MS,
-});
-const context = await browser.newContext({ locale: "en-GB", bypassCSP: true });
-const page = await context.newPage();
-page.setDefaultTimeout(STEP_TIMEOUT_MS);
-
-async function step(name, fn) {
-  try {
-    await fn();
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    console.error(`referrals browser: FAIL ${name} (at ${page.url()}): ${e.message}`);
-    await browser.close();
-    process.exit(1);
-  }
-}
-
-async function accessible(what) {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations);
-  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  if (bad.length) {
-    throw new Error(`axe on ${what}: ${bad.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`).join("; ")}`);
-  }
-}
+const { browser, page, step, accessible, signIn } = await openBrowser({ name: "referrals browser test", locale: "en-GB" });
 
 if (partnerMode) {
   await step("the partner opens its link, without an account, and acknowledges once", async () => {
@@ -59,11 +27,7 @@ if (partnerMode) {
   });
 } else {
 await step("sign in", async () => {
-  await page.goto(`${base}/console/login`);
-  await page.fill("input[name=email]", email);
-  await page.fill("input[name=password]", password);
-  await page.click("button[type=submit]");
-  await page.waitForURL(/\/console\/queue$/);
+  await signIn(base, email, password);
 });
 
 await step("the partner directory", async () => {

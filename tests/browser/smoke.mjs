@@ -7,76 +7,29 @@
 // and phone width) go to SMOKE_SCREENSHOT_DIR for the README.
 // Usage: node tests/browser/smoke.mjs <base_url> <email> <password> <api_token>
 // Stops at the first failing step with a message and exit code 1.
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
+import { openBrowser } from "./harness.mjs";
 
-const STEP_TIMEOUT_MS = 15_000;
 const [base, email, password, token] = process.argv.slice(2);
 if (!base || !email || !password || !token) {
   console.error("usage: node tests/browser/smoke.mjs <base_url> <email> <password> <api_token>");
   process.exit(2);
 }
-const shots = process.env.SMOKE_SCREENSHOT_DIR || "";
-if (shots) mkdirSync(shots, { recursive: true });
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-let browser;
-try {
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-    timeout: STEP_TIMEOUT_MS,
-  });
-} catch (e) {
-  console.error(`browser smoke: FAIL launching /usr/bin/chromium: ${e.message}`);
-  process.exit(1);
-}
-
-// A Thai browser; axe is injected past the page's Content-Security-Policy.
-const context = await browser.newContext({ locale: "th-TH", bypassCSP: true, viewport: { width: 1280, height: 900 } });
-// Notifications are recorded instead of shown, so the test can read exactly what they say.
-await context.addInitScript(() => {
-  window.__notifications = [];
-  window.Notification = class {
-    static permission = "granted";
-    static requestPermission() { return Promise.resolve("granted"); }
-    constructor(title, options) { window.__notifications.push({ title, body: (options && options.body) || "" }); }
-  };
+// A Thai browser. Notifications are recorded instead of shown, so the test can read exactly
+// what they say.
+const { browser, context, page, step, accessible, shoot } = await openBrowser({
+  name: "browser smoke",
+  locale: "th-TH",
+  viewport: { width: 1280, height: 900 },
+  initScript: () => {
+    window.__notifications = [];
+    window.Notification = class {
+      static permission = "granted";
+      static requestPermission() { return Promise.resolve("granted"); }
+      constructor(title, options) { window.__notifications.push({ title, body: (options && options.body) || "" }); }
+    };
+  },
 });
-const page = await context.newPage();
-page.setDefaultTimeout(STEP_TIMEOUT_MS);
-
-async function step(name, fn) {
-  try {
-    await fn();
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    console.error(`browser smoke: FAIL ${name} (at ${page.url()}): ${e.message}`);
-    if (shots) {
-      const path = `${shots}/smoke-failure.png`;
-      await page.screenshot({ path, fullPage: true }).then(() => console.error(`screenshot: ${path}`), () => {});
-    }
-    await browser.close();
-    process.exit(1);
-  }
-}
-
-async function shoot(name, target = page, fullPage = false) {
-  if (shots) await target.screenshot({ path: `${shots}/${name}.png`, fullPage });
-}
-
-// axe-core on the page as it is now: serious and critical violations fail the test.
-async function accessible(what, target = page) {
-  await target.evaluate(axeSource);
-  const violations = await target.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations);
-  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  if (bad.length) {
-    const detail = bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`).join("; ");
-    throw new Error(`axe on ${what}: ${detail}`);
-  }
-}
 
 async function textOf(selector) {
   return (await page.locator(selector).first().textContent()).trim();
