@@ -6,54 +6,22 @@
 
 use hotline::auth::Role;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{browser_ready, run_browser_script, spawn_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thai_counselor_files_claims_and_works_a_case_and_sees_a_critical_case_arrive_live() {
-    let script = std::path::Path::new("tests/browser/smoke.mjs");
-    let ready = std::path::Path::new("/usr/bin/chromium").exists()
-        && std::path::Path::new("tests/browser/node_modules/playwright-core").exists()
-        && std::path::Path::new("tests/browser/node_modules/axe-core").exists();
-    if !ready {
-        assert!(
-            std::env::var("HOTLINE_REQUIRE_BROWSER").is_err(),
-            "chromium, playwright-core or axe-core is missing; scripts/test installs them"
-        );
-        eprintln!(
-            "skipping the browser smoke test: run scripts/test to install chromium and playwright-core"
-        );
+    if !browser_ready("browser smoke test") {
         return;
     }
     let app = spawn_app().await;
     let c = app.staff(Role::Counselor).await;
-    let (address, email, password, token) = (
+    let args = vec![
         app.address.clone(),
         c.email.clone(),
         c.password.clone(),
         c.token.clone(),
-    );
-    let shots =
-        std::env::var("HOTLINE_SCREENSHOTS").unwrap_or_else(|_| "target/screenshots".to_owned());
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("node")
-            .arg(script)
-            .arg(address)
-            .arg(email)
-            .arg(password)
-            .arg(token)
-            .env("SMOKE_SCREENSHOT_DIR", shots)
-            .output()
-    })
-    .await
-    .unwrap()
-    .expect("node runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "browser smoke failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(stdout.contains("browser smoke: ok"));
+    ];
+    run_browser_script("smoke.mjs", args, "browser smoke: ok").await;
 }
 
 /// A day of answers (critical and high, some late) and long low-level waits, so the charts
@@ -89,18 +57,7 @@ async fn a_day_of_answers(app: &crate::helpers::TestApp, case_id: uuid::Uuid) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_supervisor_sees_the_dashboard_update_live_with_its_charts() {
-    let script = std::path::Path::new("tests/browser/dashboard.mjs");
-    let ready = std::path::Path::new("/usr/bin/chromium").exists()
-        && std::path::Path::new("tests/browser/node_modules/playwright-core").exists()
-        && std::path::Path::new("tests/browser/node_modules/axe-core").exists();
-    if !ready {
-        assert!(
-            std::env::var("HOTLINE_REQUIRE_BROWSER").is_err(),
-            "chromium, playwright-core or axe-core is missing; scripts/test installs them"
-        );
-        eprintln!(
-            "skipping the dashboard browser test: run scripts/test to install chromium and playwright-core"
-        );
+    if !browser_ready("dashboard browser test") {
         return;
     }
     let app = spawn_app().await;
@@ -129,50 +86,20 @@ async fn a_supervisor_sees_the_dashboard_update_live_with_its_charts() {
         .await;
     app.advance(240);
 
-    let (address, email, password, token) = (
+    let code = app.unused_code(&supervisor.email).await.unwrap_or_default();
+    let args = vec![
         app.address.clone(),
         supervisor.email.clone(),
         supervisor.password.clone(),
         counselor.token.clone(),
-    );
-    let code = app.unused_code(&email).await.unwrap_or_default();
-    let shots =
-        std::env::var("HOTLINE_SCREENSHOTS").unwrap_or_else(|_| "target/screenshots".to_owned());
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("node")
-            .arg(script)
-            .arg(address)
-            .arg(email)
-            .arg(password)
-            .arg(token)
-            .arg(code)
-            .env("SMOKE_SCREENSHOT_DIR", shots)
-            .output()
-    })
-    .await
-    .unwrap()
-    .expect("node runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "dashboard browser test failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(stdout.contains("dashboard browser test: ok"));
+        code,
+    ];
+    run_browser_script("dashboard.mjs", args, "dashboard browser test: ok").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_supervisor_sees_files_with_metadata_behind_a_warning_and_restricts_the_case() {
-    let script = std::path::Path::new("tests/browser/privacy.mjs");
-    let ready = std::path::Path::new("/usr/bin/chromium").exists()
-        && std::path::Path::new("tests/browser/node_modules/playwright-core").exists()
-        && std::path::Path::new("tests/browser/node_modules/axe-core").exists();
-    if !ready {
-        assert!(
-            std::env::var("HOTLINE_REQUIRE_BROWSER").is_err(),
-            "chromium, playwright-core or axe-core is missing; scripts/test installs them"
-        );
-        eprintln!("skipping the privacy browser test: run scripts/test to install them");
+    if !browser_ready("privacy browser test") {
         return;
     }
     let app = spawn_app().await;
@@ -180,7 +107,7 @@ async fn a_supervisor_sees_files_with_metadata_behind_a_warning_and_restricts_th
     let counselor = app.staff(Role::Counselor).await;
     let supervisor = app.staff(Role::Supervisor).await;
     let code = app.unused_code(&supervisor.email).await.unwrap_or_default();
-    let args = [
+    let args = vec![
         app.address.clone(),
         supervisor.email.clone(),
         supervisor.password.clone(),
@@ -188,23 +115,5 @@ async fn a_supervisor_sees_files_with_metadata_behind_a_warning_and_restricts_th
         case["id"].as_str().unwrap().to_owned(),
         counselor.email.clone(),
     ];
-    let shots =
-        std::env::var("HOTLINE_SCREENSHOTS").unwrap_or_else(|_| "target/screenshots".to_owned());
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("node")
-            .arg(script)
-            .args(args)
-            .env("SMOKE_SCREENSHOT_DIR", shots)
-            .output()
-    })
-    .await
-    .unwrap()
-    .expect("node runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "privacy browser test failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(stdout.contains("privacy browser test: ok"));
+    run_browser_script("privacy.mjs", args, "privacy browser test: ok").await;
 }

@@ -746,3 +746,44 @@ impl TestApp {
         }
     }
 }
+
+/// Whether Debian's Chromium, playwright-core and axe-core are here for the browser tests.
+/// Without them a browser test is skipped, unless HOTLINE_REQUIRE_BROWSER says they must be
+/// (scripts/test installs them and sets it, so CI never skips one silently).
+pub fn browser_ready(test: &str) -> bool {
+    let ready = Path::new("/usr/bin/chromium").exists()
+        && Path::new("tests/browser/node_modules/playwright-core").exists()
+        && Path::new("tests/browser/node_modules/axe-core").exists();
+    if !ready {
+        assert!(
+            std::env::var("HOTLINE_REQUIRE_BROWSER").is_err(),
+            "chromium, playwright-core or axe-core is missing; scripts/test installs them"
+        );
+        eprintln!("skipping the {test}: run scripts/test to install chromium and playwright-core");
+    }
+    ready
+}
+
+/// Runs a script of tests/browser with its arguments (screenshots to target/screenshots, or
+/// HOTLINE_SCREENSHOTS) and fails the test with everything it printed unless it succeeds and
+/// prints `ok_line`.
+pub async fn run_browser_script(script: &'static str, args: Vec<String>, ok_line: &'static str) {
+    let shots =
+        std::env::var("HOTLINE_SCREENSHOTS").unwrap_or_else(|_| "target/screenshots".to_owned());
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(Path::new("tests/browser").join(script))
+            .args(args)
+            .env("SMOKE_SCREENSHOT_DIR", shots)
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains(ok_line),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

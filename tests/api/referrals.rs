@@ -1114,27 +1114,9 @@ async fn the_console_shows_the_directory_and_a_referral_card_with_ranked_partner
     assert!(thai.contains("ยืนยันว่าได้รับแล้ว"));
 }
 
-fn node(args: Vec<String>) -> std::process::Output {
-    std::process::Command::new("node")
-        .arg("tests/browser/referrals.mjs")
-        .args(args)
-        .output()
-        .expect("node runs")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_a_browser_a_counselor_previews_and_sends_a_referral_and_the_partner_acknowledges() {
-    let ready = std::path::Path::new("/usr/bin/chromium").exists()
-        && std::path::Path::new("tests/browser/node_modules/playwright-core").exists()
-        && std::path::Path::new("tests/browser/node_modules/axe-core").exists();
-    if !ready {
-        assert!(
-            std::env::var("HOTLINE_REQUIRE_BROWSER").is_err(),
-            "chromium, playwright-core or axe-core is missing; scripts/test installs them"
-        );
-        eprintln!(
-            "skipping the referral browser test: run scripts/test to install chromium and playwright-core"
-        );
+    if !crate::helpers::browser_ready("referral browser test") {
         return;
     }
     let app = spawn_app().await;
@@ -1147,15 +1129,7 @@ async fn in_a_browser_a_counselor_previews_and_sends_a_referral_and_the_partner_
         c.password.clone(),
         case.clone(),
     ];
-    let out = tokio::task::spawn_blocking(move || node(args))
-        .await
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::helpers::run_browser_script("referrals.mjs", args, "referrals browser: ok").await;
 
     // The link the email carried (the same token the server signs).
     let (id, partner, expires): (uuid::Uuid, uuid::Uuid, chrono::DateTime<chrono::Utc>) =
@@ -1173,15 +1147,7 @@ async fn in_a_browser_a_counselor_previews_and_sends_a_referral_and_the_partner_
         },
     );
     let args = vec!["--partner".to_owned(), app.url(&format!("/r/{token}"))];
-    let out = tokio::task::spawn_blocking(move || node(args))
-        .await
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::helpers::run_browser_script("referrals.mjs", args, "referrals browser: ok").await;
     assert_eq!(
         steps_of(&app).await,
         [
