@@ -77,6 +77,17 @@ pub async fn sweep(
     Ok(counts)
 }
 
+/// A dry run's answer: how many rows `due` (a query taking the cut-off as $1) would remove.
+async fn count_due(ctx: &AppContext, due: &str, before: DateTime<Utc>) -> anyhow::Result<u64> {
+    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT count(*) FROM ({due}) d"
+    )))
+    .bind(before)
+    .fetch_one(&ctx.db)
+    .await?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 async fn caseless_contacts(
     ctx: &AppContext,
     before: DateTime<Utc>,
@@ -90,13 +101,7 @@ async fn caseless_contacts(
            AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.channel_identity_id = i.id
                              AND (m.case_id IS NOT NULL OR m.at >= $1))";
     if dry_run {
-        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT count(*) FROM ({due}) d"
-        )))
-        .bind(before)
-        .fetch_one(&ctx.db)
-        .await?;
-        return Ok(u64::try_from(n).unwrap_or(0));
+        return count_due(ctx, due, before).await;
     }
     let mut total = 0;
     loop {
@@ -131,13 +136,7 @@ async fn closed_cases(
          WHERE c.status = 'closed' AND c.personal_erased_at IS NULL AND c.updated_at < $1 AND {NOT_HELD}"
     );
     if dry_run {
-        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT count(*) FROM ({due}) d"
-        )))
-        .bind(before)
-        .fetch_one(&ctx.db)
-        .await?;
-        return Ok(u64::try_from(n).unwrap_or(0));
+        return count_due(ctx, &due, before).await;
     }
     let mut total = 0;
     loop {
@@ -198,13 +197,7 @@ async fn attachments(
          WHERE a.created_at < $1 AND (c.id IS NULL OR {NOT_HELD})"
     );
     if dry_run {
-        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT count(*) FROM ({due}) d"
-        )))
-        .bind(before)
-        .fetch_one(&ctx.db)
-        .await?;
-        return Ok(u64::try_from(n).unwrap_or(0));
+        return count_due(ctx, &due, before).await;
     }
     let mut total = 0;
     loop {
