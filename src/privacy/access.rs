@@ -1,7 +1,10 @@
 //! Why a staff member may read a case's personal fields, or that they may see its outline only.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
+use uuid::Uuid;
 
 use super::PrivacyError;
 use crate::auth::Role;
@@ -83,6 +86,48 @@ pub async fn access_to_case(
         return Err(PrivacyError::NotFound);
     }
     Ok(decide(role, &relation))
+}
+
+/// The access `user` has now to each of `case_ids`, in one query (for lists, which would
+/// otherwise ask once per row). A case that does not exist, or is restricted without naming
+/// `user` (and `user` is no supervisor), is left out: for them it does not exist.
+pub async fn access_to_cases(
+    db: &PgPool,
+    user: UserId,
+    role: Role,
+    case_ids: &[CaseId],
+    now: DateTime<Utc>,
+) -> Result<HashMap<CaseId, Access>, PrivacyError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: CaseId,
+        visible: bool,
+        #[sqlx(flatten)]
+        relation: Relation,
+    }
+    let ids: Vec<Uuid> = case_ids.iter().map(|id| id.0).collect();
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT c.id, {} AS visible,
+                COALESCE(c.holder_id = $2 AND c.lease_expires_at > $3, FALSE) AS holds,
+                EXISTS (SELECT 1 FROM audit_log a WHERE a.case_id = c.id AND a.actor_id = $2
+                        AND a.action = 'case.claimed') AS held,
+                EXISTS (SELECT 1 FROM audit_log a WHERE a.case_id = c.id AND a.actor_id = $2
+                        AND a.action = 'case.opened') AS opened,
+                (SELECT g.reason FROM break_glass g WHERE g.case_id = c.id AND g.user_id = $2
+                   AND g.expires_at > $3 ORDER BY g.expires_at DESC LIMIT 1) AS glass
+         FROM cases c WHERE c.id = ANY($1)",
+        super::restricted::visible_to("$2")
+    )))
+    .bind(&ids)
+    .bind(user)
+    .bind(now)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.visible || role.includes(Role::Supervisor))
+        .map(|r| (r.id, decide(role, &r.relation)))
+        .collect())
 }
 
 /// The rule itself, pure: the closest relation wins (it is what the audit names).

@@ -16,7 +16,7 @@ pub mod restricted;
 pub mod rules;
 pub mod sealed;
 
-pub use access::{Access, Purpose, access_to_case, require_full};
+pub use access::{Access, Purpose, access_to_case, access_to_cases, require_full};
 pub use outline::{CaseOutline, load_outline};
 
 #[derive(Debug, thiserror::Error)]

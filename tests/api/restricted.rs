@@ -266,3 +266,63 @@ async fn a_supervisor_restricts_a_case_from_its_console_page_and_lifts_it_again(
     assert!(!html.contains("id=\"restricted-note\""));
     assert_ne!(page(stranger_cookie).await.0, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_callback_list_leaves_out_a_restricted_cases_callbacks_for_staff_not_named_on_it() {
+    let app = spawn_app().await;
+    let supervisor = app.staff(Role::Supervisor).await;
+    let named = app.staff(Role::Counselor).await;
+    let stranger = app.staff(Role::Counselor).await;
+    let mut ids = Vec::new();
+    for narrative in [
+        "a call about a cousin on a boat",
+        "a call about a neighbour's child",
+    ] {
+        let case = app.report(&named, &phone_report(narrative)).await;
+        let id = case["id"].as_str().unwrap().to_owned();
+        let resp = app
+            .post(&named, "/api/v1/queue/claim", &json!({ "case_id": id }))
+            .await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        let resp = app
+            .post(
+                &named,
+                &format!("/api/v1/cases/{id}/callbacks"),
+                &json!({ "due_from": "2026-11-23T11:00:00Z", "channel": "phone", "reason": "promised a call back" }),
+            )
+            .await;
+        assert_eq!(resp.status(), StatusCode::CREATED);
+        ids.push(id);
+    }
+    let resp = restrict(
+        &app,
+        &supervisor,
+        &ids[0],
+        json!({ "restricted": true, "reason": "danger_to_person", "staff": [named.id] }),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    // The stranger sees the other case's callback (without its number: they never held it),
+    // and nothing of the restricted one; the list itself still answers.
+    assert_eq!(callback_cases(&app, &stranger).await, vec![ids[1].clone()]);
+    let mut both = ids.clone();
+    both.sort();
+    assert_eq!(callback_cases(&app, &named).await, both);
+    assert_eq!(callback_cases(&app, &supervisor).await, both);
+}
+
+/// The cases of every callback `who` is shown, sorted.
+async fn callback_cases(app: &TestApp, who: &Staff) -> Vec<String> {
+    let resp = app.get(who, "/api/v1/callbacks?owner=any").await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let body: Value = resp.json().await.unwrap();
+    let mut cases: Vec<String> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["case_id"].as_str().unwrap().to_owned())
+        .collect();
+    cases.sort();
+    cases
+}

@@ -167,12 +167,15 @@ pub async fn list(
     let now = ctx.now();
     let mut items = callbacks::list(&ctx.db, &ctx.keys, &filter, overdue_after(&ctx), now).await?;
     // Need-to-know: the number and the counselor's reason only for whoever may read the case
-    // in full (claiming the case shows them); everyone else sees when and what, not whom.
+    // in full (claiming the case shows them); everyone else sees when and what, not whom. A
+    // restricted case not naming them does not exist for them, nor do its callbacks.
+    let case_ids: Vec<_> = items.iter().map(|item| item.case_id).collect();
+    let access =
+        crate::privacy::access_to_cases(&ctx.db, who.user.id, who.user.role, &case_ids, now)
+            .await?;
+    items.retain(|item| access.contains_key(&item.case_id));
     for item in &mut items {
-        let access =
-            crate::privacy::access_to_case(&ctx.db, who.user.id, who.user.role, item.case_id, now)
-                .await?;
-        if !access.is_full() {
+        if !access[&item.case_id].is_full() {
             item.phone = None;
             item.reason = None;
         }
