@@ -537,6 +537,9 @@ pub struct EmailSettings {
     /// Answer a new email's sender with the case reference (never someone who asked not to
     /// be contacted first).
     pub auto_acknowledge: bool,
+    /// The longest one SMTP exchange may take (connect, TLS, the message and the server's
+    /// final answer) before the send counts as failed and is retried with the same Message-ID.
+    pub smtp_timeout_seconds: u64,
 }
 
 /// How a mail connection is secured.
