@@ -164,7 +164,8 @@ impl Mailer {
 /// and a fresh connection never trips over a server that dropped an idle one.
 #[derive(Clone)]
 pub struct SmtpMailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    /// Boxed: the transport is large, and `Mailer`'s variants should stay close in size.
+    transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
     send_timeout: Duration,
     host: String,
     port: u16,
@@ -210,7 +211,7 @@ impl SmtpMailer {
             (None, None) => {}
         }
         Ok(Self {
-            transport: builder.build(),
+            transport: Box::new(builder.build()),
             send_timeout: config.send_timeout,
             host: config.host.clone(),
             port: config.port,
