@@ -117,6 +117,11 @@ pub fn write_deadline_exceeded() {
     metrics::counter!("hotline_write_deadline_exceeded_total").increment(1);
 }
 
+/// A webhook answered 503 `busy`: no turn came within `server.intake_wait_ms`.
+pub fn intake_busy() {
+    metrics::counter!("hotline_intake_busy_total").increment(1);
+}
+
 /// A webhook body that was stored for review or refused, by reason.
 pub fn webhook_event(channel: &'static str, outcome: &'static str) {
     metrics::counter!("hotline_webhook_events_total", "channel" => channel, "outcome" => outcome)

@@ -253,6 +253,12 @@ pub struct ServerSettings {
     /// `deadline_exceeded`, so a stalled database cannot hold a webhook or a report for ever;
     /// 0: no deadline.
     pub write_deadline_ms: u64,
+    /// At most this many webhook requests (Telegram, LINE, call events) are worked on at once
+    /// across the node's workers; the others wait for a turn. 0: no limit.
+    pub intake_concurrency: usize,
+    /// How long a webhook waits for its turn before it is answered 503 `busy` (the platform
+    /// sends it again; nothing was written).
+    pub intake_wait_ms: u64,
 }
 
 #[derive(Clone, Deserialize)]
@@ -267,6 +273,10 @@ pub struct DatabaseSettings {
     pub acquire_timeout_ms: u64,
     /// A pooled connection idle this long is pinged before use; a busy one is not.
     pub ping_idle_after_seconds: u64,
+    /// A second pool, of this many connections, for staff requests (the console and the staff
+    /// API), so a flood of webhooks cannot take every connection a claim needs. 0: staff
+    /// requests share the main pool.
+    pub staff_connections: u32,
 }
 
 impl std::fmt::Debug for DatabaseSettings {
@@ -275,6 +285,7 @@ impl std::fmt::Debug for DatabaseSettings {
         f.debug_struct("DatabaseSettings")
             .field("url", &"[redacted]")
             .field("max_connections", &self.max_connections)
+            .field("staff_connections", &self.staff_connections)
             .finish()
     }
 }
@@ -537,6 +548,9 @@ pub struct EmailSettings {
     /// Answer a new email's sender with the case reference (never someone who asked not to
     /// be contacted first).
     pub auto_acknowledge: bool,
+    /// The longest one SMTP exchange may take (connect, TLS, the message and the server's
+    /// final answer) before the send counts as failed and is retried with the same Message-ID.
+    pub smtp_timeout_seconds: u64,
 }
 
 /// How a mail connection is secured.

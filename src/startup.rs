@@ -68,11 +68,24 @@ pub fn database_hosts(
 /// (`database::follow_primary`); with read-write, a connection to a read-only server is refused
 /// as it opens.
 pub fn pool(db: &DatabaseSettings) -> anyhow::Result<PgPool> {
+    pool_of(db, db.max_connections)
+}
+
+/// The staff requests' own pool (`database.staff_connections`; `routes::choose_pool`), built
+/// like the main one; None when staff share the main pool.
+pub fn staff_pool(db: &DatabaseSettings) -> anyhow::Result<Option<PgPool>> {
+    if db.staff_connections == 0 {
+        return Ok(None);
+    }
+    pool_of(db, db.staff_connections).map(Some)
+}
+
+fn pool_of(db: &DatabaseSettings, max_connections: u32) -> anyhow::Result<PgPool> {
     use crate::database::SessionAttrs;
     let ping_after = Duration::from_secs(db.ping_idle_after_seconds);
     let (hosts, attrs) = database_hosts(db)?;
     let mut options = PgPoolOptions::new()
-        .max_connections(db.max_connections)
+        .max_connections(max_connections)
         .acquire_timeout(Duration::from_millis(db.acquire_timeout_ms))
         .test_before_acquire(false)
         .before_acquire(move |conn, meta| {
@@ -184,11 +197,20 @@ impl Application {
             s.workers
         };
         let limit = json_body_limit(s.api_body_limit_bytes);
+        let turns = web::Data::new(routes::Turns::new(
+            s.intake_concurrency,
+            Duration::from_millis(s.intake_wait_ms),
+        ));
+        // Staff requests get the same context on a pool of their own (`routes::choose_pool`).
+        let staff_data = staff_pool(&ctx.settings.database)?
+            .map(|db| web::Data::new(AppContext { db, ..ctx.clone() }));
         let data = web::Data::new(ctx);
         let internal_data = data.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                .app_data(turns.clone())
+                .app_data(routes::StaffContext::new(staff_data.clone()))
                 .app_data(limit)
                 .app_data(web::QueryConfig::default().error_handler(|_, _| {
                     ApiError::bad_request("invalid_query", "the query string is malformed").into()
@@ -199,6 +221,8 @@ impl Application {
                 // The console's live updates: announce every committed change (issue 12).
                 .wrap(middleware::from_fn(crate::live::announce_changes))
                 .wrap(middleware::from_fn(security_headers))
+                // Outermost, so every layer and the handler of a staff request see its pool.
+                .wrap(middleware::from_fn(routes::choose_pool))
                 .configure(routes::config)
                 .default_service(web::to(routes::not_found))
         })

@@ -3,8 +3,9 @@
 
 getUpdates behaves like Telegram's: an update stays until a later call's offset confirms it,
 so a poller that dies before confirming gets it again (and whoever polls next). While
-generating, one new private-chat message arrives every --every seconds. sendMessage is
-accepted and counted. GET /stats: {"generated", "sent", "last", "unconfirmed"}; GET /stop stops
+generating, one new private-chat message arrives every --every seconds. Every other call is
+accepted and counted ("sent"), sendMessage calls also apart ("messages", what the bot said).
+GET /stats: {"generated", "sent", "messages", "last", "unconfirmed"}; GET /stop stops
 generating.
 
     botapi.py --port P --every 0.1
@@ -23,7 +24,7 @@ args = p.parse_args()
 
 cond = threading.Condition()
 pending = []  # (update_id, json)
-state = {"next": args.first_update, "generating": True, "generated": 0, "sent": 0}
+state = {"next": args.first_update, "generating": True, "generated": 0, "sent": 0, "messages": 0}
 
 
 def generate():
@@ -61,7 +62,8 @@ class Handler(BaseHTTPRequestHandler):
             if self.path == "/stop":
                 state["generating"] = False
             self.reply({"generated": state["generated"], "sent": state["sent"],
-                        "last": state["next"] - 1, "unconfirmed": len(pending)})
+                        "messages": state["messages"], "last": state["next"] - 1,
+                        "unconfirmed": len(pending)})
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -83,6 +85,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply({"ok": True, "result": result})
         with cond:
             state["sent"] += 1
+            if method == "sendMessage":
+                state["messages"] += 1
         chat = req.get("chat_id", 1)
         self.reply({"ok": True, "result": {"message_id": state["sent"], "date": int(time.time()),
                                            "chat": {"id": chat, "type": "private"},

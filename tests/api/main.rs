@@ -17,6 +17,7 @@ mod console;
 mod dashboard;
 mod email;
 mod fair_queue;
+mod flood;
 mod hardening;
 mod jobs;
 mod keys;

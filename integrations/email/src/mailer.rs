@@ -34,10 +34,6 @@ use serde::{Deserialize, Serialize};
 const LOOP_HEADER: HeaderName = HeaderName::new_from_ascii_str("X-Hotline-Loop");
 const AUTO_SUBMITTED: HeaderName = HeaderName::new_from_ascii_str("Auto-Submitted");
 
-/// Longest one whole SMTP exchange may take (connect, TLS, auth, the message), after which
-/// it counts as a temporary failure. The connect step has its own, shorter timeout.
-const SEND_TIMEOUT: Duration = Duration::from_secs(120);
-
 /// One message to send.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutgoingEmail {
@@ -111,6 +107,11 @@ pub struct SmtpConfig {
     pub password: Option<String>,
     /// Longest wait for the TCP connection.
     pub connect_timeout: Duration,
+    /// Longest one whole exchange may take (connect, TLS, auth, the message and the server's
+    /// final answer), after which the send is a temporary failure. lettre bounds only the
+    /// connect step; a server that takes the message and never answers would otherwise hold
+    /// the send for ever.
+    pub send_timeout: Duration,
 }
 
 impl fmt::Debug for SmtpConfig {
@@ -122,6 +123,7 @@ impl fmt::Debug for SmtpConfig {
             .field("username", &self.username.as_ref().map(|_| "<set>"))
             .field("password", &self.password.as_ref().map(|_| "<set>"))
             .field("connect_timeout", &self.connect_timeout)
+            .field("send_timeout", &self.send_timeout)
             .finish()
     }
 }
@@ -162,7 +164,9 @@ impl Mailer {
 /// and a fresh connection never trips over a server that dropped an idle one.
 #[derive(Clone)]
 pub struct SmtpMailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    /// Boxed: the transport is large, and `Mailer`'s variants should stay close in size.
+    transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
+    send_timeout: Duration,
     host: String,
     port: u16,
     tls: SmtpTls,
@@ -207,7 +211,8 @@ impl SmtpMailer {
             (None, None) => {}
         }
         Ok(Self {
-            transport: builder.build(),
+            transport: Box::new(builder.build()),
+            send_timeout: config.send_timeout,
             host: config.host.clone(),
             port: config.port,
             tls: config.tls,
@@ -215,7 +220,7 @@ impl SmtpMailer {
     }
 
     async fn send(&self, message: Message) -> Result<(), MailError> {
-        match tokio::time::timeout(SEND_TIMEOUT, self.transport.send(message)).await {
+        match tokio::time::timeout(self.send_timeout, self.transport.send(message)).await {
             Ok(Ok(_)) => Ok(()),
             Ok(Err(e)) => Err(smtp_error(&e)),
             Err(_) => Err(MailError::Temporary(
@@ -468,6 +473,7 @@ mod tests {
             username: Some("hotline".into()),
             password: Some("hunter2".into()),
             connect_timeout: Duration::from_secs(5),
+            send_timeout: Duration::from_secs(60),
         };
         let printed = format!("{config:?}");
         assert!(!printed.contains("hunter2"));

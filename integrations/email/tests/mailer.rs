@@ -254,6 +254,7 @@ async fn smtp_to_a_closed_port_is_temporary() {
         username: None,
         password: None,
         connect_timeout: Duration::from_secs(5),
+        send_timeout: Duration::from_secs(60),
     })
     .unwrap();
     let e = mailer.send(&reply()).await.unwrap_err();
@@ -273,6 +274,7 @@ fn smtp_settings_that_cannot_work_are_refused() {
         username: None,
         password: Some("secret".into()),
         connect_timeout: Duration::from_secs(5),
+        send_timeout: Duration::from_secs(60),
     };
     assert!(matches!(
         Mailer::smtp(&config),
@@ -287,4 +289,69 @@ fn smtp_settings_that_cannot_work_are_refused() {
         Mailer::smtp(&empty_host),
         Err(MailError::Permanent(_))
     ));
+}
+
+/// A mail server that takes the whole message after DATA and then never gives its final
+/// answer: the send must end within the send timeout as a temporary failure (the job retries
+/// it with the same Message-ID), not hang. Returns the message the server received.
+#[tokio::test]
+async fn smtp_that_takes_the_message_and_never_answers_times_out_as_temporary() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (received_tx, received_rx) = tokio::sync::oneshot::channel::<String>();
+    let server = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.unwrap();
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        write.write_all(b"220 stand-in ESMTP\r\n").await.unwrap();
+        let mut data = None::<String>;
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(message) = data.as_mut() {
+                if line == "." {
+                    // The whole message is here; the final 250 never comes.
+                    let _ = received_tx.send(std::mem::take(message));
+                    break;
+                }
+                message.push_str(&line);
+                message.push('\n');
+                continue;
+            }
+            let reply: &[u8] = match line.get(..4).map(str::to_ascii_uppercase).as_deref() {
+                Some("EHLO") | Some("HELO") => b"250 stand-in\r\n",
+                Some("DATA") => {
+                    data = Some(String::new());
+                    b"354 go on\r\n"
+                }
+                _ => b"250 ok\r\n",
+            };
+            write.write_all(reply).await.unwrap();
+        }
+        // Hold the connection open, as a server that lost its answer does.
+        std::future::pending::<()>().await;
+        drop((lines, write));
+    });
+    let mailer = Mailer::smtp(&SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        tls: SmtpTls::None,
+        username: None,
+        password: None,
+        connect_timeout: Duration::from_secs(5),
+        send_timeout: Duration::from_millis(500),
+    })
+    .unwrap();
+    let started = std::time::Instant::now();
+    let e = mailer.send(&reply()).await.unwrap_err();
+    let took = started.elapsed();
+    assert!(matches!(e, MailError::Temporary(_)), "{e:?}");
+    assert!(took < Duration::from_secs(5), "the send took {took:?}");
+    let received = received_rx.await.expect("the server got the whole message");
+    assert!(
+        received
+            .lines()
+            .any(|l| l.eq_ignore_ascii_case("Message-ID: <reply-HL-8F3K2.0001@hotline.example>")),
+        "{received}"
+    );
+    server.abort();
 }

@@ -40,6 +40,7 @@ fn mailer(s: &EmailSettings) -> anyhow::Result<Mailer> {
             username: (!s.smtp_user.is_empty()).then(|| s.smtp_user.clone()),
             password: (!s.smtp_password.is_empty()).then(|| s.smtp_password.clone()),
             connect_timeout: std::time::Duration::from_secs(20),
+            send_timeout: std::time::Duration::from_secs(s.smtp_timeout_seconds.max(1)),
         })
         .map_err(|e| anyhow::anyhow!("channels.email: {e}"))?,
     })

@@ -4,20 +4,38 @@
 mod line;
 mod telegram;
 mod telephony;
+mod turns;
 
-use actix_web::web;
+use actix_web::middleware::from_fn;
+use actix_web::{Route, web};
 
+pub use turns::Turns;
+
+/// Every webhook takes a turn first (`turns`: `server.intake_concurrency`).
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.route("/webhooks/telegram", web::post().to(telegram::receive))
-        .route("/webhooks/line", web::post().to(line::receive))
-        .route(
-            "/api/v1/telephony/call-events",
-            web::post().to(telephony::receive),
-        )
-        .route(
-            "/api/v1/telephony/twilio/status",
-            web::post().to(telephony::twilio_status),
-        );
+    let webhook = |path: &'static str, route: Route| {
+        web::resource(path)
+            .wrap(from_fn(turns::take_a_turn))
+            .route(route)
+    };
+    cfg.service(webhook(
+        "/webhooks/telegram",
+        web::post().to(telegram::receive),
+    ))
+    .service(webhook("/webhooks/line", web::post().to(line::receive)))
+    .service(webhook(
+        "/api/v1/telephony/call-events",
+        web::post().to(telephony::receive),
+    ))
+    .service(webhook(
+        "/api/v1/telephony/twilio/status",
+        web::post().to(telephony::twilio_status),
+    ));
+}
+
+/// Whether a path is a webhook's (the platforms' intake), as opposed to staff's.
+pub fn is_webhook(path: &str) -> bool {
+    path.starts_with("/webhooks/") || path.starts_with("/api/v1/telephony/")
 }
 
 /// The webhook's answer: 200 once everything in the body is committed (recorded, a duplicate,
