@@ -3,8 +3,6 @@
 //! waiting for one or answering 503 `busy`, which the platform sends again and which records
 //! nothing. `scripts/faults/flood` measures the same under load.
 
-use std::time::{Duration, Instant};
-
 use hotline::auth::Role;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -22,7 +20,6 @@ async fn a_counselor_files_and_claims_while_webhooks_hold_every_connection_of_th
         app.db.acquire().await.unwrap(),
     ];
 
-    let started = Instant::now();
     let filed = app
         .post(&c, "/api/v1/reports", &phone_report("filed during a flood"))
         .await;
@@ -31,12 +28,8 @@ async fn a_counselor_files_and_claims_while_webhooks_hold_every_connection_of_th
     assert_eq!(claimed.status(), StatusCode::OK);
     let queue_page = app.get(&c, "/api/v1/queue").await;
     assert_eq!(queue_page.status(), StatusCode::OK);
-    // Well under the acquire timeout each would have waited for (750 ms) on a shared pool.
-    let took = started.elapsed();
-    assert!(
-        took < Duration::from_millis(2_000),
-        "staff requests took {took:?}"
-    );
+    // On a shared pool each of these would have waited its acquire timeout and answered 503
+    // `database_unavailable`: they succeed because staff have connections of their own.
 
     // The webhook has no connection: 503, and Telegram sends it again.
     let update = tg_text(1, 555_001, "my employer took my passport");
