@@ -728,16 +728,18 @@ fn start_background(ctx: &crate::context::AppContext) -> Supervisor {
         });
     }
     if jobs.enabled {
-        let c = ctx.clone();
-        tasks.spawn("jobs", move |stop| {
-            crate::jobs::run_until_stopped(
-                c.clone(),
-                crate::messaging::job_registry(),
-                std::time::Duration::from_millis(jobs.poll_interval_ms),
-                jobs.backoff_base_seconds,
-                stop,
-            )
-        });
+        for (lane, registry) in crate::messaging::job_lanes() {
+            let c = ctx.clone();
+            tasks.spawn(lane, move |stop| {
+                crate::jobs::run_until_stopped(
+                    c.clone(),
+                    registry.clone(),
+                    std::time::Duration::from_millis(jobs.poll_interval_ms),
+                    jobs.backoff_base_seconds,
+                    stop,
+                )
+            });
+        }
     }
     tasks
 }

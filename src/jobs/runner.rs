@@ -21,7 +21,27 @@ impl Registry {
         self
     }
 
-    fn kinds(&self) -> Vec<String> {
+    /// The same handlers, for `kinds` only.
+    pub fn only(&self, kinds: &[&str]) -> Registry {
+        Registry {
+            handlers: (self.handlers.iter())
+                .filter(|(kind, _)| kinds.contains(&kind.as_str()))
+                .map(|(kind, handler)| (kind.clone(), handler.clone()))
+                .collect(),
+        }
+    }
+
+    /// The same handlers, without `kinds`.
+    pub fn without(&self, kinds: &[&str]) -> Registry {
+        Registry {
+            handlers: (self.handlers.iter())
+                .filter(|(kind, _)| !kinds.contains(&kind.as_str()))
+                .map(|(kind, handler)| (kind.clone(), handler.clone()))
+                .collect(),
+        }
+    }
+
+    pub fn kinds(&self) -> Vec<String> {
         self.handlers.keys().cloned().collect()
     }
 }

@@ -13,8 +13,20 @@ use crate::crypto::KeyRing;
 use crate::domain::{CaseId, MessageId, UserId};
 use crate::jobs;
 
-/// Job kind that sends queued outbound messages, in order, on their channel.
+/// Job kind that sends queued outbound messages, in order, on their chat channel.
 pub const SEND_MESSAGES_JOB: &str = "send_messages";
+/// The same for email: a kind of its own, so that a mail server that hangs holds only the
+/// mail lane's runner, never the chat replies (`jobs::lanes`).
+pub const SEND_EMAIL_MESSAGES_JOB: &str = "send_email_messages";
+
+/// The send job's kind for messages on `channel`.
+pub fn send_job_for(channel: &str) -> &'static str {
+    if channel == "email" {
+        SEND_EMAIL_MESSAGES_JOB
+    } else {
+        SEND_MESSAGES_JOB
+    }
+}
 /// Job kind that stops a pressed button's spinner.
 pub const ACKNOWLEDGE_CHOICE_JOB: &str = "acknowledge_choice";
 
@@ -115,7 +127,7 @@ pub async fn queue_messages(
     .bind(request_contact)
     .execute(&mut **tx)
     .await?;
-    enqueue_send(&mut **tx, &ids, reply_grant, now).await?;
+    enqueue_send(&mut **tx, to.channel, &ids, reply_grant, now).await?;
     Ok(ids)
 }
 
@@ -123,6 +135,7 @@ pub async fn queue_messages(
 /// reply token while it is fresh.
 pub async fn enqueue_send(
     db: impl PgExecutor<'_>,
+    channel: &str,
     ids: &[MessageId],
     reply_grant: Option<&ReplyGrant>,
     now: DateTime<Utc>,
@@ -136,7 +149,7 @@ pub async fn enqueue_send(
     }
     jobs::enqueue(
         db,
-        SEND_MESSAGES_JOB,
+        send_job_for(channel),
         &payload,
         Some(&format!("send:{first}")),
         now,

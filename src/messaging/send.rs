@@ -446,9 +446,13 @@ async fn hold(ctx: &AppContext, ids: &[MessageId], until: DateTime<Utc>) -> anyh
     .execute(&mut *tx)
     .await?;
     if let Some(first) = ids.first() {
+        let (channel,): (String,) = sqlx::query_as("SELECT channel FROM messages WHERE id = $1")
+            .bind(first)
+            .fetch_one(&mut *tx)
+            .await?;
         crate::jobs::enqueue(
             &mut *tx,
-            super::outbox::SEND_MESSAGES_JOB,
+            super::outbox::send_job_for(&channel),
             &serde_json::json!({ "message_ids": ids }),
             Some(&format!("send:{first}:held:{}", until.timestamp())),
             until,

@@ -759,3 +759,38 @@ async fn the_case_page_shows_the_chat_the_safety_scripts_and_why_a_reply_is_not_
     assert!(page.contains("id=\"reply-forbidden\""));
     assert!(page.contains("never to be contacted first"));
 }
+
+#[tokio::test]
+async fn a_chat_reply_goes_out_while_an_email_waits_in_the_mail_lane() {
+    let (app, tg) = spawn_app_with_telegram(vec![]).await;
+    // An email send queued first, as when the mail server takes connections and never answers:
+    // the mail lane's runner is the one that waits on it.
+    hotline::jobs::enqueue(
+        &app.db,
+        hotline::messaging::outbox::SEND_EMAIL_MESSAGES_JOB,
+        &json!({ "message_ids": [] }),
+        Some("send:waiting-for-mail"),
+        app.clock_now() - chrono::Duration::minutes(1),
+    )
+    .await
+    .unwrap();
+    let chat = 5_550_077;
+    app.telegram_says(&[tg_text(1, chat, "/start")]).await;
+
+    let lanes = hotline::messaging::job_lanes();
+    let (_, chat_lane) = lanes.iter().find(|(lane, _)| *lane == "jobs").unwrap();
+    while hotline::jobs::run_pending_once(&app.ctx, chat_lane, 1)
+        .await
+        .unwrap()
+        != hotline::jobs::JobOutcome::Idle
+    {}
+    assert!(
+        !tg.texts_sent_to(chat).is_empty(),
+        "the bot answered the chat"
+    );
+    assert_eq!(
+        app.count("jobs WHERE kind = 'send_email_messages'").await,
+        1,
+        "the email send is left to the mail lane"
+    );
+}
