@@ -361,18 +361,26 @@ pub fn assess_readings(
     } else {
         safety_net_lift(readings, rules)
     };
+    // A critical reading lifts a level the rules set at or above `context.net_critical_from`
+    // straight to critical: a critical report whose words no list holds is read as medium by
+    // the rules, and one step would leave it at high.
     let level = match lift {
         Some((reads_as, closest)) if reads_as > level => {
+            let at_once = reads_as == Level::Critical
+                && ctx.net_critical_from.is_some_and(|from| level >= from);
+            let text = if at_once {
+                &rules.texts.safety_net_critical
+            } else {
+                &rules.texts.safety_net
+            };
             reasons.push(Reason {
                 flag: None,
-                text: rules
-                    .texts
-                    .safety_net
+                text: text
                     .replace("{level}", reads_as.as_str())
                     .replace("{closest}", &closest.join(", ")),
                 evidence: Vec::new(),
             });
-            level.raised()
+            if at_once { reads_as } else { level.raised() }
         }
         _ => level,
     };
@@ -757,7 +765,7 @@ mod tests {
     }
 
     #[test]
-    fn the_safety_net_lifts_one_level_at_most_and_says_which_examples_it_resembles() {
+    fn the_safety_net_lifts_low_one_level_and_medium_or_high_to_critical_and_says_why() {
         let always = rules_with_net(0.0);
         for text in [
             "is border pass ok for working in mae sot?",
@@ -767,7 +775,14 @@ mod tests {
         ] {
             let by_rules = assess_text(text);
             let lifted = assess_with(&always, text);
-            assert_eq!(lifted.level, by_rules.level.raised(), "{text}");
+            // context.net_critical_from: medium. A critical reading takes medium and high
+            // straight to critical; low (not a case) goes one step.
+            let expected = if by_rules.level >= Level::Medium {
+                Level::Critical
+            } else {
+                by_rules.level.raised()
+            };
+            assert_eq!(lifted.level, expected, "{text}");
             assert_eq!(lifted.flags, by_rules.flags, "the net sets no flag: {text}");
             let said = lifted
                 .reasons
