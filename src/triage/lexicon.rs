@@ -184,6 +184,11 @@ pub struct Signal {
     pub all: Vec<String>,
     /// At most this many characters from the first word's start to the last word's end.
     pub window: CharWindow,
+    /// How many sentence ends may come between the words (0: one sentence). A despairing
+    /// line and a farewell are often two sentences: "I can't take this anymore. Tell my
+    /// mother I'm sorry."
+    #[serde(default)]
+    pub sentences: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -534,7 +539,7 @@ impl Lexicon {
                             } else {
                                 signal.window.spaced
                             };
-                            b - a <= limit && breaks[*b].2 == breaks[*a].2
+                            b - a <= limit && breaks[*b].2 - breaks[*a].2 <= signal.sentences
                         })
                         .min_by_key(|(a, b, _)| b - a);
                     match best {
