@@ -361,11 +361,18 @@ pub fn assess_readings(
     } else {
         safety_net_lift(readings, rules)
     };
+    // Over a high level the rules found, a critical reading needs the higher score
+    // `context.net_critical_over_high`; below it the message reads as high, no lift.
+    let lift = lift.filter(|(reads_as, score, _)| {
+        !(*reads_as == Level::Critical
+            && level == Level::High
+            && ctx.net_critical_over_high.is_some_and(|t| *score < t))
+    });
     // A critical reading lifts a level the rules set at or above `context.net_critical_from`
     // straight to critical: a critical report whose words no list holds is read as medium by
     // the rules, and one step would leave it at high.
     let level = match lift {
-        Some((reads_as, closest)) if reads_as > level => {
+        Some((reads_as, _, closest)) if reads_as > level => {
             let at_once = reads_as == Level::Critical
                 && ctx.net_critical_from.is_some_and(|from| level >= from);
             let text = if at_once {
@@ -392,19 +399,19 @@ pub fn assess_readings(
     }
 }
 
-/// The highest level some message reads as to the safety net (when one is loaded), with the
-/// closest training examples at that level or above.
+/// The highest level some message reads as to the safety net (when one is loaded), with that
+/// message's critical score and the closest training examples at that level or above.
 fn safety_net_lift(
     readings: &[(MessageId, &MessageReading)],
     rules: &TriageRules,
-) -> Option<(Level, Vec<String>)> {
+) -> Option<(Level, f32, Vec<String>)> {
     rules.safety_net.as_ref()?;
     readings
         .iter()
         .filter_map(|(_, r)| r.resemblance.as_ref())
         .filter_map(|r| r.reads_as.map(|level| (level, r.score, &r.closest)))
         .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
-        .map(|(level, _, closest)| (level, closest.clone()))
+        .map(|(level, score, closest)| (level, score, closest.clone()))
 }
 
 /// What the text is, as its frame cues say.
@@ -790,6 +797,20 @@ mod tests {
                 .any(|r| r.text.contains("resembles critical reports") && r.text.contains("c-1"));
             assert_eq!(said, by_rules.level < Level::Critical, "{text}");
         }
+    }
+
+    #[test]
+    fn over_a_high_level_a_critical_reading_needs_the_higher_score() {
+        let mut rules = rules_with_net(0.0);
+        // No score reaches 1.1: over high the net never lifts; under it, it still does.
+        rules.context.net_critical_over_high = Some(1.1);
+        let high = "the employer keeps her passport";
+        assert_eq!(assess_text(high).level, Level::High);
+        assert_eq!(assess_with(&rules, high).level, Level::High);
+        let medium =
+            "She escaped last year and is home now; the employer kept her passport back then.";
+        assert_eq!(assess_text(medium).level, Level::Medium);
+        assert_eq!(assess_with(&rules, medium).level, Level::Critical);
     }
 
     #[test]

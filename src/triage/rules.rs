@@ -115,6 +115,12 @@ pub struct ContextRules {
     /// net lifts one step only.
     #[serde(default)]
     pub net_critical_from: Option<Level>,
+    /// The critical score a message needs to lift a level the rules set at `high` (above the
+    /// net's own critical threshold): a report the rules found ongoing control in already
+    /// shares the control words (passport, debt) that critical reports hold too, so those
+    /// words must not count twice. Unset: the net's threshold.
+    #[serde(default)]
+    pub net_critical_over_high: Option<f32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
