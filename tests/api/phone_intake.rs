@@ -44,9 +44,9 @@ async fn a_phone_report_becomes_a_queued_case_with_its_urgency_and_first_message
     assert_eq!(queue[0]["id"], case["id"]);
     assert_eq!(
         queue[0]["urgency"],
-        json!({ "level": level, "flags": ["documents_seized"] })
+        json!({ "level": "high", "flags": ["documents_seized"] })
     );
-    assert_eq!(queue[0]["effective_level"], level);
+    assert_eq!(queue[0]["effective_level"], "high");
     assert_eq!(queue[0]["holder"], Value::Null);
 }
 
