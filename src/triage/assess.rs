@@ -400,7 +400,8 @@ pub fn assess_readings(
 }
 
 /// The highest level some message reads as to the safety net (when one is loaded), with that
-/// message's critical score and the closest training examples at that level or above.
+/// message's critical score and the closest training examples at that level or above. A message
+/// shorter than `context.net_min_chars` is not read.
 fn safety_net_lift(
     readings: &[(MessageId, &MessageReading)],
     rules: &TriageRules,
@@ -408,6 +409,7 @@ fn safety_net_lift(
     rules.safety_net.as_ref()?;
     readings
         .iter()
+        .filter(|(_, r)| r.chars >= rules.context.net_min_chars)
         .filter_map(|(_, r)| r.resemblance.as_ref())
         .filter_map(|r| r.reads_as.map(|level| (level, r.score, &r.closest)))
         .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))

@@ -121,6 +121,10 @@ pub struct ContextRules {
     /// words must not count twice. Unset: the net's threshold.
     #[serde(default)]
     pub net_critical_over_high: Option<f32>,
+    /// A message shorter than this (characters, a Chinese character counted as three) is not
+    /// lifted by the safety net: a few words resemble anything ("held case").
+    #[serde(default)]
+    pub net_min_chars: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
