@@ -816,6 +816,14 @@ mod tests {
     }
 
     #[test]
+    fn the_safety_net_does_not_read_a_message_of_a_few_words() {
+        let always = rules_with_net(0.0);
+        // "held case" is 9 characters, under context.net_min_chars (30).
+        assert_eq!(assess_text("held case").level, Level::Medium);
+        assert_eq!(assess_with(&always, "held case").level, Level::Medium);
+    }
+
+    #[test]
     fn the_safety_net_never_lowers_a_level_the_rules_set() {
         let never = rules_with_net(1.5);
         for text in [
