@@ -1,7 +1,8 @@
 //! `hotline score`: the triage rules from the command line, for tuning and audit.
 //!
 //! - `hotline score` reads JSON lines `{"text", "lang"?, "channel"?, "answers"?, "id"?}` and
-//!   prints one JSON line per input, in order: `id` (when given), `level`, `flags`, `reasons`.
+//!   prints one JSON line per input, in order: `id` (when given), `level`, `flags`, `reasons`,
+//!   and `net` (the safety net's head scores, critical first) when the net is on.
 //! - `hotline score --eval FILE.jsonl[.gz]` scores labelled lines (the format of the shared
 //!   `triage/dev.jsonl`) and prints the confusion matrix, precision and recall, flag F1,
 //!   agreement per language and genre, the parallel-set consistency and the misclassified ids
