@@ -58,6 +58,10 @@ pub enum TriageAction {
         /// runs, e.g. under other rules).
         #[arg(long)]
         table: Option<PathBuf>,
+        /// Also write each report's held-out head scores to this TSV file (id, label, the
+        /// rules' level, the three heads' scores), to study lifts by kind of report.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
     },
 }
 
@@ -167,6 +171,7 @@ pub fn run(action: &TriageAction, rules_path: &Path) -> anyhow::Result<()> {
             learning_rate,
             l2,
             table,
+            predictions,
         } => cross_validate(
             &corpus(dir)?,
             &TriageRules::load(rules_path).map_err(|e| anyhow::anyhow!("{e}"))?,
@@ -178,6 +183,7 @@ pub fn run(action: &TriageAction, rules_path: &Path) -> anyhow::Result<()> {
                 ..Training::default()
             },
             table.as_deref(),
+            predictions.as_deref(),
         ),
     }
 }
@@ -243,6 +249,7 @@ fn cross_validate(
     folds: usize,
     training: Training,
     table: Option<&Path>,
+    predictions: Option<&Path>,
 ) -> anyhow::Result<()> {
     let rule_levels: Vec<Level> = rows
         .iter()
@@ -282,6 +289,19 @@ fn cross_validate(
                 scores[i] = [s[0], s[1], s[2]];
             }
         }
+    }
+    if let Some(path) = predictions {
+        let mut tsv = String::from("id\tlabel\trules\tcritical\thigh\tmedium\n");
+        for (i, (row, label)) in rows.iter().enumerate() {
+            let [c, h, m] = scores[i];
+            tsv += &format!(
+                "{}\t{}\t{}\t{c:.4}\t{h:.4}\t{m:.4}\n",
+                row.id,
+                label.as_str(),
+                rule_levels[i].as_str()
+            );
+        }
+        std::fs::write(path, tsv).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let critical = rows.iter().filter(|(_, l)| *l == Level::Critical).count();
     let n = rows.len().max(1) as f64;

@@ -1,7 +1,8 @@
 //! `hotline score`: the triage rules from the command line, for tuning and audit.
 //!
 //! - `hotline score` reads JSON lines `{"text", "lang"?, "channel"?, "answers"?, "id"?}` and
-//!   prints one JSON line per input, in order: `id` (when given), `level`, `flags`, `reasons`.
+//!   prints one JSON line per input, in order: `id` (when given), `level`, `flags`, `reasons`,
+//!   and `net` (the safety net's head scores, critical first) when the net is on.
 //! - `hotline score --eval FILE.jsonl[.gz]` scores labelled lines (the format of the shared
 //!   `triage/dev.jsonl`) and prints the confusion matrix, precision and recall, flag F1,
 //!   agreement per language and genre, the parallel-set consistency and the misclassified ids
@@ -154,8 +155,13 @@ fn score_stdin(rules: &TriageRules) -> anyhow::Result<()> {
             .with_context(|| format!("line {}: not a JSON object with \"text\"", n + 1))?;
         let answers = Answers::parse(input.answers.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| anyhow::anyhow!("line {}: {}: {}", n + 1, e.field, e.message))?;
-        let a = score_one(rules, input.text.as_deref().unwrap_or(""), &answers);
+        let text = input.text.as_deref().unwrap_or("");
+        let a = score_one(rules, text, &answers);
         let mut result = json!({ "level": a.level, "flags": a.flags, "reasons": a.reasons });
+        // The net's scores (critical, high or above, ...), for tuning its thresholds.
+        if let Some(net) = &rules.safety_net {
+            result["net"] = json!(net.scores(text));
+        }
         if let Some(id) = input.id {
             result["id"] = id;
         }

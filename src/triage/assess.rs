@@ -361,18 +361,33 @@ pub fn assess_readings(
     } else {
         safety_net_lift(readings, rules)
     };
+    // Over a high level the rules found, a critical reading needs the higher score
+    // `context.net_critical_over_high`; below it the message reads as high, no lift.
+    let lift = lift.filter(|(reads_as, score, _)| {
+        !(*reads_as == Level::Critical
+            && level == Level::High
+            && ctx.net_critical_over_high.is_some_and(|t| *score < t))
+    });
+    // A critical reading lifts a level the rules set at or above `context.net_critical_from`
+    // straight to critical: a critical report whose words no list holds is read as medium by
+    // the rules, and one step would leave it at high.
     let level = match lift {
-        Some((reads_as, closest)) if reads_as > level => {
+        Some((reads_as, _, closest)) if reads_as > level => {
+            let at_once = reads_as == Level::Critical
+                && ctx.net_critical_from.is_some_and(|from| level >= from);
+            let text = if at_once {
+                &rules.texts.safety_net_critical
+            } else {
+                &rules.texts.safety_net
+            };
             reasons.push(Reason {
                 flag: None,
-                text: rules
-                    .texts
-                    .safety_net
+                text: text
                     .replace("{level}", reads_as.as_str())
                     .replace("{closest}", &closest.join(", ")),
                 evidence: Vec::new(),
             });
-            level.raised()
+            if at_once { reads_as } else { level.raised() }
         }
         _ => level,
     };
@@ -384,19 +399,21 @@ pub fn assess_readings(
     }
 }
 
-/// The highest level some message reads as to the safety net (when one is loaded), with the
-/// closest training examples at that level or above.
+/// The highest level some message reads as to the safety net (when one is loaded), with that
+/// message's critical score and the closest training examples at that level or above. A message
+/// shorter than `context.net_min_chars` is not read.
 fn safety_net_lift(
     readings: &[(MessageId, &MessageReading)],
     rules: &TriageRules,
-) -> Option<(Level, Vec<String>)> {
+) -> Option<(Level, f32, Vec<String>)> {
     rules.safety_net.as_ref()?;
     readings
         .iter()
+        .filter(|(_, r)| r.chars >= rules.context.net_min_chars)
         .filter_map(|(_, r)| r.resemblance.as_ref())
         .filter_map(|r| r.reads_as.map(|level| (level, r.score, &r.closest)))
         .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
-        .map(|(level, _, closest)| (level, closest.clone()))
+        .map(|(level, score, closest)| (level, score, closest.clone()))
 }
 
 /// What the text is, as its frame cues say.
@@ -757,7 +774,7 @@ mod tests {
     }
 
     #[test]
-    fn the_safety_net_lifts_one_level_at_most_and_says_which_examples_it_resembles() {
+    fn the_safety_net_lifts_low_one_level_and_medium_or_high_to_critical_and_says_why() {
         let always = rules_with_net(0.0);
         for text in [
             "is border pass ok for working in mae sot?",
@@ -767,7 +784,14 @@ mod tests {
         ] {
             let by_rules = assess_text(text);
             let lifted = assess_with(&always, text);
-            assert_eq!(lifted.level, by_rules.level.raised(), "{text}");
+            // context.net_critical_from: medium. A critical reading takes medium and high
+            // straight to critical; low (not a case) goes one step.
+            let expected = if by_rules.level >= Level::Medium {
+                Level::Critical
+            } else {
+                by_rules.level.raised()
+            };
+            assert_eq!(lifted.level, expected, "{text}");
             assert_eq!(lifted.flags, by_rules.flags, "the net sets no flag: {text}");
             let said = lifted
                 .reasons
@@ -775,6 +799,28 @@ mod tests {
                 .any(|r| r.text.contains("resembles critical reports") && r.text.contains("c-1"));
             assert_eq!(said, by_rules.level < Level::Critical, "{text}");
         }
+    }
+
+    #[test]
+    fn over_a_high_level_a_critical_reading_needs_the_higher_score() {
+        let mut rules = rules_with_net(0.0);
+        // No score reaches 1.1: over high the net never lifts; under it, it still does.
+        rules.context.net_critical_over_high = Some(1.1);
+        let high = "the employer keeps her passport";
+        assert_eq!(assess_text(high).level, Level::High);
+        assert_eq!(assess_with(&rules, high).level, Level::High);
+        let medium =
+            "She escaped last year and is home now; the employer kept her passport back then.";
+        assert_eq!(assess_text(medium).level, Level::Medium);
+        assert_eq!(assess_with(&rules, medium).level, Level::Critical);
+    }
+
+    #[test]
+    fn the_safety_net_does_not_read_a_message_of_a_few_words() {
+        let always = rules_with_net(0.0);
+        // "held case" is 9 characters, under context.net_min_chars (30).
+        assert_eq!(assess_text("held case").level, Level::Medium);
+        assert_eq!(assess_with(&always, "held case").level, Level::Medium);
     }
 
     #[test]

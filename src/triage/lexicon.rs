@@ -184,6 +184,11 @@ pub struct Signal {
     pub all: Vec<String>,
     /// At most this many characters from the first word's start to the last word's end.
     pub window: CharWindow,
+    /// How many sentence ends may come between the words (0: one sentence). A despairing
+    /// line and a farewell are often two sentences: "I can't take this anymore. Tell my
+    /// mother I'm sorry."
+    #[serde(default)]
+    pub sentences: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -378,6 +383,11 @@ impl Lexicon {
         // Clause breaks counted up to each position (one count for every script, one that also
         // counts spaces for unspaced scripts), so "is there a break between a and b" is O(1).
         let mut breaks = vec![(0usize, 0usize, 0usize); t.len() + 1];
+        // Letters up to each position, combining marks not counted: a signal's window counts
+        // letters, so a Khmer or Burmese word (a base letter with subscripts and vowel signs)
+        // is not three times as long as a Thai one ("អង្គុយជាមួយភ្ញៀវ", sit with guests: 16
+        // characters, 11 letters).
+        let mut letters = vec![0usize; t.len() + 1];
         for (i, c) in t.iter().enumerate() {
             let (p, s, e) = breaks[i];
             let punct = is_clause_break(*c);
@@ -386,6 +396,8 @@ impl Lexicon {
                 s + usize::from(punct || *c == ' '),
                 e + usize::from(is_sentence_end(*c)),
             );
+            letters[i + 1] =
+                letters[i] + usize::from(!unicode_normalization::char::is_combining_mark(*c));
         }
         let at_word_bounds = |start: usize, end: usize| {
             let before = start.checked_sub(1).map(|i| t[i]);
@@ -534,7 +546,8 @@ impl Lexicon {
                             } else {
                                 signal.window.spaced
                             };
-                            b - a <= limit && breaks[*b].2 == breaks[*a].2
+                            letters[*b] - letters[*a] <= limit
+                                && breaks[*b].2 - breaks[*a].2 <= signal.sentences
                         })
                         .min_by_key(|(a, b, _)| b - a);
                     match best {

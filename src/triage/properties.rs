@@ -191,12 +191,31 @@ fn the_tuning_part_scores_no_worse_than_the_rules_did() {
 /// changed for it, then tuned on like the rest (see docs/triage.md).
 #[test]
 fn the_third_pass_reports_score_no_worse_than_the_rules_did() {
-    let added = rows_in("tests/triage/tuning", |name| name.contains("-pass"));
+    let added = rows_in("tests/triage/tuning", |name| {
+        ["-pass3", "-pass4", "-pass5"]
+            .iter()
+            .any(|p| name.contains(p))
+    });
     assert!(added.len() > 300, "the third pass's reports");
     let (e, report) = evaluation_of(&added);
-    // Rules 2026-12-06.frame-3 score 0.86, 0.83, 7 and 0.78 here.
+    // Rules 2026-12-06.frame-3 score 0.86, 0.83, 7 and 0.78 here; frame-4 0.87, 0.84, 7, 0.79.
     assert!(e.agreement >= 0.84, "{report}");
     assert!(e.critical_recall >= 0.81, "{report}");
     assert!(e.critical_scored_medium_or_low <= 8, "{report}");
     assert!(e.flag_f1 >= 0.76, "{report}");
+}
+
+/// The 505 blind reports of pass 6 (`tests/triage/tuning/*-pass6.jsonl`; four blind writers,
+/// labels second-read), scored once blind before the rules changed for them (docs/triage.md),
+/// then tuned on. The rules alone, without the safety net.
+#[test]
+fn the_sixth_pass_reports_score_no_worse_than_the_rules_did() {
+    let added = rows_in("tests/triage/tuning", |name| name.contains("-pass6"));
+    assert!(added.len() > 500, "the sixth pass's reports");
+    let (e, report) = evaluation_of(&added);
+    // Rules 2026-12-06.frame-4 score 0.78, 0.76, 22 and 0.77 here (rules alone).
+    assert!(e.agreement >= 0.76, "{report}");
+    assert!(e.critical_recall >= 0.74, "{report}");
+    assert!(e.critical_scored_medium_or_low <= 24, "{report}");
+    assert!(e.flag_f1 >= 0.75, "{report}");
 }

@@ -109,6 +109,22 @@ pub struct ContextRules {
     pub long_message_chars: usize,
     /// Cues that show a real person, so the text is not fiction or news (distress, a relative).
     pub real_person_cues: Vec<String>,
+    /// Where the safety net reads a message as critical and the rules set this level or
+    /// higher, the level becomes critical at once instead of one step up (a critical report the
+    /// rules read as medium, because no list holds its words, is not left at high). Unset: the
+    /// net lifts one step only.
+    #[serde(default)]
+    pub net_critical_from: Option<Level>,
+    /// The critical score a message needs to lift a level the rules set at `high` (above the
+    /// net's own critical threshold): a report the rules found ongoing control in already
+    /// shares the control words (passport, debt) that critical reports hold too, so those
+    /// words must not count twice. Unset: the net's threshold.
+    #[serde(default)]
+    pub net_critical_over_high: Option<f32>,
+    /// A message shorter than this (characters, a Chinese character counted as three) is not
+    /// lifted by the safety net: a few words resemble anything ("held case").
+    #[serde(default)]
+    pub net_min_chars: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -171,6 +187,14 @@ pub struct Texts {
     /// as and `{closest}` by the ids of the closest training examples at that level or above.
     #[serde(default = "default_safety_net_text")]
     pub safety_net: String,
+    /// The safety net read the message as critical and the rules' level was at or above
+    /// `context.net_critical_from`: `{closest}` as above.
+    #[serde(default = "default_safety_net_critical_text")]
+    pub safety_net_critical: String,
+}
+
+fn default_safety_net_critical_text() -> String {
+    "The wording resembles critical reports (closest training examples: {closest}), so the level is critical.".to_owned()
 }
 
 fn default_safety_net_text() -> String {
