@@ -1,12 +1,12 @@
 -- pgbench: the transaction one phone report commits (src/intake/phone_report.rs, INSERT_REPORT),
 -- statement for statement, as the bench's request (report.lua: no Idempotency-Key, a call-back
--- number and safe hours) makes it: BEGIN, one statement writing the reporter with its first
--- safe-contact rules, version 1 of the rules, the case, its answer clock, the audit entry, the
--- message (no links, no key: the request has none), COMMIT. Values of the same sizes (encrypted
+-- number and safe hours) makes it: one statement in autocommit (since run 6; before, BEGIN and
+-- COMMIT around it) writing the reporter with its first safe-contact rules, version 1 of the
+-- rules, the case, its answer clock, the audit entry, the message (no links, no key: the
+-- request has none). Values of the same sizes (encrypted
 -- fields as random bytes). Run with -M prepared -D user=<a users.id>. The baseline the phone
 -- form is compared with; intake_txn_before.sql is the thirteen-statement transaction it replaced.
 \set n random(1, 281474976710655)
-BEGIN;
 WITH reporter AS (
     INSERT INTO reporters (id, name_enc, phone_enc, phone_hash, created_at, allowed_channels,
                            never_contact_first, no_voicemail, safe_hours, safe_contact_enc,
@@ -64,4 +64,3 @@ WITH reporter AS (
     WHERE NULL::text IS NOT NULL AND k.user_id = :user::uuid AND k.key = NULL::text
 )
 SELECT count(*) FROM new_case;
-COMMIT;

@@ -6,7 +6,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::CaseError;
-use crate::auth::audit::{self, HistoryEntry};
+use crate::auth::audit::HistoryEntry;
 use crate::crypto::{Binding, KeyRing};
 use crate::domain::{CaseId, Level, MessageId, UserId};
 use crate::safe_contact::{SafeContactError, SafeContactView};
@@ -285,9 +285,64 @@ struct Read {
 
 type NoteRow = (Uuid, String, Vec<u8>, DateTime<Utc>);
 
-/// The case's row with everything that has at most one row per case (the reporter, the chat,
-/// the holder, the rescue event, the case record, the legal hold), as one statement.
-fn case_row_sql() -> String {
+/// A message as the view's statement returns it: one element of an array of records, as two
+/// records of seven (sqlx decodes records of up to nine fields).
+type MessageRecord = (
+    (
+        MessageId,
+        String,
+        String,
+        String,
+        String,
+        Option<Vec<u8>>,
+        Option<Vec<u8>>,
+    ),
+    (
+        Option<serde_json::Value>,
+        DateTime<Utc>,
+        String,
+        Option<String>,
+        Option<MessageId>,
+        Option<Vec<u8>>,
+        Option<Vec<u8>>,
+    ),
+);
+type AttachmentRecord = (
+    Uuid,
+    MessageId,
+    String,
+    Option<i64>,
+    Option<Vec<u8>>,
+    bool,
+    bool,
+);
+type HistoryRecord = (String, Option<String>, serde_json::Value, DateTime<Utc>);
+
+/// The case row as the view's statement returns it: the row, its safe-contact columns and the
+/// case's lists, each an array of records in its display order.
+#[derive(sqlx::FromRow)]
+struct ViewRow {
+    #[sqlx(flatten)]
+    case: CaseRow,
+    safe_hours: Option<String>,
+    safe_contact_enc: Option<Vec<u8>>,
+    safe_contact_version: i32,
+    safe_contact_updated_at: Option<DateTime<Utc>>,
+    safe_contact_source: Option<String>,
+    safe_contact_updated_by: Option<String>,
+    messages: Vec<MessageRecord>,
+    attachments: Vec<AttachmentRecord>,
+    notes: Vec<NoteRow>,
+    linked_cases: Vec<(CaseId, String)>,
+    history: Vec<HistoryRecord>,
+}
+
+/// The whole case view as one statement (issue 18: the read-back after a phone report or a
+/// claim was seven statements): the case row with everything that has at most one row per case
+/// (the reporter and their safe-contact rules, the chat, the holder, the rescue event, the case
+/// record, the legal hold), and its messages, attachments, notes, links and history as arrays
+/// of records, each in the order the view shows them.
+fn case_view_sql() -> String {
     use crate::queue::{EFFECTIVE_RANK, HELD};
     format!(
         "SELECT c.id, c.reference, c.status, c.closing_reason, c.channel, c.caller, c.language, c.country,
@@ -305,7 +360,29 @@ fn case_row_sql() -> String {
                 ou.email AS override_by_email, c.urgency_override_at, c.answers,
                 c.rescue_event_id, re.name AS rescue_event_name,
                 cr.record_enc, c.personal_erased_at, c.forget_requested_at,
-                h.reason_enc AS hold_reason_enc, hu.email AS hold_placed_by, h.placed_at AS hold_placed_at
+                h.reason_enc AS hold_reason_enc, hu.email AS hold_placed_by, h.placed_at AS hold_placed_at,
+                r.safe_hours, r.safe_contact_enc, r.safe_contact_version, r.safe_contact_updated_at,
+                r.safe_contact_source, su.email AS safe_contact_updated_by,
+                ARRAY(SELECT ROW(ROW(m.id, m.direction, m.channel, m.kind, m.author_kind, m.text_enc,
+                                     m.text_converted_enc),
+                                 ROW(m.choices, m.at, m.delivery, m.delivery_error, m.version_of,
+                                     m.subject_enc, m.quoted_enc))
+                      FROM messages m WHERE m.case_id = c.id ORDER BY m.at, m.seq) AS messages,
+                ARRAY(SELECT ROW(a.id, a.message_id, a.content_type, a.byte_size, a.file_name_enc,
+                                 (a.content_enc IS NOT NULL),
+                                 -- Stored content never checked counts as kept (the safe side).
+                                 COALESCE(a.metadata_kept, a.content_enc IS NOT NULL))
+                      FROM attachments a JOIN messages m ON m.id = a.message_id
+                      WHERE m.case_id = c.id ORDER BY a.created_at, a.id) AS attachments,
+                ARRAY(SELECT ROW(n.id, nu.email, n.text_enc, n.at)
+                      FROM notes n JOIN users nu ON nu.id = n.author_id
+                      WHERE n.case_id = c.id ORDER BY n.at, n.id) AS notes,
+                ARRAY(SELECT ROW(lc.id, lc.reference)
+                      FROM case_links l JOIN cases lc ON lc.id = l.linked_case_id
+                      WHERE l.case_id = c.id ORDER BY lc.created_at) AS linked_cases,
+                ARRAY(SELECT ROW(a.action, au.email, a.details, a.at)
+                      FROM audit_log a LEFT JOIN users au ON au.id = a.actor_id
+                      WHERE a.case_id = c.id AND a.action <> 'case.viewed' ORDER BY a.at, a.id) AS history
          FROM cases c JOIN reporters r ON r.id = c.reporter_id LEFT JOIN users u ON u.id = c.holder_id
          LEFT JOIN rescue_events re ON re.id = c.rescue_event_id
          LEFT JOIN users ou ON ou.id = c.urgency_override_by
@@ -313,26 +390,143 @@ fn case_row_sql() -> String {
          LEFT JOIN case_records cr ON cr.case_id = c.id
          LEFT JOIN legal_holds h ON h.case_id = c.id
          LEFT JOIN users hu ON hu.id = h.placed_by
+         LEFT JOIN users su ON su.id = r.safe_contact_updated_by
          WHERE c.id = $6"
     )
 }
 
-const MESSAGES_SQL: &str = "SELECT id, direction, channel, kind, author_kind, text_enc, text_converted_enc, choices, at, delivery, delivery_error, version_of,
-        subject_enc, quoted_enc
- FROM messages WHERE case_id = $1 ORDER BY at, seq";
-const ATTACHMENTS_SQL: &str =
-    "SELECT a.id, a.message_id, a.content_type, a.byte_size, a.file_name_enc,
-        (a.content_enc IS NOT NULL) AS stored,
-        -- Stored content never checked counts as kept (the safe side).
-        COALESCE(a.metadata_kept, a.content_enc IS NOT NULL) AS metadata_kept
- FROM attachments a JOIN messages m ON m.id = a.message_id
- WHERE m.case_id = $1 ORDER BY a.created_at, a.id";
-const NOTES_SQL: &str =
-    "SELECT n.id, u.email, n.text_enc, n.at FROM notes n JOIN users u ON u.id = n.author_id
- WHERE n.case_id = $1 ORDER BY n.at, n.id";
-const LINKED_SQL: &str =
-    "SELECT c.id, c.reference FROM case_links l JOIN cases c ON c.id = l.linked_case_id
- WHERE l.case_id = $1 ORDER BY c.created_at";
+/// The full case, read in one statement on the pool.
+pub async fn load_case(
+    db: &PgPool,
+    keys: &KeyRing,
+    queue: &crate::settings::QueueSettings,
+    case_id: CaseId,
+    now: DateTime<Utc>,
+) -> Result<CaseView, CaseError> {
+    read_case(db, keys, queue, case_id, now).await
+}
+
+/// The full case read on a connection the caller holds (the phone form's 201 and claim-next
+/// read back the case they just committed on the request's connection).
+pub async fn load_case_on(
+    conn: &mut PgConnection,
+    keys: &KeyRing,
+    queue: &crate::settings::QueueSettings,
+    case_id: CaseId,
+    now: DateTime<Utc>,
+) -> Result<CaseView, CaseError> {
+    read_case(&mut *conn, keys, queue, case_id, now).await
+}
+
+async fn read_case(
+    db: impl sqlx::PgExecutor<'_>,
+    keys: &KeyRing,
+    queue: &crate::settings::QueueSettings,
+    case_id: CaseId,
+    now: DateTime<Utc>,
+) -> Result<CaseView, CaseError> {
+    let [t3, t2, t1, t0] = crate::queue::targets(queue, now);
+    let row = sqlx::query_as::<_, ViewRow>(sqlx::AssertSqlSafe(case_view_sql()))
+        .bind(now)
+        .bind(t3)
+        .bind(t2)
+        .bind(t1)
+        .bind(t0)
+        .bind(case_id)
+        .fetch_optional(db)
+        .await?;
+    let Some(row) = row else {
+        return Err(CaseError::NotFound);
+    };
+    let case = &row.case;
+    let columns = crate::safe_contact::store::Row {
+        id: crate::domain::ReporterId(case.reporter_id),
+        allowed_channels: case.allowed_channels.clone(),
+        never_contact_first: case.never_contact_first,
+        no_voicemail: case.no_voicemail,
+        safe_hours: row.safe_hours,
+        phone_enc: case.phone_enc.clone(),
+        safe_contact_enc: row.safe_contact_enc,
+        safe_contact_version: row.safe_contact_version,
+        safe_contact_updated_at: row.safe_contact_updated_at,
+        safe_contact_source: row.safe_contact_source,
+        updated_by: row.safe_contact_updated_by,
+        country: case.country.clone(),
+    };
+    let rules =
+        crate::safe_contact::store::from_row(keys, columns).map_err(safe_contact_error(case_id))?;
+    let read = Read {
+        messages: row.messages.into_iter().map(MessageRow::from).collect(),
+        attachments: row
+            .attachments
+            .into_iter()
+            .map(
+                |(
+                    id,
+                    message_id,
+                    content_type,
+                    byte_size,
+                    file_name_enc,
+                    stored,
+                    metadata_kept,
+                )| {
+                    AttachmentRow {
+                        id,
+                        message_id,
+                        content_type,
+                        byte_size,
+                        file_name_enc,
+                        stored,
+                        metadata_kept,
+                    }
+                },
+            )
+            .collect(),
+        notes: row.notes,
+        linked_cases: row
+            .linked_cases
+            .into_iter()
+            .map(|(id, reference)| LinkedCase { id, reference })
+            .collect(),
+        history: row
+            .history
+            .into_iter()
+            .map(|(action, actor, details, at)| HistoryEntry {
+                action,
+                actor,
+                details,
+                at,
+            })
+            .collect(),
+        row: Some(row.case),
+    };
+    assemble(keys, queue, case_id, now, read, rules)
+}
+
+impl From<MessageRecord> for MessageRow {
+    fn from(m: MessageRecord) -> MessageRow {
+        let (
+            (id, direction, channel, kind, author_kind, text_enc, text_converted_enc),
+            (choices, at, delivery, delivery_error, version_of, subject_enc, quoted_enc),
+        ) = m;
+        MessageRow {
+            id,
+            direction,
+            channel,
+            kind,
+            author_kind,
+            text_enc,
+            text_converted_enc,
+            choices,
+            at,
+            delivery,
+            delivery_error,
+            version_of,
+            subject_enc,
+            quoted_enc,
+        }
+    }
+}
 
 fn safe_contact_error(case_id: CaseId) -> impl Fn(SafeContactError) -> CaseError {
     move |e| match e {
@@ -341,121 +535,6 @@ fn safe_contact_error(case_id: CaseId) -> impl Fn(SafeContactError) -> CaseError
         SafeContactError::Case(c) => c,
         SafeContactError::Database(db) => CaseError::Database(db),
     }
-}
-
-/// The full case, its independent reads run at once on pooled connections (one round trip of
-/// latency).
-pub async fn load_case(
-    db: &PgPool,
-    keys: &KeyRing,
-    queue: &crate::settings::QueueSettings,
-    case_id: CaseId,
-    now: DateTime<Utc>,
-) -> Result<CaseView, CaseError> {
-    let [t3, t2, t1, t0] = crate::queue::targets(queue, now);
-    let sql = case_row_sql();
-    let row = sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(sql))
-        .bind(now)
-        .bind(t3)
-        .bind(t2)
-        .bind(t1)
-        .bind(t0)
-        .bind(case_id)
-        .fetch_optional(db);
-    let messages = sqlx::query_as::<_, MessageRow>(MESSAGES_SQL)
-        .bind(case_id)
-        .fetch_all(db);
-    let attachments = sqlx::query_as::<_, AttachmentRow>(ATTACHMENTS_SQL)
-        .bind(case_id)
-        .fetch_all(db);
-    let notes = sqlx::query_as::<_, NoteRow>(NOTES_SQL)
-        .bind(case_id)
-        .fetch_all(db);
-    let linked_cases = sqlx::query_as::<_, LinkedCase>(LINKED_SQL)
-        .bind(case_id)
-        .fetch_all(db);
-    let rules = async {
-        crate::safe_contact::load_for_case(db, keys, case_id)
-            .await
-            .map_err(safe_contact_error(case_id))
-    };
-    let reads = async {
-        tokio::try_join!(
-            row,
-            messages,
-            attachments,
-            notes,
-            linked_cases,
-            audit::history(db, case_id)
-        )
-        .map_err(CaseError::from)
-    };
-    let ((row, messages, attachments, notes, linked_cases, history), rules) =
-        tokio::try_join!(reads, rules)?;
-    let read = Read {
-        row,
-        messages,
-        attachments,
-        notes,
-        linked_cases,
-        history,
-    };
-    assemble(keys, queue, case_id, now, read, rules)
-}
-
-/// The full case read on one connection the caller holds, one statement after another: for a
-/// request that already holds a connection (the phone form's 201 reads back the case it just
-/// committed), where a checkout per query would cost more than the latency it saves.
-pub async fn load_case_on(
-    conn: &mut PgConnection,
-    keys: &KeyRing,
-    queue: &crate::settings::QueueSettings,
-    case_id: CaseId,
-    now: DateTime<Utc>,
-) -> Result<CaseView, CaseError> {
-    let [t3, t2, t1, t0] = crate::queue::targets(queue, now);
-    let sql = case_row_sql();
-    let row = sqlx::query_as::<_, CaseRow>(sqlx::AssertSqlSafe(sql))
-        .bind(now)
-        .bind(t3)
-        .bind(t2)
-        .bind(t1)
-        .bind(t0)
-        .bind(case_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let Some(row) = row else {
-        return Err(CaseError::NotFound);
-    };
-    let messages = sqlx::query_as::<_, MessageRow>(MESSAGES_SQL)
-        .bind(case_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    let attachments = sqlx::query_as::<_, AttachmentRow>(ATTACHMENTS_SQL)
-        .bind(case_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    let notes = sqlx::query_as::<_, NoteRow>(NOTES_SQL)
-        .bind(case_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    let linked_cases = sqlx::query_as::<_, LinkedCase>(LINKED_SQL)
-        .bind(case_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    let history = audit::history(&mut *conn, case_id).await?;
-    let rules = crate::safe_contact::load_for_case(&mut *conn, keys, case_id)
-        .await
-        .map_err(safe_contact_error(case_id))?;
-    let read = Read {
-        row: Some(row),
-        messages,
-        attachments,
-        notes,
-        linked_cases,
-        history,
-    };
-    assemble(keys, queue, case_id, now, read, rules)
 }
 
 fn assemble(
@@ -681,15 +760,30 @@ impl CaseView {
 /// its Unicode conversion when it was typed in Zawgyi, as triage read it).
 fn fill_quotes(view: &mut CaseView) {
     let messages = &view.messages;
+    // Each message is prepared once, however many pieces of evidence it holds.
+    let mut prepared: Vec<(MessageId, Vec<char>)> = Vec::new();
     for reason in &mut view.urgency.reasons {
         for evidence in &mut reason.evidence {
-            let Some(message) = messages.iter().find(|m| m.id == evidence.message_id) else {
-                continue;
+            let at = match prepared
+                .iter()
+                .position(|(id, _)| *id == evidence.message_id)
+            {
+                Some(at) => at,
+                None => {
+                    let Some(message) = messages.iter().find(|m| m.id == evidence.message_id)
+                    else {
+                        continue;
+                    };
+                    let Some(text) = message.text_converted.as_ref().or(message.text.as_ref())
+                    else {
+                        continue;
+                    };
+                    let chars = crate::triage::normalize::prepare(text).chars;
+                    prepared.push((message.id, chars));
+                    prepared.len() - 1
+                }
             };
-            let Some(text) = message.text_converted.as_ref().or(message.text.as_ref()) else {
-                continue;
-            };
-            let chars = crate::triage::normalize::prepare(text).chars;
+            let chars = &prepared[at].1;
             if evidence.start <= evidence.end && evidence.end <= chars.len() {
                 evidence.quote = chars[evidence.start..evidence.end].iter().collect();
             }

@@ -116,14 +116,18 @@ pub async fn record_channel_message(
     }
     // Surge mode changes which events open a case and what the bot asks (`crate::surge`).
     let surge_on = crate::surge::current(&mut *tx).await?.on;
-    let mut case = attach_to_case(&mut tx, ctx, &mut identity, message, surge_on, now).await?;
+    let (mut case, read) =
+        attach_to_case(&mut tx, ctx, &mut identity, message, surge_on, now).await?;
     let replies = run_conversation(
         &mut tx,
         ctx,
         &mut identity,
         case.as_mut(),
         message,
-        surge_on,
+        &Attached {
+            surge_on,
+            read: read.as_ref(),
+        },
         now,
     )
     .await?;
@@ -223,14 +227,14 @@ async fn attach_to_case(
     message: &InboundMessage,
     surge_on: bool,
     now: DateTime<Utc>,
-) -> Result<Option<OpenCase>, sqlx::Error> {
+) -> Result<(Option<OpenCase>, Option<ReadText>), sqlx::Error> {
     let stored = StoredContent::of(&message.content, &identity.conversation, surge_on);
     let mut case = open_case_of_identity(tx, identity.id).await?;
     let Some(text) = &stored.text else {
-        return Ok(case);
+        return Ok((case, None));
     };
     if case.is_none() && !stored.opens_case {
-        return Ok(None);
+        return Ok((None, None));
     }
     let rules = ctx.rules();
     let message_id = MessageId::new();
@@ -261,7 +265,7 @@ async fn attach_to_case(
         );
     }
     let Some(open) = case.as_mut() else {
-        return Ok(None);
+        return Ok((None, None));
     };
     let version_of = edited_original(tx, identity, &message.content).await?;
     store_inbound(
@@ -310,7 +314,18 @@ async fn attach_to_case(
         retriage(tx, ctx, open, now).await?;
         crate::queue::mark_awaiting_reply(tx, open.id, now).await?;
     }
-    Ok(case)
+    Ok((case, Some((text.clone(), reading))))
+}
+
+/// A text triage read while attaching the message, and its reading (the conversation's danger
+/// check uses it instead of reading the same text again).
+type ReadText = (String, crate::triage::MessageReading);
+
+/// What the conversation needs to know from attaching the message: whether the hotline is in
+/// surge, and the text triage read with its reading.
+struct Attached<'a> {
+    surge_on: bool,
+    read: Option<&'a ReadText>,
 }
 
 /// The message an edit replaces, if this event is an edit of one we have.
@@ -345,16 +360,23 @@ async fn run_conversation(
     identity: &mut ChannelIdentity,
     case: Option<&mut OpenCase>,
     message: &InboundMessage,
-    surge_on: bool,
+    attached: &Attached<'_>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Reply>, sqlx::Error> {
+    let surge_on = attached.surge_on;
     // In standby another system answers the chat; after an unfollow nobody can.
     if identity.blocked || !message.bot_may_answer || identity.unreachable {
         return Ok(Vec::new());
     }
     // Danger words in this very message bring the emergency numbers at once.
     let danger = typed_text(&message.content)
-        .map(|t| !ctx.rules().danger_in(t).is_empty())
+        .map(|t| match attached.read {
+            // The text triage read a moment ago: its reading holds the same findings.
+            Some((text, reading)) if text == t => {
+                !ctx.rules().danger_in_reading(reading).is_empty()
+            }
+            _ => !ctx.rules().danger_in(t).is_empty(),
+        })
         .unwrap_or(false);
     let level = case.as_ref().map_or(Level::Medium, |c| c.level);
     // What the case already knows is not asked again.

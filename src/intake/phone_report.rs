@@ -80,47 +80,49 @@ pub async fn record_phone_report_on(
     idempotency: Option<Idempotency<'_>>,
     now: DateTime<Utc>,
 ) -> Result<RecordedReport, IntakeError> {
+    let Some(idem) = &idempotency else {
+        // Without a key the report is one statement (`INSERT_REPORT`), atomic on its own: no
+        // BEGIN and COMMIT round trips around it (issue 18).
+        let (case_id, level) =
+            insert_report(&mut *conn, keys, rules, counselor, report, None, now).await?;
+        crate::metrics::report_created(Channel::Phone.as_str(), level.as_str());
+        return Ok(RecordedReport {
+            case_id,
+            replayed: false,
+        });
+    };
     let mut tx = conn.begin().await?;
-    if let Some(idem) = &idempotency {
-        let inserted = sqlx::query(
-            "INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT DO NOTHING",
+    let inserted = sqlx::query(
+        "INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(counselor)
+    .bind(idem.key)
+    .bind(&idem.request_hash)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        // The first request committed (the insert waited for it); answer with its case.
+        let (hash, case_id): (Vec<u8>, Option<CaseId>) = sqlx::query_as(
+            "SELECT request_hash, case_id FROM idempotency_keys WHERE user_id = $1 AND key = $2",
         )
         .bind(counselor)
         .bind(idem.key)
-        .bind(&idem.request_hash)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if inserted == 0 {
-            // The first request committed (the insert waited for it); answer with its case.
-            let (hash, case_id): (Vec<u8>, Option<CaseId>) =
-                sqlx::query_as("SELECT request_hash, case_id FROM idempotency_keys WHERE user_id = $1 AND key = $2")
-                    .bind(counselor)
-                    .bind(idem.key)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            return match case_id {
-                Some(case_id) if hash == idem.request_hash => Ok(RecordedReport {
-                    case_id,
-                    replayed: true,
-                }),
-                _ => Err(IntakeError::IdempotencyKeyReused),
-            };
-        }
+        .fetch_one(&mut *tx)
+        .await?;
+        return match case_id {
+            Some(case_id) if hash == idem.request_hash => Ok(RecordedReport {
+                case_id,
+                replayed: true,
+            }),
+            _ => Err(IntakeError::IdempotencyKeyReused),
+        };
     }
 
-    let (case_id, level) = insert_report(
-        &mut tx,
-        keys,
-        rules,
-        counselor,
-        report,
-        idempotency.as_ref().map(|i| i.key),
-        now,
-    )
-    .await?;
+    let (case_id, level) =
+        insert_report(&mut tx, keys, rules, counselor, report, Some(idem.key), now).await?;
     tx.commit().await?;
     crate::metrics::report_created(Channel::Phone.as_str(), level.as_str());
     Ok(RecordedReport {
@@ -199,8 +201,10 @@ WITH reporter AS (
 )
 SELECT count(*) FROM new_case";
 
+/// Runs in the caller's transaction, or on its own: the statement is atomic, and a retry after
+/// a reference collision writes the same reporter and rules again (`ON CONFLICT DO NOTHING`).
 async fn insert_report(
-    tx: &mut Transaction<'_, Postgres>,
+    tx: &mut PgConnection,
     keys: &KeyRing,
     rules: &TriageRules,
     counselor: UserId,
@@ -215,7 +219,7 @@ async fn insert_report(
              WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = l.id) ORDER BY l.n LIMIT 1",
         )
         .bind(&linked)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *tx)
         .await?;
         if let Some((missing,)) = missing {
             return Err(IntakeError::UnknownLinkedCase(missing));
@@ -300,7 +304,7 @@ async fn insert_report(
             .bind(reading_version(rules))
             .bind(&linked)
             .bind(idempotency_key)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await?;
         if inserted == 1 {
             return Ok((case_id, urgency.level));

@@ -20,20 +20,21 @@ pub struct Current {
     pub source: Option<String>,
 }
 
+/// A reporter's rule columns (also read by the case view's one statement, `cases::view`).
 #[derive(sqlx::FromRow)]
-struct Row {
-    id: ReporterId,
-    allowed_channels: Vec<String>,
-    never_contact_first: bool,
-    no_voicemail: bool,
-    safe_hours: Option<String>,
-    phone_enc: Option<Vec<u8>>,
-    safe_contact_enc: Option<Vec<u8>>,
-    safe_contact_version: i32,
-    safe_contact_updated_at: Option<DateTime<Utc>>,
-    safe_contact_source: Option<String>,
-    updated_by: Option<String>,
-    country: Option<String>,
+pub(crate) struct Row {
+    pub(crate) id: ReporterId,
+    pub(crate) allowed_channels: Vec<String>,
+    pub(crate) never_contact_first: bool,
+    pub(crate) no_voicemail: bool,
+    pub(crate) safe_hours: Option<String>,
+    pub(crate) phone_enc: Option<Vec<u8>>,
+    pub(crate) safe_contact_enc: Option<Vec<u8>>,
+    pub(crate) safe_contact_version: i32,
+    pub(crate) safe_contact_updated_at: Option<DateTime<Utc>>,
+    pub(crate) safe_contact_source: Option<String>,
+    pub(crate) updated_by: Option<String>,
+    pub(crate) country: Option<String>,
 }
 
 const SELECT: &str =
@@ -71,7 +72,7 @@ pub async fn load(
     from_row(keys, row.ok_or(SafeContactError::NotFound)?)
 }
 
-fn from_row(keys: &KeyRing, row: Row) -> Result<Current, SafeContactError> {
+pub(crate) fn from_row(keys: &KeyRing, row: Row) -> Result<Current, SafeContactError> {
     let mut rules = match &row.safe_contact_enc {
         Some(sealed) => {
             let json = keys

@@ -18,6 +18,7 @@
 //! the same clause ("what if they take my passport").
 
 use std::collections::BTreeMap;
+use std::hash::BuildHasherDefault;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -208,13 +209,44 @@ struct Phrase {
     bounded: bool,
 }
 
+/// A phrase's first three characters as one number, the key of `Lexicon::by_start`: 21 bits
+/// each, a missing one as 0x1F_FFFF (above every char).
+fn start_key(c0: char, c1: Option<char>, c2: Option<char>) -> u64 {
+    const NONE: u64 = 0x1F_FFFF;
+    let bits = |c: Option<char>| c.map_or(NONE, u64::from);
+    u64::from(c0) | bits(c1) << 21 | bits(c2) << 42
+}
+
+/// Hashes a `start_key` with one multiply and a fold (issue 18: SipHash on three lookups per
+/// character was about a twentieth of a phone report's instructions). The keys in the map come
+/// from the rules; a text only looks them up, so there is nothing to flood.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StartKeyHasher(u64);
+
+impl std::hash::Hasher for StartKeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let x = (n ^ self.0).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = x ^ (x >> 32);
+    }
+}
+
 /// Every language's phrases, compiled.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
     phrases: Vec<Phrase>,
     /// Phrase indexes by their first three characters (shorter phrases by all they have), so a
     /// text is scanned once and each position tries only the few phrases that can start there.
-    by_start: std::collections::HashMap<(char, Option<char>, Option<char>), Vec<usize>>,
+    by_start: std::collections::HashMap<u64, Vec<usize>, BuildHasherDefault<StartKeyHasher>>,
     /// Languages loaded, and whether each still needs a native speaker's review.
     pub languages: Vec<(String, bool)>,
     /// Flags set by word groups together (from the shared rules).
@@ -353,7 +385,11 @@ impl Lexicon {
         let all = || std::iter::once(&chars).chain(rest.iter()).flatten();
         let bounded = all().any(|c| c.is_alphabetic()) && !all().any(|c| is_unspaced_script(*c));
         self.by_start
-            .entry((chars[0], chars.get(1).copied(), chars.get(2).copied()))
+            .entry(start_key(
+                chars[0],
+                chars.get(1).copied(),
+                chars.get(2).copied(),
+            ))
             .or_default()
             .push(self.phrases.len());
         self.phrases.push(Phrase {
@@ -436,9 +472,9 @@ impl Lexicon {
         let mut groups: Vec<(&str, usize, usize, bool, usize)> = Vec::new();
         for (start, c) in t.iter().enumerate() {
             let (c1, c2) = (t.get(start + 1).copied(), t.get(start + 2).copied());
-            let three = c2.and_then(|_| self.by_start.get(&(*c, c1, c2)));
-            let two = c1.and_then(|_| self.by_start.get(&(*c, c1, None)));
-            let one = self.by_start.get(&(*c, None, None));
+            let three = c2.and_then(|_| self.by_start.get(&start_key(*c, c1, c2)));
+            let two = c1.and_then(|_| self.by_start.get(&start_key(*c, c1, None)));
+            let one = self.by_start.get(&start_key(*c, None, None));
             for &i in three.into_iter().chain(two).chain(one).flatten() {
                 let phrase = &self.phrases[i];
                 let n = phrase.chars.len();

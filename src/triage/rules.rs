@@ -251,6 +251,25 @@ impl TriageRules {
 
     /// The flags the lexicon finds in one text that make a case critical on their own: a
     /// message that says someone is in danger now (not denied, not only in the past).
+    /// `danger_in` from the reading `assess::read_message` made of the same text with these
+    /// rules (the same lexicon analysis, the same windows): the same flags without preparing
+    /// and reading the text a second time (issue 18).
+    pub fn danger_in_reading(&self, reading: &super::MessageReading) -> Vec<String> {
+        if (reading.past || reading.safe_now) && !reading.danger_now {
+            return Vec::new();
+        }
+        let mut flags: Vec<String> = reading
+            .hits
+            .iter()
+            .map(|h| &h.flag)
+            .filter(|f| self.levels.critical.any.contains(f))
+            .cloned()
+            .collect();
+        flags.sort();
+        flags.dedup();
+        flags
+    }
+
     pub fn danger_in(&self, text: &str) -> Vec<String> {
         let findings = self.lexicon.analyse(
             &super::normalize::prepare(text),
@@ -361,6 +380,30 @@ mod tests {
     fn the_shipped_rules_file_is_valid() {
         let rules = TriageRules::load(Path::new("config/triage/shared.yaml")).unwrap();
         assert!(!rules.version.is_empty());
+    }
+
+    #[test]
+    fn danger_from_a_reading_is_danger_from_the_text() {
+        let rules = TriageRules::load(Path::new("config/triage/shared.yaml")).unwrap();
+        let mut texts: Vec<String> = vec![
+            "he has a gun, help".into(),
+            "they used to lock us in, now I am safe".into(),
+        ];
+        for file in ["dev", "en", "th", "km", "lo", "my", "vi", "zh"] {
+            let lines = std::fs::read_to_string(format!("tests/triage/{file}.jsonl")).unwrap();
+            for line in lines.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                texts.push(v["text"].as_str().unwrap_or_default().to_owned());
+            }
+        }
+        let mut dangerous = 0;
+        for text in &texts {
+            let reading = crate::triage::read_message(text, &rules);
+            let from_text = rules.danger_in(text);
+            dangerous += usize::from(!from_text.is_empty());
+            assert_eq!(rules.danger_in_reading(&reading), from_text, "{text}");
+        }
+        assert!(dangerous > 10, "the corpus has danger words: {dangerous}");
     }
 
     #[test]

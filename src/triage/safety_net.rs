@@ -399,6 +399,9 @@ impl SafetyNet {
                 Ok((l.id.clone(), l.level, sig))
             })
             .collect::<Result<_, String>>()?;
+        // In id order (stable: equal ids keep the file's order), so `closest` breaks ties by
+        // position instead of comparing ids.
+        self.decoded_landmarks.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(())
     }
 
@@ -447,8 +450,34 @@ impl SafetyNet {
     }
 
     /// The ids of the training examples at `level` or above whose n-grams overlap most
-    /// (MinHash).
+    /// (MinHash): most overlap first, ties by id, so the explanation is stable.
+    ///
+    /// One pass keeping the best `CLOSEST` (issue 18: sorting every landmark was about a fifth
+    /// of a phone report's instructions). The landmarks are in id order (`decode`), so a later
+    /// one goes before a kept one only with strictly more overlap: the same ids, in the same
+    /// order, as sorting all of them by (overlap descending, id) and taking the first.
     fn closest(&self, hashes: &[u64], level: Level) -> Vec<String> {
+        let sig = minhash(hashes);
+        let mut best: Vec<(usize, &str)> = Vec::with_capacity(CLOSEST + 1);
+        for (id, l, other) in &self.decoded_landmarks {
+            if *l < level {
+                continue;
+            }
+            let overlap = sig.iter().zip(other).filter(|(a, b)| a == b).count();
+            if best.len() == CLOSEST && best.last().is_some_and(|(o, _)| overlap <= *o) {
+                continue;
+            }
+            let at = best.partition_point(|(o, _)| *o >= overlap);
+            best.insert(at, (overlap, id.as_str()));
+            best.truncate(CLOSEST);
+        }
+        best.into_iter().map(|(_, id)| id.to_owned()).collect()
+    }
+
+    /// `closest` as it was written first (a sort of every landmark), for the test that the
+    /// one-pass selection names the same examples.
+    #[cfg(test)]
+    fn closest_by_sorting(&self, hashes: &[u64], level: Level) -> Vec<String> {
         let sig = minhash(hashes);
         let mut ranked: Vec<(usize, &str)> = self
             .decoded_landmarks
@@ -461,7 +490,6 @@ impl SafetyNet {
                 )
             })
             .collect();
-        // Most overlap first; ties by id, so the explanation is stable.
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
         ranked
             .into_iter()
@@ -588,6 +616,34 @@ mod tests {
             "{:?}",
             read.closest
         );
+    }
+
+    #[test]
+    fn the_one_pass_choice_of_closest_examples_names_what_sorting_them_all_named() {
+        let text = std::fs::read_to_string("config/triage/safety_net.json").unwrap();
+        let net = SafetyNet::from_json(&text).unwrap();
+        let mut texts: Vec<String> = vec![
+            "Benchmark report: my sister works at a factory and they keep her ID card.".into(),
+            "help".into(),
+            String::new(),
+        ];
+        for file in ["dev", "en", "th", "my", "zh"] {
+            let lines = std::fs::read_to_string(format!("tests/triage/{file}.jsonl")).unwrap();
+            for line in lines.lines().take(25) {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                texts.push(v["text"].as_str().unwrap_or_default().to_owned());
+            }
+        }
+        for text in &texts {
+            let hashes = ngram_hashes(text);
+            for level in [Level::Critical, Level::High, Level::Medium, Level::Low] {
+                assert_eq!(
+                    net.closest(&hashes, level),
+                    net.closest_by_sorting(&hashes, level),
+                    "{level:?}"
+                );
+            }
+        }
     }
 
     #[test]
