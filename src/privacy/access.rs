@@ -65,27 +65,11 @@ pub async fn access_to_case(
     case_id: CaseId,
     now: DateTime<Utc>,
 ) -> Result<Access, PrivacyError> {
-    let relation: Option<Relation> = sqlx::query_as(
-        "SELECT COALESCE(c.holder_id = $2 AND c.lease_expires_at > $3, FALSE) AS holds,
-                EXISTS (SELECT 1 FROM audit_log a WHERE a.case_id = c.id AND a.actor_id = $2
-                        AND a.action = 'case.claimed') AS held,
-                EXISTS (SELECT 1 FROM audit_log a WHERE a.case_id = c.id AND a.actor_id = $2
-                        AND a.action = 'case.opened') AS opened,
-                (SELECT g.reason FROM break_glass g WHERE g.case_id = c.id AND g.user_id = $2
-                   AND g.expires_at > $3 ORDER BY g.expires_at DESC LIMIT 1) AS glass
-         FROM cases c WHERE c.id = $1",
-    )
-    .bind(case_id)
-    .bind(user)
-    .bind(now)
-    .fetch_optional(db)
-    .await?;
-    let relation = relation.ok_or(PrivacyError::NotFound)?;
-    // A restricted case does not exist for anyone not named on it (not even as an outline).
-    if !super::restricted::may_see(db, user, role, case_id).await? {
-        return Err(PrivacyError::NotFound);
-    }
-    Ok(decide(role, &relation))
+    // One case is a list of one: the same query and the same rule.
+    access_to_cases(db, user, role, &[case_id], now)
+        .await?
+        .remove(&case_id)
+        .ok_or(PrivacyError::NotFound)
 }
 
 /// The access `user` has now to each of `case_ids`, in one query (for lists, which would
