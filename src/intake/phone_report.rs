@@ -54,6 +54,49 @@ pub struct Idempotency<'a> {
     pub request_hash: Vec<u8>,
 }
 
+/// What an earlier request with the same key left: its body's hash and the case it made.
+pub struct EarlierRequest {
+    pub request_hash: Vec<u8>,
+    pub case_id: Option<CaseId>,
+}
+
+impl Idempotency<'_> {
+    /// Takes the key for `user` in the caller's transaction: `None` when this request is the
+    /// first with it, else what the earlier one left (the insert waited for it to commit).
+    pub async fn take(
+        &self,
+        tx: &mut PgConnection,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<EarlierRequest>, sqlx::Error> {
+        let inserted = sqlx::query(
+            "INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(user)
+        .bind(self.key)
+        .bind(&self.request_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted > 0 {
+            return Ok(None);
+        }
+        let (request_hash, case_id): (Vec<u8>, Option<CaseId>) = sqlx::query_as(
+            "SELECT request_hash, case_id FROM idempotency_keys WHERE user_id = $1 AND key = $2",
+        )
+        .bind(user)
+        .bind(self.key)
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok(Some(EarlierRequest {
+            request_hash,
+            case_id,
+        }))
+    }
+}
+
 /// Records a phone report. With an idempotency key, a retry of the same request returns the
 /// first case instead of creating a second.
 pub async fn record_phone_report(
@@ -92,28 +135,9 @@ pub async fn record_phone_report_on(
         });
     };
     let mut tx = conn.begin().await?;
-    let inserted = sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(counselor)
-    .bind(idem.key)
-    .bind(&idem.request_hash)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
-        // The first request committed (the insert waited for it); answer with its case.
-        let (hash, case_id): (Vec<u8>, Option<CaseId>) = sqlx::query_as(
-            "SELECT request_hash, case_id FROM idempotency_keys WHERE user_id = $1 AND key = $2",
-        )
-        .bind(counselor)
-        .bind(idem.key)
-        .fetch_one(&mut *tx)
-        .await?;
-        return match case_id {
-            Some(case_id) if hash == idem.request_hash => Ok(RecordedReport {
+    if let Some(earlier) = idem.take(&mut tx, counselor, now).await? {
+        return match earlier.case_id {
+            Some(case_id) if earlier.request_hash == idem.request_hash => Ok(RecordedReport {
                 case_id,
                 replayed: true,
             }),

@@ -54,35 +54,17 @@ pub async fn link_cases(
     if found.is_none() {
         return Err(EventError::NotFound);
     }
-    if let Some(idem) = &idempotency {
-        let inserted = sqlx::query(
-            "INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(by)
-        .bind(idem.key)
-        .bind(&idem.request_hash)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if inserted == 0 {
-            let (hash,): (Vec<u8>,) = sqlx::query_as(
-                "SELECT request_hash FROM idempotency_keys WHERE user_id = $1 AND key = $2",
-            )
-            .bind(by)
-            .bind(idem.key)
-            .fetch_one(&mut *tx)
-            .await?;
-            return if hash == idem.request_hash {
-                Ok(Linked {
-                    created: Vec::new(),
-                    replayed: true,
-                })
-            } else {
-                Err(EventError::IdempotencyKeyReused)
-            };
-        }
+    if let Some(idem) = &idempotency
+        && let Some(earlier) = idem.take(&mut tx, by, now).await?
+    {
+        return if earlier.request_hash == idem.request_hash {
+            Ok(Linked {
+                created: Vec::new(),
+                replayed: true,
+            })
+        } else {
+            Err(EventError::IdempotencyKeyReused)
+        };
     }
     for case in &request.existing {
         let row: Option<(Option<Uuid>,)> =
