@@ -9,7 +9,9 @@
 
 mod runner;
 
-pub use runner::{JobOutcome, Registry, run_pending_once, run_until_stopped};
+pub use runner::{
+    JobOutcome, LEASE_SECONDS, Registry, renew_lease, run_pending_once, run_until_stopped,
+};
 
 /// A handler's error that names when to try again (e.g. a platform's `retry_after`), instead
 /// of the runner's exponential back-off.

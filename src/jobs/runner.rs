@@ -57,8 +57,15 @@ pub enum JobOutcome {
     GaveUp,
 }
 
-/// How long a claimed job is hidden from other runners while it runs.
-const LOCK_SECONDS: i64 = 300;
+/// How long a claimed job is hidden from other runners. The runner renews it every
+/// `RENEW_LEASE_EVERY` while the job runs, so a long send keeps its job, and a job whose node
+/// died (`kill -9`, power lost) is run by another node within this lease rather than minutes
+/// later: a reply to a frightened person should not wait five minutes for a crash to expire.
+pub const LEASE_SECONDS: i64 = 30;
+
+/// How often a running job's lease is pushed forward: three renewals fit in one lease, so one
+/// slow or failed renewal does not hand a live job to another node.
+const RENEW_LEASE_EVERY: Duration = Duration::from_secs(10);
 
 /// Runs at most one due job. Tests call this until it returns `Idle` instead of sleeping.
 pub async fn run_pending_once(
@@ -78,7 +85,7 @@ pub async fn run_pending_once(
     )
     .bind(now)
     .bind(registry.kinds())
-    .bind(LOCK_SECONDS as f64)
+    .bind(LEASE_SECONDS as f64)
     .fetch_optional(&ctx.db)
     .await?;
     let Some((id, kind, payload, attempts, max_attempts)) = claimed else {
@@ -87,10 +94,27 @@ pub async fn run_pending_once(
     let Some(handler) = registry.handlers.get(&kind) else {
         return Ok(JobOutcome::Idle);
     };
-    match handler.run(ctx, &payload).await {
+    let result = {
+        let work = handler.run(ctx, &payload);
+        tokio::pin!(work);
+        loop {
+            tokio::select! {
+                result = &mut work => break result,
+                () = tokio::time::sleep(RENEW_LEASE_EVERY) => {
+                    if let Err(e) = renew_lease(ctx, id, attempts).await {
+                        tracing::warn!(job.id = id, error = %e, "job lease could not be renewed");
+                    }
+                }
+            }
+        }
+    };
+    // Every write below names the attempt this runner claimed: a runner that lost its lease
+    // (stalled past it while another node took the job) changes nothing when it wakes.
+    match result {
         Ok(()) => {
-            sqlx::query("DELETE FROM jobs WHERE id = $1")
+            sqlx::query("DELETE FROM jobs WHERE id = $1 AND attempts = $2")
                 .bind(id)
+                .bind(attempts)
                 .execute(&ctx.db)
                 .await?;
             crate::metrics::job(&kind, "succeeded");
@@ -102,10 +126,11 @@ pub async fn run_pending_once(
             let error = format!("{e:#}");
             tracing::warn!(job.id = id, job.kind = %kind, attempts, error = %error, "job failed");
             if attempts >= max_attempts {
-                sqlx::query("UPDATE jobs SET failed_at = $2, last_error = $3, locked_until = NULL WHERE id = $1")
+                sqlx::query("UPDATE jobs SET failed_at = $2, last_error = $3, locked_until = NULL WHERE id = $1 AND attempts = $4")
                     .bind(id)
                     .bind(ctx.now())
                     .bind(&error)
+                    .bind(attempts)
                     .execute(&ctx.db)
                     .await?;
                 crate::metrics::job(&kind, "gave_up");
@@ -117,10 +142,11 @@ pub async fn run_pending_once(
                         .unwrap_or_else(|_| backoff(backoff_base_seconds, attempts)),
                     None => backoff(backoff_base_seconds, attempts),
                 };
-                sqlx::query("UPDATE jobs SET run_at = $2, last_error = $3, locked_until = NULL WHERE id = $1")
+                sqlx::query("UPDATE jobs SET run_at = $2, last_error = $3, locked_until = NULL WHERE id = $1 AND attempts = $4")
                     .bind(id)
                     .bind(ctx.now() + delay)
                     .bind(&error)
+                    .bind(attempts)
                     .execute(&ctx.db)
                     .await?;
                 crate::metrics::job(&kind, "retrying");
@@ -128,6 +154,22 @@ pub async fn run_pending_once(
             }
         }
     }
+}
+
+/// Pushes a running job's lease `LEASE_SECONDS` past now, if this runner's claim still holds.
+/// Public so a test can stand in for the renewal timer without waiting ten seconds.
+pub async fn renew_lease(ctx: &AppContext, id: i64, attempts: i32) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE jobs SET locked_until = $3 + make_interval(secs => $4)
+         WHERE id = $1 AND attempts = $2 AND failed_at IS NULL",
+    )
+    .bind(id)
+    .bind(attempts)
+    .bind(ctx.now())
+    .bind(LEASE_SECONDS as f64)
+    .execute(&ctx.db)
+    .await?;
+    Ok(())
 }
 
 /// `base * 2^(attempts-1)`, capped at one hour.
@@ -140,8 +182,8 @@ fn backoff(base_seconds: i64, attempts: i32) -> chrono::Duration {
 
 /// The runner loop inside `hotline serve`: drain due jobs, then wait for the poll interval.
 /// Runs jobs until `stop` fires. A job under way is finished first: stopping never leaves one
-/// half done (and a job cut short by a crash is run again by the next node, after its lock
-/// lease).
+/// half done (and a job cut short by a crash is run again by the next node, once its lease of
+/// `LEASE_SECONDS` ends).
 pub async fn run_until_stopped(
     ctx: AppContext,
     registry: Registry,

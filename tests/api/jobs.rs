@@ -6,8 +6,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hotline::context::AppContext;
-use hotline::jobs::{JobHandler, JobOutcome, Registry, enqueue, run_pending_once};
+use hotline::jobs::{
+    JobHandler, JobOutcome, LEASE_SECONDS, Registry, enqueue, renew_lease, run_pending_once,
+};
 use serde_json::json;
+use tokio::sync::Notify;
 
 use crate::helpers::spawn_app;
 
@@ -169,4 +172,169 @@ async fn two_runners_never_run_the_same_job() {
         r.await.unwrap();
     }
     assert_eq!(calls.load(Ordering::SeqCst), 40);
+}
+
+/// A job that says when it has started and then waits to be told to finish, with success or
+/// a failure: a stand-in for a send in flight on a node that may die or stall.
+#[derive(Clone, Default)]
+struct InFlight {
+    started: Arc<Notify>,
+    finish: Arc<Notify>,
+    fails: bool,
+}
+
+impl JobHandler for InFlight {
+    fn run<'a>(
+        &'a self,
+        _: &'a AppContext,
+        _: &'a serde_json::Value,
+    ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>> {
+        Box::pin(async move {
+            self.started.notify_one();
+            self.finish.notified().await;
+            if self.fails {
+                anyhow::bail!("partner API answered 502")
+            }
+            Ok(())
+        })
+    }
+}
+
+fn counting(calls: &Arc<AtomicUsize>) -> Registry {
+    Registry::default().with(
+        "send_test",
+        Flaky {
+            calls: calls.clone(),
+            fail_first: 0,
+        },
+    )
+}
+
+#[tokio::test]
+async fn a_job_cut_off_by_a_dead_node_is_run_by_another_once_its_short_lease_ends() {
+    let app = spawn_app().await;
+    enqueue(&app.db, "send_test", &json!({}), None, app.clock_now())
+        .await
+        .unwrap();
+    let dying = InFlight::default();
+    let dying_registry = Registry::default().with("send_test", dying.clone());
+    // The node dies mid-send: its runner is dropped with the job claimed and unfinished.
+    tokio::select! {
+        outcome = run_pending_once(&app.ctx, &dying_registry, 5) => panic!("the job cannot finish: {outcome:?}"),
+        () = dying.started.notified() => {}
+    }
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    app.advance(LEASE_SECONDS - 1);
+    assert_eq!(
+        run_pending_once(&app.ctx, &counting(&calls), 5)
+            .await
+            .unwrap(),
+        JobOutcome::Idle,
+        "still leased to the dead node"
+    );
+    app.advance(1);
+    assert_eq!(
+        run_pending_once(&app.ctx, &counting(&calls), 5)
+            .await
+            .unwrap(),
+        JobOutcome::Succeeded,
+        "picked up within half a minute, not five"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_long_job_whose_lease_is_renewed_stays_with_its_runner() {
+    let app = spawn_app().await;
+    enqueue(&app.db, "send_test", &json!({}), None, app.clock_now())
+        .await
+        .unwrap();
+    let slow = InFlight::default();
+    let slow_registry = Registry::default().with("send_test", slow.clone());
+    let runner = {
+        let ctx = app.ctx.clone();
+        tokio::spawn(async move { run_pending_once(&ctx, &slow_registry, 5).await })
+    };
+    slow.started.notified().await;
+    let (id, attempts): (i64, i32) = sqlx::query_as("SELECT id, attempts FROM jobs")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+
+    // The runner's timer renews the lease while the send goes on; the test stands in for it.
+    app.advance(LEASE_SECONDS - 5);
+    renew_lease(&app.ctx, id, attempts).await.unwrap();
+    app.advance(LEASE_SECONDS - 5);
+    let calls = Arc::new(AtomicUsize::new(0));
+    assert_eq!(
+        run_pending_once(&app.ctx, &counting(&calls), 5)
+            .await
+            .unwrap(),
+        JobOutcome::Idle,
+        "a renewed job is not handed to a second runner"
+    );
+
+    slow.finish.notify_one();
+    assert_eq!(runner.await.unwrap().unwrap(), JobOutcome::Succeeded);
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+    let (left,): (i64,) = sqlx::query_as("SELECT count(*) FROM jobs")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
+#[tokio::test]
+async fn a_runner_that_wakes_after_losing_its_lease_does_not_free_the_job_for_a_third() {
+    let app = spawn_app().await;
+    enqueue(&app.db, "send_test", &json!({}), None, app.clock_now())
+        .await
+        .unwrap();
+    // The first node stalls mid-send (a paused VM) past its lease ...
+    let stalled = InFlight {
+        fails: true,
+        ..InFlight::default()
+    };
+    let stalled_runner = {
+        let (ctx, registry) = (
+            app.ctx.clone(),
+            Registry::default().with("send_test", stalled.clone()),
+        );
+        tokio::spawn(async move { run_pending_once(&ctx, &registry, 5).await })
+    };
+    stalled.started.notified().await;
+    app.advance(LEASE_SECONDS);
+    // ... so a second node takes the job and is sending it ...
+    let second = InFlight::default();
+    let mut second_runner = {
+        let (ctx, registry) = (
+            app.ctx.clone(),
+            Registry::default().with("send_test", second.clone()),
+        );
+        tokio::spawn(async move { run_pending_once(&ctx, &registry, 5).await })
+    };
+    tokio::select! {
+        outcome = &mut second_runner => panic!("the lease has ended, so the second node takes the job: {outcome:?}"),
+        () = second.started.notified() => {}
+    }
+    // ... when the first wakes up and its send fails. Its failure must not clear the second
+    // node's lease, or a third runner would send the same message again.
+    stalled.finish.notify_one();
+    stalled_runner.await.unwrap().unwrap();
+    let calls = Arc::new(AtomicUsize::new(0));
+    assert_eq!(
+        run_pending_once(&app.ctx, &counting(&calls), 5)
+            .await
+            .unwrap(),
+        JobOutcome::Idle
+    );
+    second.finish.notify_one();
+    assert_eq!(second_runner.await.unwrap().unwrap(), JobOutcome::Succeeded);
+    let (left,): (i64,) = sqlx::query_as("SELECT count(*) FROM jobs")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "the second node's success removed the job");
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
 }
