@@ -604,6 +604,49 @@ async fn polling_mode_records_updates_and_only_one_node_polls_at_a_time() {
 }
 
 #[tokio::test]
+async fn when_the_pollers_lock_session_ends_another_node_takes_over_and_the_old_one_stops() {
+    let (app, tg) =
+        spawn_app_with_telegram(vec![("HOTLINE_CHANNELS__TELEGRAM__MODE", "polling")]).await;
+    tg.push_update(tg_text(1, 5_550_021, "ช่วยด้วย"));
+    let mut first = hotline::channels::Poller::default();
+    let got = hotline::channels::poll_telegram_once(&app.ctx, &mut first, 0)
+        .await
+        .unwrap();
+    assert_eq!(got, hotline::channels::PollOutcome::Received(1));
+
+    // The leader's lock session ends under it, as in a database restart or failover, or when
+    // the server's keepalives give up on a cut network: the lock goes with it.
+    sqlx::query(
+        "SELECT pg_terminate_backend(pid) FROM pg_locks
+         WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let mut second = hotline::channels::Poller::default();
+    let taken = hotline::channels::poll_telegram_once(&app.ctx, &mut second, 0)
+        .await
+        .unwrap();
+    assert!(
+        matches!(taken, hotline::channels::PollOutcome::Received(_)),
+        "the other node polls now: {taken:?}"
+    );
+    let stale = hotline::channels::poll_telegram_once(&app.ctx, &mut first, 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        stale,
+        hotline::channels::PollOutcome::NotLeader,
+        "the old leader notices before its next round and stops polling"
+    );
+    assert_eq!(
+        app.count("cases").await,
+        1,
+        "an update fetched twice is one case"
+    );
+}
+
+#[tokio::test]
 async fn the_cli_registers_the_webhook_with_the_secret() {
     let (app, tg) = spawn_app_with_telegram(vec![]).await;
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))

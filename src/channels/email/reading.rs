@@ -72,11 +72,12 @@ pub async fn read_mailbox_once(
     let Some(channel) = &ctx.channels.email else {
         return Ok(ReadOutcome::NotLeader);
     };
-    if reader.lock.is_none() {
-        match LeaderLock::try_take(&ctx.db, READING_LOCK).await? {
-            Some(lock) => reader.lock = Some(lock),
-            None => return Ok(ReadOutcome::NotLeader),
+    if !LeaderLock::keep_or_take(&ctx.db, READING_LOCK, &mut reader.lock).await? {
+        // Another node reads the mailbox now: this node's IMAP session has nothing to do.
+        if let Some(imap) = reader.imap.take() {
+            let _ = imap.logout().await;
         }
+        return Ok(ReadOutcome::NotLeader);
     }
     if reader.imap.is_none() {
         reader.imap = Some(

@@ -51,11 +51,8 @@ pub async fn poll_telegram_once(
     let Some(tg) = &ctx.channels.telegram else {
         return Ok(PollOutcome::NotLeader);
     };
-    if poller.lock.is_none() {
-        match LeaderLock::try_take(&ctx.db, POLLING_LOCK).await? {
-            Some(lock) => poller.lock = Some(lock),
-            None => return Ok(PollOutcome::NotLeader),
-        }
+    if !LeaderLock::keep_or_take(&ctx.db, POLLING_LOCK, &mut poller.lock).await? {
+        return Ok(PollOutcome::NotLeader);
     }
     let updates = tg
         .client
