@@ -1,9 +1,12 @@
 -- wrk script: claim the next case at a steady pace (delay between requests), so that with
 -- one-second leases the open queue stays near its seeded size while claims are measured.
 wrk.method = "POST"
-wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
--- CLAIM_TOKENS (space-separated): one counselor per wrk thread, since a counselor's claims are
--- serialised on purpose (the held-case cap locks their user row). Run with -t N -c N.
+-- CLAIM_TOKENS (space-separated): the counselors the streams claim as. Each wrk thread (a
+-- stream: run with -t N -c N) takes every Nth token and rotates through its own, one per
+-- request. A counselor's claims are serialised on purpose (the held-case cap locks their user
+-- row) and one counselor may not hold hundreds of cases at once (the cap is 3 by default), so a
+-- stream of claims as fast as one connection goes stands for several counselors, as a busy
+-- shift would be. With one token per stream every claim is one counselor's (runs 1-8).
 local tokens = {}
 for t in string.gmatch(os.getenv("CLAIM_TOKENS") or "", "%S+") do
   table.insert(tokens, t)
@@ -14,18 +17,25 @@ local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
-  if #tokens > 0 then
-    thread:set("token", tokens[#threads])
-  end
+  thread:set("stream", #threads)
 end
 
 function init(args)
-  if token then
-    wrk.headers["Authorization"] = "Bearer " .. token
+  mine = {}
+  local streams = tonumber(os.getenv("CLAIM_STREAMS") or "1")
+  for i, t in ipairs(tokens) do
+    if (i - 1) % streams == stream - 1 then table.insert(mine, t) end
   end
+  if #mine == 0 then table.insert(mine, os.getenv("TOKEN")) end
+  turn = 0
   claimed = 0
   empty = 0
   other = 0
+end
+
+function request()
+  turn = turn % #mine + 1
+  return wrk.format("POST", wrk.path, { ["Authorization"] = "Bearer " .. mine[turn] })
 end
 
 function delay()

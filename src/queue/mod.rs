@@ -16,7 +16,7 @@ mod list;
 mod mine;
 mod waiting;
 
-pub use claim::{claim_case, claim_next, claim_next_on, claim_next_sql};
+pub use claim::{claim_case, claim_next, claim_next_on, claim_next_sql, held_count_sql};
 pub use lease::{release, renew};
 pub use list::{QueueItem, depth_by_level, list_open};
 pub use mine::{HeldCase, held_by, mark_read};

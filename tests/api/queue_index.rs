@@ -133,3 +133,80 @@ async fn the_claim_walks_the_queue_indexes_and_never_sorts_every_open_case() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_held_case_cap_counts_live_leases_without_reading_every_case_ever_held() {
+    let app = spawn_app().await;
+    let claimer = app.staff(Role::Counselor).await;
+    // Months of work: 2,000 cases the counselor once held, left waiting with their lease run
+    // out, and two held now.
+    seed_mixed_queue(&app, 10, claimer.id).await;
+    let now = app.clock_now();
+    sqlx::query(
+        "INSERT INTO cases (id, reference, reporter_id, status, channel, caller, urgency_level,
+                            urgency_rank, urgency_reasons_enc, rules_version, waiting_since,
+                            awaiting_reply, holder_id, lease_expires_at, created_at, updated_at)
+         SELECT gen_random_uuid(), 'HELD-' || g, '00000000-0000-4000-8000-000000000001', 'waiting',
+                'phone', 'relative', 'medium', 1, '\\x00', 'seed', $1, FALSE, $2,
+                CASE WHEN g <= 2 THEN $1 + interval '10 minutes'
+                     ELSE $1 - make_interval(mins => g) END,
+                $1, $1
+         FROM generate_series(1, 2002) AS g",
+    )
+    .bind(now)
+    .bind(claimer.id)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE cases SET holder_id = NULL WHERE reference LIKE 'SEED-%'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("ANALYZE cases").execute(&app.db).await.unwrap();
+
+    let sql = format!(
+        "EXPLAIN (ANALYZE, FORMAT JSON) {}",
+        hotline::queue::held_count_sql("$1", "$2", "$3")
+    );
+    let (plan,): (Value,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(claimer.id)
+        .bind(3_i64)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let scans: Vec<&Value> = nodes(&plan[0]["Plan"])
+        .into_iter()
+        .filter(|n| n["Relation Name"] == "cases")
+        .collect();
+    assert_eq!(scans.len(), 1, "{plan:#}");
+    let read = scans[0]["Actual Rows"].as_f64().unwrap()
+        + scans[0]["Rows Removed by Filter"].as_f64().unwrap_or(0.0)
+        + scans[0]["Rows Removed by Index Recheck"]
+            .as_f64()
+            .unwrap_or(0.0);
+    assert_eq!(
+        scans[0]["Actual Rows"].as_f64(),
+        Some(2.0),
+        "the two live leases: {plan:#}"
+    );
+    assert!(
+        read <= 3.0,
+        "{read} rows read to count two live leases: {plan:#}"
+    );
+
+    // And the cap still holds on the claim itself.
+    let mut settings = app.ctx.settings.queue.clone();
+    settings.max_held = 2;
+    let refused =
+        hotline::queue::claim_next(&app.db, &settings, UserId(claimer.id), &[], now).await;
+    assert!(
+        matches!(refused, Err(hotline::queue::QueueError::TooManyHeld(2))),
+        "{refused:?}"
+    );
+    settings.max_held = 3;
+    let claimed = hotline::queue::claim_next(&app.db, &settings, UserId(claimer.id), &[], now)
+        .await
+        .unwrap();
+    assert!(claimed.is_some());
+}
