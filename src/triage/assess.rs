@@ -270,11 +270,15 @@ pub fn assess_readings(
 
     let minor = flags.iter().any(|f| f == "minor");
     let only_context = flags.iter().all(|f| ctx.not_enough_alone.contains(f));
+    // A general question or another problem that only names a country ("can Filipinos work in
+    // Cambodia legally?") flags nothing (rubric, flag rule 2): the country is not a person's.
+    let mut general_question = false;
     let level = if frame.fiction {
         ctx.fiction_level
     } else if flags.is_empty() || (only_context && !answered_yes) {
         if not_a_case && !frame.offer {
             note(&mut reasons, &rules.texts.not_a_case);
+            general_question = true;
             ctx.not_a_case_level
         } else if frame.short_question && !danger_now {
             reasons.push(frame_reason(
@@ -282,6 +286,7 @@ pub fn assess_readings(
                 &["question"],
                 &rules.texts.short_question,
             ));
+            general_question = true;
             ctx.not_a_case_level
         } else {
             note(&mut reasons, &rules.texts.no_flags);
@@ -390,6 +395,18 @@ pub fn assess_readings(
             if at_once { reads_as } else { level.raised() }
         }
         _ => level,
+    };
+    let (flags, reasons) = if general_question && !answered_yes {
+        let context_only = |f: &String| ctx.not_enough_alone.contains(f);
+        (
+            flags.into_iter().filter(|f| !context_only(f)).collect(),
+            reasons
+                .into_iter()
+                .filter(|r| !r.flag.as_ref().is_some_and(context_only))
+                .collect(),
+        )
+    } else {
+        (flags, reasons)
     };
     Assessment {
         level,
