@@ -273,6 +273,8 @@ pub fn assess_readings(
     // A general question or another problem that only names a country ("can Filipinos work in
     // Cambodia legally?") flags nothing (rubric, flag rule 2): the country is not a person's.
     let mut general_question = false;
+    // The rules lowered the level because the text reads as an offer not taken or hearsay.
+    let mut lowered_by_frame = frame.offer;
     let level = if frame.fiction {
         ctx.fiction_level
     } else if flags.is_empty() || (only_context && !answered_yes) {
@@ -319,6 +321,7 @@ pub fn assess_readings(
             ctx.past_level
         } else if offer_only && !answered_yes && by_flags > ctx.offer_level {
             note(&mut reasons, &rules.texts.offer_only);
+            lowered_by_frame = true;
             ctx.offer_level
         } else if suspicion && by_flags == Level::High && !answered_yes {
             reasons.push(frame_reason(
@@ -326,6 +329,7 @@ pub fn assess_readings(
                 &["suspicion"],
                 &rules.texts.suspicion,
             ));
+            lowered_by_frame = true;
             ctx.suspicion_level
         } else {
             by_flags
@@ -368,10 +372,18 @@ pub fn assess_readings(
     };
     // Over a high level the rules found, a critical reading needs the higher score
     // `context.net_critical_over_high`; below it the message reads as high, no lift.
+    let lowered_by_frame = lowered_by_frame && ctx.net_respects_offer_and_suspicion;
     let lift = lift.filter(|(reads_as, score, _)| {
-        !(*reads_as == Level::Critical
-            && level == Level::High
-            && ctx.net_critical_over_high.is_some_and(|t| *score < t))
+        let bar_over_high = (level == Level::High || lowered_by_frame)
+            && ctx.net_critical_over_high.is_some_and(|t| *score < t);
+        // Over an offer or hearsay only a critical reading lifts; over low (not a case, a
+        // short question) only a critical score of `net_low_min_critical`.
+        let offer_or_hearsay = lowered_by_frame && *reads_as != Level::Critical;
+        let not_a_case = level == Level::Low
+            && ctx
+                .net_low_min_critical
+                .is_some_and(|t| *reads_as != Level::Critical || *score < t);
+        !((*reads_as == Level::Critical && bar_over_high) || offer_or_hearsay || not_a_case)
     });
     // A critical reading lifts a level the rules set at or above `context.net_critical_from`
     // straight to critical: a critical report whose words no list holds is read as medium by
