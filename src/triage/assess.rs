@@ -804,7 +804,9 @@ mod tests {
 
     #[test]
     fn the_safety_net_lifts_low_one_level_and_medium_or_high_to_critical_and_says_why() {
-        let always = rules_with_net(0.0);
+        let mut always = rules_with_net(0.0);
+        // The bar over low is tested on its own below.
+        always.context.net_low_min_critical = None;
         for text in [
             "is border pass ok for working in mae sot?",
             "She escaped last year and is home now; the employer kept her passport back then.",
@@ -842,6 +844,45 @@ mod tests {
             "She escaped last year and is home now; the employer kept her passport back then.";
         assert_eq!(assess_text(medium).level, Level::Medium);
         assert_eq!(assess_with(&rules, medium).level, Level::Critical);
+    }
+
+    #[test]
+    fn over_low_only_a_critical_score_of_the_bar_lifts() {
+        let mut rules = rules_with_net(0.0);
+        let question = "is border pass ok for working in mae sot?";
+        assert_eq!(assess_text(question).level, Level::Low);
+        // No score reaches 1.1: a question the rules read as not a case stays low.
+        rules.context.net_low_min_critical = Some(1.1);
+        assert_eq!(assess_with(&rules, question).level, Level::Low);
+        rules.context.net_low_min_critical = Some(0.0);
+        assert_eq!(assess_with(&rules, question).level, Level::Medium);
+    }
+
+    #[test]
+    fn over_an_offer_or_hearsay_only_a_critical_reading_over_the_bar_lifts() {
+        let offer = "A broker offered me a boat job in Indonesia, he will keep my ID card and pay an advance. I have not decided yet, should I go?";
+        let hearsay = "I heard from a neighbour that the girls at that karaoke are not paid and their passports are kept";
+        let mut rules = rules_with_net(0.0);
+        rules.context.net_critical_over_high = Some(1.1);
+        for text in [offer, hearsay] {
+            assert_eq!(assess_text(text).level, Level::Medium, "{text}");
+            // The frame is respected: no score reaches the bar, so nothing lifts.
+            rules.context.net_respects_offer_and_suspicion = true;
+            assert_eq!(assess_with(&rules, text).level, Level::Medium, "{text}");
+            // Without it a critical reading takes the medium level to critical.
+            rules.context.net_respects_offer_and_suspicion = false;
+            assert_eq!(assess_with(&rules, text).level, Level::Critical, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_general_question_that_names_a_country_flags_nothing() {
+        let a = assess_text("can filipinos work in cambodia legally? what visa do we need?");
+        assert_eq!(a.level, Level::Low);
+        assert!(a.flags.is_empty(), "{:?}", a.flags);
+        // A case in the same country keeps the flag.
+        let case = assess_text("my sister in cambodia, the boss keeps her passport");
+        assert!(case.flags.iter().any(|f| f == "abroad"), "{:?}", case.flags);
     }
 
     #[test]
