@@ -876,6 +876,17 @@ mod tests {
     }
 
     #[test]
+    fn a_passport_still_with_the_employer_does_not_make_a_past_ordeal_ongoing() {
+        // "Now I escaped to the embassy, safe now, but the passport is still with the employer."
+        let past = assess_text("ตอนนี้หนูหนีออกมาอยู่ที่สถานทูตแล้วค่ะ ปลอดภัยแล้ว แต่พาสปอร์ตยังอยู่กับนายจ้าง");
+        assert_eq!(past.level, Level::Medium, "{:?}", past.reasons);
+        assert!(past.flags.iter().any(|f| f == "documents_seized"));
+        // Still locked in is still now.
+        let now = assess_text("I am still locked in the room, my passport is with the employer");
+        assert_eq!(now.level, Level::Critical);
+    }
+
+    #[test]
     fn a_general_question_that_names_a_country_flags_nothing() {
         let a = assess_text("can filipinos work in cambodia legally? what visa do we need?");
         assert_eq!(a.level, Level::Low);
