@@ -275,6 +275,7 @@ pub fn assess_readings(
     let mut general_question = false;
     // The rules lowered the level because the text reads as an offer not taken or hearsay.
     let mut lowered_by_frame = frame.offer;
+    let mut lowered_by_hearsay = false;
     let level = if frame.fiction {
         ctx.fiction_level
     } else if flags.is_empty() || (only_context && !answered_yes) {
@@ -330,6 +331,7 @@ pub fn assess_readings(
                 &rules.texts.suspicion,
             ));
             lowered_by_frame = true;
+            lowered_by_hearsay = true;
             ctx.suspicion_level
         } else {
             by_flags
@@ -373,6 +375,9 @@ pub fn assess_readings(
     // Over a high level the rules found, a critical reading needs the higher score
     // `context.net_critical_over_high`; below it the message reads as high, no lift.
     let lowered_by_frame = lowered_by_frame && ctx.net_respects_offer_and_suspicion;
+    // Hearsay the rules lowered has no critical fact in it (a critical fact is never lowered);
+    // a model of words cannot hear that it is hearsay, so it does not lift it at all.
+    let lowered_by_hearsay = lowered_by_hearsay && ctx.net_respects_offer_and_suspicion;
     let lift = lift.filter(|(reads_as, score, _)| {
         let bar_over_high = (level == Level::High || lowered_by_frame)
             && ctx.net_critical_over_high.is_some_and(|t| *score < t);
@@ -383,7 +388,10 @@ pub fn assess_readings(
             && ctx
                 .net_low_min_critical
                 .is_some_and(|t| *reads_as != Level::Critical || *score < t);
-        !((*reads_as == Level::Critical && bar_over_high) || offer_or_hearsay || not_a_case)
+        !((*reads_as == Level::Critical && bar_over_high)
+            || offer_or_hearsay
+            || not_a_case
+            || lowered_by_hearsay)
     });
     // A critical reading lifts a level the rules set at or above `context.net_critical_from`
     // straight to critical: a critical report whose words no list holds is read as medium by
@@ -859,7 +867,7 @@ mod tests {
     }
 
     #[test]
-    fn over_an_offer_or_hearsay_only_a_critical_reading_over_the_bar_lifts() {
+    fn over_an_offer_only_a_critical_reading_over_the_bar_lifts_and_over_hearsay_nothing() {
         let offer = "A broker offered me a boat job in Indonesia, he will keep my ID card and pay an advance. I have not decided yet, should I go?";
         let hearsay = "I heard from a neighbour that the girls at that karaoke are not paid and their passports are kept";
         let mut rules = rules_with_net(0.0);
@@ -873,6 +881,11 @@ mod tests {
             rules.context.net_respects_offer_and_suspicion = false;
             assert_eq!(assess_with(&rules, text).level, Level::Critical, "{text}");
         }
+        // Over hearsay nothing lifts, whatever the score: a critical fact is never lowered.
+        rules.context.net_respects_offer_and_suspicion = true;
+        rules.context.net_critical_over_high = Some(0.0);
+        assert_eq!(assess_with(&rules, hearsay).level, Level::Medium);
+        assert_eq!(assess_with(&rules, offer).level, Level::Critical);
     }
 
     #[test]
