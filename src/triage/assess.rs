@@ -900,6 +900,24 @@ mod tests {
     }
 
     #[test]
+    fn an_english_phrase_counts_when_thai_or_chinese_touches_it() {
+        // Code-mixed writers put no space between the scripts.
+        let thai = assess_text("นายจ้างlocked us inทุกคืน");
+        assert!(
+            thai.flags.iter().any(|f| f == "confinement"),
+            "{:?}",
+            thai.flags
+        );
+        // Inside a Latin word it still does not count.
+        let word = assess_text("the unlocked us interface");
+        assert!(
+            !word.flags.iter().any(|f| f == "confinement"),
+            "{:?}",
+            word.flags
+        );
+    }
+
+    #[test]
     fn a_general_question_that_names_a_country_flags_nothing() {
         let a = assess_text("can filipinos work in cambodia legally? what visa do we need?");
         assert_eq!(a.level, Level::Low);

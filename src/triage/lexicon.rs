@@ -700,8 +700,11 @@ fn with_line(text: &str, error: &str) -> String {
 }
 
 /// Letters and digits; an apostrophe is not, so a phrase in quotes ('extra service') matches.
+/// A letter or digit that joins a Latin-script phrase's word: a Thai, Lao, Khmer, Burmese or
+/// Chinese character next to it does not ("我cousin上个月", "passport一到就kena keep了",
+/// "นายจ้าง keep บัตรชมพู"): code-mixed writers put no space between the scripts.
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    c.is_alphanumeric() && !is_unspaced_script(c)
 }
 
 /// Sentence ends (a signal's words must be in one sentence; a comma does not end it).
