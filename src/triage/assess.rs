@@ -270,11 +270,18 @@ pub fn assess_readings(
 
     let minor = flags.iter().any(|f| f == "minor");
     let only_context = flags.iter().all(|f| ctx.not_enough_alone.contains(f));
+    // A general question or another problem that only names a country ("can Filipinos work in
+    // Cambodia legally?") flags nothing (rubric, flag rule 2): the country is not a person's.
+    let mut general_question = false;
+    // The rules lowered the level because the text reads as an offer not taken or hearsay.
+    let mut lowered_by_frame = frame.offer;
+    let mut lowered_by_hearsay = false;
     let level = if frame.fiction {
         ctx.fiction_level
     } else if flags.is_empty() || (only_context && !answered_yes) {
         if not_a_case && !frame.offer {
             note(&mut reasons, &rules.texts.not_a_case);
+            general_question = true;
             ctx.not_a_case_level
         } else if frame.short_question && !danger_now {
             reasons.push(frame_reason(
@@ -282,6 +289,7 @@ pub fn assess_readings(
                 &["question"],
                 &rules.texts.short_question,
             ));
+            general_question = true;
             ctx.not_a_case_level
         } else {
             note(&mut reasons, &rules.texts.no_flags);
@@ -314,6 +322,7 @@ pub fn assess_readings(
             ctx.past_level
         } else if offer_only && !answered_yes && by_flags > ctx.offer_level {
             note(&mut reasons, &rules.texts.offer_only);
+            lowered_by_frame = true;
             ctx.offer_level
         } else if suspicion && by_flags == Level::High && !answered_yes {
             reasons.push(frame_reason(
@@ -321,6 +330,8 @@ pub fn assess_readings(
                 &["suspicion"],
                 &rules.texts.suspicion,
             ));
+            lowered_by_frame = true;
+            lowered_by_hearsay = true;
             ctx.suspicion_level
         } else {
             by_flags
@@ -363,10 +374,24 @@ pub fn assess_readings(
     };
     // Over a high level the rules found, a critical reading needs the higher score
     // `context.net_critical_over_high`; below it the message reads as high, no lift.
+    let lowered_by_frame = lowered_by_frame && ctx.net_respects_offer_and_suspicion;
+    // Hearsay the rules lowered has no critical fact in it (a critical fact is never lowered);
+    // a model of words cannot hear that it is hearsay, so it does not lift it at all.
+    let lowered_by_hearsay = lowered_by_hearsay && ctx.net_respects_offer_and_suspicion;
     let lift = lift.filter(|(reads_as, score, _)| {
-        !(*reads_as == Level::Critical
-            && level == Level::High
-            && ctx.net_critical_over_high.is_some_and(|t| *score < t))
+        let bar_over_high = (level == Level::High || lowered_by_frame)
+            && ctx.net_critical_over_high.is_some_and(|t| *score < t);
+        // Over an offer or hearsay only a critical reading lifts; over low (not a case, a
+        // short question) only a critical score of `net_low_min_critical`.
+        let offer_or_hearsay = lowered_by_frame && *reads_as != Level::Critical;
+        let not_a_case = level == Level::Low
+            && ctx
+                .net_low_min_critical
+                .is_some_and(|t| *reads_as != Level::Critical || *score < t);
+        !((*reads_as == Level::Critical && bar_over_high)
+            || offer_or_hearsay
+            || not_a_case
+            || lowered_by_hearsay)
     });
     // A critical reading lifts a level the rules set at or above `context.net_critical_from`
     // straight to critical: a critical report whose words no list holds is read as medium by
@@ -390,6 +415,18 @@ pub fn assess_readings(
             if at_once { reads_as } else { level.raised() }
         }
         _ => level,
+    };
+    let (flags, reasons) = if general_question && !answered_yes {
+        let context_only = |f: &String| ctx.not_enough_alone.contains(f);
+        (
+            flags.into_iter().filter(|f| !context_only(f)).collect(),
+            reasons
+                .into_iter()
+                .filter(|r| !r.flag.as_ref().is_some_and(context_only))
+                .collect(),
+        )
+    } else {
+        (flags, reasons)
     };
     Assessment {
         level,
@@ -775,7 +812,9 @@ mod tests {
 
     #[test]
     fn the_safety_net_lifts_low_one_level_and_medium_or_high_to_critical_and_says_why() {
-        let always = rules_with_net(0.0);
+        let mut always = rules_with_net(0.0);
+        // The bar over low is tested on its own below.
+        always.context.net_low_min_critical = None;
         for text in [
             "is border pass ok for working in mae sot?",
             "She escaped last year and is home now; the employer kept her passport back then.",
@@ -813,6 +852,79 @@ mod tests {
             "She escaped last year and is home now; the employer kept her passport back then.";
         assert_eq!(assess_text(medium).level, Level::Medium);
         assert_eq!(assess_with(&rules, medium).level, Level::Critical);
+    }
+
+    #[test]
+    fn over_low_only_a_critical_score_of_the_bar_lifts() {
+        let mut rules = rules_with_net(0.0);
+        let question = "is border pass ok for working in mae sot?";
+        assert_eq!(assess_text(question).level, Level::Low);
+        // No score reaches 1.1: a question the rules read as not a case stays low.
+        rules.context.net_low_min_critical = Some(1.1);
+        assert_eq!(assess_with(&rules, question).level, Level::Low);
+        rules.context.net_low_min_critical = Some(0.0);
+        assert_eq!(assess_with(&rules, question).level, Level::Medium);
+    }
+
+    #[test]
+    fn over_an_offer_only_a_critical_reading_over_the_bar_lifts_and_over_hearsay_nothing() {
+        let offer = "A broker offered me a boat job in Indonesia, he will keep my ID card and pay an advance. I have not decided yet, should I go?";
+        let hearsay = "I heard from a neighbour that the girls at that karaoke are not paid and their passports are kept";
+        let mut rules = rules_with_net(0.0);
+        rules.context.net_critical_over_high = Some(1.1);
+        for text in [offer, hearsay] {
+            assert_eq!(assess_text(text).level, Level::Medium, "{text}");
+            // The frame is respected: no score reaches the bar, so nothing lifts.
+            rules.context.net_respects_offer_and_suspicion = true;
+            assert_eq!(assess_with(&rules, text).level, Level::Medium, "{text}");
+            // Without it a critical reading takes the medium level to critical.
+            rules.context.net_respects_offer_and_suspicion = false;
+            assert_eq!(assess_with(&rules, text).level, Level::Critical, "{text}");
+        }
+        // Over hearsay nothing lifts, whatever the score: a critical fact is never lowered.
+        rules.context.net_respects_offer_and_suspicion = true;
+        rules.context.net_critical_over_high = Some(0.0);
+        assert_eq!(assess_with(&rules, hearsay).level, Level::Medium);
+        assert_eq!(assess_with(&rules, offer).level, Level::Critical);
+    }
+
+    #[test]
+    fn a_passport_still_with_the_employer_does_not_make_a_past_ordeal_ongoing() {
+        // "Now I escaped to the embassy, safe now, but the passport is still with the employer."
+        let past = assess_text("ตอนนี้หนูหนีออกมาอยู่ที่สถานทูตแล้วค่ะ ปลอดภัยแล้ว แต่พาสปอร์ตยังอยู่กับนายจ้าง");
+        assert_eq!(past.level, Level::Medium, "{:?}", past.reasons);
+        assert!(past.flags.iter().any(|f| f == "documents_seized"));
+        // Still locked in is still now.
+        let now = assess_text("I am still locked in the room, my passport is with the employer");
+        assert_eq!(now.level, Level::Critical);
+    }
+
+    #[test]
+    fn an_english_phrase_counts_when_thai_or_chinese_touches_it() {
+        // Code-mixed writers put no space between the scripts.
+        let thai = assess_text("นายจ้างlocked us inทุกคืน");
+        assert!(
+            thai.flags.iter().any(|f| f == "confinement"),
+            "{:?}",
+            thai.flags
+        );
+        // Inside a Latin word it still does not count.
+        let word = assess_text("the unlocked us interface");
+        assert!(
+            !word.flags.iter().any(|f| f == "confinement"),
+            "{:?}",
+            word.flags
+        );
+    }
+
+    #[test]
+    fn a_general_question_that_names_a_country_flags_nothing() {
+        let a = assess_text("can filipinos work in cambodia legally? what visa do we need?");
+        assert_eq!(a.level, Level::Low);
+        assert!(a.flags.is_empty(), "{:?}", a.flags);
+        // A case in the same country keeps the flag.
+        let case = assess_text("my sister in cambodia, the boss keeps her passport");
+        assert!(case.flags.iter().any(|f| f == "abroad"), "{:?}", case.flags);
     }
 
     #[test]

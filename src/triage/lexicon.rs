@@ -603,6 +603,9 @@ impl Lexicon {
             }
         }
         let mut findings = Findings::default();
+        // Where the danger-now cues are (folded offsets): one inside what a survivor asks to get
+        // back does not make the danger now (below).
+        let mut danger_spans: Vec<(usize, usize)> = Vec::new();
         for (cue, start, end, unspaced, language) in cues.iter().chain(&signal_cues) {
             if *cue == Cue::Negation
                 || *cue == Cue::NegationAfter
@@ -615,7 +618,7 @@ impl Lexicon {
             match cue {
                 Cue::Past => findings.past = true,
                 Cue::SafeNow => findings.safe_now = true,
-                Cue::DangerNow => findings.danger_now = true,
+                Cue::DangerNow => danger_spans.push((*start, *end)),
                 Cue::Suspicion => findings.suspicion = true,
                 Cue::NotACase => findings.not_a_case = true,
                 _ => {}
@@ -655,6 +658,14 @@ impl Lexicon {
             }
             findings.hits.push(Hit { flag, start, end });
         }
+        // "The passport is still with the employer", "the boss still owes two months' pay": a
+        // danger-now cue ("still") inside a held document or unpaid wages is about what a
+        // survivor wants back, not a danger now, so it does not keep a past ordeal ongoing.
+        findings.danger_now = danger_spans.iter().any(|(s, e)| {
+            !findings.hits.iter().any(|h| {
+                QUIET_WHEN_STILL.contains(&h.flag.as_str()) && h.start <= *s && *e <= h.end
+            })
+        });
         // Offsets of the text, not of its folded view (which may have dropped characters).
         for hit in &mut findings.hits {
             (hit.start, hit.end) = text.span(hit.start, hit.end);
@@ -663,6 +674,10 @@ impl Lexicon {
         findings
     }
 }
+
+/// Flags whose phrase may hold a danger-now cue without the danger being now ("passport still
+/// with the employer", "wages still owed").
+const QUIET_WHEN_STILL: [&str; 2] = ["documents_seized", "unpaid_wages"];
 
 /// YAML errors name their line; for a rule error (an unknown flag, an empty phrase) find the
 /// line of the key it names, so the message says file, line and reason.
@@ -685,8 +700,11 @@ fn with_line(text: &str, error: &str) -> String {
 }
 
 /// Letters and digits; an apostrophe is not, so a phrase in quotes ('extra service') matches.
+/// A letter or digit that joins a Latin-script phrase's word: a Thai, Lao, Khmer, Burmese or
+/// Chinese character next to it does not ("我cousin上个月", "passport一到就kena keep了",
+/// "นายจ้าง keep บัตรชมพู"): code-mixed writers put no space between the scripts.
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    c.is_alphanumeric() && !is_unspaced_script(c)
 }
 
 /// Sentence ends (a signal's words must be in one sentence; a comma does not end it).

@@ -125,6 +125,19 @@ pub struct ContextRules {
     /// lifted by the safety net: a few words resemble anything ("held case").
     #[serde(default)]
     pub net_min_chars: usize,
+    /// Where the rules lowered the level because the text reads as an offer not taken, the net
+    /// lifts only with a critical reading of at least `net_critical_over_high`, and a high
+    /// reading does not lift; where they lowered it because a third party only suspects, the
+    /// net does not lift at all (a critical fact is never lowered, so none was found): an
+    /// offer's or a rumour's words are the words of the cases they warn about, and the frame
+    /// cues show what the text is. Unset (false): the net lifts as anywhere else.
+    #[serde(default)]
+    pub net_respects_offer_and_suspicion: bool,
+    /// The critical score a message needs to lift a level the rules set at `low` (not a case,
+    /// a short question) one step; a high reading alone does not lift it. Unset: any reading
+    /// above the rules' level lifts.
+    #[serde(default)]
+    pub net_low_min_critical: Option<f32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
