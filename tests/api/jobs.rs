@@ -93,11 +93,7 @@ async fn a_failing_job_is_retried_after_its_back_off_and_then_succeeds() {
         JobOutcome::Succeeded
     );
     assert_eq!(calls.load(Ordering::SeqCst), 3);
-    let (left,): (i64,) = sqlx::query_as("SELECT count(*) FROM jobs")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(left, 0);
+    assert_eq!(app.count("jobs").await, 0);
 }
 
 #[tokio::test]
@@ -110,9 +106,7 @@ async fn a_job_that_keeps_failing_is_kept_as_failed_after_its_last_attempt() {
             fail_first: usize::MAX,
         },
     );
-    enqueue(&app.db, "send_test", &json!({}), None, app.clock_now())
-        .await
-        .unwrap();
+    enqueue_one(&app).await;
     sqlx::query("UPDATE jobs SET max_attempts = 2")
         .execute(&app.db)
         .await
@@ -200,6 +194,24 @@ impl JobHandler for InFlight {
     }
 }
 
+async fn enqueue_one(app: &crate::helpers::TestApp) {
+    enqueue(&app.db, "send_test", &json!({}), None, app.clock_now())
+        .await
+        .unwrap();
+}
+
+/// A runner on another task (another node), running the next job with `handler`.
+fn spawn_runner(
+    app: &crate::helpers::TestApp,
+    handler: &InFlight,
+) -> tokio::task::JoinHandle<anyhow::Result<JobOutcome>> {
+    let (ctx, registry) = (
+        app.ctx.clone(),
+        Registry::default().with("send_test", handler.clone()),
+    );
+    tokio::spawn(async move { run_pending_once(&ctx, &registry, 5).await })
+}
+
 fn counting(calls: &Arc<AtomicUsize>) -> Registry {
     Registry::default().with(
         "send_test",
@@ -213,9 +225,7 @@ fn counting(calls: &Arc<AtomicUsize>) -> Registry {
 #[tokio::test]
 async fn a_job_cut_off_by_a_dead_node_is_run_by_another_once_its_short_lease_ends() {
     let app = spawn_app().await;
-    enqueue(&app.db, "send_test", &json!({}), None, app.clock_now())
-        .await
-        .unwrap();
+    enqueue_one(&app).await;
     let dying = InFlight::default();
     let dying_registry = Registry::default().with("send_test", dying.clone());
     // The node dies mid-send: its runner is dropped with the job claimed and unfinished.
@@ -247,15 +257,9 @@ async fn a_job_cut_off_by_a_dead_node_is_run_by_another_once_its_short_lease_end
 #[tokio::test]
 async fn a_long_job_whose_lease_is_renewed_stays_with_its_runner() {
     let app = spawn_app().await;
-    enqueue(&app.db, "send_test", &json!({}), None, app.clock_now())
-        .await
-        .unwrap();
+    enqueue_one(&app).await;
     let slow = InFlight::default();
-    let slow_registry = Registry::default().with("send_test", slow.clone());
-    let runner = {
-        let ctx = app.ctx.clone();
-        tokio::spawn(async move { run_pending_once(&ctx, &slow_registry, 5).await })
-    };
+    let runner = spawn_runner(&app, &slow);
     slow.started.notified().await;
     let (id, attempts): (i64, i32) = sqlx::query_as("SELECT id, attempts FROM jobs")
         .fetch_one(&app.db)
@@ -278,42 +282,24 @@ async fn a_long_job_whose_lease_is_renewed_stays_with_its_runner() {
     slow.finish.notify_one();
     assert_eq!(runner.await.unwrap().unwrap(), JobOutcome::Succeeded);
     assert_eq!(calls.load(Ordering::SeqCst), 0);
-    let (left,): (i64,) = sqlx::query_as("SELECT count(*) FROM jobs")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(left, 0);
+    assert_eq!(app.count("jobs").await, 0);
 }
 
 #[tokio::test]
 async fn a_runner_that_wakes_after_losing_its_lease_does_not_free_the_job_for_a_third() {
     let app = spawn_app().await;
-    enqueue(&app.db, "send_test", &json!({}), None, app.clock_now())
-        .await
-        .unwrap();
+    enqueue_one(&app).await;
     // The first node stalls mid-send (a paused VM) past its lease ...
     let stalled = InFlight {
         fails: true,
         ..InFlight::default()
     };
-    let stalled_runner = {
-        let (ctx, registry) = (
-            app.ctx.clone(),
-            Registry::default().with("send_test", stalled.clone()),
-        );
-        tokio::spawn(async move { run_pending_once(&ctx, &registry, 5).await })
-    };
+    let stalled_runner = spawn_runner(&app, &stalled);
     stalled.started.notified().await;
     app.advance(LEASE_SECONDS);
     // ... so a second node takes the job and is sending it ...
     let second = InFlight::default();
-    let mut second_runner = {
-        let (ctx, registry) = (
-            app.ctx.clone(),
-            Registry::default().with("send_test", second.clone()),
-        );
-        tokio::spawn(async move { run_pending_once(&ctx, &registry, 5).await })
-    };
+    let mut second_runner = spawn_runner(&app, &second);
     tokio::select! {
         outcome = &mut second_runner => panic!("the lease has ended, so the second node takes the job: {outcome:?}"),
         () = second.started.notified() => {}
@@ -331,10 +317,7 @@ async fn a_runner_that_wakes_after_losing_its_lease_does_not_free_the_job_for_a_
     );
     second.finish.notify_one();
     assert_eq!(second_runner.await.unwrap().unwrap(), JobOutcome::Succeeded);
-    let (left,): (i64,) = sqlx::query_as("SELECT count(*) FROM jobs")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let left = app.count("jobs").await;
     assert_eq!(left, 0, "the second node's success removed the job");
     assert_eq!(calls.load(Ordering::SeqCst), 0);
 }
