@@ -276,6 +276,8 @@ pub fn assess_readings(
     // The rules lowered the level because the text reads as an offer not taken or hearsay.
     let mut lowered_by_frame = frame.offer;
     let mut lowered_by_hearsay = false;
+    // The rules lowered the level because the ordeal is over and the person safe now.
+    let mut lowered_by_past = false;
     let level = if frame.fiction {
         ctx.fiction_level
     } else if flags.is_empty() || (only_context && !answered_yes) {
@@ -319,6 +321,7 @@ pub fn assess_readings(
                 &["past", "safe_now"],
                 &rules.texts.past,
             ));
+            lowered_by_past = true;
             ctx.past_level
         } else if offer_only && !answered_yes && by_flags > ctx.offer_level {
             note(&mut reasons, &rules.texts.offer_only);
@@ -388,8 +391,15 @@ pub fn assess_readings(
             && ctx
                 .net_low_min_critical
                 .is_some_and(|t| *reads_as != Level::Critical || *score < t);
+        // Over an ordeal the rules read as over, a high reading alone lifts only with a
+        // critical score of `net_past_high_min_critical`: a survivor's account holds the
+        // ordeal's words, which read as high (frame-6).
+        let survivor = lowered_by_past
+            && *reads_as == Level::High
+            && ctx.net_past_high_min_critical.is_some_and(|t| *score < t);
         !((*reads_as == Level::Critical && bar_over_high)
             || offer_or_hearsay
+            || survivor
             || not_a_case
             || lowered_by_hearsay)
     });
@@ -1004,6 +1014,46 @@ mod tests {
         // A bar no score is under: nothing is lowered.
         rules.context.net_low_below = Some(0.0);
         assert_eq!(assess_with(&rules, plain).level, Level::Medium);
+    }
+
+    #[test]
+    fn over_a_past_ordeal_a_high_reading_alone_needs_the_critical_score() {
+        use super::super::safety_net::{Example, SafetyNet, Training};
+        // Critical never reads (above 1), "high or above" always does (0).
+        let examples = [
+            Example {
+                id: "h-1",
+                text: "the agency keeps my passport and my salary is not paid",
+                level: Level::High,
+            },
+            Example {
+                id: "n-1",
+                text: "is a border pass ok for mae sot?",
+                level: Level::Low,
+            },
+        ];
+        let net = SafetyNet::train(
+            &examples,
+            Training {
+                thresholds: [1.5, 0.0, 2.0],
+                ..Training::default()
+            },
+            "test",
+        );
+        let mut rules = rules().clone();
+        rules.safety_net = Some(std::sync::Arc::new(net));
+        rules.context.net_low_below = None;
+        let survivor =
+            "She escaped last year and is home now; the employer kept her passport back then.";
+        let ongoing = "the employer keeps her passport and she cannot leave the factory";
+        // No critical score reaches 1.1: the survivor stays medium, an ongoing case still lifts.
+        rules.context.net_past_high_min_critical = Some(1.1);
+        assert_eq!(assess_with(&rules, survivor).level, Level::Medium);
+        let by_rules = assess_with(&rules, ongoing).level;
+        assert!(by_rules >= Level::High, "{by_rules:?}");
+        // Unset, the high reading lifts the survivor one step.
+        rules.context.net_past_high_min_critical = None;
+        assert_eq!(assess_with(&rules, survivor).level, Level::High);
     }
 
     #[test]

@@ -146,6 +146,12 @@ pub struct ContextRules {
     /// answer. Unset: the net never lowers.
     #[serde(default)]
     pub net_low_below: Option<f32>,
+    /// Where the rules lowered the level because the ordeal is over and the person safe now, a
+    /// high reading lifts only with at least this critical score (under the net's critical
+    /// threshold, else it would read as critical): a survivor's account holds the words of the
+    /// ordeal. Unset: any high reading lifts.
+    #[serde(default)]
+    pub net_past_high_min_critical: Option<f32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
