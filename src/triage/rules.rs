@@ -152,6 +152,11 @@ pub struct ContextRules {
     /// ordeal. Unset: any high reading lifts.
     #[serde(default)]
     pub net_past_high_min_critical: Option<f32>,
+    /// Over a high level, where a negation denied a danger phrase (a flag of
+    /// `levels.critical.any`: "nobody hits me", "not locked in") and the rules found no danger,
+    /// a critical reading lifts only with at least this score. Unset: as anywhere else.
+    #[serde(default)]
+    pub net_critical_when_denied: Option<f32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
