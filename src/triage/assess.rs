@@ -451,28 +451,6 @@ pub fn assess_readings(
         }
         _ => level,
     };
-    // Frame-6: where the rules found no indicator and set medium only because a person should
-    // look, and the net reads every message as no case at all (below `context.net_low_below`
-    // for "medium or above", and no higher reading), the level is low. Never for a survivor, an
-    // offer or hearsay (the rubric puts those at medium), nor with danger now or a yes answer.
-    let no_indicator = flags.is_empty() || only_context;
-    let level = if level == Level::Medium
-        && no_indicator
-        && !answered_yes
-        && !danger_now
-        && !past
-        && !safe_now
-        && !suspicion
-        && !frame.offer
-        && !frame.fiction
-        && reads_as_no_case(readings, rules)
-    {
-        note(&mut reasons, &rules.texts.safety_net_low);
-        general_question = true;
-        Level::Low
-    } else {
-        level
-    };
     let (flags, reasons) = if general_question && !answered_yes {
         let context_only = |f: &String| ctx.not_enough_alone.contains(f);
         (
@@ -508,23 +486,6 @@ fn safety_net_lift(
         .filter_map(|r| r.reads_as.map(|level| (level, r.score, &r.closest)))
         .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
         .map(|(level, score, closest)| (level, score, closest.clone()))
-}
-
-/// Whether the net reads every message of the report as no case at all: each long enough to be
-/// read (`context.net_min_chars`), none reading as any level, and each scoring below
-/// `context.net_low_below` on the "medium or above" head. False without a net, a bar or that head.
-fn reads_as_no_case(readings: &[(MessageId, &MessageReading)], rules: &TriageRules) -> bool {
-    let Some(bar) = rules.context.net_low_below else {
-        return false;
-    };
-    rules.safety_net.is_some()
-        && !readings.is_empty()
-        && readings.iter().all(|(_, r)| {
-            r.chars >= rules.context.net_min_chars
-                && r.resemblance
-                    .as_ref()
-                    .is_some_and(|s| s.reads_as.is_none() && s.medium.is_some_and(|m| m < bar))
-        })
 }
 
 /// What the text is, as its frame cues say.
@@ -1002,46 +963,6 @@ mod tests {
     }
 
     #[test]
-    fn a_report_without_an_indicator_that_reads_as_no_case_is_low_but_a_survivor_is_not() {
-        // No head reads (thresholds above 1) and every "medium or above" score is under 1.01:
-        // every message reads as no case at all.
-        let mut rules = rules_with_net(1.5);
-        let plain = "I am writing because my cousin works far away and the family wants advice about his situation";
-        // Without the bar the net never lowers: no indicator, so a person should look.
-        rules.context.net_low_below = None;
-        assert_eq!(assess_with(&rules, plain).level, Level::Medium);
-        rules.context.net_low_below = Some(1.01);
-        let lowered = assess_with(&rules, plain);
-        assert_eq!(lowered.level, Level::Low);
-        assert!(
-            lowered
-                .reasons
-                .iter()
-                .any(|r| r.text.contains("resembles no case")),
-            "{:?}",
-            lowered.reasons
-        );
-        // A survivor back home, a report with an indicator and a message too short to read
-        // keep the rules' level.
-        for text in [
-            "I escaped from the factory last year and I am home now, I need help with my papers",
-            "the employer keeps her passport and she works every day",
-            "held case",
-        ] {
-            let mut without = rules.clone();
-            without.context.net_low_below = None;
-            assert_eq!(
-                assess_with(&rules, text).level,
-                assess_with(&without, text).level,
-                "{text}"
-            );
-        }
-        // A bar no score is under: nothing is lowered.
-        rules.context.net_low_below = Some(0.0);
-        assert_eq!(assess_with(&rules, plain).level, Level::Medium);
-    }
-
-    #[test]
     fn over_a_past_ordeal_a_high_reading_alone_needs_the_critical_score() {
         use super::super::safety_net::{Example, SafetyNet, Training};
         // Critical never reads (above 1), "high or above" always does (0).
@@ -1067,7 +988,6 @@ mod tests {
         );
         let mut rules = rules().clone();
         rules.safety_net = Some(std::sync::Arc::new(net));
-        rules.context.net_low_below = None;
         let survivor =
             "She escaped last year and is home now; the employer kept her passport back then.";
         let ongoing = "the employer keeps her passport and she cannot leave the factory";

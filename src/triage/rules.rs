@@ -138,14 +138,6 @@ pub struct ContextRules {
     /// above the rules' level lifts.
     #[serde(default)]
     pub net_low_min_critical: Option<f32>,
-    /// Where the rules found no indicator (or only one that says nothing alone) and set medium
-    /// only because a person should look, and every message reads below this "medium or above"
-    /// score and below the critical and high thresholds, the level is low: the net reads it as
-    /// no case at all (a question, an advertisement, another problem). Not for a survivor, an
-    /// offer or hearsay (the rubric's own medium), nor with danger said to be now or a yes
-    /// answer. Unset: the net never lowers.
-    #[serde(default)]
-    pub net_low_below: Option<f32>,
     /// Where the rules lowered the level because the ordeal is over and the person safe now, a
     /// high reading lifts only with at least this critical score (under the net's critical
     /// threshold, else it would read as critical): a survivor's account holds the words of the
@@ -223,13 +215,6 @@ pub struct Texts {
     /// `context.net_critical_from`: `{closest}` as above.
     #[serde(default = "default_safety_net_critical_text")]
     pub safety_net_critical: String,
-    /// The safety net read a report with no indicator as no case (`context.net_low_below`).
-    #[serde(default = "default_safety_net_low_text")]
-    pub safety_net_low: String,
-}
-
-fn default_safety_net_low_text() -> String {
-    "No indicator was found and the wording resembles no case at all (a question, an advertisement or another problem), so the level is low.".to_owned()
 }
 
 fn default_safety_net_critical_text() -> String {

@@ -129,10 +129,6 @@ pub struct Resemblance {
     /// The highest level whose head scores at or above its threshold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reads_as: Option<Level>,
-    /// The "medium or above" head's score, where the net has that head (frame-6 on): how much
-    /// the message reads like a case at all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub medium: Option<f32>,
     /// Ids of the closest training examples at `reads_as` or above.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub closest: Vec<String>,
@@ -308,12 +304,11 @@ impl SafetyNet {
             .iter()
             .map(|e| (features(&ngram_hashes(e.text)), e.level))
             .collect();
-        // Every head is shipped, one that never lifts (threshold above 1) too: the "medium or
-        // above" head's score says when a report with no indicator reads as no case at all
-        // (`context.net_low_below`, frame-6).
+        // A head that never lifts (threshold above 1) is not shipped; the critical head always is.
         let heads: Vec<Head> = HEAD_LEVELS
             .iter()
             .zip(training.thresholds)
+            .filter(|(level, threshold)| **level == Level::Critical || *threshold <= 1.0)
             .map(|(level, threshold)| train_head(&data, *level, threshold, &training))
             .collect();
         let landmarks: Vec<Landmark> = examples
@@ -447,15 +442,8 @@ impl SafetyNet {
             Some(level) => self.closest(&hashes, level),
             None => Vec::new(),
         };
-        let medium = self
-            .heads
-            .iter()
-            .zip(&scores)
-            .find(|(h, _)| h.level == Level::Medium)
-            .map(|(_, s)| *s);
         Resemblance {
             score: scores.first().copied().unwrap_or(0.0),
-            medium,
             reads_as,
             closest,
         }
@@ -618,9 +606,7 @@ mod tests {
             },
             "test",
         );
-        // Every head is shipped (frame-6: the "medium or above" score lowers a report that
-        // reads as no case), the one that never lifts too.
-        assert_eq!(net.heads.len(), 3);
+        assert_eq!(net.heads.len(), 2, "a head that never lifts is not shipped");
         let read = net.read("they keep my passport, salary not paid");
         assert_eq!(read.reads_as, Some(Level::High));
         // Examples at high or above: the high ones and the critical ones, never a low one.
