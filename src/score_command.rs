@@ -162,11 +162,6 @@ fn score_stdin(rules: &TriageRules) -> anyhow::Result<()> {
         if let Some(net) = &rules.safety_net {
             result["net"] = json!(net.scores(text));
         }
-        // Flags whose phrases a negation denied (for tuning the net's bar over denied danger).
-        let denied = crate::triage::read_message(text, rules).denied;
-        if !denied.is_empty() {
-            result["denied"] = json!(denied);
-        }
         if let Some(id) = input.id {
             result["id"] = id;
         }

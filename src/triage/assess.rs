@@ -59,10 +59,6 @@ pub struct MessageReading {
     /// question reads otherwise than a long account).
     #[serde(default)]
     pub chars: usize,
-    /// The flags whose phrases a negation denied here and nothing else set ("không ai đánh":
-    /// nobody hits me), so a model of words does not read the denied danger into the text.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub denied: Vec<String>,
     /// What the learned safety net made of the message (only when a net is loaded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resemblance: Option<super::safety_net::Resemblance>,
@@ -146,12 +142,6 @@ pub fn read_message(text: &str, rules: &TriageRules) -> MessageReading {
             })
             .collect(),
         chars,
-        denied: {
-            let mut flags: Vec<String> = findings.denied.iter().map(|d| d.flag.clone()).collect();
-            flags.sort();
-            flags.dedup();
-            flags
-        },
         resemblance: rules
             .safety_net
             .as_ref()
@@ -286,8 +276,6 @@ pub fn assess_readings(
     // The rules lowered the level because the text reads as an offer not taken or hearsay.
     let mut lowered_by_frame = frame.offer;
     let mut lowered_by_hearsay = false;
-    // The rules lowered the level because the ordeal is over and the person safe now.
-    let mut lowered_by_past = false;
     let level = if frame.fiction {
         ctx.fiction_level
     } else if flags.is_empty() || (only_context && !answered_yes) {
@@ -331,7 +319,6 @@ pub fn assess_readings(
                 &["past", "safe_now"],
                 &rules.texts.past,
             ));
-            lowered_by_past = true;
             ctx.past_level
         } else if offer_only && !answered_yes && by_flags > ctx.offer_level {
             note(&mut reasons, &rules.texts.offer_only);
@@ -391,12 +378,6 @@ pub fn assess_readings(
     // Hearsay the rules lowered has no critical fact in it (a critical fact is never lowered);
     // a model of words cannot hear that it is hearsay, so it does not lift it at all.
     let lowered_by_hearsay = lowered_by_hearsay && ctx.net_respects_offer_and_suspicion;
-    let danger_denied = level < Level::Critical
-        && readings.iter().any(|(_, r)| {
-            r.denied
-                .iter()
-                .any(|f| rules.levels.critical.any.contains(f))
-        });
     let lift = lift.filter(|(reads_as, score, _)| {
         let bar_over_high = (level == Level::High || lowered_by_frame)
             && ctx.net_critical_over_high.is_some_and(|t| *score < t);
@@ -407,24 +388,8 @@ pub fn assess_readings(
             && ctx
                 .net_low_min_critical
                 .is_some_and(|t| *reads_as != Level::Critical || *score < t);
-        // Over a high level, where the text denies a danger ("nobody hits me", "not locked
-        // in") and the rules found none, a critical reading needs `net_critical_when_denied`:
-        // the net reads the denied words as if they were said (frame-6). Not over medium, so a
-        // critical report is never left below high for it.
-        let denied = *reads_as == Level::Critical
-            && level == Level::High
-            && danger_denied
-            && ctx.net_critical_when_denied.is_some_and(|t| *score < t);
-        // Over an ordeal the rules read as over, a high reading alone lifts only with a
-        // critical score of `net_past_high_min_critical`: a survivor's account holds the
-        // ordeal's words, which read as high (frame-6).
-        let survivor = lowered_by_past
-            && *reads_as == Level::High
-            && ctx.net_past_high_min_critical.is_some_and(|t| *score < t);
         !((*reads_as == Level::Critical && bar_over_high)
             || offer_or_hearsay
-            || denied
-            || survivor
             || not_a_case
             || lowered_by_hearsay)
     });
@@ -960,64 +925,6 @@ mod tests {
         // A case in the same country keeps the flag.
         let case = assess_text("my sister in cambodia, the boss keeps her passport");
         assert!(case.flags.iter().any(|f| f == "abroad"), "{:?}", case.flags);
-    }
-
-    #[test]
-    fn over_a_past_ordeal_a_high_reading_alone_needs_the_critical_score() {
-        use super::super::safety_net::{Example, SafetyNet, Training};
-        // Critical never reads (above 1), "high or above" always does (0).
-        let examples = [
-            Example {
-                id: "h-1",
-                text: "the agency keeps my passport and my salary is not paid",
-                level: Level::High,
-            },
-            Example {
-                id: "n-1",
-                text: "is a border pass ok for mae sot?",
-                level: Level::Low,
-            },
-        ];
-        let net = SafetyNet::train(
-            &examples,
-            Training {
-                thresholds: [1.5, 0.0, 2.0],
-                ..Training::default()
-            },
-            "test",
-        );
-        let mut rules = rules().clone();
-        rules.safety_net = Some(std::sync::Arc::new(net));
-        let survivor =
-            "She escaped last year and is home now; the employer kept her passport back then.";
-        let ongoing = "the employer keeps her passport and she cannot leave the factory";
-        // No critical score reaches 1.1: the survivor stays medium, an ongoing case still lifts.
-        rules.context.net_past_high_min_critical = Some(1.1);
-        assert_eq!(assess_with(&rules, survivor).level, Level::Medium);
-        let by_rules = assess_with(&rules, ongoing).level;
-        assert!(by_rules >= Level::High, "{by_rules:?}");
-        // Unset, the high reading lifts the survivor one step.
-        rules.context.net_past_high_min_critical = None;
-        assert_eq!(assess_with(&rules, survivor).level, Level::High);
-    }
-
-    #[test]
-    fn over_a_high_level_a_denied_danger_needs_the_higher_critical_score() {
-        let mut rules = rules_with_net(0.0);
-        rules.context.net_critical_over_high = Some(0.0);
-        rules.context.net_critical_when_denied = Some(1.1);
-        let denied = "the boss keeps my passport and nobody hits me";
-        let plain = "the boss keeps my passport and my salary is late";
-        assert!(
-            read_message(denied, &rules)
-                .denied
-                .contains(&"threat_violence".to_owned())
-        );
-        // No score reaches 1.1: the denied beating is not read into the text.
-        assert_eq!(assess_with(&rules, denied).level, Level::High);
-        assert_eq!(assess_with(&rules, plain).level, Level::Critical);
-        rules.context.net_critical_when_denied = None;
-        assert_eq!(assess_with(&rules, denied).level, Level::Critical);
     }
 
     #[test]

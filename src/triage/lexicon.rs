@@ -276,9 +276,6 @@ pub struct Findings {
     /// Every frame cue that counts (not denied), with its span in the text: what the text is
     /// (fiction or news, an offer, a third party's report...) and the words that say so.
     pub cues: Vec<(Cue, usize, usize)>,
-    /// Flag phrases a negation denies ("không ai đánh", "not locked in"), in text order: what
-    /// the text says did not happen (frame-6: a denied danger is not read into the text).
-    pub denied: Vec<Hit>,
 }
 
 impl Findings {
@@ -646,11 +643,10 @@ impl Lexicon {
                         *cue == Cue::Negation && *lang == language && *s >= *a && *e <= *b
                     })
             });
-            if negated_inside || denied(start, end, unspaced, language) {
-                findings.denied.push(Hit { flag, start, end });
-                continue;
-            }
-            if !conditional_ok && hypothetical(start, language) {
+            if negated_inside
+                || denied(start, end, unspaced, language)
+                || (!conditional_ok && hypothetical(start, language))
+            {
                 continue;
             }
             if findings
@@ -671,13 +667,9 @@ impl Lexicon {
             })
         });
         // Offsets of the text, not of its folded view (which may have dropped characters).
-        for hit in findings.hits.iter_mut().chain(findings.denied.iter_mut()) {
+        for hit in &mut findings.hits {
             (hit.start, hit.end) = text.span(hit.start, hit.end);
         }
-        // A phrase denied in one place and found in another was not denied.
-        findings
-            .denied
-            .retain(|d| !findings.hits.iter().any(|h| h.flag == d.flag));
         findings.hits.sort_by_key(|h| (h.start, h.end));
         findings
     }

@@ -138,17 +138,6 @@ pub struct ContextRules {
     /// above the rules' level lifts.
     #[serde(default)]
     pub net_low_min_critical: Option<f32>,
-    /// Where the rules lowered the level because the ordeal is over and the person safe now, a
-    /// high reading lifts only with at least this critical score (under the net's critical
-    /// threshold, else it would read as critical): a survivor's account holds the words of the
-    /// ordeal. Unset: any high reading lifts.
-    #[serde(default)]
-    pub net_past_high_min_critical: Option<f32>,
-    /// Over a high level, where a negation denied a danger phrase (a flag of
-    /// `levels.critical.any`: "nobody hits me", "not locked in") and the rules found no danger,
-    /// a critical reading lifts only with at least this score. Unset: as anywhere else.
-    #[serde(default)]
-    pub net_critical_when_denied: Option<f32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
