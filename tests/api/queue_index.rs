@@ -166,12 +166,11 @@ async fn the_held_case_cap_counts_live_leases_without_reading_every_case_ever_he
 
     let sql = format!(
         "EXPLAIN (ANALYZE, FORMAT JSON) {}",
-        hotline::queue::held_count_sql("$1", "$2", "$3")
+        hotline::queue::held_count_sql("$1", "$2")
     );
     let (plan,): (Value,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(now)
         .bind(claimer.id)
-        .bind(3_i64)
         .fetch_one(&app.db)
         .await
         .unwrap();
