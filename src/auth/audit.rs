@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::PgExecutor;
 
 use crate::domain::{CaseId, UserId};
 
@@ -33,25 +32,11 @@ where
 }
 
 /// One line of a case's history, as the API shows it.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
 pub struct HistoryEntry {
     pub action: String,
     pub actor: Option<String>,
     pub details: serde_json::Value,
     #[serde(with = "crate::domain::time")]
     pub at: DateTime<Utc>,
-}
-
-pub async fn history(
-    db: impl PgExecutor<'_>,
-    case: CaseId,
-) -> Result<Vec<HistoryEntry>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.action, u.email AS actor, a.details, a.at FROM audit_log a
-         LEFT JOIN users u ON u.id = a.actor_id
-         WHERE a.case_id = $1 AND a.action <> 'case.viewed' ORDER BY a.at, a.id",
-    )
-    .bind(case)
-    .fetch_all(db)
-    .await
 }

@@ -174,7 +174,7 @@ pub struct Note {
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize)]
 pub struct LinkedCase {
     pub id: CaseId,
     pub reference: String,
@@ -195,7 +195,6 @@ pub struct AttachmentInfo {
     pub metadata_kept: bool,
 }
 
-#[derive(sqlx::FromRow)]
 struct AttachmentRow {
     id: Uuid,
     message_id: MessageId,
@@ -206,7 +205,6 @@ struct AttachmentRow {
     metadata_kept: bool,
 }
 
-#[derive(sqlx::FromRow)]
 struct MessageRow {
     id: MessageId,
     direction: String,
