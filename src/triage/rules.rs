@@ -268,19 +268,8 @@ impl TriageRules {
     /// rules (the same lexicon analysis, the same windows): the same flags without preparing
     /// and reading the text a second time (issue 18).
     pub fn danger_in_reading(&self, reading: &super::MessageReading) -> Vec<String> {
-        if (reading.past || reading.safe_now) && !reading.danger_now {
-            return Vec::new();
-        }
-        let mut flags: Vec<String> = reading
-            .hits
-            .iter()
-            .map(|h| &h.flag)
-            .filter(|f| self.levels.critical.any.contains(f))
-            .cloned()
-            .collect();
-        flags.sort();
-        flags.dedup();
-        flags
+        let over = (reading.past || reading.safe_now) && !reading.danger_now;
+        self.danger_flags(over, reading.hits.iter().map(|h| &h.flag))
     }
 
     pub fn danger_in(&self, text: &str) -> Vec<String> {
@@ -290,14 +279,19 @@ impl TriageRules {
             self.matching.gap_window,
             &self.matching.conditional_flags,
         );
-        if (findings.past || findings.safe_now) && !findings.danger_now {
+        let over = (findings.past || findings.safe_now) && !findings.danger_now;
+        self.danger_flags(over, findings.hits.iter().map(|h| &h.flag))
+    }
+
+    /// The critical-level flags among `found`, sorted and once each; none when the text says
+    /// the danger is `over` (past or safe now, and no danger now).
+    fn danger_flags<'a>(&self, over: bool, found: impl Iterator<Item = &'a String>) -> Vec<String> {
+        if over {
             return Vec::new();
         }
-        let mut flags: Vec<String> = findings
-            .hits
-            .into_iter()
-            .map(|h| h.flag)
-            .filter(|f| self.levels.critical.any.contains(f))
+        let mut flags: Vec<String> = found
+            .filter(|f| self.levels.critical.any.contains(*f))
+            .cloned()
             .collect();
         flags.sort();
         flags.dedup();
