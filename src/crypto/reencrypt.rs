@@ -17,7 +17,7 @@ use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::columns::{HASHES, HashColumn, SEALED, SealedColumn};
+use super::columns::{HASHES, HashColumn, RowKey, SEALED, SealedColumn};
 use super::{Binding, KeyRing};
 
 /// What one pass changed.
@@ -57,25 +57,73 @@ fn hash_pending(col: &HashColumn) -> String {
     )
 }
 
+/// The batch's lower bound on the row key (parameter 3, a `text[]`): none on the first batch
+/// (the parameter is still named, as every batch binds it).
+fn resume_after(key: &RowKey, resuming: bool) -> String {
+    if resuming {
+        format!("({}) > ({})", key.columns(), key.from_param(3))
+    } else {
+        "$3::text[] IS NULL".to_owned()
+    }
+}
+
+/// One batch of a sealed column's rows still to re-seal (parameters: 1 and 2 the current key's
+/// bound and unbound prefixes, 3 the last row key of the batch before, 4 the batch size).
+/// Public so a test can `EXPLAIN` it.
+pub fn reseal_batch_sql(col: &SealedColumn, resuming: bool) -> String {
+    format!(
+        "SELECT {key} AS k, {binding_col} AS b, {c} FROM {t}
+         WHERE {pending} AND {after_key} ORDER BY {columns} LIMIT $4",
+        key = col.key.as_text_array(),
+        binding_col = col.bound_to.unwrap_or("NULL::uuid"),
+        columns = col.key.columns(),
+        after_key = resume_after(&col.key, resuming),
+        c = col.column,
+        t = col.table,
+        pending = sealed_pending(col),
+    )
+}
+
+/// One batch of a lookup hash's rows still to recompute (parameters: 1 the current hash
+/// prefix, 2 its length, 3 and 4 as `reseal_batch_sql`). Public so a test can `EXPLAIN` it.
+pub fn rehash_batch_sql(col: &HashColumn, resuming: bool) -> String {
+    let source = super::columns::sealed(col.table, col.source);
+    format!(
+        "SELECT {key} AS k, {binding_col} AS b, {c}, {src}, {purpose} FROM {t}
+         WHERE {pending} AND {src} IS NOT NULL AND {after_key} ORDER BY {columns} LIMIT $4",
+        key = col.key.as_text_array(),
+        binding_col = source.and_then(|s| s.bound_to).unwrap_or("NULL::uuid"),
+        columns = col.key.columns(),
+        after_key = resume_after(&col.key, resuming),
+        c = col.column,
+        src = col.source,
+        purpose = col.purpose,
+        t = col.table,
+        pending = hash_pending(col),
+    )
+}
+
+/// The compare-and-set of one value (parameters: 1 the row key as `text[]`, 2 the new bytes,
+/// 3 the old), matched through the primary key's index. Public so a test can `EXPLAIN` it.
+pub fn update_sql(table: &str, column: &str, key: &RowKey) -> String {
+    format!(
+        "UPDATE {table} SET {column} = $2 WHERE ({}) = ({}) AND {column} = $3",
+        key.columns(),
+        key.from_param(1)
+    )
+}
+
 /// Re-seals up to `batch` rows of one column after `after` (a row key); returns the last key
 /// seen (None when the column is done) and what changed.
 async fn reseal_batch(
     db: &PgPool,
     keys: &KeyRing,
     col: &SealedColumn,
-    after: &str,
+    after: Option<&[String]>,
     batch: i64,
-) -> Result<(Option<String>, Pass), sqlx::Error> {
-    let binding_col = col.bound_to.unwrap_or("NULL::uuid");
-    let sql = format!(
-        "SELECT {key} AS k, {binding_col} AS b, {c} FROM {t}
-         WHERE {pending} AND {key} > $3 ORDER BY {key} LIMIT $4",
-        key = col.key,
-        c = col.column,
-        t = col.table,
-        pending = sealed_pending(col),
-    );
-    let rows: Vec<(String, Option<Uuid>, Vec<u8>)> =
+) -> Result<(Option<Vec<String>>, Pass), sqlx::Error> {
+    let sql = reseal_batch_sql(col, after.is_some());
+    let rows: Vec<(Vec<String>, Option<Uuid>, Vec<u8>)> =
         sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(keys.current_bound_prefix())
             .bind(keys.current_unbound_prefix())
@@ -85,12 +133,7 @@ async fn reseal_batch(
             .await?;
     let mut pass = Pass::default();
     let last = rows.last().map(|r| r.0.clone());
-    let update = format!(
-        "UPDATE {t} SET {c} = $2 WHERE {key} = $1 AND {c} = $3",
-        t = col.table,
-        c = col.column,
-        key = col.key
-    );
+    let update = update_sql(col.table, col.column, &col.key);
     for (key, row, old) in rows {
         let binding = row.map(|row| Binding::new(col.table, col.column, row));
         let plain = match &binding {
@@ -117,27 +160,16 @@ async fn reseal_batch(
 }
 
 /// (row key, row id for the binding, stored hash, sealed value, purpose)
-type HashRow = (String, Option<Uuid>, Vec<u8>, Vec<u8>, String);
+type HashRow = (Vec<String>, Option<Uuid>, Vec<u8>, Vec<u8>, String);
 
 async fn rehash_batch(
     db: &PgPool,
     keys: &KeyRing,
     col: &HashColumn,
-    after: &str,
+    after: Option<&[String]>,
     batch: i64,
-) -> Result<(Option<String>, Pass), sqlx::Error> {
-    let source = super::columns::sealed(col.table, col.source);
-    let binding_col = source.and_then(|s| s.bound_to).unwrap_or("NULL::uuid");
-    let sql = format!(
-        "SELECT {key} AS k, {binding_col} AS b, {c}, {src}, {purpose} FROM {t}
-         WHERE {pending} AND {src} IS NOT NULL AND {key} > $3 ORDER BY {key} LIMIT $4",
-        key = col.key,
-        c = col.column,
-        src = col.source,
-        purpose = col.purpose,
-        t = col.table,
-        pending = hash_pending(col),
-    );
+) -> Result<(Option<Vec<String>>, Pass), sqlx::Error> {
+    let sql = rehash_batch_sql(col, after.is_some());
     let rows: Vec<HashRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(keys.current_hash_prefix())
         .bind(keys.current_hash_len() as i32)
@@ -147,12 +179,7 @@ async fn rehash_batch(
         .await?;
     let mut pass = Pass::default();
     let last = rows.last().map(|r| r.0.clone());
-    let update = format!(
-        "UPDATE {t} SET {c} = $2 WHERE {key} = $1 AND {c} = $3",
-        t = col.table,
-        c = col.column,
-        key = col.key
-    );
+    let update = update_sql(col.table, col.column, &col.key);
     for (key, row, old, sealed, purpose) in rows {
         let plain = match row {
             Some(row) => keys.open_bound(&sealed, &Binding::new(col.table, col.source, row)),
@@ -192,27 +219,27 @@ pub async fn reencrypt_all(
     };
     // Sealed values first: the hashes are recomputed from them.
     for col in SEALED {
-        let mut after = String::new();
+        let mut after: Option<Vec<String>> = None;
         loop {
-            let (last, pass) = reseal_batch(db, keys, col, &after, batch).await?;
+            let (last, pass) = reseal_batch(db, keys, col, after.as_deref(), batch).await?;
             add(&mut total, pass);
             let Some(last) = last else { break };
             if !on_batch(col.table, col.column, pass) {
                 return Ok(total);
             }
-            after = last;
+            after = Some(last);
         }
     }
     for col in HASHES {
-        let mut after = String::new();
+        let mut after: Option<Vec<String>> = None;
         loop {
-            let (last, pass) = rehash_batch(db, keys, col, &after, batch).await?;
+            let (last, pass) = rehash_batch(db, keys, col, after.as_deref(), batch).await?;
             add(&mut total, pass);
             let Some(last) = last else { break };
             if !on_batch(col.table, col.column, pass) {
                 return Ok(total);
             }
-            after = last;
+            after = Some(last);
         }
     }
     Ok(total)
