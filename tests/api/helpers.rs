@@ -787,3 +787,12 @@ pub async fn run_browser_script(script: &'static str, args: Vec<String>, ok_line
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Every node of an `EXPLAIN (FORMAT JSON)` plan, depth first.
+pub fn plan_nodes(plan: &Value) -> Vec<&Value> {
+    let mut all = vec![plan];
+    for child in plan["Plans"].as_array().into_iter().flatten() {
+        all.extend(plan_nodes(child));
+    }
+    all
+}

@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::{
-    BOT_TOKEN, Options, Staff, TestApp, WEBHOOK_SECRET, phone_report, random_key, spawn_app_with,
-    tg_text,
+    BOT_TOKEN, Options, Staff, TestApp, WEBHOOK_SECRET, phone_report, plan_nodes, random_key,
+    spawn_app_with, tg_text,
 };
 
 /// Settings every node of the test deployment shares: Telegram on, and the audit chain keyed
@@ -467,11 +467,10 @@ async fn plan_without_seq_scans(app: &TestApp, sql: &str, binds: &[Value]) -> Va
     plan
 }
 
-fn has_seq_scan(node: &Value) -> bool {
-    node["Node Type"] == "Seq Scan"
-        || node["Plans"]
-            .as_array()
-            .is_some_and(|plans| plans.iter().any(has_seq_scan))
+fn has_seq_scan(plan: &Value) -> bool {
+    plan_nodes(plan)
+        .iter()
+        .any(|n| n["Node Type"] == "Seq Scan")
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use hotline::domain::UserId;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, plan_nodes, spawn_app};
 
 /// Cases with every rank, waiting times on both sides of each answer target, languages with
 /// and without a region, every status, and some held (by `holder`) or with an ended lease.
@@ -84,15 +84,6 @@ async fn claim_next_takes_exactly_what_the_full_sort_puts_first() {
     );
 }
 
-/// Every plan node, depth first.
-fn nodes(plan: &Value) -> Vec<&Value> {
-    let mut all = vec![plan];
-    for child in plan["Plans"].as_array().into_iter().flatten() {
-        all.extend(nodes(child));
-    }
-    all
-}
-
 #[tokio::test]
 async fn the_claim_walks_the_queue_indexes_and_never_sorts_every_open_case() {
     let app = spawn_app().await;
@@ -114,7 +105,7 @@ async fn the_claim_walks_the_queue_indexes_and_never_sorts_every_open_case() {
         .fetch_one(&app.db)
         .await
         .unwrap();
-    let all = nodes(&plan[0]["Plan"]);
+    let all = plan_nodes(&plan[0]["Plan"]);
     let indexes: Vec<&str> = all
         .iter()
         .filter_map(|n| n["Index Name"].as_str())
@@ -174,7 +165,7 @@ async fn the_held_case_cap_counts_live_leases_without_reading_every_case_ever_he
         .fetch_one(&app.db)
         .await
         .unwrap();
-    let scans: Vec<&Value> = nodes(&plan[0]["Plan"])
+    let scans: Vec<&Value> = plan_nodes(&plan[0]["Plan"])
         .into_iter()
         .filter(|n| n["Relation Name"] == "cases")
         .collect();
