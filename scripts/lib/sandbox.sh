@@ -7,7 +7,8 @@
 #                              on $SANDBOX_REDIS_PORT (56379); exports DATABASE_URL, REDIS_URL,
 #                              SANDBOX_DIR; stops everything it started on exit
 #   sandbox_pg_stop [mode]     pg_ctl stop (-m fast by default; immediate = a crash)
-#   sandbox_pg_start           start it again on the same data
+#   sandbox_pg_start           start it again on the same data (SANDBOX_PG_OPTIONS: more
+#                              server options, e.g. "-c shared_preload_libraries=…")
 #   sandbox_redis_restart      redis: shutdown nosave, start empty
 #   serve_start / serve_stop   the hotline binary ($SANDBOX_BIN) on $SANDBOX_HTTP_PORT (8099),
 #                              pid in $serve_pid; serve_kill9 kills it hard
@@ -39,7 +40,7 @@ hotline_bin() {
 
 sandbox_pg_start() {
   as_postgres "$(pg_bin pg_ctl)" -D "$SANDBOX_DIR/pg" -l "$SANDBOX_DIR/pg.log" -w -t 60 \
-    -o "-p $SANDBOX_PG_PORT -k $SANDBOX_DIR -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB" \
+    -o "-p $SANDBOX_PG_PORT -k $SANDBOX_DIR -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB ${SANDBOX_PG_OPTIONS:-}" \
     start >/dev/null
 }
 
