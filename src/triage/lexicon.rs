@@ -63,6 +63,8 @@ struct CueLists {
     #[serde(default)]
     consequence: Vec<String>,
     #[serde(default)]
+    disjunction: Vec<String>,
+    #[serde(default)]
     fiction: Vec<String>,
     #[serde(default)]
     offer: Vec<String>,
@@ -99,6 +101,9 @@ pub enum Cue {
     /// "then", "thì", "就": what follows a condition happens ("if we miss the quota, then they
     /// beat us"), so a hypothetical cue's reach ends here.
     Consequence,
+    /// "or", "หรือ", "hay", "或": a negation carries over it to the next flag phrase ("not
+    /// locked in or beaten", "ไม่ได้ถูกขังหรือถูกทำร้าย": neither).
+    Disjunction,
     /// The text is fiction, a film, news or a forwarded rumour: no concrete person.
     Fiction,
     /// A job or marriage offer not taken yet ("should I go?", "haven't decided").
@@ -115,7 +120,7 @@ pub enum Cue {
 
 impl Cue {
     /// Every cue, for finding one by its name.
-    pub const ALL: [Cue; 15] = [
+    pub const ALL: [Cue; 16] = [
         Cue::Negation,
         Cue::NegationAfter,
         Cue::Hypothetical,
@@ -125,6 +130,7 @@ impl Cue {
         Cue::Suspicion,
         Cue::NotACase,
         Cue::Consequence,
+        Cue::Disjunction,
         Cue::Fiction,
         Cue::Offer,
         Cue::ThirdParty,
@@ -150,6 +156,7 @@ impl Cue {
             Cue::Suspicion => "suspicion",
             Cue::NotACase => "not_a_case",
             Cue::Consequence => "consequence",
+            Cue::Disjunction => "disjunction",
             Cue::Fiction => "fiction",
             Cue::Offer => "offer",
             Cue::ThirdParty => "third_party",
@@ -348,6 +355,7 @@ impl Lexicon {
             (Cue::Suspicion, "suspicion", &c.suspicion),
             (Cue::NotACase, "not_a_case", &c.not_a_case),
             (Cue::Consequence, "consequence", &c.consequence),
+            (Cue::Disjunction, "disjunction", &c.disjunction),
             (Cue::Fiction, "fiction", &c.fiction),
             (Cue::Offer, "offer", &c.offer),
             (Cue::ThirdParty, "third_party", &c.third_party),
@@ -510,7 +518,7 @@ impl Lexicon {
                 breaks[to].0 != breaks[from].0
             }
         };
-        let denied = |start: usize, end: usize, unspaced: bool, language: usize| {
+        let denied_how = |start: usize, end: usize, unspaced: bool, language: usize| {
             let limit = if unspaced {
                 window.unspaced
             } else {
@@ -531,9 +539,8 @@ impl Lexicon {
                     // A space between words is no break here: Burmese writes one before "မရှိ".
                     && breaks[*s].0 == breaks[end].0
             });
-            follows
-                || cues.iter().any(|(cue, s, e, _, lang)| {
-                    *cue == Cue::Negation
+            let before = cues.iter().any(|(cue, s, e, _, lang)| {
+                *cue == Cue::Negation
                     && *lang == language
                     && *e <= start
                     && start - *e <= limit
@@ -543,7 +550,15 @@ impl Lexicon {
                     && !cues.iter().any(|(c, cs, ce, _, l)| {
                         *c == Cue::Consequence && *l == language && *cs >= *e && *ce <= start
                     })
-                })
+            });
+            match (before, follows) {
+                (true, _) => Some(Denial::Before),
+                (false, true) => Some(Denial::After),
+                _ => None,
+            }
+        };
+        let denied = |start: usize, end: usize, unspaced: bool, language: usize| {
+            denied_how(start, end, unspaced, language).is_some()
         };
         // A hypothetical cue that starts before the phrase covers it, even when they share a
         // word ("nếu sang Nhật": "if going to Japan").
@@ -611,6 +626,7 @@ impl Lexicon {
                 || *cue == Cue::NegationAfter
                 || *cue == Cue::Hypothetical
                 || *cue == Cue::Consequence
+                || *cue == Cue::Disjunction
                 || denied(*start, *end, *unspaced, *language)
             {
                 continue;
@@ -630,23 +646,108 @@ impl Lexicon {
         }
         findings.cues.sort_by_key(|(_, s, e)| (*s, *e));
         flags.sort_by_key(|(_, s, e, _, _)| (*s, std::cmp::Reverse(*e)));
-        for (flag, start, end, unspaced, language) in flags {
-            // Only cues that end before the phrase can deny it, so a phrase that carries its
-            // own negation ("can't leave") still counts.
+        // A negation carries over a disjunction: "not locked in or beaten", "未提及暴力或关押"
+        // (no mention of violence or detention) deny both phrases, and where the negation
+        // follows ("ရိုက်တာ သို့မဟုတ် ချုပ်တာ မရှိ") it carries back to the phrase before.
+        let mut denials: Vec<Option<Denial>> = flags
+            .iter()
+            .map(|(_, start, end, unspaced, language)| {
+                let inside = gap_spans.iter().any(|(phrase_start, a, b)| {
+                    phrase_start == start
+                        && b <= end
+                        && cues.iter().any(|(cue, s, e, _, lang)| {
+                            *cue == Cue::Negation && lang == language && s >= a && e <= b
+                        })
+                });
+                if inside {
+                    Some(Denial::Before)
+                } else {
+                    denied_how(*start, *end, *unspaced, *language)
+                }
+            })
+            .collect();
+        // Spaces often stand around "หรือ" and "ຫຼື", so only punctuation ends the reach.
+        let disjunction_between = |from: usize, to: usize, language: usize, limit: usize| {
+            cues.iter().any(|(cue, s, e, _, lang)| {
+                *cue == Cue::Disjunction
+                    && *lang == language
+                    && *s >= from
+                    && *s - from <= limit
+                    && *e <= to
+                    && to - *e <= limit
+            })
+        };
+        let joined =
+            |(_, s1, e1, u1, l1): &(String, usize, usize, bool, usize),
+             (_, s2, _, u2, l2): &(String, usize, usize, bool, usize)| {
+                let limit = if *u1 || *u2 {
+                    window.unspaced
+                } else {
+                    window.spaced
+                };
+                l1 == l2
+                    && e1 <= s2
+                    && breaks[*s1].0 == breaks[*s2].0
+                    && disjunction_between(*e1, *s2, *l1, limit)
+            };
+        // "មិនរាយការណ៍ពីការវាយ ឬការឃុំខ្លួន" (no report of beating or detention): where the
+        // first of the two is no flag phrase, the negation before it still reaches over "or".
+        let negation_over_disjunction = |start: usize, unspaced: bool, language: usize| {
+            let limit = if unspaced {
+                window.unspaced
+            } else {
+                window.spaced
+            };
+            cues.iter().any(|(cue, s, e, _, lang)| {
+                *cue == Cue::Disjunction
+                    && *lang == language
+                    && *e <= start
+                    && start - *e <= limit
+                    && cues.iter().any(|(n, ns, ne, _, nl)| {
+                        *n == Cue::Negation
+                            && *nl == language
+                            && *ne <= *s
+                            && *s - *ne <= 3 * limit
+                            && breaks[*ns].0 == breaks[start].0
+                            && !cues.iter().any(|(c, cs, ce, _, l)| {
+                                *c == Cue::Consequence
+                                    && *l == language
+                                    && *cs >= *ne
+                                    && *ce <= start
+                            })
+                    })
+            })
+        };
+        for (i, (_, start, _, unspaced, language)) in flags.iter().enumerate() {
+            if denials[i].is_none() && negation_over_disjunction(*start, *unspaced, *language) {
+                denials[i] = Some(Denial::Before);
+            }
+        }
+        for i in 0..flags.len() {
+            for j in i + 1..flags.len() {
+                if denials[j].is_none()
+                    && matches!(denials[i], Some(Denial::Before))
+                    && joined(&flags[i], &flags[j])
+                {
+                    denials[j] = Some(Denial::Before);
+                }
+            }
+        }
+        for j in (0..flags.len()).rev() {
+            for i in (0..j).rev() {
+                if denials[i].is_none()
+                    && matches!(denials[j], Some(Denial::After))
+                    && joined(&flags[i], &flags[j])
+                {
+                    denials[i] = Some(Denial::After);
+                }
+            }
+        }
+        for ((flag, start, end, _, language), denial) in flags.into_iter().zip(denials) {
             // Some flags hold even in a condition: a threat is conditional by nature ("if you
             // run, we kill your family"), and an age is a fact, not an event.
             let conditional_ok = exempt.contains(&flag);
-            let negated_inside = gap_spans.iter().any(|(phrase_start, a, b)| {
-                *phrase_start == start
-                    && *b <= end
-                    && cues.iter().any(|(cue, s, e, _, lang)| {
-                        *cue == Cue::Negation && *lang == language && *s >= *a && *e <= *b
-                    })
-            });
-            if negated_inside
-                || denied(start, end, unspaced, language)
-                || (!conditional_ok && hypothetical(start, language))
-            {
+            if denial.is_some() || (!conditional_ok && hypothetical(start, language)) {
                 continue;
             }
             if findings
@@ -673,6 +774,14 @@ impl Lexicon {
         findings.hits.sort_by_key(|h| (h.start, h.end));
         findings
     }
+}
+
+/// Which way a negation denied a flag phrase: from before it ("not beaten") or after it
+/// (Burmese "ဒဏ်ရာ မရှိဘူး", injury: there is none). A disjunction carries each its own way.
+#[derive(Debug, Clone, Copy)]
+enum Denial {
+    Before,
+    After,
 }
 
 /// Flags whose phrase may hold a danger-now cue without the danger being now ("passport still
@@ -799,6 +908,47 @@ mod tests {
             flags(&l, "I am not sure. They locked in my sister"),
             ["confinement"]
         );
+    }
+
+    #[test]
+    fn a_negation_carries_over_or_to_the_next_phrase_but_not_over_and_or_a_full_stop() {
+        let l = lexicon(
+            "language: en\nflags:\n  confinement: [locked in]\n  threat_violence: [beaten]\ncues:\n  negation: [not, no report of]\n  disjunction: [or]\n",
+        );
+        assert!(flags(&l, "She is not locked in or beaten").is_empty());
+        // The first of the two need not be a flag phrase: the negation reaches over "or".
+        assert!(flags(&l, "no report of shouting or beaten").is_empty());
+        // Past the negation's own reach, "or" carries it and "and" does not.
+        assert!(flags(&l, "not locked in at the house or beaten").is_empty());
+        assert_eq!(
+            flags(&l, "not locked in at the house and beaten daily"),
+            ["threat_violence"]
+        );
+        assert_eq!(
+            flags(&l, "Not locked in. Or beaten, she said"),
+            ["threat_violence"]
+        );
+    }
+
+    #[test]
+    fn in_thai_the_spaces_around_or_do_not_stop_the_negation() {
+        let l = lexicon(
+            "language: th\nflags:\n  confinement: [\"ถูกขัง\"]\n  threat_violence: [\"ถูกทำร้าย\"]\ncues:\n  negation: [\"ไม่ได้\"]\n  disjunction: [\"หรือ\"]\n",
+        );
+        assert!(flags(&l, "น้องไม่ได้ถูกขังหรือถูกทำร้าย").is_empty());
+        assert!(flags(&l, "น้องไม่ได้ถูกขัง หรือ ถูกทำร้าย").is_empty());
+        assert_eq!(
+            flags(&l, "น้องถูกขังหรือถูกทำร้าย"),
+            ["confinement", "threat_violence"]
+        );
+    }
+
+    #[test]
+    fn a_negation_after_the_phrases_carries_back_over_or() {
+        let l = lexicon(
+            "language: my\nflags:\n  confinement: [\"ချုပ်\"]\n  threat_violence: [\"ရိုက်\"]\ncues:\n  negation_after: [\"မရှိ\"]\n  disjunction: [\"သို့မဟုတ်\"]\n",
+        );
+        assert!(flags(&l, "ရိုက် သို့မဟုတ် ချုပ် မရှိ").is_empty());
     }
 
     #[test]
