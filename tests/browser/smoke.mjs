@@ -236,6 +236,9 @@ await step("the same pages in English", async () => {
   await shoot("en-queue");
   await page.locator(`table#queue tr[data-reference="${reference}"] a`).click();
   await page.getByRole("heading", { name: "Why this urgency" }).waitFor();
+  // The province was typed in Thai; an English reader gets its English name, the Thai beside it.
+  const where = await textOf("#case-where");
+  if (where !== "Thailand · Songkhla (สงขลา)") throw new Error(`the case's place reads "${where}"`);
   await accessible("the case page in English");
   await shoot("en-case", page, true);
 });

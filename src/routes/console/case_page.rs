@@ -534,7 +534,9 @@ fn build(
         .collect();
     let location = [
         c.location.country.as_deref().map(|code| t.country(code)),
-        c.location.area.clone(),
+        c.location.area.as_deref().map(|area| {
+            crate::console::provinces::display(c.location.country.as_deref(), area, t.code())
+        }),
     ]
     .into_iter()
     .flatten()
