@@ -70,6 +70,16 @@ pub async fn record_channel_message(
         return Ok(ChannelOutcome::duplicate());
     }
 
+    // The typed text is read before the transaction (`reading`): the identity row's lock is not
+    // held while triage runs, and the HTTP worker is free meanwhile.
+    let rules = ctx.rules();
+    let read_before = match super::inbound_content::typed_text(&message.content) {
+        Some(text) => Some((
+            text.to_owned(),
+            super::reading::read_off_worker(text.to_owned(), rules.clone()).await,
+        )),
+        None => None,
+    };
     let mut tx = ctx.db.begin().await?;
     let Some(mut identity) = record_event(&mut tx, ctx, message, now).await? else {
         tx.rollback().await?;
@@ -116,8 +126,19 @@ pub async fn record_channel_message(
     }
     // Surge mode changes which events open a case and what the bot asks (`crate::surge`).
     let surge_on = crate::surge::current(&mut *tx).await?.on;
-    let (mut case, read) =
-        attach_to_case(&mut tx, ctx, &mut identity, message, surge_on, now).await?;
+    let (mut case, read) = attach_to_case(
+        &mut tx,
+        ctx,
+        &mut identity,
+        message,
+        &Reading {
+            rules,
+            before: read_before,
+        },
+        surge_on,
+        now,
+    )
+    .await?;
     let replies = run_conversation(
         &mut tx,
         ctx,
@@ -225,6 +246,7 @@ async fn attach_to_case(
     ctx: &AppContext,
     identity: &mut ChannelIdentity,
     message: &InboundMessage,
+    read: &Reading,
     surge_on: bool,
     now: DateTime<Utc>,
 ) -> Result<(Option<OpenCase>, Option<ReadText>), sqlx::Error> {
@@ -236,9 +258,14 @@ async fn attach_to_case(
     if case.is_none() && !stored.opens_case {
         return Ok((None, None));
     }
-    let rules = ctx.rules();
+    let rules = &read.rules;
     let message_id = MessageId::new();
-    let reading = read_message(text, &rules);
+    // What is stored is the typed text, read before the transaction; anything else (a button's
+    // words) is read here.
+    let reading = match &read.before {
+        Some((typed, reading)) if typed == text => reading.clone(),
+        _ => read_message(text, rules),
+    };
     let opened_now = case.is_none();
     if case.is_none() {
         let language = identity.conversation.language.clone().or_else(|| {
@@ -248,7 +275,7 @@ async fn attach_to_case(
         });
         // A returning person whose earlier case was closed starts a new conversation round.
         identity.conversation.start_new_round();
-        let assessment = assess_readings(&[(message_id, &reading)], &Answers::default(), &rules);
+        let assessment = assess_readings(&[(message_id, &reading)], &Answers::default(), rules);
         case = Some(
             open_case(
                 tx,
@@ -271,7 +298,7 @@ async fn attach_to_case(
     store_inbound(
         tx,
         &ctx.keys,
-        &rules,
+        rules,
         &NewInbound {
             id: message_id,
             case_id: open.id,
@@ -320,6 +347,12 @@ async fn attach_to_case(
 /// A text triage read while attaching the message, and its reading (the conversation's danger
 /// check uses it instead of reading the same text again).
 type ReadText = (String, crate::triage::MessageReading);
+
+/// The rules a message is read with, and its typed text's reading made before the transaction.
+struct Reading {
+    rules: std::sync::Arc<crate::triage::TriageRules>,
+    before: Option<ReadText>,
+}
 
 /// What the conversation needs to know from attaching the message: whether the hotline is in
 /// surge, and the text triage read with its reading.

@@ -23,6 +23,7 @@ mod inbound_message;
 pub mod language;
 pub(crate) mod open_case;
 pub mod phone_report;
+mod reading;
 mod reporter_identity;
 mod retriage;
 

@@ -1,6 +1,8 @@
 //! The phone-call form: a counselor's report becomes a reporter, a case, its first message and
 //! an urgency assessment, committed together before the 201.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{Acquire, PgConnection, PgPool, Postgres, Transaction};
@@ -10,7 +12,7 @@ use crate::crypto::KeyRing;
 use crate::domain::{CaseId, Channel, MessageId, NewReport, Reference, ReporterId, UserId};
 use crate::safe_contact::{self, SafeContactRules};
 use crate::triage::normalize::zawgyi_conversion;
-use crate::triage::{TriageRules, assess_readings, read_message, reading_version};
+use crate::triage::{MessageReading, TriageRules, assess_readings, read_message, reading_version};
 
 /// What a recorded report produced.
 #[derive(Debug, Clone, Copy)]
@@ -102,7 +104,7 @@ impl Idempotency<'_> {
 pub async fn record_phone_report(
     db: &PgPool,
     keys: &KeyRing,
-    rules: &TriageRules,
+    rules: &Arc<TriageRules>,
     counselor: UserId,
     report: &NewReport,
     idempotency: Option<Idempotency<'_>>,
@@ -117,17 +119,24 @@ pub async fn record_phone_report(
 pub async fn record_phone_report_on(
     conn: &mut PgConnection,
     keys: &KeyRing,
-    rules: &TriageRules,
+    rules: &Arc<TriageRules>,
     counselor: UserId,
     report: &NewReport,
     idempotency: Option<Idempotency<'_>>,
     now: DateTime<Utc>,
 ) -> Result<RecordedReport, IntakeError> {
+    // Triage reads the narrative off the HTTP worker, before any transaction (`reading`).
+    let reading =
+        super::reading::read_off_worker(report.narrative.as_str().to_owned(), rules.clone()).await;
+    let read = Read {
+        rules,
+        reading: Some(&reading),
+    };
     let Some(idem) = &idempotency else {
         // Without a key the report is one statement (`INSERT_REPORT`), atomic on its own: no
         // BEGIN and COMMIT round trips around it (issue 18).
         let (case_id, level) =
-            insert_report(&mut *conn, keys, rules, counselor, report, None, now).await?;
+            insert_report(&mut *conn, keys, &read, counselor, report, None, now).await?;
         crate::metrics::report_created(Channel::Phone.as_str(), level.as_str());
         return Ok(RecordedReport {
             case_id,
@@ -146,7 +155,7 @@ pub async fn record_phone_report_on(
     }
 
     let (case_id, level) =
-        insert_report(&mut tx, keys, rules, counselor, report, Some(idem.key), now).await?;
+        insert_report(&mut tx, keys, &read, counselor, report, Some(idem.key), now).await?;
     tx.commit().await?;
     crate::metrics::report_created(Channel::Phone.as_str(), level.as_str());
     Ok(RecordedReport {
@@ -166,7 +175,17 @@ pub async fn record_in(
     report: &NewReport,
     now: DateTime<Utc>,
 ) -> Result<(CaseId, crate::domain::Level), IntakeError> {
-    insert_report(tx, keys, rules, counselor, report, None, now).await
+    let read = Read {
+        rules,
+        reading: None,
+    };
+    insert_report(tx, keys, &read, counselor, report, None, now).await
+}
+
+/// The rules a report is scored with, and its narrative's reading when it was made already.
+struct Read<'a> {
+    rules: &'a TriageRules,
+    reading: Option<&'a MessageReading>,
 }
 
 /// The whole report as one statement (issue 18: round trips, not computation, bounded the phone
@@ -230,7 +249,7 @@ SELECT count(*) FROM new_case";
 async fn insert_report(
     tx: &mut PgConnection,
     keys: &KeyRing,
-    rules: &TriageRules,
+    read: &Read<'_>,
     counselor: UserId,
     report: &NewReport,
     idempotency_key: Option<&str>,
@@ -265,8 +284,16 @@ async fn insert_report(
     let first = safe_contact::store::first_version(keys, reporter, &contact);
 
     let message_id = MessageId::new();
-    let reading = read_message(report.narrative.as_str(), rules);
-    let assessment = assess_readings(&[(message_id, &reading)], &report.answers, rules);
+    let rules = read.rules;
+    let inline;
+    let reading = match read.reading {
+        Some(reading) => reading,
+        None => {
+            inline = read_message(report.narrative.as_str(), rules);
+            &inline
+        }
+    };
+    let assessment = assess_readings(&[(message_id, reading)], &report.answers, rules);
     let case_id = CaseId::new();
     let urgency = StoredUrgency::new(keys, case_id, &assessment, assessment.level, false);
     let details = json!({
@@ -324,7 +351,7 @@ async fn insert_report(
                 "text_converted_enc",
                 message_id,
             ))
-            .bind(serde_json::to_value(&reading).unwrap_or_default())
+            .bind(serde_json::to_value(reading).unwrap_or_default())
             .bind(reading_version(rules))
             .bind(&linked)
             .bind(idempotency_key)
