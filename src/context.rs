@@ -29,6 +29,8 @@ pub struct AppContext {
     pub channels: Arc<Channels>,
     /// Live updates for open console pages (Redis pub/sub to server-sent events).
     pub live: Arc<crate::live::Live>,
+    /// The surge wait the bot last told, per level, for ten seconds (`surge::WaitCache`).
+    pub surge_waits: Arc<crate::surge::WaitCache>,
 }
 
 impl AppContext {

@@ -155,6 +155,7 @@ pub fn context(
         channels: Arc::new(channels),
         // The console's live updates (issue 12).
         live: Arc::default(),
+        surge_waits: Arc::default(),
     })
 }
 

@@ -424,7 +424,11 @@ async fn run_conversation(
         None => Vec::new(),
     };
     let surge_wait = if surge_on {
-        Some(crate::surge::expected_wait(&mut **tx, &ctx.settings.queue, level, now).await?)
+        Some(
+            ctx.surge_waits
+                .expected_wait(&mut **tx, &ctx.settings.queue, level, now)
+                .await?,
+        )
     } else {
         None
     };

@@ -68,6 +68,46 @@ pub async fn expected_wait<'e>(
     Ok(Duration::from_secs(seconds.ceil() as u64))
 }
 
+/// How long a computed wait is told again without asking the database: the bot says it rounded
+/// up to a quarter of an hour, so ten seconds cannot change what a person is told by more than
+/// one step, and in a surge the query ran for every message (0.53 ms each, the largest share
+/// of PostgreSQL's time under a flood: `scripts/faults/flood` with `FLOOD_SURGE=1`).
+const WAIT_TOLD_AGAIN_FOR: chrono::TimeDelta = chrono::TimeDelta::seconds(10);
+
+/// A wait, and when it was computed.
+type Computed = Option<(DateTime<Utc>, Duration)>;
+
+/// The last wait computed for each level, per running app (`AppContext::surge_waits`).
+#[derive(Debug, Default)]
+pub struct WaitCache {
+    computed: std::sync::Mutex<[Computed; 4]>,
+}
+
+impl WaitCache {
+    /// `expected_wait`, or the same level's figure from less than ten seconds before `now`.
+    pub async fn expected_wait<'e>(
+        &self,
+        db: impl sqlx::PgExecutor<'e>,
+        queue: &QueueSettings,
+        level: Level,
+        now: DateTime<Utc>,
+    ) -> Result<Duration, sqlx::Error> {
+        let slot = usize::try_from(level.rank()).unwrap_or(0).min(3);
+        let fresh = |at: DateTime<Utc>| at <= now && now - at < WAIT_TOLD_AGAIN_FOR;
+        if let Ok(computed) = self.computed.lock()
+            && let Some((at, wait)) = computed[slot]
+            && fresh(at)
+        {
+            return Ok(wait);
+        }
+        let wait = expected_wait(db, queue, level, now).await?;
+        if let Ok(mut computed) = self.computed.lock() {
+            computed[slot] = Some((now, wait));
+        }
+        Ok(wait)
+    }
+}
+
 /// The level and those above it, as stored.
 fn levels_from(level: Level) -> Vec<String> {
     [Level::Critical, Level::High, Level::Medium, Level::Low]

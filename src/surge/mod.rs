@@ -14,5 +14,5 @@ mod estimate;
 mod state;
 
 pub use automatic::{Decision, check_automatic, decide, watch_arrivals};
-pub use estimate::{WaitFigure, expected_wait, round_wait};
+pub use estimate::{WaitCache, WaitFigure, expected_wait, round_wait};
 pub use state::{SurgeError, SurgeState, SurgeSwitch, current, recent_switches, switch_by_hand};
