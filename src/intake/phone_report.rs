@@ -130,7 +130,7 @@ pub async fn record_phone_report_on(
         super::reading::read_off_worker(report.narrative.as_str().to_owned(), rules.clone()).await;
     let read = Read {
         rules,
-        reading: Some(&reading),
+        reading: &reading,
     };
     let Some(idem) = &idempotency else {
         // Without a key the report is one statement (`INSERT_REPORT`), atomic on its own: no
@@ -175,17 +175,18 @@ pub async fn record_in(
     report: &NewReport,
     now: DateTime<Utc>,
 ) -> Result<(CaseId, crate::domain::Level), IntakeError> {
+    let reading = read_message(report.narrative.as_str(), rules);
     let read = Read {
         rules,
-        reading: None,
+        reading: &reading,
     };
     insert_report(tx, keys, &read, counselor, report, None, now).await
 }
 
-/// The rules a report is scored with, and its narrative's reading when it was made already.
+/// The rules a report is scored with, and its narrative's reading by them.
 struct Read<'a> {
     rules: &'a TriageRules,
-    reading: Option<&'a MessageReading>,
+    reading: &'a MessageReading,
 }
 
 /// The whole report as one statement (issue 18: round trips, not computation, bounded the phone
@@ -285,14 +286,7 @@ async fn insert_report(
 
     let message_id = MessageId::new();
     let rules = read.rules;
-    let inline;
-    let reading = match read.reading {
-        Some(reading) => reading,
-        None => {
-            inline = read_message(report.narrative.as_str(), rules);
-            &inline
-        }
-    };
+    let reading = read.reading;
     let assessment = assess_readings(&[(message_id, reading)], &report.answers, rules);
     let case_id = CaseId::new();
     let urgency = StoredUrgency::new(keys, case_id, &assessment, assessment.level, false);

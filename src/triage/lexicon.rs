@@ -518,12 +518,24 @@ impl Lexicon {
                 breaks[to].0 != breaks[from].0
             }
         };
-        let denied_how = |start: usize, end: usize, unspaced: bool, language: usize| {
-            let limit = if unspaced {
+        // How far before a phrase a negation may end and still deny it (and how far "or" may
+        // stand from the phrases it joins).
+        let reach = |unspaced: bool| {
+            if unspaced {
                 window.unspaced
             } else {
                 window.spaced
-            };
+            }
+        };
+        // "miss the quota, then beaten": a consequence cue between a negation or a hypothetical
+        // and the phrase ends its reach.
+        let consequence_between = |from: usize, to: usize, language: usize| {
+            cues.iter().any(|(c, cs, ce, _, l)| {
+                *c == Cue::Consequence && *l == language && *cs >= from && *ce <= to
+            })
+        };
+        let denied_how = |start: usize, end: usize, unspaced: bool, language: usize| {
+            let limit = reach(unspaced);
             // A negation that follows the phrase ("ဒဏ်ရာ မရှိဘူး": injury, there is none) reaches
             // less far than one before it: after the phrase, the next clause's verb follows soon.
             let after = if unspaced {
@@ -547,9 +559,7 @@ impl Lexicon {
                     && *s < start
                     && !has_clause_break(t, *e, start, unspaced)
                     // "miss the quota, then beaten": the negation belongs to the condition.
-                    && !cues.iter().any(|(c, cs, ce, _, l)| {
-                        *c == Cue::Consequence && *l == language && *cs >= *e && *ce <= start
-                    })
+                    && !consequence_between(*e, start, language)
             });
             match (before, follows) {
                 (true, _) => Some(Denial::Before),
@@ -568,9 +578,7 @@ impl Lexicon {
                     && *lang == language
                     && *s < start
                     && !has_clause_break(t, (*e).min(start), start, *unspaced)
-                    && !cues.iter().any(|(c, cs, ce, _, l)| {
-                        *c == Cue::Consequence && *l == language && *cs >= *e && *ce <= start
-                    })
+                    && !consequence_between(*e, start, language)
             })
         };
         // Signals: a word of every group, close together in one sentence, none denied.
@@ -680,11 +688,7 @@ impl Lexicon {
         let joined =
             |(_, s1, e1, u1, l1): &(String, usize, usize, bool, usize),
              (_, s2, _, u2, l2): &(String, usize, usize, bool, usize)| {
-                let limit = if *u1 || *u2 {
-                    window.unspaced
-                } else {
-                    window.spaced
-                };
+                let limit = reach(*u1 || *u2);
                 l1 == l2
                     && e1 <= s2
                     && breaks[*s1].0 == breaks[*s2].0
@@ -693,11 +697,7 @@ impl Lexicon {
         // "មិនរាយការណ៍ពីការវាយ ឬការឃុំខ្លួន" (no report of beating or detention): where the
         // first of the two is no flag phrase, the negation before it still reaches over "or".
         let negation_over_disjunction = |start: usize, unspaced: bool, language: usize| {
-            let limit = if unspaced {
-                window.unspaced
-            } else {
-                window.spaced
-            };
+            let limit = reach(unspaced);
             cues.iter().any(|(cue, s, e, _, lang)| {
                 *cue == Cue::Disjunction
                     && *lang == language
@@ -709,12 +709,7 @@ impl Lexicon {
                             && *ne <= *s
                             && *s - *ne <= 3 * limit
                             && breaks[*ns].0 == breaks[start].0
-                            && !cues.iter().any(|(c, cs, ce, _, l)| {
-                                *c == Cue::Consequence
-                                    && *l == language
-                                    && *cs >= *ne
-                                    && *ce <= start
-                            })
+                            && !consequence_between(*ne, start, language)
                     })
             })
         };
