@@ -273,6 +273,8 @@ pub fn assess_readings(
     // A general question or another problem that only names a country ("can Filipinos work in
     // Cambodia legally?") flags nothing (rubric, flag rule 2): the country is not a person's.
     let mut general_question = false;
+    // The text names another problem (a loan, a fraud call) and no indicator.
+    let mut other_problem = false;
     // The rules lowered the level because the text reads as an offer not taken or hearsay.
     let mut lowered_by_frame = frame.offer;
     let mut lowered_by_hearsay = false;
@@ -280,8 +282,18 @@ pub fn assess_readings(
         ctx.fiction_level
     } else if flags.is_empty() || (only_context && !answered_yes) {
         if not_a_case && !frame.offer {
-            note(&mut reasons, &rules.texts.not_a_case);
             general_question = true;
+            // Named: a loan, a fraud call. A greeting or "what should I do?" names none.
+            other_problem = readings.iter().any(|(_, r)| r.has("other_problem"));
+            if other_problem {
+                reasons.push(frame_reason(
+                    readings,
+                    &["other_problem"],
+                    &rules.texts.other_problem,
+                ));
+            } else {
+                note(&mut reasons, &rules.texts.not_a_case);
+            }
             ctx.not_a_case_level
         } else if frame.short_question && !danger_now {
             reasons.push(frame_reason(
@@ -340,9 +352,14 @@ pub fn assess_readings(
     // When unsure, lean up: a distressed writer, trafficking words or a survivor asking for
     // help is never `low`, even without an indicator.
     let level = if level < ctx.lean_up_level && !frame.fiction {
+        let over_other_problem = ctx
+            .not_a_case_leans_up_on
+            .as_ref()
+            .filter(|_| other_problem);
         let lean = ctx
             .lean_up_cues
             .iter()
+            .filter(|cue| over_other_problem.is_none_or(|only| only.contains(cue)))
             .find(|cue| readings.iter().any(|(_, r)| r.has(cue)));
         let length: usize = readings.iter().map(|(_, r)| r.chars).sum();
         match lean {
@@ -354,7 +371,7 @@ pub fn assess_readings(
                 ));
                 ctx.lean_up_level
             }
-            None if length > ctx.long_message_chars => {
+            None if length > ctx.long_message_chars && over_other_problem.is_none() => {
                 note(&mut reasons, &rules.texts.long_message);
                 ctx.lean_up_level
             }
@@ -758,6 +775,34 @@ mod tests {
             Level::Low
         );
         assert_eq!(assess_text("what do i do? i'm scared").level, Level::Medium);
+    }
+
+    #[test]
+    fn another_problem_named_without_an_indicator_stays_low_however_frightened_the_writer() {
+        let loan = assess_text(
+            "I borrowed from a loan app and now the debt collectors message my whole family \
+             every day, I am very scared, please help, what should I do",
+        );
+        assert_eq!(loan.level, Level::Low, "{:?}", loan.reasons);
+        let why = loan
+            .reasons
+            .iter()
+            .find(|r| r.text.starts_with("This names another problem"))
+            .expect("the other problem is the reason");
+        assert!(
+            !why.evidence.is_empty(),
+            "the words that name it are marked"
+        );
+        // A greeting names no problem: distress still leans it up.
+        assert_eq!(
+            assess_text("hello, please help, I am scared").level,
+            Level::Medium
+        );
+        // Nor does the frame hide an indicator: a loan that keeps her working is debt bondage.
+        assert!(
+            assess_text("my sister cannot leave the karaoke until she pays back the loan").level
+                > Level::Medium
+        );
     }
 
     #[test]

@@ -61,6 +61,8 @@ struct CueLists {
     #[serde(default)]
     not_a_case: Vec<String>,
     #[serde(default)]
+    other_problem: Vec<String>,
+    #[serde(default)]
     consequence: Vec<String>,
     #[serde(default)]
     disjunction: Vec<String>,
@@ -98,6 +100,10 @@ pub enum Cue {
     Suspicion,
     /// Not a case: a general question, an advertisement, a greeting, a test, another problem.
     NotACase,
+    /// Not a case because the text names another problem: a loan, a fraud call, a lost card,
+    /// land, a divorce ("loan app", "ทวงหนี้", "网贷"). Also `not_a_case`; with no indicator,
+    /// distress or length does not lean it up (rubric: other problems are low).
+    OtherProblem,
     /// "then", "thì", "就": what follows a condition happens ("if we miss the quota, then they
     /// beat us"), so a hypothetical cue's reach ends here.
     Consequence,
@@ -120,7 +126,7 @@ pub enum Cue {
 
 impl Cue {
     /// Every cue, for finding one by its name.
-    pub const ALL: [Cue; 16] = [
+    pub const ALL: [Cue; 17] = [
         Cue::Negation,
         Cue::NegationAfter,
         Cue::Hypothetical,
@@ -129,6 +135,7 @@ impl Cue {
         Cue::DangerNow,
         Cue::Suspicion,
         Cue::NotACase,
+        Cue::OtherProblem,
         Cue::Consequence,
         Cue::Disjunction,
         Cue::Fiction,
@@ -155,6 +162,7 @@ impl Cue {
             Cue::DangerNow => "danger_now",
             Cue::Suspicion => "suspicion",
             Cue::NotACase => "not_a_case",
+            Cue::OtherProblem => "other_problem",
             Cue::Consequence => "consequence",
             Cue::Disjunction => "disjunction",
             Cue::Fiction => "fiction",
@@ -354,6 +362,7 @@ impl Lexicon {
             (Cue::DangerNow, "danger_now", &c.danger_now),
             (Cue::Suspicion, "suspicion", &c.suspicion),
             (Cue::NotACase, "not_a_case", &c.not_a_case),
+            (Cue::OtherProblem, "other_problem", &c.other_problem),
             (Cue::Consequence, "consequence", &c.consequence),
             (Cue::Disjunction, "disjunction", &c.disjunction),
             (Cue::Fiction, "fiction", &c.fiction),
@@ -644,7 +653,7 @@ impl Lexicon {
                 Cue::SafeNow => findings.safe_now = true,
                 Cue::DangerNow => danger_spans.push((*start, *end)),
                 Cue::Suspicion => findings.suspicion = true,
-                Cue::NotACase => findings.not_a_case = true,
+                Cue::NotACase | Cue::OtherProblem => findings.not_a_case = true,
                 _ => {}
             }
             if !findings.cues.iter().any(|(c, s, _)| c == cue && s == start) {

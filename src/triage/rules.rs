@@ -107,6 +107,11 @@ pub struct ContextRules {
     /// A message longer than this (every message together) is never below `lean_up_level`
     /// unless it reads as fiction or news: a long account is about someone.
     pub long_message_chars: usize,
+    /// Where the text names another problem (`cues.not_a_case`: a loan app, a fraud call, a
+    /// deposit) and no indicator, only these lean-up cues still lift it; distress and length
+    /// do not (rubric: other problems are low, however frightened or long the message).
+    #[serde(default)]
+    pub not_a_case_leans_up_on: Option<Vec<String>>,
     /// Cues that show a real person, so the text is not fiction or news (distress, a relative).
     pub real_person_cues: Vec<String>,
     /// Where the safety net reads a message as critical and the rules set this level or
@@ -184,6 +189,8 @@ pub struct Texts {
     pub suspicion: String,
     pub offer_only: String,
     pub not_a_case: String,
+    /// Another problem named (a loan, a fraud call) and no indicator: low, with its words.
+    pub other_problem: String,
     /// The frame: fiction, news or rumour.
     pub fiction: String,
     /// The frame: an offer not taken, whose work's flags do not count.
