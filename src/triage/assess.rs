@@ -806,6 +806,26 @@ mod tests {
     }
 
     #[test]
+    fn do_not_wait_for_me_with_an_apology_to_mother_is_a_farewell_note() {
+        for text in [
+            "เมื่อคืนน้องส่งไลน์มาว่า ไม่ต้องรอพี่นะ ฝากกราบขอโทษแม่ด้วย แล้วก็อ่านไม่ตอบ",
+            "tối qua cháu nhắn: mẹ đừng chờ con nữa, con xin lỗi mẹ",
+            "昨晚他说别等我了，替我跟妈说声对不起",
+        ] {
+            let a = assess_text(text);
+            assert!(
+                a.flags.contains(&"self_harm".to_owned()),
+                "{text}: {:?}",
+                a.flags
+            );
+            assert_eq!(a.level, Level::Critical, "{text}");
+        }
+        // Waiting alone is no farewell.
+        let late = assess_text("ไม่ต้องรอพี่นะ วันนี้เลิกงานดึก");
+        assert!(!late.flags.contains(&"self_harm".to_owned()));
+    }
+
+    #[test]
     fn a_thai_tone_mark_variant_matches_the_listed_spelling() {
         let listed = assess_text("น้องอายุ 15 ต้องนั่งดริ้งค์กับแขก");
         let variant = assess_text("น้องอายุ 15 ต้องนั่งดริ๊งค์กับแขก");
