@@ -78,6 +78,10 @@ struct CueLists {
     context: Vec<String>,
     #[serde(default)]
     question: Vec<String>,
+    /// Words that make the distress phrase right after them describe a thing, not the writer:
+    /// "น่า" in "น่ากลัวมาก" (very frightening) before "กลัวมาก" (very frightened).
+    #[serde(default)]
+    describing: Vec<String>,
 }
 
 /// A cue phrase's meaning.
@@ -122,11 +126,14 @@ pub enum Cue {
     Context,
     /// The text asks something ("?", "ไหม", "吗", "လား").
     Question,
+    /// "น่า", "ໜ້າ", "គួរឲ្យ": the distress phrase right after it describes something
+    /// ("frightening"), so it is no distress of the writer's.
+    Describing,
 }
 
 impl Cue {
     /// Every cue, for finding one by its name.
-    pub const ALL: [Cue; 17] = [
+    pub const ALL: [Cue; 18] = [
         Cue::Negation,
         Cue::NegationAfter,
         Cue::Hypothetical,
@@ -144,6 +151,7 @@ impl Cue {
         Cue::Distress,
         Cue::Context,
         Cue::Question,
+        Cue::Describing,
     ];
 
     /// The cue a rules file names.
@@ -171,6 +179,7 @@ impl Cue {
             Cue::Distress => "distress",
             Cue::Context => "context",
             Cue::Question => "question",
+            Cue::Describing => "describing",
         }
     }
 }
@@ -371,6 +380,7 @@ impl Lexicon {
             (Cue::Distress, "distress", &c.distress),
             (Cue::Context, "context", &c.context),
             (Cue::Question, "question", &c.question),
+            (Cue::Describing, "describing", &c.describing),
         ] {
             for phrase in list {
                 self.push(Kind::Cue(cue), language, phrase)
@@ -638,12 +648,28 @@ impl Lexicon {
         // Where the danger-now cues are (folded offsets): one inside what a survivor asks to get
         // back does not make the danger now (below).
         let mut danger_spans: Vec<(usize, usize)> = Vec::new();
+        // "น่ากลัวมาก" (frightening) holds "กลัวมาก" (frightened): a describing word right
+        // before a distress phrase makes it the news's or the film's, not the writer's.
+        let described = |start: usize, language: usize| {
+            cues.iter()
+                .any(|(c, _, e, _, l)| *c == Cue::Describing && *l == language && *e == start)
+        };
+        // "I saw" right before "a news clip" ("หนูเห็นคลิปข่าว", "ខ្ញុំឃើញក្លីបព័ត៌មាន") says who
+        // watched the news, not that a witness saw a real person.
+        let saw_the_news = |end: usize| {
+            cues.iter().any(|(c, s, _, _, _)| {
+                *c == Cue::Fiction && *s >= end && t[end..*s].iter().all(|c| *c == ' ')
+            })
+        };
         for (cue, start, end, unspaced, language) in cues.iter().chain(&signal_cues) {
             if *cue == Cue::Negation
                 || *cue == Cue::NegationAfter
                 || *cue == Cue::Hypothetical
                 || *cue == Cue::Consequence
                 || *cue == Cue::Disjunction
+                || *cue == Cue::Describing
+                || (*cue == Cue::Distress && described(*start, *language))
+                || (*cue == Cue::ThirdParty && saw_the_news(*end))
                 || denied(*start, *end, *unspaced, *language)
             {
                 continue;
@@ -873,6 +899,22 @@ mod tests {
             .into_iter()
             .map(|h| h.flag)
             .collect()
+    }
+
+    #[test]
+    fn frightening_news_is_no_frightened_writer_and_seeing_the_news_is_no_witness() {
+        let l = lexicon(
+            "language: th\nflags:\n  weapon: [\"ปืน\"]\ncues:\n  distress: [\"กลัวมาก\"]\n  describing: [\"น่า\"]\n  third_party: [\"หนูเห็น\"]\n  fiction: [\"คลิปข่าว\"]\n",
+        );
+        let cues = |text: &str| -> Vec<Cue> {
+            let found = l.analyse(&prepare(text), WINDOW, GAP, &[]);
+            found.cues.into_iter().map(|(c, _, _)| c).collect()
+        };
+        // "I saw a news clip ... very frightening": news, nobody frightened, nobody witnessed.
+        assert_eq!(cues("หนูเห็นคลิปข่าว น่ากลัวมาก"), [Cue::Fiction]);
+        // "I am very frightened", "I saw them beat him": the writer's own.
+        assert_eq!(cues("หนูกลัวมาก"), [Cue::Distress]);
+        assert_eq!(cues("หนูเห็นเขาตีพี่"), [Cue::ThirdParty]);
     }
 
     #[test]
