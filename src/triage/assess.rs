@@ -826,6 +826,27 @@ mod tests {
     }
 
     #[test]
+    fn a_threat_to_the_family_made_last_night_is_critical_even_for_a_survivor_now_safe() {
+        let text = "I left the factory two weeks ago and I am staying with my cousin now. This \
+                    morning my mother called: the agent came to our house with two men and said \
+                    they will burn the house down and hurt my father if I do not pay by Friday. \
+                    How long does a complaint take?";
+        let a = assess_text(text);
+        assert!(
+            a.flags.contains(&"threat_violence".to_owned()),
+            "{:?}",
+            a.flags
+        );
+        assert_eq!(a.level, Level::Critical, "{:?}", a.reasons);
+        // The same ordeal, over, with no threat now, is a survivor needing help: medium.
+        let over = assess_text(
+            "I left the factory two weeks ago and I am staying with my cousin now. The agent \
+             kept all my salary. How long does a complaint take?",
+        );
+        assert!(over.level < Level::Critical, "{:?}", over.level);
+    }
+
+    #[test]
     fn a_thai_tone_mark_variant_matches_the_listed_spelling() {
         let listed = assess_text("น้องอายุ 15 ต้องนั่งดริ้งค์กับแขก");
         let variant = assess_text("น้องอายุ 15 ต้องนั่งดริ๊งค์กับแขก");
