@@ -291,6 +291,48 @@ async fn the_triage_rules_notes_on_the_case_page_are_in_the_counselors_language(
     assert!(!html.contains("This is a third party"), "{html}");
 }
 
+#[tokio::test]
+async fn a_report_about_another_problem_is_low_and_its_note_names_the_words_in_thai() {
+    let app = spawn_app().await;
+    let counselor = app.staff(Role::Counselor).await;
+    app.client
+        .patch(app.url("/api/v1/me"))
+        .bearer_auth(&counselor.token)
+        .json(&json!({ "console_language": "th" }))
+        .send()
+        .await
+        .unwrap();
+    // A frightened caller about a loan app's collectors: by the rubric another problem, low.
+    let case = app
+        .report(
+            &counselor,
+            &phone_report("แม่กู้เงินจากแอปเงินกู้ ตอนนี้โดนทวงหนี้ทุกวัน โทรหาญาติทุกคน กลัวมาก"),
+        )
+        .await;
+    assert_eq!(case["urgency"]["level"], "low", "{case}");
+    let reasons = case["urgency"]["reasons"].to_string();
+    assert!(reasons.contains("another problem"), "{reasons}");
+    assert!(
+        reasons.contains("แอปเงินกู้"),
+        "the words that name it: {reasons}"
+    );
+    let cookie = hotline_session(
+        &crate::console::sign_in(&app, &counselor.email, &counselor.password).await,
+    )
+    .unwrap();
+    let html = app
+        .get_page(
+            &format!("/console/cases/{}", case["id"].as_str().unwrap()),
+            Some(&cookie),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("ข้อความนี้ระบุปัญหาอื่น"), "{html}");
+    assert!(!html.contains("This names another problem"), "{html}");
+}
+
 fn hotline_session(resp: &reqwest::Response) -> Option<String> {
     cookie_value(resp, "hotline_session").map(|v| format!("hotline_session={v}"))
 }
