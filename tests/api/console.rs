@@ -255,6 +255,32 @@ async fn supervisors_see_every_case_and_its_holder_in_the_console_and_counselors
 
 #[tokio::test]
 async fn the_triage_rules_notes_on_the_case_page_are_in_the_counselors_language() {
+    let (case, html) = thai_case_page("หลานสาวอายุ 15 ทำงานร้านคาราโอเกะ ถูกขังไว้ ออกไปไหนไม่ได้").await;
+    let reasons = case["urgency"]["reasons"].to_string();
+    assert!(reasons.contains("third party"), "{reasons}");
+    assert!(html.contains("เป็นรายงานจากบุคคลที่สาม"), "{html}");
+    assert!(!html.contains("This is a third party"), "{html}");
+}
+
+#[tokio::test]
+async fn a_report_about_another_problem_is_low_and_its_note_names_the_words_in_thai() {
+    // A frightened caller about a loan app's collectors: by the rubric another problem, low.
+    let (case, html) =
+        thai_case_page("แม่กู้เงินจากแอปเงินกู้ ตอนนี้โดนทวงหนี้ทุกวัน โทรหาญาติทุกคน กลัวมาก").await;
+    assert_eq!(case["urgency"]["level"], "low", "{case}");
+    let reasons = case["urgency"]["reasons"].to_string();
+    assert!(reasons.contains("another problem"), "{reasons}");
+    assert!(
+        reasons.contains("แอปเงินกู้"),
+        "the words that name it: {reasons}"
+    );
+    assert!(html.contains("ข้อความนี้ระบุปัญหาอื่น"), "{html}");
+    assert!(!html.contains("This names another problem"), "{html}");
+}
+
+/// A Thai-speaking counselor files `narrative` on the phone form: the case as the API returns
+/// it, and its console page as that counselor sees it.
+async fn thai_case_page(narrative: &str) -> (serde_json::Value, String) {
     let app = spawn_app().await;
     let counselor = app.staff(Role::Counselor).await;
     let thai = app
@@ -266,14 +292,7 @@ async fn the_triage_rules_notes_on_the_case_page_are_in_the_counselors_language(
         .await
         .unwrap();
     assert_eq!(thai.status(), StatusCode::OK);
-    let case = app
-        .report(
-            &counselor,
-            &phone_report("หลานสาวอายุ 15 ทำงานร้านคาราโอเกะ ถูกขังไว้ ออกไปไหนไม่ได้"),
-        )
-        .await;
-    let reasons = case["urgency"]["reasons"].to_string();
-    assert!(reasons.contains("third party"), "{reasons}");
+    let case = app.report(&counselor, &phone_report(narrative)).await;
     let cookie = hotline_session(
         &crate::console::sign_in(&app, &counselor.email, &counselor.password).await,
     )
@@ -287,50 +306,7 @@ async fn the_triage_rules_notes_on_the_case_page_are_in_the_counselors_language(
         .text()
         .await
         .unwrap();
-    assert!(html.contains("เป็นรายงานจากบุคคลที่สาม"), "{html}");
-    assert!(!html.contains("This is a third party"), "{html}");
-}
-
-#[tokio::test]
-async fn a_report_about_another_problem_is_low_and_its_note_names_the_words_in_thai() {
-    let app = spawn_app().await;
-    let counselor = app.staff(Role::Counselor).await;
-    app.client
-        .patch(app.url("/api/v1/me"))
-        .bearer_auth(&counselor.token)
-        .json(&json!({ "console_language": "th" }))
-        .send()
-        .await
-        .unwrap();
-    // A frightened caller about a loan app's collectors: by the rubric another problem, low.
-    let case = app
-        .report(
-            &counselor,
-            &phone_report("แม่กู้เงินจากแอปเงินกู้ ตอนนี้โดนทวงหนี้ทุกวัน โทรหาญาติทุกคน กลัวมาก"),
-        )
-        .await;
-    assert_eq!(case["urgency"]["level"], "low", "{case}");
-    let reasons = case["urgency"]["reasons"].to_string();
-    assert!(reasons.contains("another problem"), "{reasons}");
-    assert!(
-        reasons.contains("แอปเงินกู้"),
-        "the words that name it: {reasons}"
-    );
-    let cookie = hotline_session(
-        &crate::console::sign_in(&app, &counselor.email, &counselor.password).await,
-    )
-    .unwrap();
-    let html = app
-        .get_page(
-            &format!("/console/cases/{}", case["id"].as_str().unwrap()),
-            Some(&cookie),
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(html.contains("ข้อความนี้ระบุปัญหาอื่น"), "{html}");
-    assert!(!html.contains("This names another problem"), "{html}");
+    (case, html)
 }
 
 fn hotline_session(resp: &reqwest::Response) -> Option<String> {
