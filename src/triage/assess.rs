@@ -847,6 +847,23 @@ mod tests {
     }
 
     #[test]
+    fn pills_saved_up_and_not_being_a_burden_are_self_harm() {
+        for text in [
+            "she says she has saved up a lot of pills, soon I won't be a burden to anyone",
+            "เธอบอกว่าเก็บยาไว้ได้หลายเม็ดแล้ว อีกไม่นานจะไม่เป็นภาระใครแล้ว",
+            "她说已经攒了很多药片，过不了多久就不拖累谁了",
+        ] {
+            let a = assess_text(text);
+            assert!(
+                a.flags.contains(&"self_harm".to_owned()),
+                "{text}: {:?}",
+                a.flags
+            );
+            assert_eq!(a.level, Level::Critical, "{text}");
+        }
+    }
+
+    #[test]
     fn a_thai_tone_mark_variant_matches_the_listed_spelling() {
         let listed = assess_text("น้องอายุ 15 ต้องนั่งดริ้งค์กับแขก");
         let variant = assess_text("น้องอายุ 15 ต้องนั่งดริ๊งค์กับแขก");
