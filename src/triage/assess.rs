@@ -807,19 +807,11 @@ mod tests {
 
     #[test]
     fn do_not_wait_for_me_with_an_apology_to_mother_is_a_farewell_note() {
-        for text in [
+        assert_self_harm_and_critical(&[
             "เมื่อคืนน้องส่งไลน์มาว่า ไม่ต้องรอพี่นะ ฝากกราบขอโทษแม่ด้วย แล้วก็อ่านไม่ตอบ",
             "tối qua cháu nhắn: mẹ đừng chờ con nữa, con xin lỗi mẹ",
             "昨晚他说别等我了，替我跟妈说声对不起",
-        ] {
-            let a = assess_text(text);
-            assert!(
-                a.flags.contains(&"self_harm".to_owned()),
-                "{text}: {:?}",
-                a.flags
-            );
-            assert_eq!(a.level, Level::Critical, "{text}");
-        }
+        ]);
         // Waiting alone is no farewell.
         let late = assess_text("ไม่ต้องรอพี่นะ วันนี้เลิกงานดึก");
         assert!(!late.flags.contains(&"self_harm".to_owned()));
@@ -848,11 +840,16 @@ mod tests {
 
     #[test]
     fn pills_saved_up_and_not_being_a_burden_are_self_harm() {
-        for text in [
+        assert_self_harm_and_critical(&[
             "she says she has saved up a lot of pills, soon I won't be a burden to anyone",
             "เธอบอกว่าเก็บยาไว้ได้หลายเม็ดแล้ว อีกไม่นานจะไม่เป็นภาระใครแล้ว",
             "她说已经攒了很多药片，过不了多久就不拖累谁了",
-        ] {
+        ]);
+    }
+
+    /// Each text flags `self_harm` and is critical.
+    fn assert_self_harm_and_critical(texts: &[&str]) {
+        for text in texts {
             let a = assess_text(text);
             assert!(
                 a.flags.contains(&"self_harm".to_owned()),
