@@ -667,6 +667,7 @@ triage-note-suspicion = A third party suspects or heard of this, with few detail
 triage-note-offer-only = A risky job or marriage offer that has not been taken yet, so the level is medium.
 triage-note-not-a-case = No indicator was found and the message reads as a question, an advertisement, a greeting or another problem, so the level is low.
 triage-note-other-problem = This names another problem (a loan, a fraud call, lost papers, a legal or paperwork question) and no indicator of exploitation, so the level is low however worried the writer is: refer them to the right service (see the marked words).
+triage-note-safe-route = This reads as a question about a safe, legal way to work or marry abroad (a licensed agency, the official scheme or fee, a passport the person keeps, no broker), with no more warning signs than safe ones, so the level is low: give them the safe-migration information (see the marked words).
 triage-note-fiction = This reads as fiction, a film, news or a forwarded rumour with no concrete person at risk, so nothing is flagged and the level is low (see the marked words).
 triage-note-offer-frame = This reads as a job or marriage offer not taken yet: only its warning signs count, not the work offered (see the marked words).
 triage-note-third-party = This is a third party's report; what they saw or were told is judged as if first-hand (see the marked words).

@@ -661,6 +661,7 @@ triage-note-suspicion = Người thứ ba nghi ngờ hoặc nghe kể lại, ít
 triage-note-offer-only = Một lời mời làm việc hoặc kết hôn có rủi ro nhưng chưa nhận lời, nên ở mức trung bình.
 triage-note-not-a-case = Không tìm thấy dấu hiệu và tin nhắn là câu hỏi, quảng cáo, lời chào hoặc vấn đề khác, nên ở mức thấp.
 triage-note-other-problem = Tin nhắn nêu một vấn đề khác (khoản vay, cuộc gọi lừa đảo, mất giấy tờ, câu hỏi về pháp lý hoặc thủ tục) và không có dấu hiệu bóc lột, nên ở mức thấp dù người viết lo lắng: hãy giới thiệu họ đến dịch vụ phù hợp (xem các từ được đánh dấu).
+triage-note-safe-route = Tin nhắn là câu hỏi về cách đi làm việc hoặc kết hôn ở nước ngoài an toàn, hợp pháp (công ty có giấy phép, chương trình hoặc mức phí chính thức, người đi tự giữ hộ chiếu, không qua môi giới), và dấu hiệu cảnh báo không nhiều hơn dấu hiệu an toàn, nên ở mức thấp: hãy cung cấp thông tin di cư an toàn (xem các từ được đánh dấu).
 triage-note-fiction = Đây là truyện, phim, tin tức hoặc tin đồn chuyển tiếp, không có người cụ thể gặp nguy hiểm, nên ở mức thấp (xem các từ được đánh dấu).
 triage-note-offer-frame = Đây là một lời mời chưa nhận lời: chỉ tính các dấu hiệu cảnh báo, không tính công việc được mời (xem các từ được đánh dấu).
 triage-note-third-party = Đây là báo cáo của người thứ ba; những gì họ thấy hoặc được kể được đánh giá như chuyện của chính người báo (xem các từ được đánh dấu).

@@ -187,6 +187,14 @@ pub fn assess_readings(
         suspicion |= reading.suspicion;
         not_a_case |= reading.not_a_case;
         for hit in &reading.hits {
+            // Flag words inside a safe sign are that sign ("I keep my own passport").
+            if reading
+                .cues
+                .iter()
+                .any(|c| c.flag == "safe_route" && c.start <= hit.start && hit.end <= c.end)
+            {
+                continue;
+            }
             let evidence = Evidence {
                 message_id: *message_id,
                 start: hit.start,
@@ -235,6 +243,11 @@ pub fn assess_readings(
     // or the flags says so in a reason, with the words that show it.
     let frame = Frame::of(readings, answered_yes, danger_now, past || safe_now, ctx);
     let mut frame_notes: Vec<Reason> = Vec::new();
+    // Every flag found (before the offer frame drops the work's) is one a safe route drops.
+    let only_route_flags = ctx
+        .safe_route_drops
+        .as_ref()
+        .is_some_and(|drops| found.iter().all(|(f, _)| drops.contains(f)));
     if frame.fiction {
         // Nothing is flagged for fiction, films, news or rumours (rubric, flag rule 2).
         found.clear();
@@ -247,6 +260,39 @@ pub fn assess_readings(
         if found.len() < before || found.is_empty() {
             frame_notes.push(frame_reason(readings, &["offer"], &rules.texts.offer_frame));
         }
+    }
+    // A question about a safe, legal route (frame-15): a licensed agency, the official fee, a
+    // passport the person keeps, named at least as often as warning signs, and no flag but
+    // those of an offer. The rubric makes safe-migration questions low, so the offer's flags
+    // (the fee it asks about, the country) drop and neither distress nor length leans it up.
+    let safe_route = !frame.fiction
+        && !answered_yes
+        && !danger_now
+        && !past
+        && ["question", "offer", "not_a_case"]
+            .iter()
+            .any(|c| readings.iter().any(|(_, r)| r.has(c)))
+        && ctx.safe_route_drops.is_some()
+        && {
+            let safe_signs: usize = readings
+                .iter()
+                .map(|(_, r)| r.cues.iter().filter(|c| c.flag == "safe_route").count())
+                .sum();
+            let warnings = found
+                .iter()
+                .filter(|(f, _)| f == "deceptive_recruitment")
+                .map(|(_, r)| r.evidence.len())
+                .sum::<usize>();
+            safe_signs > 0 && warnings <= safe_signs && only_route_flags
+        };
+    if safe_route {
+        found.clear();
+        frame_notes.clear();
+        frame_notes.push(frame_reason(
+            readings,
+            &["safe_route"],
+            &rules.texts.safe_route,
+        ));
     }
     found.sort_by_key(|(f, _)| FLAGS.iter().position(|x| x == f));
     let flags: Vec<String> = found.iter().map(|(f, _)| f.clone()).collect();
@@ -280,6 +326,10 @@ pub fn assess_readings(
     let mut lowered_by_hearsay = false;
     let level = if frame.fiction {
         ctx.fiction_level
+    } else if safe_route {
+        general_question = true;
+        other_problem = true;
+        ctx.not_a_case_level
     } else if flags.is_empty() || (only_context && !answered_yes) {
         if not_a_case && !frame.offer {
             general_question = true;
@@ -986,6 +1036,70 @@ mod tests {
         rules.context.net_critical_over_high = Some(0.0);
         assert_eq!(assess_with(&rules, hearsay).level, Level::Medium);
         assert_eq!(assess_with(&rules, offer).level, Level::Critical);
+    }
+
+    #[test]
+    fn a_question_about_a_licensed_route_with_no_warning_sign_is_low_and_says_why() {
+        // The rubric: "general or safe-migration questions" are low, however worried.
+        for text in [
+            "I want to work in Korea through the EPS program with a licensed agency. Is there an agent fee? I'm a bit scared of being cheated.",
+            "อยากไปทำงานญี่ปุ่นแบบถูกกฎหมาย ผ่านกรมการจัดหางาน ต้องเสียค่านายหน้าไหมคะ",
+            "我想通过正规渠道去新加坡打工，有书面合同，护照自己保管，还要交中介费吗？",
+        ] {
+            let a = assess_text(text);
+            assert_eq!(a.level, Level::Low, "{text}: {:?}", a.reasons);
+            assert!(a.flags.is_empty(), "{text}: {:?}", a.flags);
+            assert!(
+                !frame_evidence(&a, "safe, legal way").is_empty(),
+                "{text}: {:?}",
+                a.reasons
+            );
+        }
+    }
+
+    #[test]
+    fn safe_words_do_not_outweigh_more_warning_signs_or_any_other_indicator() {
+        // One safe word against two red flags of the offer: still a risky offer.
+        let risky = assess_text(
+            "The agent says it is a licensed agency but I must pay 3,000 dollars up front and no passport needed, should I go?",
+        );
+        assert_eq!(risky.level, Level::Medium, "{:?}", risky.reasons);
+        // A safe word beside ongoing control is a case.
+        let held = assess_text(
+            "I came by MOU legally, but now the boss keeps my passport and I cannot leave the factory",
+        );
+        assert!(held.level >= Level::High, "{:?}", held.reasons);
+    }
+
+    #[test]
+    fn a_passport_the_worker_keeps_is_not_a_passport_seized() {
+        let a = assess_text(
+            "Before I go to Japan through a licensed agency: I keep my own passport, what else should I check?",
+        );
+        assert!(
+            !a.flags.iter().any(|f| f == "documents_seized"),
+            "{:?}",
+            a.flags
+        );
+    }
+
+    #[test]
+    fn at_home_in_lao_is_not_on_a_boat_but_a_small_boat_is() {
+        // "ຢູ່ເຮືອນ" (at home) holds "ຢູ່ເຮືອ" (on the boat); "ເຮືອນ້ອຍ" is a small boat.
+        let home = assess_text("ຕອນນີ້ນ້ອງສາວຢູ່ເຮືອນກັບແມ່ແລ້ວ ແຕ່ບໍລິສັດບໍ່ຈ່າຍເງິນເດືອນ");
+        assert!(
+            !home.flags.iter().any(|f| f == "at_sea"),
+            "{:?}",
+            home.flags
+        );
+        let boat = assess_text("ລູກຊາຍຂ້ອຍຢູ່ເຮືອຫາປາ ນາຍເຮືອບໍ່ໃຫ້ກັບບ້ານ");
+        assert!(boat.flags.iter().any(|f| f == "at_sea"), "{:?}", boat.flags);
+        let crossing = assess_text("ຄືນນີ້ນາຍໜ້າຈະພາລາວຂ້າມນ້ຳຂອງດ້ວຍເຮືອນ້ອຍ");
+        assert!(
+            crossing.flags.iter().any(|f| f == "in_transit"),
+            "{:?}",
+            crossing.flags
+        );
     }
 
     #[test]

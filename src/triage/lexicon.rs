@@ -38,6 +38,11 @@ struct LexiconFile {
     /// Word groups that set a flag only together (see `Signal`): "tonight" and "in a van".
     #[serde(default)]
     groups: BTreeMap<String, Vec<String>>,
+    /// Longer words that hold a phrase's last letters and mean something else: Lao "ເຮືອນ"
+    /// (house) after "ຢູ່ເຮືອ" (on the boat) makes "ຢູ່ເຮືອນ", at home. A phrase that ends
+    /// inside one of these words is not read (an unspaced script has no word breaks to tell).
+    #[serde(default)]
+    false_friends: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -82,6 +87,10 @@ struct CueLists {
     /// "น่า" in "น่ากลัวมาก" (very frightening) before "กลัวมาก" (very frightened).
     #[serde(default)]
     describing: Vec<String>,
+    /// Signs of a safe, legal route: a licensed agency, the official scheme and fee, a
+    /// passport the worker keeps, a written contract ("licensed agency", "hộ chiếu em tự giữ").
+    #[serde(default)]
+    safe_route: Vec<String>,
 }
 
 /// A cue phrase's meaning.
@@ -129,11 +138,14 @@ pub enum Cue {
     /// "น่า", "ໜ້າ", "គួរឲ្យ": the distress phrase right after it describes something
     /// ("frightening"), so it is no distress of the writer's.
     Describing,
+    /// Signs of a safe, legal way to work or marry abroad: a licensed agency, the official
+    /// scheme and its fee, a passport the person keeps, a written contract, no broker.
+    SafeRoute,
 }
 
 impl Cue {
     /// Every cue, for finding one by its name.
-    pub const ALL: [Cue; 18] = [
+    pub const ALL: [Cue; 19] = [
         Cue::Negation,
         Cue::NegationAfter,
         Cue::Hypothetical,
@@ -152,6 +164,7 @@ impl Cue {
         Cue::Context,
         Cue::Question,
         Cue::Describing,
+        Cue::SafeRoute,
     ];
 
     /// The cue a rules file names.
@@ -180,6 +193,7 @@ impl Cue {
             Cue::Context => "context",
             Cue::Question => "question",
             Cue::Describing => "describing",
+            Cue::SafeRoute => "safe_route",
         }
     }
 }
@@ -189,6 +203,8 @@ enum Kind {
     Flag(String),
     Cue(Cue),
     Group(String),
+    /// A word that a phrase ending inside it does not match (`false_friends`).
+    FalseFriend,
 }
 
 /// A flag set by words that say little alone but much together, in one sentence and close
@@ -361,6 +377,10 @@ impl Lexicon {
             }
             self.group_names.insert(group.clone());
         }
+        for word in &file.false_friends {
+            self.push(Kind::FalseFriend, language, word)
+                .map_err(|e| format!("false_friends: {e}"))?;
+        }
         let c = &file.cues;
         for (cue, name, list) in [
             (Cue::Negation, "negation", &c.negation),
@@ -381,6 +401,7 @@ impl Lexicon {
             (Cue::Context, "context", &c.context),
             (Cue::Question, "question", &c.question),
             (Cue::Describing, "describing", &c.describing),
+            (Cue::SafeRoute, "safe_route", &c.safe_route),
         ] {
             for phrase in list {
                 self.push(Kind::Cue(cue), language, phrase)
@@ -497,6 +518,7 @@ impl Lexicon {
         let mut gap_spans: Vec<(usize, usize, usize)> = Vec::new();
         let mut cues: Vec<(Cue, usize, usize, bool, usize)> = Vec::new();
         let mut groups: Vec<(&str, usize, usize, bool, usize)> = Vec::new();
+        let mut false_friends: Vec<(usize, usize)> = Vec::new();
         for (start, c) in t.iter().enumerate() {
             let (c1, c2) = (t.get(start + 1).copied(), t.get(start + 2).copied());
             let three = c2.and_then(|_| self.by_start.get(&start_key(*c, c1, c2)));
@@ -527,9 +549,26 @@ impl Lexicon {
                     Kind::Flag(f) => flags.push((f.clone(), start, end, unspaced, language)),
                     Kind::Cue(c) => cues.push((*c, start, end, unspaced, language)),
                     Kind::Group(g) => groups.push((g.as_str(), start, end, unspaced, language)),
+                    // Its last letter carrying a mark starts the next syllable: "ເຮືອນ້ອຍ"
+                    // is "ເຮືອ" + "ນ້ອຍ" (a small boat), not the house.
+                    Kind::FalseFriend => {
+                        // (tone marks are folded away, so look at the text as written)
+                        let next_written =
+                            text.origin.get(end - 1).and_then(|i| text.chars.get(i + 1));
+                        if !next_written
+                            .is_some_and(|c| unicode_normalization::char::is_combining_mark(*c))
+                        {
+                            false_friends.push((start, end));
+                        }
+                    }
                 }
             }
         }
+        // A phrase that ends inside a false friend ("ຢູ່ເຮືອ|ນ") is part of that other word.
+        let cut = |end: usize| false_friends.iter().any(|(s, e)| *s < end && end < *e);
+        flags.retain(|(_, _, end, _, _)| !cut(*end));
+        cues.retain(|(_, _, end, _, _)| !cut(*end));
+        groups.retain(|(_, _, end, _, _)| !cut(*end));
         let has_clause_break = |_: &[char], from: usize, to: usize, unspaced: bool| {
             if unspaced {
                 breaks[to].1 != breaks[from].1

@@ -112,6 +112,13 @@ pub struct ContextRules {
     /// do not (rubric: other problems are low, however frightened or long the message).
     #[serde(default)]
     pub not_a_case_leans_up_on: Option<Vec<String>>,
+    /// A question or an offer that names signs of a safe, legal route (`cues.safe_route`: a
+    /// licensed agency, the official fee, a passport the person keeps) as often as warning
+    /// signs, with no flag outside this list, is a safe-migration question: these flags drop
+    /// and the level is `not_a_case_level`, not leaned up by distress or length (rubric: "general
+    /// or safe-migration questions" are low; frame-15). Unset: no such frame.
+    #[serde(default)]
+    pub safe_route_drops: Option<Vec<String>>,
     /// Cues that show a real person, so the text is not fiction or news (distress, a relative).
     pub real_person_cues: Vec<String>,
     /// Where the safety net reads a message as critical and the rules set this level or
@@ -191,6 +198,9 @@ pub struct Texts {
     pub not_a_case: String,
     /// Another problem named (a loan, a fraud call) and no indicator: low, with its words.
     pub other_problem: String,
+    /// The frame: a question about a safe, legal route, with its words.
+    #[serde(default)]
+    pub safe_route: String,
     /// The frame: fiction, news or rumour.
     pub fiction: String,
     /// The frame: an offer not taken, whose work's flags do not count.

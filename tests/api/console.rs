@@ -278,6 +278,27 @@ async fn a_report_about_another_problem_is_low_and_its_note_names_the_words_in_t
     assert!(!html.contains("This names another problem"), "{html}");
 }
 
+#[tokio::test]
+async fn a_question_about_a_safe_legal_route_is_low_and_its_note_is_in_thai() {
+    // Asking how to go to Japan legally, through the Department of Employment: the fee asked
+    // about is no red flag here (rubric: safe-migration questions are low).
+    let (case, html) =
+        thai_case_page("อยากไปทำงานญี่ปุ่นแบบถูกกฎหมาย ผ่านกรมการจัดหางาน ต้องเสียค่านายหน้าไหมคะ").await;
+    assert_eq!(case["urgency"]["level"], "low", "{case}");
+    assert_eq!(case["urgency"]["flags"], json!([]), "{case}");
+    let reasons = case["urgency"]["reasons"].to_string();
+    assert!(reasons.contains("safe, legal way"), "{reasons}");
+    assert!(
+        reasons.contains("ผ่านกรมการจัดหางาน"),
+        "the safe signs are marked: {reasons}"
+    );
+    assert!(html.contains("อย่างปลอดภัยและถูกกฎหมาย"), "{html}");
+    assert!(
+        !html.contains("This reads as a question about a safe"),
+        "{html}"
+    );
+}
+
 /// A Thai-speaking counselor files `narrative` on the phone form: the case as the API returns
 /// it, and its console page as that counselor sees it.
 async fn thai_case_page(narrative: &str) -> (serde_json::Value, String) {
