@@ -1103,6 +1103,25 @@ mod tests {
     }
 
     #[test]
+    fn a_phrase_that_ends_inside_a_burmese_syllable_is_not_read() {
+        // "ကလေး မွေးပေး" is to give birth for someone (surrogacy): the mark after "မ" belongs
+        // to it, so there is no "ကလေးမ" (girl) and no minor here.
+        let birth = assess_text("ကလေး မွေးပေးရင် ငွေအများကြီး ပေးမယ်လို့ ပွဲစားက ပြောတယ်");
+        assert!(
+            !birth.flags.iter().any(|f| f == "minor"),
+            "{:?}",
+            birth.flags
+        );
+        // "no permission to go home" is still read where it is written in full.
+        let held = assess_text("သူဌေးက အိမ် ပြန်ခွင့်မရှိဘူးလို့ ပြောတယ်");
+        assert!(
+            held.flags.iter().any(|f| f == "forced_labour"),
+            "{:?}",
+            held.flags
+        );
+    }
+
+    #[test]
     fn a_passport_still_with_the_employer_does_not_make_a_past_ordeal_ongoing() {
         // "Now I escaped to the embassy, safe now, but the passport is still with the employer."
         let past = assess_text("ตอนนี้หนูหนีออกมาอยู่ที่สถานทูตแล้วค่ะ ปลอดภัยแล้ว แต่พาสปอร์ตยังอยู่กับนายจ้าง");

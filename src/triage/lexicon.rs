@@ -565,10 +565,18 @@ impl Lexicon {
             }
         }
         // A phrase that ends inside a false friend ("ຢູ່ເຮືອ|ນ") is part of that other word.
-        let cut = |end: usize| false_friends.iter().any(|(s, e)| *s < end && end < *e);
-        flags.retain(|(_, _, end, _, _)| !cut(*end));
-        cues.retain(|(_, _, end, _, _)| !cut(*end));
-        groups.retain(|(_, _, end, _, _)| !cut(*end));
+        // And in a script without spaces, a phrase that ends right before a combining mark
+        // ends inside a syllable: the mark belongs to its last letter ("ကလေး မ|ွေး", to give
+        // birth, holds no "ကလေးမ", girl).
+        let cut = |end: usize, unspaced: bool| {
+            false_friends.iter().any(|(s, e)| *s < end && end < *e)
+                || (unspaced
+                    && t.get(end)
+                        .is_some_and(|c| unicode_normalization::char::is_combining_mark(*c)))
+        };
+        flags.retain(|(_, _, end, unspaced, _)| !cut(*end, *unspaced));
+        cues.retain(|(_, _, end, unspaced, _)| !cut(*end, *unspaced));
+        groups.retain(|(_, _, end, unspaced, _)| !cut(*end, *unspaced));
         let has_clause_break = |_: &[char], from: usize, to: usize, unspaced: bool| {
             if unspaced {
                 breaks[to].1 != breaks[from].1
