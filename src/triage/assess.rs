@@ -358,10 +358,12 @@ pub fn assess_readings(
             rules.levels.no_flags
         }
     } else {
-        let by_flags = if rules.levels.critical.any.iter().any(has) {
-            Level::Critical
-        } else if minor && rules.levels.critical.with_minor.iter().any(has) {
-            note(&mut reasons, &rules.texts.critical_with_minor);
+        // Critical only because a minor is in an exploitation (rubric tie-break); said in a
+        // reason only where the level stays critical.
+        let critical_by_minor = !rules.levels.critical.any.iter().any(has)
+            && minor
+            && rules.levels.critical.with_minor.iter().any(has);
+        let by_flags = if rules.levels.critical.any.iter().any(has) || critical_by_minor {
             Level::Critical
         } else if rules.levels.high.any.iter().any(has) {
             Level::High
@@ -396,6 +398,9 @@ pub fn assess_readings(
             lowered_by_hearsay = true;
             ctx.suspicion_level
         } else {
+            if critical_by_minor {
+                note(&mut reasons, &rules.texts.critical_with_minor);
+            }
             by_flags
         }
     };
@@ -1118,6 +1123,29 @@ mod tests {
             held.flags.iter().any(|f| f == "forced_labour"),
             "{:?}",
             held.flags
+        );
+    }
+
+    #[test]
+    fn a_minor_with_only_a_risky_offer_is_medium_and_no_reason_calls_it_critical() {
+        let a = assess_text(
+            "A neighbour will take my 16-year-old daughter to work in a restaurant in Thailand, no passport needed, across the river at night. Is this job real?",
+        );
+        assert_eq!(a.level, Level::Medium, "{:?}", a.reasons);
+        assert!(
+            !a.reasons.iter().any(|r| r.text.contains("critical")),
+            "{:?}",
+            a.reasons
+        );
+        // Where the minor does make it critical, the reason says so.
+        let held = assess_text("my sister is 15, the karaoke owner keeps her ID card");
+        assert_eq!(held.level, Level::Critical, "{:?}", held.reasons);
+        assert!(
+            held.reasons
+                .iter()
+                .any(|r| r.text == rules().texts.critical_with_minor),
+            "{:?}",
+            held.reasons
         );
     }
 
