@@ -1076,54 +1076,45 @@ mod tests {
         assert!(held.level >= Level::High, "{:?}", held.reasons);
     }
 
+    /// Asserts whether triage finds `flag` in `text`.
+    fn assert_flag(text: &str, flag: &str, found: bool) {
+        let a = assess_text(text);
+        assert_eq!(
+            a.flags.iter().any(|f| f == flag),
+            found,
+            "{flag} in {text}: {:?}",
+            a.flags
+        );
+    }
+
     #[test]
     fn a_passport_the_worker_keeps_is_not_a_passport_seized() {
-        let a = assess_text(
+        assert_flag(
             "Before I go to Japan through a licensed agency: I keep my own passport, what else should I check?",
-        );
-        assert!(
-            !a.flags.iter().any(|f| f == "documents_seized"),
-            "{:?}",
-            a.flags
+            "documents_seized",
+            false,
         );
     }
 
     #[test]
     fn at_home_in_lao_is_not_on_a_boat_but_a_small_boat_is() {
         // "ຢູ່ເຮືອນ" (at home) holds "ຢູ່ເຮືອ" (on the boat); "ເຮືອນ້ອຍ" is a small boat.
-        let home = assess_text("ຕອນນີ້ນ້ອງສາວຢູ່ເຮືອນກັບແມ່ແລ້ວ ແຕ່ບໍລິສັດບໍ່ຈ່າຍເງິນເດືອນ");
-        assert!(
-            !home.flags.iter().any(|f| f == "at_sea"),
-            "{:?}",
-            home.flags
-        );
-        let boat = assess_text("ລູກຊາຍຂ້ອຍຢູ່ເຮືອຫາປາ ນາຍເຮືອບໍ່ໃຫ້ກັບບ້ານ");
-        assert!(boat.flags.iter().any(|f| f == "at_sea"), "{:?}", boat.flags);
-        let crossing = assess_text("ຄືນນີ້ນາຍໜ້າຈະພາລາວຂ້າມນ້ຳຂອງດ້ວຍເຮືອນ້ອຍ");
-        assert!(
-            crossing.flags.iter().any(|f| f == "in_transit"),
-            "{:?}",
-            crossing.flags
-        );
+        assert_flag("ຕອນນີ້ນ້ອງສາວຢູ່ເຮືອນກັບແມ່ແລ້ວ ແຕ່ບໍລິສັດບໍ່ຈ່າຍເງິນເດືອນ", "at_sea", false);
+        assert_flag("ລູກຊາຍຂ້ອຍຢູ່ເຮືອຫາປາ ນາຍເຮືອບໍ່ໃຫ້ກັບບ້ານ", "at_sea", true);
+        assert_flag("ຄືນນີ້ນາຍໜ້າຈະພາລາວຂ້າມນ້ຳຂອງດ້ວຍເຮືອນ້ອຍ", "in_transit", true);
     }
 
     #[test]
     fn a_phrase_that_ends_inside_a_burmese_syllable_is_not_read() {
         // "ကလေး မွေးပေး" is to give birth for someone (surrogacy): the mark after "မ" belongs
         // to it, so there is no "ကလေးမ" (girl) and no minor here.
-        let birth = assess_text("ကလေး မွေးပေးရင် ငွေအများကြီး ပေးမယ်လို့ ပွဲစားက ပြောတယ်");
-        assert!(
-            !birth.flags.iter().any(|f| f == "minor"),
-            "{:?}",
-            birth.flags
+        assert_flag(
+            "ကလေး မွေးပေးရင် ငွေအများကြီး ပေးမယ်လို့ ပွဲစားက ပြောတယ်",
+            "minor",
+            false,
         );
         // "no permission to go home" is still read where it is written in full.
-        let held = assess_text("သူဌေးက အိမ် ပြန်ခွင့်မရှိဘူးလို့ ပြောတယ်");
-        assert!(
-            held.flags.iter().any(|f| f == "forced_labour"),
-            "{:?}",
-            held.flags
-        );
+        assert_flag("သူဌေးက အိမ် ပြန်ခွင့်မရှိဘူးလို့ ပြောတယ်", "forced_labour", true);
     }
 
     #[test]

@@ -265,38 +265,39 @@ async fn the_triage_rules_notes_on_the_case_page_are_in_the_counselors_language(
 #[tokio::test]
 async fn a_report_about_another_problem_is_low_and_its_note_names_the_words_in_thai() {
     // A frightened caller about a loan app's collectors: by the rubric another problem, low.
-    let (case, html) =
-        thai_case_page("แม่กู้เงินจากแอปเงินกู้ ตอนนี้โดนทวงหนี้ทุกวัน โทรหาญาติทุกคน กลัวมาก").await;
-    assert_eq!(case["urgency"]["level"], "low", "{case}");
-    let reasons = case["urgency"]["reasons"].to_string();
-    assert!(reasons.contains("another problem"), "{reasons}");
-    assert!(
-        reasons.contains("แอปเงินกู้"),
-        "the words that name it: {reasons}"
-    );
-    assert!(html.contains("ข้อความนี้ระบุปัญหาอื่น"), "{html}");
-    assert!(!html.contains("This names another problem"), "{html}");
+    assert_low_with_a_thai_note(
+        "แม่กู้เงินจากแอปเงินกู้ ตอนนี้โดนทวงหนี้ทุกวัน โทรหาญาติทุกคน กลัวมาก",
+        "This names another problem",
+        "แอปเงินกู้",
+        "ข้อความนี้ระบุปัญหาอื่น",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_question_about_a_safe_legal_route_is_low_and_its_note_is_in_thai() {
     // Asking how to go to Japan legally, through the Department of Employment: the fee asked
     // about is no red flag here (rubric: safe-migration questions are low).
-    let (case, html) =
-        thai_case_page("อยากไปทำงานญี่ปุ่นแบบถูกกฎหมาย ผ่านกรมการจัดหางาน ต้องเสียค่านายหน้าไหมคะ").await;
+    assert_low_with_a_thai_note(
+        "อยากไปทำงานญี่ปุ่นแบบถูกกฎหมาย ผ่านกรมการจัดหางาน ต้องเสียค่านายหน้าไหมคะ",
+        "This reads as a question about a safe, legal way",
+        "ผ่านกรมการจัดหางาน",
+        "อย่างปลอดภัยและถูกกฎหมาย",
+    )
+    .await;
+}
+
+/// A Thai counselor files `narrative`: it is low with no flag, a reason beginning `english`
+/// marks `words`, and the case page gives that reason in Thai (`thai`), not in English.
+async fn assert_low_with_a_thai_note(narrative: &str, english: &str, words: &str, thai: &str) {
+    let (case, html) = thai_case_page(narrative).await;
     assert_eq!(case["urgency"]["level"], "low", "{case}");
     assert_eq!(case["urgency"]["flags"], json!([]), "{case}");
     let reasons = case["urgency"]["reasons"].to_string();
-    assert!(reasons.contains("safe, legal way"), "{reasons}");
-    assert!(
-        reasons.contains("ผ่านกรมการจัดหางาน"),
-        "the safe signs are marked: {reasons}"
-    );
-    assert!(html.contains("อย่างปลอดภัยและถูกกฎหมาย"), "{html}");
-    assert!(
-        !html.contains("This reads as a question about a safe"),
-        "{html}"
-    );
+    assert!(reasons.contains(english), "{reasons}");
+    assert!(reasons.contains(words), "the words that show it: {reasons}");
+    assert!(html.contains(thai), "{html}");
+    assert!(!html.contains(english), "{html}");
 }
 
 /// A Thai-speaking counselor files `narrative` on the phone form: the case as the API returns
