@@ -1118,6 +1118,48 @@ mod tests {
     }
 
     #[test]
+    fn a_boss_who_keeps_the_gate_key_and_the_shoes_confines_without_saying_locked() {
+        let a = assess_text(
+            "since she asked to go home the boss collects all the girls' shoes every night and keeps the gate key on his belt",
+        );
+        assert_eq!(a.level, Level::Critical, "{:?}", a.reasons);
+        assert_flag(
+            "ตกกลางคืนเถ้าแก่เก็บรองเท้าของพวกผู้หญิงไปหมด กุญแจประตูรั้วก็แขวนไว้ที่เอวเขาตลอด",
+            "confinement",
+            true,
+        );
+    }
+
+    #[test]
+    fn a_threat_to_sell_someone_on_if_they_run_is_a_threat() {
+        for text in [
+            "If you run, I'll sell you to a place where girls serve men, the employer told my daughter",
+            "bà chủ nói: mày mà bỏ trốn thì tao bán mày vào chỗ con gái phải phục vụ đàn ông",
+            "女主人说：你敢跑，我就把你卖到专门伺候男人的地方去",
+        ] {
+            assert_flag(text, "threat_violence", true);
+        }
+    }
+
+    #[test]
+    fn a_move_told_as_over_is_not_being_moved_now() {
+        let now = assess_text(
+            "The boss told us to pack, after dinner a pickup comes to take us to the port, only a few hours left",
+        );
+        assert_eq!(now.level, Level::Critical, "{:?}", now.reasons);
+        assert!(now.flags.iter().any(|f| f == "in_transit"));
+        let over = assess_text(
+            "Last month the boss told us to pack, after dinner a pickup came to take us to the port. I jumped off at a petrol station and I am safe at home now.",
+        );
+        assert!(
+            !over.flags.iter().any(|f| f == "in_transit"),
+            "{:?}",
+            over.flags
+        );
+        assert!(over.level < Level::Critical, "{:?}", over.reasons);
+    }
+
+    #[test]
     fn a_minor_with_only_a_risky_offer_is_medium_and_no_reason_calls_it_critical() {
         let a = assess_text(
             "A neighbour will take my 16-year-old daughter to work in a restaurant in Thailand, no passport needed, across the river at night. Is this job real?",

@@ -230,6 +230,11 @@ pub struct Signal {
     /// mother I'm sorry."
     #[serde(default)]
     pub sentences: usize,
+    /// The words describe the present ("after dinner a pickup comes"): in an account that is
+    /// over (a past or safe-now cue and no danger-now cue: "last month … after dinner a pickup
+    /// came; I ran, I'm home now") they set nothing.
+    #[serde(default)]
+    pub only_now: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -653,6 +658,9 @@ impl Lexicon {
         });
         // Cues that words set together, added once the signals are read.
         let mut signal_cues: Vec<(Cue, usize, usize, bool, usize)> = Vec::new();
+        // Flags of signals that describe the present, kept until the cues say whether the
+        // account is over.
+        let mut now_flags: Vec<(String, usize, usize, bool, usize)> = Vec::new();
         for signal in &self.signals {
             let Some(first) = signal.all.first() else {
                 continue;
@@ -686,6 +694,9 @@ impl Lexicon {
                 if all {
                     match signal.cue.as_deref().and_then(Cue::named) {
                         Some(cue) => signal_cues.push((cue, from, to, unspaced, *l0)),
+                        None if signal.only_now => {
+                            now_flags.push((signal.flag.clone(), from, to, unspaced, *l0))
+                        }
                         None => flags.push((signal.flag.clone(), from, to, unspaced, *l0)),
                     }
                 }
@@ -735,6 +746,9 @@ impl Lexicon {
             }
         }
         findings.cues.sort_by_key(|(_, s, e)| (*s, *e));
+        if !((findings.past || findings.safe_now) && danger_spans.is_empty()) {
+            flags.extend(now_flags);
+        }
         flags.sort_by_key(|(_, s, e, _, _)| (*s, std::cmp::Reverse(*e)));
         // A negation carries over a disjunction: "not locked in or beaten", "未提及暴力或关押"
         // (no mention of violence or detention) deny both phrases, and where the negation
