@@ -271,8 +271,7 @@ pub fn assess_readings(
         && !past
         && ["question", "offer", "not_a_case"]
             .iter()
-            .any(|c| readings.iter().any(|(_, r)| r.has(c)))
-        && ctx.safe_route_drops.is_some()
+            .any(|c| any_reading_has(readings, c))
         && {
             let safe_signs: usize = readings
                 .iter()
@@ -334,7 +333,7 @@ pub fn assess_readings(
         if not_a_case && !frame.offer {
             general_question = true;
             // Named: a loan, a fraud call. A greeting or "what should I do?" names none.
-            other_problem = readings.iter().any(|(_, r)| r.has("other_problem"));
+            other_problem = any_reading_has(readings, "other_problem");
             if other_problem {
                 reasons.push(frame_reason(
                     readings,
@@ -360,10 +359,10 @@ pub fn assess_readings(
     } else {
         // Critical only because a minor is in an exploitation (rubric tie-break); said in a
         // reason only where the level stays critical.
-        let critical_by_minor = !rules.levels.critical.any.iter().any(has)
-            && minor
-            && rules.levels.critical.with_minor.iter().any(has);
-        let by_flags = if rules.levels.critical.any.iter().any(has) || critical_by_minor {
+        let critical_flag = rules.levels.critical.any.iter().any(has);
+        let critical_by_minor =
+            !critical_flag && minor && rules.levels.critical.with_minor.iter().any(has);
+        let by_flags = if critical_flag || critical_by_minor {
             Level::Critical
         } else if rules.levels.high.any.iter().any(has) {
             Level::High
@@ -415,7 +414,7 @@ pub fn assess_readings(
             .lean_up_cues
             .iter()
             .filter(|cue| over_other_problem.is_none_or(|only| only.contains(cue)))
-            .find(|cue| readings.iter().any(|(_, r)| r.has(cue)));
+            .find(|cue| any_reading_has(readings, cue));
         let length: usize = readings.iter().map(|(_, r)| r.chars).sum();
         match lean {
             Some(cue) => {
@@ -525,6 +524,11 @@ fn safety_net_lift(
         .map(|(level, score, closest)| (level, score, closest.clone()))
 }
 
+/// Whether some message's reading found the cue.
+fn any_reading_has(readings: &[(MessageId, &MessageReading)], cue: &str) -> bool {
+    readings.iter().any(|(_, r)| r.has(cue))
+}
+
 /// What the text is, as its frame cues say.
 struct Frame {
     /// Fiction, a film, news or a rumour, with no real person shown (no yes answer, no words
@@ -546,7 +550,7 @@ impl Frame {
         over: bool,
         ctx: &super::rules::ContextRules,
     ) -> Frame {
-        let any = |cue: &str| readings.iter().any(|(_, r)| r.has(cue));
+        let any = |cue: &str| any_reading_has(readings, cue);
         // A counselor's yes answer, or danger said to be now, is about a real person.
         let real = answered_yes || danger_now;
         Frame {
