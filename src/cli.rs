@@ -703,6 +703,12 @@ fn start_background(ctx: &crate::context::AppContext) -> Supervisor {
             crate::channels::phone::run_ami(c.clone(), stop)
         });
     }
+    if ctx.settings.server.intake_inbox && ctx.settings.server.intake_concurrency > 0 {
+        let c = ctx.clone();
+        tasks.spawn("webhook_inbox", move |stop| {
+            crate::channels::inbox::run_reading(c.clone(), stop)
+        });
+    }
     let c = ctx.clone();
     tasks.spawn("keys_reencrypt", move |stop| {
         crate::crypto::reencrypt::run_periodically(c.clone(), stop)

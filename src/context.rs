@@ -31,6 +31,8 @@ pub struct AppContext {
     pub live: Arc<crate::live::Live>,
     /// The surge wait the bot last told, per level, for ten seconds (`surge::WaitCache`).
     pub surge_waits: Arc<crate::surge::WaitCache>,
+    /// Webhook turns and what this node knows of the webhook inbox (`channels::inbox`).
+    pub turns: Arc<crate::channels::IntakeTurns>,
 }
 
 impl AppContext {

@@ -122,6 +122,12 @@ pub fn intake_busy() {
     metrics::counter!("hotline_intake_busy_total").increment(1);
 }
 
+/// A chat webhook's body put in the webhook inbox, or read from it (`channels::inbox`).
+pub fn webhook_inbox(channel: &'static str, step: &'static str) {
+    metrics::counter!("hotline_webhook_inbox_total", "channel" => channel, "step" => step)
+        .increment(1);
+}
+
 /// A webhook body that was stored for review or refused, by reason.
 pub fn webhook_event(channel: &'static str, outcome: &'static str) {
     metrics::counter!("hotline_webhook_events_total", "channel" => channel, "outcome" => outcome)

@@ -257,8 +257,14 @@ pub struct ServerSettings {
     /// across the node's workers; the others wait for a turn. 0: no limit.
     pub intake_concurrency: usize,
     /// How long a webhook waits for its turn before it is answered 503 `busy` (the platform
-    /// sends it again; nothing was written).
+    /// sends it again; nothing was written). Call events, and chat webhooks when
+    /// `intake_inbox` is off.
     pub intake_wait_ms: u64,
+    /// A Telegram or LINE webhook that gets no turn within `intake_inbox_after_ms` is not made
+    /// to wait: its verified body is sealed into the inbox (one INSERT), answered 200, and read
+    /// as soon as a turn is free (`channels::inbox`). Off: it waits `intake_wait_ms`, then 503.
+    pub intake_inbox: bool,
+    pub intake_inbox_after_ms: u64,
 }
 
 #[derive(Clone, Deserialize)]

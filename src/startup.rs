@@ -144,6 +144,9 @@ pub fn context(
         RulesCell::new(settings.triage.rules_path.clone(), rules)
             .with_safety_net(settings.triage.safety_net_path().map(Into::into)),
     );
+    let turns = Arc::new(crate::channels::IntakeTurns::from_settings(
+        &settings.server,
+    ));
     Ok(AppContext {
         db,
         redis,
@@ -156,6 +159,7 @@ pub fn context(
         // The console's live updates (issue 12).
         live: Arc::default(),
         surge_waits: Arc::default(),
+        turns,
     })
 }
 
@@ -198,10 +202,6 @@ impl Application {
             s.workers
         };
         let limit = json_body_limit(s.api_body_limit_bytes);
-        let turns = web::Data::new(routes::Turns::new(
-            s.intake_concurrency,
-            Duration::from_millis(s.intake_wait_ms),
-        ));
         // Staff requests get the same context on a pool of their own (`routes::choose_pool`).
         let staff_data = staff_pool(&ctx.settings.database)?
             .map(|db| web::Data::new(AppContext { db, ..ctx.clone() }));
@@ -210,7 +210,6 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
-                .app_data(turns.clone())
                 .app_data(routes::StaffContext::new(staff_data.clone()))
                 .app_data(limit)
                 .app_data(web::QueryConfig::default().error_handler(|_, _| {

@@ -39,7 +39,7 @@ CRITICAL = "นายจ้างยึดพาสปอร์ตและข�
 ORDINARY = "นายจ้างยึดพาสปอร์ตของฉันไว้ ไม่ยอมคืน"  # passport taken: high
 lock = threading.Lock()
 counter = [0]
-acked, ok_ms, statuses = [], [], {}
+acked, acked_at, ok_ms, statuses = [], [], [], {}
 retries = [0]
 started = time.monotonic()
 deadline = started + args.seconds
@@ -117,6 +117,7 @@ def worker(messages=None):
                 statuses[str(status)] = statuses.get(str(status), 0) + 1
                 if status == 200:
                     acked.append(key)
+                    acked_at.append(time.time())
                     ok_ms.append(ms)
             if status == 200 or (isinstance(status, int) and 400 <= status < 500):
                 break
@@ -141,6 +142,9 @@ def pct(xs, q):
 
 with open(os.path.join(args.out, "acked-flood.txt"), "w") as f:
     f.write("".join(k + "\n" for k in acked))
+# When each was acknowledged (wall clock), to measure how long it took to reach the queue.
+with open(os.path.join(args.out, "acked-at-flood.txt"), "w") as f:
+    f.write("".join(f"{k}\t{t:.3f}\n" for k, t in zip(acked, acked_at)))
 summary = {"acknowledged": len(acked), "seconds": round(elapsed, 1),
            "rate": round(len(acked) / elapsed, 1), "chats": args.chats,
            "hot_chats": args.hot_chats, "hot_rate": args.hot_rate,

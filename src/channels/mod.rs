@@ -12,10 +12,12 @@
 //! system, say) gets a folder of its own with the same three steps.
 
 pub mod email;
+pub mod inbox;
 mod leader_lock;
 pub mod line;
 pub mod phone;
 pub mod telegram;
+mod turns;
 mod unreadable;
 
 pub use email::{
@@ -24,6 +26,7 @@ pub use email::{
 pub use leader_lock::LeaderLock;
 pub use line::LineChannel;
 pub use telegram::{PollOutcome, Poller, TelegramChannel, poll_telegram_once};
+pub use turns::{IntakeTurns, ToInbox, Turn};
 
 use hotline_contract::{ChannelKind, Delivered, OutboundMessage, SendError};
 
@@ -40,6 +43,8 @@ pub struct Received {
     pub ignored: usize,
     /// Readable as the platform's format but not by us: stored encrypted for a person to review.
     pub for_review: usize,
+    /// Put in the webhook inbox, to be read when a turn is free (`inbox`).
+    pub in_inbox: usize,
     /// Not the platform's format at all: the sender should hear why (400).
     pub refused: Option<String>,
 }

@@ -168,6 +168,7 @@ pub const SEALED: &[SealedColumn] = &[
         bound_to: Some("user_id"),
     },
     bound("unreadable_events", "body_enc"),
+    bound("webhook_inbox", "body_enc"),
 ];
 
 pub const HASHES: &[HashColumn] = &[

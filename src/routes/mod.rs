@@ -15,7 +15,6 @@ use actix_web::{HttpResponse, web};
 use crate::error::ApiError;
 pub use json_body::ApiJson;
 pub use staff_pool::{StaffContext, choose_pool};
-pub use webhooks::Turns;
 
 /// The API's body limit, as app data for `ApiJson`.
 pub fn json_body_limit(bytes: usize) -> json_body::BodyLimit {

@@ -1,7 +1,8 @@
 //! The console stays responsive while webhooks flood in: staff requests have a pool of their
-//! own (`database.staff_connections`), and webhooks take turns (`server.intake_concurrency`),
-//! waiting for one or answering 503 `busy`, which the platform sends again and which records
-//! nothing. `scripts/faults/flood` measures the same under load.
+//! own (`database.staff_connections`), and webhooks take turns (`server.intake_concurrency`):
+//! a chat webhook without one goes to the inbox (tests/api/webhook_inbox.rs); a call event, or
+//! any webhook with the inbox off, waits for one or answers 503 `busy`, which the platform
+//! sends again and which records nothing. `scripts/faults/flood` measures the same under load.
 
 use hotline::auth::Role;
 use reqwest::StatusCode;
@@ -45,10 +46,12 @@ async fn a_counselor_files_and_claims_while_webhooks_hold_every_connection_of_th
 }
 
 #[tokio::test]
-async fn a_webhook_beyond_the_intake_limit_gets_503_busy_while_claims_answer_and_nothing_is_lost() {
+async fn with_the_inbox_off_a_webhook_beyond_the_intake_limit_gets_503_busy_while_claims_answer_and_nothing_is_lost()
+ {
     let (app, _telegram) = spawn_app_with_telegram(vec![
         ("HOTLINE_SERVER__INTAKE_CONCURRENCY", "1"),
         ("HOTLINE_SERVER__INTAKE_WAIT_MS", "300"),
+        ("HOTLINE_SERVER__INTAKE_INBOX", "false"),
     ])
     .await;
     let c = app.staff(Role::Counselor).await;

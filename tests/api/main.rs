@@ -47,4 +47,5 @@ mod telegram;
 mod telephony;
 mod tls;
 mod triage;
+mod webhook_inbox;
 mod webhook_properties;

@@ -1,8 +1,10 @@
 //! POST /webhooks/line: HTTP only; the channel verifies and receives.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 
 use super::answer;
+use crate::channels::ToInbox;
+use crate::channels::inbox::{self, InboxChannel};
 use crate::channels::line::{self, SIGNATURE_HEADER};
 use crate::context::AppContext;
 use crate::error::ApiError;
@@ -25,8 +27,10 @@ pub async fn receive(
     .await?;
     let signature = req.headers().get(SIGNATURE_HEADER).map(|v| v.as_bytes());
     line::verify(channel, &body, signature)?;
-    answer(
-        line::receive(&ctx, channel, &body).await?,
-        "malformed_webhook",
-    )
+    let received = if req.extensions().contains::<ToInbox>() {
+        inbox::put(&ctx, InboxChannel::Line, &body).await?
+    } else {
+        line::receive(&ctx, channel, &body).await?
+    };
+    answer(received, "malformed_webhook")
 }

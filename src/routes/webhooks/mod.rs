@@ -9,9 +9,8 @@ mod turns;
 use actix_web::middleware::from_fn;
 use actix_web::{Route, web};
 
-pub use turns::Turns;
-
-/// Every webhook takes a turn first (`turns`: `server.intake_concurrency`).
+/// Every webhook takes a turn first (`turns`: `server.intake_concurrency`); a chat webhook
+/// that gets none in time goes to the inbox (`channels::inbox`).
 pub fn config(cfg: &mut web::ServiceConfig) {
     let webhook = |path: &'static str, route: Route| {
         web::resource(path)

@@ -1,8 +1,10 @@
 //! POST /webhooks/telegram: HTTP only; the channel verifies and receives.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 
 use super::answer;
+use crate::channels::ToInbox;
+use crate::channels::inbox::{self, InboxChannel};
 use crate::channels::telegram::{self, verify::SECRET_HEADER};
 use crate::context::AppContext;
 use crate::error::ApiError;
@@ -24,5 +26,10 @@ pub async fn receive(
         ctx.settings.server.webhook_body_limit_bytes,
     )
     .await?;
-    answer(telegram::receive(&ctx, tg, &body).await?, "malformed_json")
+    let received = if req.extensions().contains::<ToInbox>() {
+        inbox::put(&ctx, InboxChannel::Telegram, &body).await?
+    } else {
+        telegram::receive(&ctx, tg, &body).await?
+    };
+    answer(received, "malformed_json")
 }

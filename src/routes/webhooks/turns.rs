@@ -1,63 +1,47 @@
-//! Turns for webhooks (`server.intake_concurrency`): at most that many webhook requests are
-//! worked on at once by this node, across its workers; the others wait for a turn, and one
-//! that waits longer than `server.intake_wait_ms` is answered 503 `busy` before anything is
-//! read or written (Telegram and LINE send it again with the same event id, which records it
-//! once). Under a flood the node then works on a few webhooks at a time instead of every one
-//! that arrived, so the two cores and the database stay free enough for counselors: a claim
-//! competes with a handful of intake transactions, not with all of them
-//! (`scripts/faults/flood`, docs/reliability.md).
-
-use std::sync::Arc;
-use std::time::Duration;
+//! The turn middleware on every webhook route (`channels::IntakeTurns`): a turn held while the
+//! webhook is worked on; for a chat webhook that got none in time, the inbox mark the route
+//! reads (`ToInbox`); otherwise 503 `busy` before anything is read or written.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::web;
-use tokio::sync::Semaphore;
+use actix_web::{HttpMessage, web};
 
+use crate::channels::{ToInbox, Turn};
+use crate::context::AppContext;
 use crate::error::ApiError;
 
-/// The node's webhook turns, shared by every HTTP worker (app data).
-#[derive(Clone)]
-pub struct Turns {
-    /// None: no limit.
-    turns: Option<Arc<Semaphore>>,
-    wait: Duration,
-}
-
-impl Turns {
-    /// `concurrency` 0 means no limit.
-    pub fn new(concurrency: usize, wait: Duration) -> Turns {
-        Turns {
-            turns: (concurrency > 0).then(|| Arc::new(Semaphore::new(concurrency))),
-            wait,
-        }
-    }
-}
-
-/// Middleware on each webhook route: waits for a turn, holds it while the webhook is worked
-/// on, and answers 503 `busy` when none came in time.
 pub async fn take_a_turn(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let Some(turns) = req.app_data::<web::Data<Turns>>().cloned() else {
+    let Some(ctx) = req.app_data::<web::Data<AppContext>>().cloned() else {
         return next.call(req).await;
     };
-    let Some(semaphore) = turns.turns.clone() else {
-        return next.call(req).await;
-    };
-    // Timed out (or, never in practice, the semaphore closed): busy.
-    let Ok(Ok(turn)) = tokio::time::timeout(turns.wait, semaphore.acquire_owned()).await else {
-        crate::metrics::intake_busy();
-        return Err(ApiError::Unavailable {
-            code: "busy",
-            message: "too many messages are arriving at once; send this one again".into(),
+    let chat = is_chat_webhook(req.path());
+    match ctx.turns.take(chat).await {
+        Turn::Taken(turn) => {
+            let res = next.call(req).await;
+            drop(turn);
+            res
         }
-        .into());
-    };
-    let res = next.call(req).await;
-    drop(turn);
-    res
+        Turn::Unlimited => next.call(req).await,
+        Turn::Inbox => {
+            req.extensions_mut().insert(ToInbox);
+            next.call(req).await
+        }
+        Turn::Busy => {
+            crate::metrics::intake_busy();
+            Err(ApiError::Unavailable {
+                code: "busy",
+                message: "too many messages are arriving at once; send this one again".into(),
+            }
+            .into())
+        }
+    }
+}
+
+/// Telegram and LINE: the webhooks whose bodies may go to the inbox.
+fn is_chat_webhook(path: &str) -> bool {
+    path == "/webhooks/telegram" || path == "/webhooks/line"
 }

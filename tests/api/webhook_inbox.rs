@@ -1,0 +1,262 @@
+//! The webhook inbox: a Telegram or LINE webhook that finds every intake turn taken is sealed
+//! into the inbox in one INSERT and answered 200, then read (in order per chat) when a turn is
+//! free, through the same intake as any webhook. Here the test holds the node's only turn, as a
+//! flood would, and reads the inbox itself, as `hotline serve`'s reader does.
+
+use hotline::auth::Role;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{
+    TestApp, WEBHOOK_SECRET, spawn_app_with_line, spawn_app_with_telegram, tg_text,
+};
+
+const ONE_TURN: [(&str, &str); 2] = [
+    ("HOTLINE_SERVER__INTAKE_CONCURRENCY", "1"),
+    ("HOTLINE_SERVER__INTAKE_INBOX_AFTER_MS", "20"),
+];
+
+impl TestApp {
+    /// Reads the inbox until a round reads nothing, as `hotline serve`'s reader would.
+    async fn read_inbox(&self) -> usize {
+        let mut read = 0;
+        loop {
+            let round = hotline::channels::inbox::read_once(&self.ctx, 16)
+                .await
+                .unwrap();
+            if round.read == 0 {
+                return read;
+            }
+            read += round.read;
+        }
+    }
+
+    async fn inbound_texts(&self) -> Vec<String> {
+        let who = self.staff(Role::Supervisor).await;
+        let case = self.case_of_chat(&who).await;
+        case["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["direction"] == "inbound")
+            .map(|m| m["text"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn a_message_that_finds_every_turn_taken_is_sealed_in_the_inbox_answered_200_and_recorded_when_read()
+ {
+    let (app, telegram) = spawn_app_with_telegram(ONE_TURN.to_vec()).await;
+    let flood = app.ctx.turns.take_for_reader().await;
+
+    let update = tg_text(
+        1,
+        560_001,
+        "they took my passport and lock the door at night",
+    );
+    let answer = app.post_telegram_update(&update).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(app.count("webhook_inbox").await, 1);
+    assert_eq!(app.count("channel_events").await, 0);
+    // What the person wrote is sealed at rest.
+    let (sealed,): (Vec<u8>,) = sqlx::query_as("SELECT body_enc FROM webhook_inbox")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let sealed = String::from_utf8_lossy(&sealed);
+    assert!(!sealed.contains("passport") && !sealed.contains("560001"));
+
+    drop(flood);
+    assert_eq!(app.read_inbox().await, 1);
+    assert_eq!(app.count("webhook_inbox").await, 0);
+    assert_eq!(app.count("channel_events").await, 1);
+    assert_eq!(
+        app.inbound_texts().await,
+        ["they took my passport and lock the door at night"]
+    );
+    // The bot answers as it would have at once.
+    app.run_jobs().await;
+    assert!(!telegram.texts_sent_to(560_001).is_empty());
+    assert!(
+        app.metrics_text()
+            .await
+            .contains("hotline_webhook_inbox_total")
+    );
+}
+
+#[tokio::test]
+async fn while_the_inbox_holds_a_chat_s_message_its_next_ones_go_there_too_and_are_read_in_order() {
+    let (app, _telegram) = spawn_app_with_telegram(ONE_TURN.to_vec()).await;
+    let flood = app.ctx.turns.take_for_reader().await;
+    app.telegram_says(&[tg_text(1, 560_002, "first: my boss keeps our passports")])
+        .await;
+    drop(flood);
+
+    // A turn is free now, but an older message of the chat waits in the inbox: this one may
+    // not overtake it.
+    app.telegram_says(&[
+        tg_text(2, 560_002, "second: we cannot leave the farm"),
+        tg_text(3, 560_002, "third: please help"),
+    ])
+    .await;
+    assert_eq!(app.count("webhook_inbox").await, 3);
+    assert_eq!(app.count("channel_events").await, 0);
+
+    // One chat's bodies are read one after another: a round takes only the oldest.
+    let round = hotline::channels::inbox::read_once(&app.ctx, 16)
+        .await
+        .unwrap();
+    assert_eq!((round.read, round.more), (1, true));
+    app.read_inbox().await;
+    assert_eq!(
+        app.inbound_texts().await,
+        [
+            "first: my boss keeps our passports",
+            "second: we cannot leave the farm",
+            "third: please help"
+        ]
+    );
+
+    // Empty again: the next message is worked on at once.
+    app.read_inbox().await;
+    app.telegram_says(&[tg_text(4, 560_002, "fourth")]).await;
+    assert_eq!(app.count("webhook_inbox").await, 0);
+    assert_eq!(app.count("channel_events").await, 4);
+}
+
+#[tokio::test]
+async fn different_chats_waiting_in_the_inbox_are_read_in_the_same_round() {
+    let (app, _telegram) = spawn_app_with_telegram(ONE_TURN.to_vec()).await;
+    let flood = app.ctx.turns.take_for_reader().await;
+    for chat in 0..5 {
+        app.telegram_says(&[tg_text(10 + chat, 560_100 + chat, "help, we are locked in")])
+            .await;
+    }
+    drop(flood);
+    let round = hotline::channels::inbox::read_once(&app.ctx, 16)
+        .await
+        .unwrap();
+    assert_eq!(round.read, 5);
+    assert_eq!(app.count("cases WHERE channel = 'telegram'").await, 5);
+}
+
+#[tokio::test]
+async fn a_message_sent_again_while_it_waits_in_the_inbox_is_recorded_once() {
+    let (app, _telegram) = spawn_app_with_telegram(ONE_TURN.to_vec()).await;
+    let flood = app.ctx.turns.take_for_reader().await;
+    let update = tg_text(5, 560_003, "my daughter is kept at the karaoke");
+    // Telegram resends when its request timed out, though the first was stored.
+    app.telegram_says(&[update.clone(), update.clone()]).await;
+    drop(flood);
+    app.read_inbox().await;
+    // And once more after it was read, answered at once.
+    app.telegram_says(&[update]).await;
+    assert_eq!(app.count("channel_events").await, 1);
+    assert_eq!(app.count("messages WHERE direction = 'inbound'").await, 1);
+    assert_eq!(app.count("webhook_inbox").await, 0);
+}
+
+#[tokio::test]
+async fn a_body_a_dead_reader_had_taken_is_read_by_another_after_its_lease() {
+    let (app, _telegram) = spawn_app_with_telegram(ONE_TURN.to_vec()).await;
+    let flood = app.ctx.turns.take_for_reader().await;
+    app.telegram_says(&[tg_text(6, 560_004, "they moved us to another boat")])
+        .await;
+    drop(flood);
+    // A reader on a node that died took it a moment ago.
+    sqlx::query("UPDATE webhook_inbox SET locked_until = $1 + interval '60 seconds', attempts = 1")
+        .bind(app.clock_now())
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(app.read_inbox().await, 0);
+    assert_eq!(app.count("webhook_inbox").await, 1);
+
+    app.advance(61);
+    assert_eq!(app.read_inbox().await, 1);
+    assert_eq!(app.count("channel_events").await, 1);
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_an_update_is_refused_with_400_and_nothing_is_put_in_the_inbox() {
+    let (app, _telegram) = spawn_app_with_telegram(ONE_TURN.to_vec()).await;
+    let _flood = app.ctx.turns.take_for_reader().await;
+    let answer = reqwest::Client::new()
+        .post(app.url("/webhooks/telegram"))
+        .header("X-Telegram-Bot-Api-Secret-Token", WEBHOOK_SECRET)
+        .header("Content-Type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    let error: Value = answer.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "malformed_json");
+    // A wrong secret is refused before the turn matters.
+    let forged = reqwest::Client::new()
+        .post(app.url("/webhooks/telegram"))
+        .header("X-Telegram-Bot-Api-Secret-Token", "not-the-secret")
+        .json(&tg_text(7, 560_005, "hello"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.count("webhook_inbox").await, 0);
+}
+
+#[tokio::test]
+async fn a_line_event_that_finds_every_turn_taken_is_recorded_when_read_and_answered_by_push() {
+    let (app, line) = spawn_app_with_line(ONE_TURN.to_vec()).await;
+    let person = "U0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f";
+    let flood = app.ctx.turns.take_for_reader().await;
+    app.line_says(
+        &line,
+        &[line.text_event(person, "นายจ้างยึดบัตรและไม่ให้ออกไปไหน")],
+    )
+    .await;
+    assert_eq!(app.count("webhook_inbox WHERE channel = 'line'").await, 1);
+    drop(flood);
+    assert_eq!(app.read_inbox().await, 1);
+    assert_eq!(app.count("channel_events WHERE channel = 'line'").await, 1);
+    app.run_jobs().await;
+    assert!(!line.texts_sent_to(person).is_empty());
+}
+
+#[tokio::test]
+async fn a_message_that_says_danger_now_is_read_before_older_ones_of_other_chats() {
+    let (app, _telegram) = spawn_app_with_telegram(ONE_TURN.to_vec()).await;
+    let flood = app.ctx.turns.take_for_reader().await;
+    for chat in 0..3 {
+        app.telegram_says(&[tg_text(
+            20 + chat,
+            560_200 + chat,
+            "hello, a question about visas",
+        )])
+        .await;
+    }
+    app.telegram_says(&[tg_text(
+        30,
+        560_299,
+        "help, we are locked in a room and they beat us",
+    )])
+    .await;
+    drop(flood);
+    let round = hotline::channels::inbox::read_once(&app.ctx, 1)
+        .await
+        .unwrap();
+    assert_eq!(round.read, 1);
+    let first_read: Vec<(String,)> =
+        sqlx::query_as("SELECT event_id FROM channel_events WHERE channel = 'telegram'")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(first_read.len(), 1);
+    assert!(
+        first_read[0].0.contains(":30:"),
+        "the locked-in message came first, not {}",
+        first_read[0].0
+    );
+    app.read_inbox().await;
+    assert_eq!(app.count("channel_events").await, 4);
+}
