@@ -5,9 +5,11 @@
 chat, then message n+1), over --connections keep-alive connections, as fast as the server
 takes them (or at --rate messages a second at most). Each update is signed with the webhook's
 secret token header; a failure (refused, timeout, 5xx) is sent again with the same update id
-until acknowledged, as Telegram does. The first message of every --critical-every'th chat says
-the person is locked in (critical); every other message reports a passport taken (high).
-Writes OUT/acked-flood.txt (the event keys acknowledged) and OUT/summary-flood.json.
+until acknowledged, as Telegram does. Every --critical-every'th chat once says the person is
+locked in (critical): the k-th such chat at its k-th message, so critical messages arrive
+throughout the flood; every other message reports a passport taken (high). Writes
+OUT/acked-flood.txt (the event keys acknowledged), OUT/acked-at-flood.txt (when each was sent)
+and OUT/summary-flood.json.
 
     flood.py --chats 1000 --seconds 60 --connections 16 --out DIR
 Environment: SANDBOX_URL, TG_SECRET, TG_BOT_ID.
@@ -55,16 +57,22 @@ def next_message():
         time.sleep(due - time.monotonic())
     if time.monotonic() >= deadline:
         return None
+    # When the person sent it: its due time when the rate is capped (a late send waited at the
+    # platform), else now.
+    sent = time.time() - (time.monotonic() - due) if args.rate else time.time()
     chat, seq = i % args.chats, i // args.chats
     update = 1 + chat * 1_000_000 + seq
     date = 1_796_000_000 + seq
-    text = CRITICAL if seq == 0 and chat % args.critical_every == 0 else ORDINARY
+    # Every 50th chat turns critical once: the k-th of them at its k-th message, so critical
+    # messages arrive throughout the flood, not only in its first second.
+    critical = chat % args.critical_every == 0 and seq == chat // args.critical_every
+    text = CRITICAL if critical else ORDINARY
     body = json.dumps({"update_id": update, "message": {
         "message_id": seq + 1, "date": date,
         "from": {"id": 800_000_000 + chat, "is_bot": False, "first_name": "F"},
         "chat": {"id": 800_000_000 + chat, "type": "private", "first_name": "F"},
         "text": text}})
-    return f"{bot}:{update}:{date}", body
+    return f"{bot}:{update}:{date}", body, sent
 
 
 def hot_messages(h):
@@ -86,7 +94,7 @@ def hot_messages(h):
             # After the first, /start: the bot answers it every time, so the budget is what
             # stops its replies.
             "text": CRITICAL if seq == 0 else "/start"}})
-        yield f"{bot}:{update}:{date}", body
+        yield f"{bot}:{update}:{date}", body, time.time()
         seq += 1
 
 
@@ -97,7 +105,7 @@ def worker(messages=None):
         msg = next_message() if messages is None else next(messages, None)
         if msg is None:
             return
-        key, body = msg
+        key, body, sent = msg
         for _ in range(200):
             t0 = time.monotonic()
             try:
@@ -117,7 +125,7 @@ def worker(messages=None):
                 statuses[str(status)] = statuses.get(str(status), 0) + 1
                 if status == 200:
                     acked.append(key)
-                    acked_at.append(time.time())
+                    acked_at.append(sent)
                     ok_ms.append(ms)
             if status == 200 or (isinstance(status, int) and 400 <= status < 500):
                 break
@@ -142,7 +150,8 @@ def pct(xs, q):
 
 with open(os.path.join(args.out, "acked-flood.txt"), "w") as f:
     f.write("".join(k + "\n" for k in acked))
-# When each was acknowledged (wall clock), to measure how long it took to reach the queue.
+# When each acknowledged message was sent (wall clock; with --rate, when it was due), to measure
+# how long it took to reach the queue.
 with open(os.path.join(args.out, "acked-at-flood.txt"), "w") as f:
     f.write("".join(f"{k}\t{t:.3f}\n" for k, t in zip(acked, acked_at)))
 summary = {"acknowledged": len(acked), "seconds": round(elapsed, 1),

@@ -86,9 +86,14 @@ pub async fn put(
         &crate::crypto::Binding::new("webhook_inbox", "body_enc", id),
     );
     let _put = ctx.turns.putting();
+    // An urgent body lifts its chat's older bodies too: they must be read before it (order per
+    // chat), so they would otherwise hold it behind every other chat's backlog.
     sqlx::query(
-        "INSERT INTO webhook_inbox (id, channel, order_key, urgent, body_enc, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "WITH put AS (
+             INSERT INTO webhook_inbox (id, channel, order_key, urgent, body_enc, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6))
+         UPDATE webhook_inbox SET urgent = true
+         WHERE $4 AND order_key = $3 AND NOT urgent",
     )
     .bind(id)
     .bind(channel.as_str())

@@ -260,3 +260,43 @@ async fn a_message_that_says_danger_now_is_read_before_older_ones_of_other_chats
     app.read_inbox().await;
     assert_eq!(app.count("channel_events").await, 4);
 }
+
+#[tokio::test]
+async fn an_urgent_message_lifts_its_chat_s_older_messages_so_it_does_not_wait_behind_other_chats()
+{
+    let (app, _telegram) = spawn_app_with_telegram(ONE_TURN.to_vec()).await;
+    let flood = app.ctx.turns.take_for_reader().await;
+    app.telegram_says(&[tg_text(40, 560_300, "hello, a question about visas")])
+        .await;
+    for chat in 1..4 {
+        app.telegram_says(&[tg_text(
+            40 + chat,
+            560_300 + chat,
+            "hello, a question about work",
+        )])
+        .await;
+    }
+    // The first chat now says it is in danger: its older message must be read first, and both
+    // before the other chats.
+    app.telegram_says(&[tg_text(
+        50,
+        560_300,
+        "help, we are locked in a room and they beat us",
+    )])
+    .await;
+    drop(flood);
+    for _ in 0..2 {
+        let round = hotline::channels::inbox::read_once(&app.ctx, 1)
+            .await
+            .unwrap();
+        assert_eq!(round.read, 1);
+    }
+    let (read,): (Vec<String>,) = sqlx::query_as(
+        "SELECT array_agg(event_id ORDER BY event_id) FROM channel_events WHERE channel = 'telegram'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(read.len(), 2);
+    assert!(read.iter().any(|k| k.contains(":40:")) && read.iter().any(|k| k.contains(":50:")));
+}
