@@ -46,7 +46,23 @@ pub struct Dashboard {
     pub waiting_24h: Vec<DepthPoint>,
     /// The action clock of the cases that became critical or high in the last 24 hours.
     pub action_24h: ActionFigures,
+    /// Chat messages acknowledged under a flood and not yet read (the webhook inbox).
+    pub unread_messages: UnreadMessages,
 }
+
+/// The webhook inbox's backlog (`channels::inbox`): messages stored and acknowledged but not
+/// yet triaged, so not yet in the queue.
+#[derive(Debug, Serialize)]
+pub struct UnreadMessages {
+    /// How many, counted up to `UNREAD_COUNT_CAP` (`at_least` says the count stopped there).
+    pub count: i64,
+    pub at_least: bool,
+    /// How long the oldest has waited, in seconds.
+    pub oldest_seconds: Option<i64>,
+}
+
+/// Counting a flood's backlog row by row on every refresh would cost more than it tells.
+const UNREAD_COUNT_CAP: i64 = 100_000;
 
 /// The action clock on the dashboard: per level (critical, high), the time from becoming
 /// urgent to the first referral requested and to the first partner acknowledgement.
@@ -139,7 +155,7 @@ pub async fn dashboard(
     action: ActionClockTargets<'_>,
     now: DateTime<Utc>,
 ) -> Result<Dashboard, sqlx::Error> {
-    let (depth, oldest, breaching, late, counselors, arrivals, waiting) = tokio::try_join!(
+    let (depth, oldest, breaching, late, counselors, arrivals, waiting, unread) = tokio::try_join!(
         queue_depth(db, now),
         oldest_waiting(db, targets, now),
         breaching_now(db, targets, now),
@@ -147,6 +163,7 @@ pub async fn dashboard(
         on_shift(db, now),
         arrivals(db, now),
         waiting_24h(db, now),
+        unread_messages(db, now),
     )?;
     let day = Period::last_hours(now, 24);
     let (callbacks, referrals, critical, high, requested, acknowledged) = tokio::try_join!(
@@ -202,6 +219,22 @@ pub async fn dashboard(
             acknowledged,
             targets: action_targets,
         },
+        unread_messages: unread,
+    })
+}
+
+async fn unread_messages(db: &PgPool, now: DateTime<Utc>) -> Result<UnreadMessages, sqlx::Error> {
+    let (count, oldest): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM webhook_inbox LIMIT $1) t),
+                (SELECT received_at FROM webhook_inbox ORDER BY seq LIMIT 1)",
+    )
+    .bind(UNREAD_COUNT_CAP)
+    .fetch_one(db)
+    .await?;
+    Ok(UnreadMessages {
+        count,
+        at_least: count >= UNREAD_COUNT_CAP,
+        oldest_seconds: oldest.map(|at| (now - at).num_seconds().max(0)),
     })
 }
 

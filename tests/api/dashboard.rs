@@ -196,3 +196,56 @@ async fn with_redis_down_the_dashboard_still_answers_and_its_stream_still_opens(
     assert_eq!(events.status(), StatusCode::OK);
     assert!(next_text(&mut events).await.contains("event: ready"));
 }
+
+#[tokio::test]
+async fn under_a_flood_the_dashboard_shows_messages_not_yet_read_in_the_supervisors_language() {
+    let (app, _tg) = spawn_app_with_telegram(vec![
+        ("HOTLINE_SERVER__INTAKE_CONCURRENCY", "1"),
+        ("HOTLINE_SERVER__INTAKE_INBOX_AFTER_MS", "20"),
+    ])
+    .await;
+    let supervisor = app.staff(Role::Supervisor).await;
+    let quiet = dashboard(&app, &supervisor).await;
+    assert_eq!(quiet["unread_messages"]["count"], 0);
+
+    // Every turn taken, as in a flood: three messages wait in the inbox.
+    let flood = app.ctx.turns.take_for_reader().await;
+    for n in 0..3 {
+        app.telegram_says(&[tg_text(70 + n, 570_000 + n, DANGER)])
+            .await;
+    }
+    app.advance(90);
+    let figures = dashboard(&app, &supervisor).await;
+    assert_eq!(figures["unread_messages"]["count"], 3);
+    assert_eq!(figures["unread_messages"]["oldest_seconds"], 90);
+
+    let thai = app
+        .client
+        .patch(app.url("/api/v1/me"))
+        .bearer_auth(&supervisor.token)
+        .json(&json!({ "console_language": "th" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(thai.status(), StatusCode::OK);
+    let cookie = session(&app, &supervisor).await;
+    let html = app
+        .get_page("/console/dashboard", Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"tile-unread\""), "the tile is shown");
+    assert!(html.contains("ข้อความที่ยังไม่ได้อ่าน"), "in Thai");
+    drop(flood);
+    hotline::channels::inbox::read_once(&app.ctx, 16)
+        .await
+        .unwrap();
+    let html = app
+        .get_page("/console/dashboard", Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("id=\"tile-unread\""), "gone once read");
+}

@@ -265,6 +265,25 @@ pub async fn page(ctx: web::Data<AppContext>, req: HttpRequest) -> HttpResponse 
         .map(|g| g.waiting_past_target)
         .sum();
     let mut tiles = tiles;
+    // Only under a flood: messages acknowledged and not yet read are not in the queue yet.
+    let unread = &d.unread_messages;
+    if unread.count > 0 {
+        tiles.push(Tile {
+            id: "tile-unread",
+            label: t.get("dash-unread"),
+            value: format!(
+                "{}{} · {}",
+                unread.count,
+                if unread.at_least { "+" } else { "" },
+                t.with(
+                    "dash-unread-oldest",
+                    "age",
+                    duration(unread.oldest_seconds.unwrap_or(0)),
+                )
+            ),
+            alarm: true,
+        });
+    }
     tiles.push(Tile {
         id: "tile-action-past",
         label: t.get("dash-action-past"),
