@@ -28,8 +28,11 @@ use uuid::Uuid;
 use super::{Received, line, telegram, unreadable};
 use crate::context::AppContext;
 
-/// How long a reader owns the bodies it took; a body still here after that is taken again.
-const LEASE: chrono::Duration = chrono::Duration::seconds(60);
+/// How long a reader owns the bodies it took; a body still here after that is taken again (by
+/// any node, a restarted one included). Reading a body takes milliseconds and every write is
+/// bounded by the write deadline (5 s); a body read twice records once, so a short lease costs
+/// nothing, and a node killed mid-round leaves its bodies waiting only this long.
+const LEASE: chrono::Duration = chrono::Duration::seconds(15);
 /// How often an idle reader looks for bodies another node put.
 const READ_POLL: Duration = Duration::from_secs(1);
 /// A body whose reading failed (the database went away) is tried again after this long,

@@ -84,6 +84,16 @@ async fn a_supervisor_sees_the_dashboard_update_live_with_its_charts() {
         .await;
     app.post(&counselor, "/api/v1/queue/claim", &serde_json::json!({}))
         .await;
+    // A flood in progress: 1,240 chat messages acknowledged and not yet read from the webhook
+    // inbox (no reader runs in a test app; their bodies are never opened here).
+    sqlx::query(
+        "INSERT INTO webhook_inbox (id, channel, order_key, body_enc, received_at)
+         SELECT gen_random_uuid(), 'telegram', n, '\\x00', $1 FROM generate_series(1, 1240) n",
+    )
+    .bind(app.clock_now())
+    .execute(&app.db)
+    .await
+    .unwrap();
     app.advance(240);
 
     let code = app.unused_code(&supervisor.email).await.unwrap_or_default();

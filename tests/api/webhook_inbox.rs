@@ -165,7 +165,7 @@ async fn a_body_a_dead_reader_had_taken_is_read_by_another_after_its_lease() {
         .await;
     drop(flood);
     // A reader on a node that died took it a moment ago.
-    sqlx::query("UPDATE webhook_inbox SET locked_until = $1 + interval '60 seconds', attempts = 1")
+    sqlx::query("UPDATE webhook_inbox SET locked_until = $1 + interval '15 seconds', attempts = 1")
         .bind(app.clock_now())
         .execute(&app.db)
         .await
@@ -173,7 +173,7 @@ async fn a_body_a_dead_reader_had_taken_is_read_by_another_after_its_lease() {
     assert_eq!(app.read_inbox().await, 0);
     assert_eq!(app.count("webhook_inbox").await, 1);
 
-    app.advance(61);
+    app.advance(16);
     assert_eq!(app.read_inbox().await, 1);
     assert_eq!(app.count("channel_events").await, 1);
 }

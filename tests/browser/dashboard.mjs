@@ -1,5 +1,6 @@
 // The supervisor's dashboard in a real headless browser (Debian's /usr/bin/chromium): sign in
-// as a supervisor, open the dashboard, see its tiles and the three server-drawn charts, check
+// as a supervisor, open the dashboard, see its tiles (a flood's unread messages among them) and
+// the three server-drawn charts, check
 // it with axe-core, see a case filed through the API appear without reloading (the dashboard's
 // event stream), and take the README's screenshots (Thai and English).
 // Usage: node tests/browser/dashboard.mjs <base_url> <email> <password> <counselor_api_token> [supervisor_code]
@@ -21,7 +22,7 @@ await step("a supervisor signs in and opens the dashboard from the navigation", 
 });
 
 await step("the tiles and the three charts are drawn, with the target line", async () => {
-  for (const id of ["#tile-waiting", "#tile-breaching", "#chart-answer-critical", "#chart-answer-high", "#chart-waiting"]) {
+  for (const id of ["#tile-waiting", "#tile-breaching", "#tile-unread", "#chart-answer-critical", "#chart-answer-high", "#chart-waiting"]) {
     await page.locator(id).waitFor();
   }
   if ((await page.locator("#chart-answer-critical line.target").count()) !== 1) throw new Error("no target line");
