@@ -64,6 +64,14 @@ pub fn claim(outcome: &'static str) {
     metrics::counter!("hotline_queue_claims_total", "outcome" => outcome).increment(1);
 }
 
+/// Chat messages acknowledged and not yet read from the webhook inbox (counted up to
+/// `channels::inbox::WAITING_COUNT_CAP`), in the exposition format: alert on it staying up.
+pub fn inbox_waiting(n: i64) -> String {
+    format!(
+        "# HELP hotline_webhook_inbox_waiting Chat messages acknowledged and not yet read.\n# TYPE hotline_webhook_inbox_waiting gauge\nhotline_webhook_inbox_waiting {n}\n"
+    )
+}
+
 /// Open cases nobody holds, by urgency level, in the exposition format.
 pub fn queue_depth(depth: &[(String, i64)]) -> String {
     let mut out = String::from(

@@ -54,15 +54,15 @@ pub struct Dashboard {
 /// yet triaged, so not yet in the queue.
 #[derive(Debug, Serialize)]
 pub struct UnreadMessages {
-    /// How many, counted up to `UNREAD_COUNT_CAP` (`at_least` says the count stopped there).
+    /// How many, counted up to `channels::inbox::WAITING_COUNT_CAP` (`at_least` says the count
+    /// stopped there).
     pub count: i64,
     pub at_least: bool,
     /// How long the oldest has waited, in seconds.
     pub oldest_seconds: Option<i64>,
 }
 
-/// Counting a flood's backlog row by row on every refresh would cost more than it tells.
-const UNREAD_COUNT_CAP: i64 = 100_000;
+const UNREAD_COUNT_CAP: i64 = crate::channels::inbox::WAITING_COUNT_CAP;
 
 /// The action clock on the dashboard: per level (critical, high), the time from becoming
 /// urgent to the first referral requested and to the first partner acknowledgement.

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::helpers::{
-    TestApp, WEBHOOK_SECRET, spawn_app_with_line, spawn_app_with_telegram, tg_text,
+    BOT_TOKEN, TestApp, WEBHOOK_SECRET, spawn_app_with_line, spawn_app_with_telegram, tg_text,
 };
 
 const ONE_TURN: [(&str, &str); 2] = [
@@ -299,4 +299,55 @@ async fn an_urgent_message_lifts_its_chat_s_older_messages_so_it_does_not_wait_b
     .unwrap();
     assert_eq!(read.len(), 2);
     assert!(read.iter().any(|k| k.contains(":40:")) && read.iter().any(|k| k.contains(":50:")));
+}
+
+#[tokio::test]
+async fn a_body_put_on_one_node_is_read_by_another_and_the_backlog_is_a_metric() {
+    let (first, telegram) = spawn_app_with_telegram(ONE_TURN.to_vec()).await;
+    let flood = first.ctx.turns.take_for_reader().await;
+    first
+        .telegram_says(&[tg_text(
+            60,
+            560_400,
+            "they keep us on the boat, please help",
+        )])
+        .await;
+    assert!(
+        first
+            .metrics_text()
+            .await
+            .contains("hotline_webhook_inbox_waiting 1")
+    );
+    let telegram_on = [
+        ("HOTLINE_CHANNELS__TELEGRAM__ENABLED", "true".to_owned()),
+        (
+            "HOTLINE_CHANNELS__TELEGRAM__BOT_TOKEN",
+            BOT_TOKEN.to_owned(),
+        ),
+        (
+            "HOTLINE_CHANNELS__TELEGRAM__WEBHOOK_SECRET",
+            WEBHOOK_SECRET.to_owned(),
+        ),
+        ("HOTLINE_CHANNELS__TELEGRAM__API_URL", telegram.api_url()),
+    ];
+    let second = crate::helpers::spawn_second_node_with(
+        &first,
+        telegram_on
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+    )
+    .await;
+    let round = hotline::channels::inbox::read_once(&second.ctx, 16)
+        .await
+        .unwrap();
+    assert_eq!(round.read, 1);
+    assert_eq!(first.count("channel_events").await, 1);
+    drop(flood);
+    assert!(
+        first
+            .metrics_text()
+            .await
+            .contains("hotline_webhook_inbox_waiting 0")
+    );
 }
