@@ -452,15 +452,7 @@ async fn a_supervisor_searches_the_audit_log_in_the_console_in_thai_and_a_counse
     let id = case["id"].as_str().unwrap().to_owned();
     let reference = case["reference"].as_str().unwrap().to_owned();
     app.case(&counselor, &id).await;
-    let thai = app
-        .client
-        .patch(app.url("/api/v1/me"))
-        .bearer_auth(&supervisor.token)
-        .json(&json!({ "console_language": "th" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(thai.status(), StatusCode::OK);
+    app.prefers_console_language(&supervisor, "th").await;
     let cookie =
         session_of(&crate::console::sign_in(&app, &supervisor.email, &supervisor.password).await)
             .unwrap();

@@ -305,15 +305,7 @@ async fn assert_low_with_a_thai_note(narrative: &str, english: &str, words: &str
 async fn thai_case_page(narrative: &str) -> (serde_json::Value, String) {
     let app = spawn_app().await;
     let counselor = app.staff(Role::Counselor).await;
-    let thai = app
-        .client
-        .patch(app.url("/api/v1/me"))
-        .bearer_auth(&counselor.token)
-        .json(&json!({ "console_language": "th" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(thai.status(), StatusCode::OK);
+    app.prefers_console_language(&counselor, "th").await;
     let case = app.report(&counselor, &phone_report(narrative)).await;
     let cookie = hotline_session(
         &crate::console::sign_in(&app, &counselor.email, &counselor.password).await,

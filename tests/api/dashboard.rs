@@ -21,6 +21,12 @@ async fn dashboard(app: &TestApp, who: &Staff) -> Value {
     resp.json().await.unwrap()
 }
 
+async fn dashboard_page(app: &TestApp, cookie: &str) -> String {
+    let resp = app.get_page("/console/dashboard", Some(cookie)).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    resp.text().await.unwrap()
+}
+
 async fn session(app: &TestApp, who: &Staff) -> String {
     let resp = sign_in(app, &who.email, &who.password).await;
     format!(
@@ -219,33 +225,15 @@ async fn under_a_flood_the_dashboard_shows_messages_not_yet_read_in_the_supervis
     assert_eq!(figures["unread_messages"]["count"], 3);
     assert_eq!(figures["unread_messages"]["oldest_seconds"], 90);
 
-    let thai = app
-        .client
-        .patch(app.url("/api/v1/me"))
-        .bearer_auth(&supervisor.token)
-        .json(&json!({ "console_language": "th" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(thai.status(), StatusCode::OK);
+    app.prefers_console_language(&supervisor, "th").await;
     let cookie = session(&app, &supervisor).await;
-    let html = app
-        .get_page("/console/dashboard", Some(&cookie))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = dashboard_page(&app, &cookie).await;
     assert!(html.contains("id=\"tile-unread\""), "the tile is shown");
     assert!(html.contains("ข้อความที่ยังไม่ได้อ่าน"), "in Thai");
     drop(flood);
     hotline::channels::inbox::read_once(&app.ctx, 16)
         .await
         .unwrap();
-    let html = app
-        .get_page("/console/dashboard", Some(&cookie))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = dashboard_page(&app, &cookie).await;
     assert!(!html.contains("id=\"tile-unread\""), "gone once read");
 }

@@ -531,6 +531,19 @@ impl TestApp {
         self.case(who, id).await
     }
 
+    /// `who` chooses the console's language in their own settings (PATCH /api/v1/me).
+    pub async fn prefers_console_language(&self, who: &Staff, language: &str) {
+        let resp = self
+            .client
+            .patch(self.url("/api/v1/me"))
+            .bearer_auth(&who.token)
+            .json(&json!({ "console_language": language }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let (n,): (i64,) =
             sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}")))

@@ -644,15 +644,7 @@ async fn the_case_page_shows_the_legal_hold_and_offers_forget_me_in_the_counselo
     let case = app.report(&counselor, &phone_report("a report")).await;
     let id = case["id"].as_str().unwrap().to_owned();
     hold(&app, &supervisor, &id).await;
-    let resp = app
-        .client
-        .patch(app.url("/api/v1/me"))
-        .bearer_auth(&supervisor.token)
-        .json(&json!({ "console_language": "th" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    app.prefers_console_language(&supervisor, "th").await;
     let signed_in = sign_in(&app, &supervisor.email, &supervisor.password).await;
     let cookie = format!(
         "hotline_session={}",

@@ -359,15 +359,7 @@ async fn removing_the_second_factor_or_renewing_recovery_codes_needs_the_passwor
 async fn the_second_factor_page_speaks_thai() {
     let app = spawn_app().await;
     let c = app.staff(Role::Counselor).await;
-    let r = app
-        .client
-        .patch(app.url("/api/v1/me"))
-        .bearer_auth(&c.token)
-        .json(&json!({ "console_language": "th" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
+    app.prefers_console_language(&c, "th").await;
     let cookie = session_of(&sign_in(&app, &c.email, &c.password).await).unwrap();
     let html = app
         .get_page("/console/second-factor", Some(&cookie))
