@@ -66,17 +66,44 @@ impl InboxChannel {
 
 /// Puts a verified webhook body in the inbox. A body that is not the platform's format at all
 /// is refused here (400, nothing stored), as `receive` would refuse it; anything else is
-/// stored, even what `receive` will keep for review.
+/// stored, even what `receive` will keep for review. A LINE body carrying several people's
+/// events is put as one body per person (each with that person's events, in order), so each
+/// chat keeps its own order; all of them are committed before the 200, or none.
 pub async fn put(
     ctx: &AppContext,
     channel: InboxChannel,
     body: &[u8],
 ) -> Result<Received, sqlx::Error> {
-    let first = match first_message(ctx, channel, body) {
-        Ok(first) => first,
+    let pieces = match pieces(ctx, channel, body) {
+        Ok(pieces) => pieces,
         Err(refused) => return Ok(refused),
     };
-    let (order_key, urgent) = match &first {
+    let _put = ctx.turns.putting();
+    if let [piece] = pieces.as_slice() {
+        // One statement, committed on its own: the usual case, one round trip.
+        let mut conn = ctx.db.acquire().await?;
+        put_piece(ctx, channel, piece, &mut conn).await?;
+    } else {
+        let mut tx = ctx.db.begin().await?;
+        for piece in &pieces {
+            put_piece(ctx, channel, piece, &mut tx).await?;
+        }
+        tx.commit().await?;
+    }
+    crate::metrics::webhook_inbox(channel.as_str(), "put");
+    Ok(Received {
+        in_inbox: pieces.len(),
+        ..Received::default()
+    })
+}
+
+async fn put_piece(
+    ctx: &AppContext,
+    channel: InboxChannel,
+    piece: &Piece<'_>,
+    conn: &mut sqlx::PgConnection,
+) -> Result<(), sqlx::Error> {
+    let (order_key, urgent) = match &piece.first {
         Some(message) => (
             order_key(ctx, channel, &message.sender),
             says_danger_now(ctx, message),
@@ -85,10 +112,9 @@ pub async fn put(
     };
     let id = Uuid::new_v4();
     let sealed = ctx.keys.seal_bytes_bound(
-        body,
+        &piece.body,
         &crate::crypto::Binding::new("webhook_inbox", "body_enc", id),
     );
-    let _put = ctx.turns.putting();
     // An urgent body lifts its chat's older bodies too: they must be read before it (order per
     // chat), so they would otherwise hold it behind every other chat's backlog.
     sqlx::query(
@@ -104,49 +130,109 @@ pub async fn put(
     .bind(urgent)
     .bind(sealed)
     .bind(ctx.now())
-    .execute(&ctx.db)
+    .execute(conn)
     .await?;
-    crate::metrics::webhook_inbox(channel.as_str(), "put");
-    Ok(Received {
-        in_inbox: 1,
-        ..Received::default()
-    })
+    Ok(())
 }
 
-/// The body's first message: its sender keeps one chat's bodies in order, its words say
-/// whether it is read first. None: a body of ignored or unreadable events, an empty LINE
-/// check. `Err` carries the refusal for a body that is not the platform's format.
-fn first_message(
+/// One body to put, and its first message: its sender keeps one chat's bodies in order, its
+/// words say whether it is read first (None: only ignored or unreadable events, or none).
+struct Piece<'a> {
+    body: std::borrow::Cow<'a, [u8]>,
+    first: Option<InboundMessage>,
+}
+
+/// The body as pieces to put. `Err` carries the refusal for a body that is not the
+/// platform's format.
+fn pieces<'a>(
     ctx: &AppContext,
     channel: InboxChannel,
-    body: &[u8],
-) -> Result<Option<InboundMessage>, Received> {
+    body: &'a [u8],
+) -> Result<Vec<Piece<'a>>, Received> {
     match channel {
         InboxChannel::Telegram => {
             let bot_id = ctx.channels.telegram.as_ref().map_or(0, |tg| tg.bot_id);
-            match hotline_telegram::parse_update(bot_id, body) {
+            let first = match hotline_telegram::parse_update(bot_id, body) {
                 Ok(hotline_telegram::ParsedUpdate::Messages(messages)) => {
-                    Ok(messages.into_iter().next())
+                    messages.into_iter().next()
                 }
-                Ok(hotline_telegram::ParsedUpdate::Ignored { .. }) => Ok(None),
+                Ok(hotline_telegram::ParsedUpdate::Ignored { .. }) => None,
                 Err(hotline_telegram::UpdateError::NotJson(_)) => {
                     crate::metrics::webhook_event("telegram", "not_json");
-                    Err(Received::refused("the body is not a JSON Telegram update"))
+                    return Err(Received::refused("the body is not a JSON Telegram update"));
                 }
-                Err(hotline_telegram::UpdateError::NotAnUpdate { .. }) => Ok(None),
-            }
+                Err(hotline_telegram::UpdateError::NotAnUpdate { .. }) => None,
+            };
+            Ok(vec![Piece {
+                body: body.into(),
+                first,
+            }])
         }
-        InboxChannel::Line => match hotline_line::parse_webhook(body) {
-            Ok(webhook) => Ok(webhook.events.into_iter().find_map(|e| match e {
-                hotline_line::Event::Inbound(m) => Some(m),
-                _ => None,
-            })),
-            Err(e) => {
+        InboxChannel::Line => {
+            let webhook = hotline_line::parse_webhook(body).map_err(|e| {
                 crate::metrics::webhook_event("line", "refused");
-                Err(Received::refused(e.to_string()))
-            }
-        },
+                Received::refused(e.to_string())
+            })?;
+            Ok(line_pieces(body, webhook.events))
+        }
     }
+}
+
+/// A LINE body split by person: the events of each sender (events without one go with the
+/// sender before them), in the body's order. One sender (the usual case): the body as it came.
+fn line_pieces(body: &[u8], events: Vec<hotline_line::Event>) -> Vec<Piece<'_>> {
+    let mut senders: Vec<Option<InboundMessage>> = Vec::new();
+    let mut event_sender: Vec<usize> = Vec::with_capacity(events.len());
+    for event in events {
+        if let hotline_line::Event::Inbound(message) = event {
+            let known = senders
+                .iter()
+                .position(|s| s.as_ref().is_some_and(|s| s.sender == message.sender));
+            match known {
+                Some(i) => event_sender.push(i),
+                // Events without a sender came first: they go with this first sender.
+                None if senders.len() == 1 && senders[0].is_none() => {
+                    senders[0] = Some(message);
+                    event_sender.push(0);
+                }
+                None => {
+                    senders.push(Some(message));
+                    event_sender.push(senders.len() - 1);
+                }
+            }
+        } else {
+            if senders.is_empty() {
+                senders.push(None);
+            }
+            event_sender.push(senders.len() - 1);
+        }
+    }
+    if senders.len() <= 1 {
+        return vec![Piece {
+            body: body.into(),
+            first: senders.into_iter().next().flatten(),
+        }];
+    }
+    // Read once already by `parse_webhook`: a JSON object with an events array.
+    let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let raw_events = value["events"].as_array().cloned().unwrap_or_default();
+    senders
+        .into_iter()
+        .enumerate()
+        .map(|(i, first)| {
+            let own: Vec<&serde_json::Value> = raw_events
+                .iter()
+                .zip(&event_sender)
+                .filter(|(_, s)| **s == i)
+                .map(|(e, _)| e)
+                .collect();
+            let piece = serde_json::json!({ "destination": value["destination"], "events": own });
+            Piece {
+                body: serde_json::to_vec(&piece).unwrap_or_default().into(),
+                first,
+            }
+        })
+        .collect()
 }
 
 /// Whether the message's words say danger now (the rules' critical flags, as the bot's own

@@ -351,3 +351,58 @@ async fn a_body_put_on_one_node_is_read_by_another_and_the_backlog_is_a_metric()
             .contains("hotline_webhook_inbox_waiting 0")
     );
 }
+
+#[tokio::test]
+async fn a_line_body_with_two_peoples_events_is_put_as_one_body_per_person_and_each_read_in_order()
+{
+    let (app, line) = spawn_app_with_line(ONE_TURN.to_vec()).await;
+    let (a, b) = (
+        "U1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a",
+        "U2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b",
+    );
+    let flood = app.ctx.turns.take_for_reader().await;
+    // LINE batches events under load: A, then B, then A again, in one signed body.
+    let status = line
+        .deliver(&[
+            line.text_event(a, "first from A: they took my passport"),
+            line.text_event(b, "from B: is this the hotline?"),
+            line.text_event(a, "second from A: we cannot leave"),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(app.count("webhook_inbox").await, 2);
+    drop(flood);
+    assert_eq!(app.read_inbox().await, 2);
+    assert_eq!(app.count("channel_events WHERE channel = 'line'").await, 3);
+    let (cases,): (i64,) = sqlx::query_as(
+        "SELECT count(DISTINCT case_id) FROM messages WHERE channel = 'line' AND direction = 'inbound'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(cases, 2, "two people, two cases");
+    let supervisor = app.staff(Role::Supervisor).await;
+    let (case_of_a,): (uuid::Uuid,) = sqlx::query_as(
+        "SELECT case_id FROM messages WHERE channel = 'line' AND direction = 'inbound'
+         GROUP BY case_id HAVING count(*) = 2",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let case = app.case_in_full(&supervisor, &case_of_a.to_string()).await;
+    let inbound: Vec<&str> = case["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["direction"] == "inbound")
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        inbound,
+        [
+            "first from A: they took my passport",
+            "second from A: we cannot leave"
+        ]
+    );
+}
