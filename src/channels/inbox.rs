@@ -14,8 +14,12 @@
 //! looks (within `READ_POLL`): in that window a message of a chat another node put in the inbox
 //! may be read before the held one. Nothing is lost either way.
 //!
+//! First: a body whose words say danger now is read before older ones of other chats, and
+//! lifts its own chat's older bodies with it.
+//!
 //! Nothing is lost: the row is deleted only after its body went through `receive`, which is
-//! idempotent by event id; a reader that dies leaves its rows for another after `LEASE`.
+//! idempotent by event id; a reader that dies leaves its rows for another after `LEASE`; a body
+//! that still cannot be read after `GIVE_UP_AFTER_ATTEMPTS` is kept for review.
 
 use std::time::Duration;
 
@@ -36,9 +40,12 @@ const LEASE: chrono::Duration = chrono::Duration::seconds(15);
 /// How often an idle reader looks for bodies another node put.
 const READ_POLL: Duration = Duration::from_secs(1);
 /// A body whose reading failed (the database went away) is tried again after this long,
-/// doubled each attempt, at most `MAX_RETRY_PAUSE`.
+/// doubled each attempt, at most `MAX_RETRY_PAUSE_SECONDS`.
 const FIRST_RETRY_PAUSE_SECONDS: i64 = 2;
 const MAX_RETRY_PAUSE_SECONDS: i64 = 120;
+/// After this many failed readings (about half an hour of pauses) a body is kept for review
+/// (`unreadable_events`, sealed) and leaves the inbox.
+const GIVE_UP_AFTER_ATTEMPTS: i32 = 20;
 
 /// The channels whose webhooks may go to the inbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -325,7 +332,8 @@ pub async fn read_once(ctx: &AppContext, limit: i64) -> Result<ReadRound, sqlx::
         reading.spawn(async move {
             let id: Uuid = row.get("id");
             let attempts: i32 = row.get("attempts");
-            let outcome = read_one(&ctx, id, row.get("channel"), row.get("body_enc")).await;
+            let outcome =
+                read_one(&ctx, id, row.get("channel"), row.get("body_enc"), attempts).await;
             (id, attempts, outcome)
         });
     }
@@ -368,6 +376,7 @@ async fn read_one(
     id: Uuid,
     channel: String,
     sealed: Vec<u8>,
+    attempts: i32,
 ) -> Result<InboxChannel, anyhow::Error> {
     let channel = InboxChannel::parse(&channel)
         .ok_or_else(|| anyhow::anyhow!("unknown channel in the webhook inbox"))?;
@@ -376,26 +385,16 @@ async fn read_one(
         &crate::crypto::Binding::new("webhook_inbox", "body_enc", id),
     )?;
     let _turn = ctx.turns.take_for_reader().await;
-    let received = match channel {
-        InboxChannel::Telegram => {
-            let tg = ctx
-                .channels
-                .telegram
-                .as_ref()
-                .ok_or_else(|| anyhow::anyhow!("Telegram is not enabled"))?;
-            telegram::receive(ctx, tg, &body).await?
-        }
-        InboxChannel::Line => {
-            let line = ctx
-                .channels
-                .line
-                .as_ref()
-                .ok_or_else(|| anyhow::anyhow!("LINE is not enabled"))?;
-            line::receive(ctx, line, &body).await?
-        }
+    let refused = match receive(ctx, channel, &body).await {
+        Ok(received) => received.refused,
+        // Tried for about half an hour: kept for a person instead, so one body that cannot be
+        // read (its channel turned off, a fault only it meets) stops holding its chat back.
+        Err(e) if attempts >= GIVE_UP_AFTER_ATTEMPTS => Some(format!(
+            "could not be read from the webhook inbox after {attempts} attempts: {e}"
+        )),
+        Err(e) => return Err(e),
     };
-    if let Some(reason) = received.refused {
-        // Checked when it was put; kept for a person all the same rather than dropped.
+    if let Some(reason) = refused {
         unreadable::store_for_review(
             ctx,
             channel.as_str(),
@@ -406,10 +405,36 @@ async fn read_one(
         .await?;
         tracing::warn!(
             channel = channel.as_str(),
-            "a body from the webhook inbox was refused; kept for review"
+            "a body from the webhook inbox was kept for review"
         );
     }
     Ok(channel)
+}
+
+/// The channel's own `receive`, as for a webhook read at once.
+async fn receive(
+    ctx: &AppContext,
+    channel: InboxChannel,
+    body: &[u8],
+) -> Result<Received, anyhow::Error> {
+    Ok(match channel {
+        InboxChannel::Telegram => {
+            let tg = ctx
+                .channels
+                .telegram
+                .as_ref()
+                .ok_or_else(|| anyhow::anyhow!("Telegram is not enabled"))?;
+            telegram::receive(ctx, tg, body).await?
+        }
+        InboxChannel::Line => {
+            let line = ctx
+                .channels
+                .line
+                .as_ref()
+                .ok_or_else(|| anyhow::anyhow!("LINE is not enabled"))?;
+            line::receive(ctx, line, body).await?
+        }
+    })
 }
 
 async fn retry_later(

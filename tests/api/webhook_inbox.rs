@@ -406,3 +406,38 @@ async fn a_line_body_with_two_peoples_events_is_put_as_one_body_per_person_and_e
         ]
     );
 }
+
+#[tokio::test]
+async fn a_body_that_still_cannot_be_read_after_twenty_attempts_is_kept_for_review_and_frees_its_chat()
+ {
+    let (first, _telegram) = spawn_app_with_telegram(ONE_TURN.to_vec()).await;
+    let flood = first.ctx.turns.take_for_reader().await;
+    first
+        .telegram_says(&[tg_text(80, 560_500, "they keep my passport")])
+        .await;
+    drop(flood);
+    // A node whose Telegram is off cannot read it: the attempt fails, and the body waits.
+    let without_telegram = crate::helpers::spawn_second_node(&first).await;
+    let round = hotline::channels::inbox::read_once(&without_telegram.ctx, 16)
+        .await
+        .unwrap();
+    assert_eq!((round.read, round.failed), (0, 1));
+    assert_eq!(first.count("webhook_inbox").await, 1);
+
+    // Its twentieth attempt fails the same way: kept, sealed, for a person to review.
+    sqlx::query("UPDATE webhook_inbox SET attempts = 19, locked_until = NULL")
+        .execute(&first.db)
+        .await
+        .unwrap();
+    let round = hotline::channels::inbox::read_once(&without_telegram.ctx, 16)
+        .await
+        .unwrap();
+    assert_eq!(round.read, 1);
+    assert_eq!(first.count("webhook_inbox").await, 0);
+    assert_eq!(
+        first
+            .count("unreadable_events WHERE channel = 'telegram'")
+            .await,
+        1
+    );
+}
