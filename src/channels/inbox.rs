@@ -269,12 +269,30 @@ fn order_key(ctx: &AppContext, channel: InboxChannel, sender: &str) -> i64 {
 /// than it tells: counts stop here.
 pub const WAITING_COUNT_CAP: i64 = 100_000;
 
-/// Bodies in the inbox now (at most `WAITING_COUNT_CAP`), for metrics.
-pub async fn waiting(db: &sqlx::PgPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT count(*) FROM (SELECT 1 FROM webhook_inbox LIMIT $1) t")
-        .bind(WAITING_COUNT_CAP)
-        .fetch_one(db)
-        .await
+/// The inbox's backlog now, for the metrics and the supervisor's dashboard.
+pub struct Backlog {
+    /// Bodies waiting, counted up to `WAITING_COUNT_CAP`.
+    pub waiting: i64,
+    /// When the oldest of them arrived.
+    pub oldest: Option<DateTime<Utc>>,
+}
+
+impl Backlog {
+    /// Whether the count stopped at `WAITING_COUNT_CAP` (there may be more).
+    pub fn at_least(&self) -> bool {
+        self.waiting >= WAITING_COUNT_CAP
+    }
+}
+
+pub async fn backlog(db: &sqlx::PgPool) -> Result<Backlog, sqlx::Error> {
+    let (waiting, oldest) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM webhook_inbox LIMIT $1) t),
+                (SELECT received_at FROM webhook_inbox ORDER BY seq LIMIT 1)",
+    )
+    .bind(WAITING_COUNT_CAP)
+    .fetch_one(db)
+    .await?;
+    Ok(Backlog { waiting, oldest })
 }
 
 /// What one look at the inbox did.

@@ -38,8 +38,8 @@ pub async fn metrics(ctx: web::Data<AppContext>) -> HttpResponse {
     {
         body.push_str(&crate::metrics::breaching_now(&breaching));
     }
-    if let Ok(n) = crate::channels::inbox::waiting(&ctx.db).await {
-        body.push_str(&crate::metrics::inbox_waiting(n));
+    if let Ok(backlog) = crate::channels::inbox::backlog(&ctx.db).await {
+        body.push_str(&crate::metrics::inbox_waiting(backlog.waiting));
     }
     let overdue_after = ctx.settings.callbacks.overdue_after_seconds;
     if let Ok(n) = crate::callbacks::overdue_count(&ctx.db, overdue_after, ctx.now()).await {

@@ -62,8 +62,6 @@ pub struct UnreadMessages {
     pub oldest_seconds: Option<i64>,
 }
 
-const UNREAD_COUNT_CAP: i64 = crate::channels::inbox::WAITING_COUNT_CAP;
-
 /// The action clock on the dashboard: per level (critical, high), the time from becoming
 /// urgent to the first referral requested and to the first partner acknowledgement.
 #[derive(Debug, Serialize)]
@@ -224,17 +222,11 @@ pub async fn dashboard(
 }
 
 async fn unread_messages(db: &PgPool, now: DateTime<Utc>) -> Result<UnreadMessages, sqlx::Error> {
-    let (count, oldest): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM (SELECT 1 FROM webhook_inbox LIMIT $1) t),
-                (SELECT received_at FROM webhook_inbox ORDER BY seq LIMIT 1)",
-    )
-    .bind(UNREAD_COUNT_CAP)
-    .fetch_one(db)
-    .await?;
+    let backlog = crate::channels::inbox::backlog(db).await?;
     Ok(UnreadMessages {
-        count,
-        at_least: count >= UNREAD_COUNT_CAP,
-        oldest_seconds: oldest.map(|at| (now - at).num_seconds().max(0)),
+        count: backlog.waiting,
+        at_least: backlog.at_least(),
+        oldest_seconds: backlog.oldest.map(|at| (now - at).num_seconds().max(0)),
     })
 }
 
