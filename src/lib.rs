@@ -52,6 +52,7 @@ pub mod background;
 pub mod callbacks;
 pub mod cases;
 pub mod channels;
+pub mod chars;
 pub mod cli;
 pub mod clock;
 pub mod console;

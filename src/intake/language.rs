@@ -15,7 +15,7 @@ pub fn detect_script_language(text: &str) -> Option<&'static str> {
     let mut counts = [0usize; 6];
     let mut letters = 0usize;
     for c in text.chars() {
-        if !c.is_alphabetic() && !is_combining_mark(c) {
+        if !crate::chars::is_alphabetic(c) && !is_combining_mark(c) {
             continue;
         }
         letters += 1;

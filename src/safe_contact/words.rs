@@ -50,9 +50,9 @@ fn tokenize(text: &str) -> Vec<Tok> {
                 i += 3;
             }
             out.push(Tok::Num(h, m));
-        } else if c.is_alphabetic() {
+        } else if crate::chars::is_alphabetic(c) {
             let start = i;
-            while i < chars.len() && (chars[i].is_alphabetic() || chars[i] == '.') {
+            while i < chars.len() && (crate::chars::is_alphabetic(chars[i]) || chars[i] == '.') {
                 i += 1;
             }
             let word: String = chars[start..i].iter().filter(|c| **c != '.').collect();

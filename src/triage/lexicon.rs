@@ -904,7 +904,7 @@ fn with_line(text: &str, error: &str) -> String {
 /// Chinese character next to it does not ("我cousin上个月", "passport一到就kena keep了",
 /// "นายจ้าง keep บัตรชมพู"): code-mixed writers put no space between the scripts.
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_unspaced_script(c)
+    crate::chars::is_alphanumeric(c) && !is_unspaced_script(c)
 }
 
 /// Sentence ends (a signal's words must be in one sentence; a comma does not end it).

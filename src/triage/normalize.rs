@@ -91,7 +91,7 @@ fn fold_all(chars: &[char]) -> (Vec<char>, Vec<usize>, Vec<char>) {
             run = 1;
             continue;
         }
-        if f.is_alphabetic() && folded.last() == Some(&f) {
+        if crate::chars::is_alphabetic(f) && folded.last() == Some(&f) {
             run += 1;
             if run == 3 {
                 // A third time in a row: an elongation, read once.

@@ -178,7 +178,7 @@ pub fn ngram_hashes_folded(folded: &[char]) -> Vec<u64> {
     // in unspaced scripts a "word" is a run between spaces and punctuation, hashed all the same.
     let text: String = chars.iter().collect();
     let words: Vec<&str> = text
-        .split(|c: char| !c.is_alphanumeric())
+        .split(|c: char| !crate::chars::is_alphanumeric(c))
         .filter(|w| !w.is_empty())
         .collect();
     for w in &words {
