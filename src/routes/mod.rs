@@ -24,11 +24,14 @@ pub fn json_body_limit(bytes: usize) -> json_body::BodyLimit {
 /// The public listener. `/metrics` and `/health/ready` are not here: they show what arrives
 /// and when, so they live on the internal listener (`internal_config`).
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health/live", web::get().to(health::live))
+    // The webhooks first: actix tries resources in the order they are registered, and each of
+    // the API's and console's patterns with a `{segment}` is a regex match (4-5% of serve's CPU
+    // under a webhook flood, `perf`, docs/performance.md run 15); no webhook path overlaps them.
+    cfg.configure(webhooks::config)
+        .route("/health/live", web::get().to(health::live))
         .route("/api/openapi.json", web::get().to(api::openapi::document))
         .configure(api::config)
         .configure(console::config)
-        .configure(webhooks::config)
         // The partner's page for a referral (issue 14): no login, the signed link is the key.
         .route("/r/{token}", web::get().to(partner_page::show))
         .route("/r/{token}", web::post().to(partner_page::act))
