@@ -221,8 +221,11 @@ fn line_pieces(body: &[u8], events: Vec<hotline_line::Event>) -> Vec<Piece<'_>> 
         }];
     }
     // Read once already by `parse_webhook`: a JSON object with an events array.
-    let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
-    let raw_events = value["events"].as_array().cloned().unwrap_or_default();
+    let mut value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let raw_events = match value["events"].take() {
+        serde_json::Value::Array(events) => events,
+        _ => Vec::new(),
+    };
     senders
         .into_iter()
         .enumerate()
