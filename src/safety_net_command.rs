@@ -40,6 +40,14 @@ pub enum TriageAction {
         corpus: Vec<PathBuf>,
         #[arg(long, default_value_t = Training::default().seed)]
         seed: u64,
+        /// Training epochs (to build a variant for comparison; the shipped net uses the
+        /// default).
+        #[arg(long, default_value_t = Training::default().epochs)]
+        epochs: usize,
+        #[arg(long, default_value_t = Training::default().learning_rate)]
+        learning_rate: f32,
+        #[arg(long, default_value_t = Training::default().l2)]
+        l2: f32,
     },
     /// Cross-validate the safety net on the tuning corpus (k folds), threshold by threshold.
     Cv {
@@ -113,6 +121,23 @@ fn corpus_in(dir: &Path) -> anyhow::Result<Vec<(Row, Level)>> {
     Ok(rows)
 }
 
+/// The training settings that differ from the shipped defaults, as arguments (so a variant's
+/// file says how it was made, and the shipped file's description does not change).
+fn variant_arguments(training: &Training) -> String {
+    let shipped = Training::default();
+    let mut args = String::new();
+    if training.epochs != shipped.epochs {
+        args += &format!(" --epochs {}", training.epochs);
+    }
+    if training.learning_rate != shipped.learning_rate {
+        args += &format!(" --learning-rate {}", training.learning_rate);
+    }
+    if training.l2 != shipped.l2 {
+        args += &format!(" --l2 {}", training.l2);
+    }
+    args
+}
+
 fn examples<'a>(rows: &[&'a (Row, Level)]) -> Vec<Example<'a>> {
     rows.iter()
         .map(|(row, level)| Example {
@@ -132,6 +157,9 @@ pub fn run(action: &TriageAction, rules_path: &Path) -> anyhow::Result<()> {
             medium,
             corpus: dir,
             seed,
+            epochs,
+            learning_rate,
+            l2,
         } => {
             let thresholds = [*critical, *high, *medium];
             let rows = corpus(dir)?;
@@ -139,18 +167,21 @@ pub fn run(action: &TriageAction, rules_path: &Path) -> anyhow::Result<()> {
             let training = Training {
                 seed: *seed,
                 thresholds,
-                ..Training::default()
+                epochs: *epochs,
+                learning_rate: *learning_rate,
+                l2: *l2,
             };
             let net = SafetyNet::train(
                 &examples(&refs),
                 training,
                 &format!(
-                    "{} ({} reports); hotline triage train --out FILE --critical {critical} --high {high} --medium {medium} --seed {seed}",
+                    "{} ({} reports); hotline triage train --out FILE --critical {critical} --high {high} --medium {medium} --seed {seed}{}",
                     dir.iter()
                         .map(|d| d.display().to_string())
                         .collect::<Vec<_>>()
                         .join(" + "),
                     rows.len(),
+                    variant_arguments(&training),
                 ),
             );
             std::fs::write(out, net.to_json() + "\n")
