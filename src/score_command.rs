@@ -222,6 +222,19 @@ fn eval(args: &ScoreArgs, rules: &TriageRules, file: &Path) -> anyhow::Result<()
             (a.level, a.flags)
         })
         .collect();
+    // With a safety net, the rules alone too: what the net's lifts did is counted against them.
+    let rules_alone = rules.safety_net.is_some().then(|| TriageRules {
+        safety_net: None,
+        ..rules.clone()
+    });
+    let rules_alone_levels: Vec<Option<Level>> = labelled
+        .iter()
+        .map(|(row, _)| {
+            rules_alone
+                .as_ref()
+                .map(|alone| score_one(alone, &row.text, &none).level)
+        })
+        .collect();
     let situations: Vec<Option<String>> = labelled
         .iter()
         .map(|(row, _)| {
@@ -235,16 +248,20 @@ fn eval(args: &ScoreArgs, rules: &TriageRules, file: &Path) -> anyhow::Result<()
         .iter()
         .zip(&scored)
         .zip(&situations)
-        .map(|(((row, expected), (level, flags)), situation)| Scored {
-            id: &row.id,
-            language: &row.lang,
-            expected_level: *expected,
-            expected_flags: &row.flags,
-            level: *level,
-            flags,
-            genre: row.genre.as_deref(),
-            situation: situation.as_deref(),
-        })
+        .zip(&rules_alone_levels)
+        .map(
+            |((((row, expected), (level, flags)), situation), before)| Scored {
+                id: &row.id,
+                language: &row.lang,
+                expected_level: *expected,
+                expected_flags: &row.flags,
+                level: *level,
+                flags,
+                genre: row.genre.as_deref(),
+                situation: situation.as_deref(),
+                rules_alone_level: *before,
+            },
+        )
         .collect();
     let evaluation = evaluate(&items);
     // Which rules, and which safety net if any, made these figures.

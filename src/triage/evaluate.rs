@@ -21,6 +21,27 @@ pub struct Scored<'a> {
     pub genre: Option<&'a str>,
     /// In a parallel set, the situation this report renders in one language.
     pub situation: Option<&'a str>,
+    /// The level the rules gave before the safety net, when a net was loaded (to count what
+    /// its lifts did).
+    pub rules_alone_level: Option<Level>,
+}
+
+/// What the safety net's lifts did, per expected level (counts only, so a sealed set may
+/// show it).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NetLifts {
+    /// Per expected level (critical, high, medium, low): reports the net lifted, and of those,
+    /// lifted to the label, past it, and still below it.
+    pub lifted: [usize; 4],
+    pub to_label: [usize; 4],
+    pub past_label: [usize; 4],
+    pub still_below: [usize; 4],
+    /// Lifts of a level the rules alone had right.
+    pub from_right: usize,
+    /// The rules alone: exact agreement, critical recall, critical scored medium or low.
+    pub rules_alone_agreement: f64,
+    pub rules_alone_critical_recall: f64,
+    pub rules_alone_critical_below_high: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,6 +83,8 @@ pub struct Evaluation {
     pub parallel_consistency: Option<(f64, usize)>,
     /// Reports whose level or flags differ from the label.
     pub misclassified: Vec<Miss>,
+    /// When a safety net was loaded: what its lifts did.
+    pub net_lifts: Option<NetLifts>,
 }
 
 const ORDER: [Level; 4] = [Level::Critical, Level::High, Level::Medium, Level::Low];
@@ -81,7 +104,29 @@ pub fn evaluate(items: &[Scored<'_>]) -> Evaluation {
     let mut situations: BTreeMap<&str, Vec<Level>> = BTreeMap::new();
     let mut flag_counts: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new(); // tp, fp, fn
     let mut misclassified = Vec::new();
+    let mut lifts: Option<NetLifts> = None;
+    let mut rules_alone_right = 0;
+    let mut rules_alone_critical = 0;
+    let mut rules_alone_critical_below_high = 0;
     for item in items {
+        if let Some(before) = item.rules_alone_level {
+            let l = lifts.get_or_insert_with(NetLifts::default);
+            let e = index(item.expected_level);
+            rules_alone_right += usize::from(before == item.expected_level);
+            if item.expected_level == Level::Critical {
+                rules_alone_critical += usize::from(before == Level::Critical);
+                rules_alone_critical_below_high += usize::from(before < Level::High);
+            }
+            if item.level > before {
+                l.lifted[e] += 1;
+                l.from_right += usize::from(before == item.expected_level);
+                match item.level.cmp(&item.expected_level) {
+                    std::cmp::Ordering::Equal => l.to_label[e] += 1,
+                    std::cmp::Ordering::Greater => l.past_label[e] += 1,
+                    std::cmp::Ordering::Less => l.still_below[e] += 1,
+                }
+            }
+        }
         confusion[index(item.expected_level)][index(item.level)] += 1;
         let lang = languages.entry(item.language.to_owned()).or_default();
         lang.1 += 1;
@@ -146,6 +191,12 @@ pub fn evaluate(items: &[Scored<'_>]) -> Evaluation {
         );
     }
     let agree: usize = (0..4).map(|i| confusion[i][i]).sum();
+    let net_lifts = lifts.map(|l| NetLifts {
+        rules_alone_agreement: ratio(rules_alone_right, items.len()),
+        rules_alone_critical_recall: ratio(rules_alone_critical, confusion[0].iter().sum()),
+        rules_alone_critical_below_high,
+        ..l
+    });
     let (tp, fp, fnn) = flag_counts
         .values()
         .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
@@ -191,6 +242,7 @@ pub fn evaluate(items: &[Scored<'_>]) -> Evaluation {
         parallel_consistency: (!situations.is_empty())
             .then(|| (ratio(consistent, situations.len()), situations.len())),
         misclassified,
+        net_lifts,
     }
 }
 
@@ -254,6 +306,33 @@ impl Evaluation {
                 "\nparallel situations scored at the same level in every language: {share:.2} of {n}\n"
             ));
         }
+        if let Some(l) = &self.net_lifts {
+            out.push_str(&format!(
+                "\nthe safety net's lifts (the rules alone: agreement {:.2}, critical recall {:.2}, critical scored medium or low: {})\n{:>10} {:>8} {:>8} {:>8} {:>12}\n",
+                l.rules_alone_agreement,
+                l.rules_alone_critical_recall,
+                l.rules_alone_critical_below_high,
+                "expected",
+                "lifted",
+                "to it",
+                "past it",
+                "still below"
+            ));
+            for (i, level) in ORDER.iter().enumerate() {
+                out.push_str(&format!(
+                    "{:>10} {:>8} {:>8} {:>8} {:>12}\n",
+                    level.as_str(),
+                    l.lifted[i],
+                    l.to_label[i],
+                    l.past_label[i],
+                    l.still_below[i]
+                ));
+            }
+            out.push_str(&format!(
+                "lifts of a level the rules alone had right: {}\n",
+                l.from_right
+            ));
+        }
         if sealed {
             out.push_str(&format!(
                 "\nmisclassified (level or flags): {} of {} (sealed set: counts only)\n",
@@ -303,6 +382,7 @@ mod tests {
                 flags: &b,
                 genre: None,
                 situation: Some("s1"),
+                rules_alone_level: None,
             },
             Scored {
                 id: "2",
@@ -313,6 +393,7 @@ mod tests {
                 flags: &a,
                 genre: None,
                 situation: Some("s1"),
+                rules_alone_level: None,
             },
             Scored {
                 id: "3",
@@ -323,6 +404,7 @@ mod tests {
                 flags: &none,
                 genre: None,
                 situation: Some("s2"),
+                rules_alone_level: None,
             },
         ];
         let e = evaluate(&items);
@@ -349,11 +431,55 @@ mod tests {
             flags: &none,
             genre: Some("chat"),
             situation: None,
+            rules_alone_level: None,
         }];
         let e = evaluate(&items);
         let sealed = e.render("v", true);
         assert!(!sealed.contains("secret-id-7"));
         assert!(sealed.contains("misclassified (level or flags): 1 of 1"));
         assert!(e.render("v", false).contains("secret-id-7"));
+        assert!(e.net_lifts.is_none(), "no net, no lift table");
+    }
+
+    #[test]
+    fn the_net_lifts_are_counted_against_the_label_and_the_rules_alone() {
+        let none: Vec<String> = vec![];
+        let item = |expected, before, after| Scored {
+            id: "x",
+            language: "en",
+            expected_level: expected,
+            expected_flags: &none,
+            level: after,
+            flags: &none,
+            genre: None,
+            situation: None,
+            rules_alone_level: Some(before),
+        };
+        let items = [
+            // A critical report the rules left at medium, lifted to critical: a right lift.
+            item(Level::Critical, Level::Medium, Level::Critical),
+            // A medium report the rules had right, lifted to critical: past the label.
+            item(Level::Medium, Level::Medium, Level::Critical),
+            // A critical report lifted from low to medium: still below.
+            item(Level::Critical, Level::Low, Level::Medium),
+            // Not lifted.
+            item(Level::High, Level::High, Level::High),
+        ];
+        let e = evaluate(&items);
+        let l = e.net_lifts.as_ref().unwrap();
+        assert_eq!(l.lifted, [2, 0, 1, 0]);
+        assert_eq!(l.to_label, [1, 0, 0, 0]);
+        assert_eq!(l.past_label, [0, 0, 1, 0]);
+        assert_eq!(l.still_below, [1, 0, 0, 0]);
+        assert_eq!(l.from_right, 1);
+        assert_eq!(l.rules_alone_agreement, 0.5);
+        assert_eq!(l.rules_alone_critical_recall, 0.0);
+        assert_eq!(l.rules_alone_critical_below_high, 2);
+        let text = e.render("v", true);
+        assert!(
+            text.contains("lifts of a level the rules alone had right: 1"),
+            "{text}"
+        );
+        assert!(!text.contains(" x:"), "{text}");
     }
 }

@@ -130,6 +130,7 @@ fn our_own_examples_score_well_in_every_language() {
             flags,
             genre: None,
             situation: None,
+            rules_alone_level: None,
         })
         .collect();
     let e = evaluate(&items);
@@ -160,6 +161,7 @@ fn evaluation_of(rows: &[Row]) -> (crate::triage::evaluate::Evaluation, String) 
             flags,
             genre: None,
             situation: None,
+            rules_alone_level: None,
         })
         .collect();
     let e = evaluate(&items);
