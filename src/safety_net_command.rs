@@ -40,26 +40,15 @@ pub enum TriageAction {
         corpus: Vec<PathBuf>,
         #[arg(long, default_value_t = Training::default().seed)]
         seed: u64,
-        /// Training epochs (to build a variant for comparison; the shipped net uses the
-        /// default).
-        #[arg(long, default_value_t = Training::default().epochs)]
-        epochs: usize,
-        #[arg(long, default_value_t = Training::default().learning_rate)]
-        learning_rate: f32,
-        #[arg(long, default_value_t = Training::default().l2)]
-        l2: f32,
+        #[command(flatten)]
+        settings: TrainingSettings,
     },
     /// Cross-validate the safety net on the tuning corpus (k folds), threshold by threshold.
     Cv {
         #[arg(long, default_value_t = 5)]
         folds: usize,
-        /// Training epochs (to compare settings; the shipped net uses the default).
-        #[arg(long, default_value_t = Training::default().epochs)]
-        epochs: usize,
-        #[arg(long, default_value_t = Training::default().learning_rate)]
-        learning_rate: f32,
-        #[arg(long, default_value_t = Training::default().l2)]
-        l2: f32,
+        #[command(flatten)]
+        settings: TrainingSettings,
         #[arg(long, default_values = CORPUS)]
         corpus: Vec<PathBuf>,
         /// Also write every threshold combination's figures to this TSV file (to compare
@@ -71,6 +60,30 @@ pub enum TriageAction {
         #[arg(long)]
         predictions: Option<PathBuf>,
     },
+}
+
+/// How the heads are trained, to compare variants (the shipped net uses the defaults).
+#[derive(Debug, clap::Args)]
+pub struct TrainingSettings {
+    /// Training epochs.
+    #[arg(long, default_value_t = Training::default().epochs)]
+    epochs: usize,
+    #[arg(long, default_value_t = Training::default().learning_rate)]
+    learning_rate: f32,
+    #[arg(long, default_value_t = Training::default().l2)]
+    l2: f32,
+}
+
+impl TrainingSettings {
+    /// These settings over the shipped training's other fields.
+    fn training(&self) -> Training {
+        Training {
+            epochs: self.epochs,
+            learning_rate: self.learning_rate,
+            l2: self.l2,
+            ..Training::default()
+        }
+    }
 }
 
 /// Where the net learns from: the tuning part of the issue-16 corpus and the languages' own
@@ -157,9 +170,7 @@ pub fn run(action: &TriageAction, rules_path: &Path) -> anyhow::Result<()> {
             medium,
             corpus: dir,
             seed,
-            epochs,
-            learning_rate,
-            l2,
+            settings,
         } => {
             let thresholds = [*critical, *high, *medium];
             let rows = corpus(dir)?;
@@ -167,9 +178,7 @@ pub fn run(action: &TriageAction, rules_path: &Path) -> anyhow::Result<()> {
             let training = Training {
                 seed: *seed,
                 thresholds,
-                epochs: *epochs,
-                learning_rate: *learning_rate,
-                l2: *l2,
+                ..settings.training()
             };
             let net = SafetyNet::train(
                 &examples(&refs),
@@ -198,21 +207,14 @@ pub fn run(action: &TriageAction, rules_path: &Path) -> anyhow::Result<()> {
         TriageAction::Cv {
             folds,
             corpus: dir,
-            epochs,
-            learning_rate,
-            l2,
+            settings,
             table,
             predictions,
         } => cross_validate(
             &corpus(dir)?,
             &TriageRules::load(rules_path).map_err(|e| anyhow::anyhow!("{e}"))?,
             (*folds).max(2),
-            Training {
-                epochs: *epochs,
-                learning_rate: *learning_rate,
-                l2: *l2,
-                ..Training::default()
-            },
+            settings.training(),
             table.as_deref(),
             predictions.as_deref(),
         ),
