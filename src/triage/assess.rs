@@ -734,6 +734,36 @@ mod tests {
     }
 
     #[test]
+    fn an_offer_nobody_has_taken_yet_keeps_only_its_red_flags_in_every_script() {
+        // Frame-19: "not agreed yet", "nobody has gone yet" say the offer is still an offer,
+        // so the terms it describes (IDs kept, a fee cut from pay) are its red flags, not a
+        // seizure or unpaid wages now.
+        for text in [
+            "A broker came to our village offering factory jobs in Malaysia, no passport needed, the fee is cut from the salary and he keeps our ID cards. Not agreed yet, is this safe?",
+            "นายหน้ามาชวนไปทำงานโรงงานที่มาเลเซีย ไม่ต้องทำพาสปอร์ต หักค่าหัวจากเงินเดือน จะเก็บบัตรประชาชนไว้ ยังไม่มีใครไปค่ะ ควรทำยังไงดี",
+            "中介说给我们办手续，要先把身份证收上去，工资从里面扣，不用办护照。现在还没人走，怎么办",
+        ] {
+            let a = assess_text(text);
+            assert_eq!(a.level, Level::Medium, "{text}: {:?}", a.flags);
+            assert_eq!(a.flags, ["deceptive_recruitment"], "{text}");
+        }
+    }
+
+    #[test]
+    fn someone_leaving_tonight_by_a_smugglers_path_is_being_moved_even_in_a_calm_question() {
+        // Frame-19: a departure within the day on an irregular route is in_transit (rubric:
+        // being moved within about a day), however calmly the relative asks about papers.
+        for text in [
+            "My cousin leaves tonight, the agent takes her by a jungle path into Thailand, no passport needed. Which papers should she bring?",
+            "em gái em tối nay đi làm bên Trung Quốc, có người dẫn đi đường mòn, không cần hộ chiếu",
+        ] {
+            let a = assess_text(text);
+            assert_eq!(a.level, Level::Critical, "{text}: {:?}", a.flags);
+            assert!(a.flags.iter().any(|f| f == "in_transit"), "{text}");
+        }
+    }
+
+    #[test]
     fn a_soon_time_with_a_vehicle_in_one_sentence_is_in_transit_and_critical() {
         let a = assess_text("new boss came. we leave at 3am in two vans.");
         assert_eq!(a.level, Level::Critical);
