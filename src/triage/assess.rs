@@ -251,7 +251,11 @@ pub fn assess_readings(
     if frame.fiction {
         // Nothing is flagged for fiction, films, news or rumours (rubric, flag rule 2).
         found.clear();
-        frame_notes.push(frame_reason(readings, &["fiction"], &rules.texts.fiction));
+        frame_notes.push(frame_reason(
+            readings,
+            &["not_real", "fiction"],
+            &rules.texts.fiction,
+        ));
     } else if frame.offer {
         // An offer not yet taken: only the offer's red flags and the person's age count, not
         // the flags of the work offered (no `at_sea` for a boat job still on offer).
@@ -557,9 +561,11 @@ impl Frame {
             // Words of a real person (distress, "my sister", "I saw") outweigh a "movie" or a
             // "news alert" in the same text. Fiction narrates danger in the present tense, so a
             // danger-now cue does not count against it; a counselor's answer does.
-            fiction: any("fiction")
-                && !answered_yes
-                && !ctx.real_person_cues.iter().any(|c| any(c)),
+            // Unless the writer says it is no real case at all (a drill, a test, a role-play):
+            // then a "friend" or a "please help" inside the script is the script's (frame-20).
+            fiction: !answered_yes
+                && (any("not_real")
+                    || (any("fiction") && !ctx.real_person_cues.iter().any(|c| any(c)))),
             offer: any("offer") && !real && !over,
             third_party: any("third_party"),
             // An offer is a possible case: asking about one is not a general question.
@@ -731,6 +737,59 @@ mod tests {
         );
         assert!(!a.flags.iter().any(|f| f == "at_sea"), "{:?}", a.flags);
         assert!(a.level <= Level::Medium);
+    }
+
+    #[test]
+    fn a_drill_that_says_it_is_no_real_case_is_low_even_with_a_friend_and_a_plea_in_its_script() {
+        // Frame-20: the writer's own "not a real case" outweighs the "friend" and the "please
+        // help" of the script it carries (rubric: tests are low).
+        for text in [
+            "[DRILL / TEST - NOT A REAL CASE] trainees type this: 'my friend is locked in a room and beaten, please help'",
+            "【演练测试，非真实事件】学员按剧本发：'我朋友被关在房间里，天天挨打，救救她'",
+        ] {
+            let a = assess_text(text);
+            assert_eq!(a.level, Level::Low, "{text}: {:?}", a.flags);
+            assert!(a.flags.is_empty(), "{text}: {:?}", a.flags);
+        }
+    }
+
+    #[test]
+    fn a_survivor_safe_now_in_plain_words_is_medium_though_her_passport_is_still_held() {
+        // Frame-20: "now it's safe", "quite safe", "staying at my mother's" say the ordeal is
+        // over; "the passport is still with the manager" is what she wants back, not a danger
+        // now (the "still" is the passport's).
+        for text in [
+            "ตอนนี้กลับมาอยู่บ้านได้ 3 สัปดาห์ ปลอดภัยแล้ว ตอนนั้นถูกขังในห้อง พาสปอร์ตยังอยู่กับผู้จัดการ อยากได้พาสปอร์ตคืน",
+            "Năm ngoái em bị ép đi khách ở quán karaoke bên Malaysia. Em trốn về được 1 tháng rồi, giờ thì an toàn. Em muốn hỏi về giấy tờ.",
+            "去年我在缅甸园区被打被关。现在在老家住了一个月了，挺安全的。想问问怎么报案。",
+        ] {
+            let a = assess_text(text);
+            assert_eq!(a.level, Level::Medium, "{text}: {:?}", a.flags);
+        }
+    }
+
+    #[test]
+    fn a_recruiters_message_not_yet_answered_is_an_offer_whatever_its_terms() {
+        // Frame-20: "I haven't answered", "real or scam?" say the pasted terms (the passport the
+        // agency keeps) are an offer's red flags, not a seizure now.
+        for text in [
+            "A scout messaged me on Instagram: modelling in Dubai, USD 4,000 a month, you go on a tourist visa and the agency keeps your passport. I haven't answered. Real or scam?",
+            "有人私信我：迪拜模特，月薪4000美金，先办旅游签过去，护照公司帮你保管。我还没回复。这是真的还是骗子？",
+        ] {
+            let a = assess_text(text);
+            assert_eq!(a.level, Level::Medium, "{text}: {:?}", a.flags);
+            assert_eq!(a.flags, ["deceptive_recruitment"], "{text}");
+        }
+    }
+
+    #[test]
+    fn market_talk_the_reporter_only_passes_on_is_hearsay() {
+        // Frame-20: "I heard the women at the market say … that is all I know" is a third
+        // party's hearsay with few details: medium (rubric tie-break), not high.
+        let a = assess_text(
+            "Em nghe mấy bà ngoài chợ nói có đứa con gái bản bên bị bà cò dẫn sang Trung Quốc lấy chồng. Em chỉ biết có vậy thôi ạ.",
+        );
+        assert_eq!(a.level, Level::Medium, "{:?}", a.flags);
     }
 
     #[test]

@@ -91,6 +91,10 @@ struct CueLists {
     /// passport the worker keeps, a written contract ("licensed agency", "hộ chiếu em tự giữ").
     #[serde(default)]
     safe_route: Vec<String>,
+    /// The writer says the text is no real case: a drill, a test message, a role-play script,
+    /// made-up people ("[DRILL / TEST - NOT A REAL CASE]", "人物都是虚构的").
+    #[serde(default)]
+    not_real: Vec<String>,
 }
 
 /// A cue phrase's meaning.
@@ -141,11 +145,14 @@ pub enum Cue {
     /// Signs of a safe, legal way to work or marry abroad: a licensed agency, the official
     /// scheme and its fee, a passport the person keeps, a written contract, no broker.
     SafeRoute,
+    /// The writer says it is no real case (a drill, a test, a role-play, made-up people):
+    /// read as fiction even when the script inside it speaks of a friend or begs for help.
+    NotReal,
 }
 
 impl Cue {
     /// Every cue, for finding one by its name.
-    pub const ALL: [Cue; 19] = [
+    pub const ALL: [Cue; 20] = [
         Cue::Negation,
         Cue::NegationAfter,
         Cue::Hypothetical,
@@ -165,6 +172,7 @@ impl Cue {
         Cue::Question,
         Cue::Describing,
         Cue::SafeRoute,
+        Cue::NotReal,
     ];
 
     /// The cue a rules file names.
@@ -194,6 +202,7 @@ impl Cue {
             Cue::Question => "question",
             Cue::Describing => "describing",
             Cue::SafeRoute => "safe_route",
+            Cue::NotReal => "not_real",
         }
     }
 }
@@ -407,6 +416,7 @@ impl Lexicon {
             (Cue::Question, "question", &c.question),
             (Cue::Describing, "describing", &c.describing),
             (Cue::SafeRoute, "safe_route", &c.safe_route),
+            (Cue::NotReal, "not_real", &c.not_real),
         ] {
             for phrase in list {
                 self.push(Kind::Cue(cue), language, phrase)
