@@ -776,10 +776,15 @@ mod tests {
             "A scout messaged me on Instagram: modelling in Dubai, USD 4,000 a month, you go on a tourist visa and the agency keeps your passport. I haven't answered. Real or scam?",
             "有人私信我：迪拜模特，月薪4000美金，先办旅游签过去，护照公司帮你保管。我还没回复。这是真的还是骗子？",
         ] {
-            let a = assess_text(text);
-            assert_eq!(a.level, Level::Medium, "{text}: {:?}", a.flags);
-            assert_eq!(a.flags, ["deceptive_recruitment"], "{text}");
+            assert_reads_as_a_risky_offer_only(text);
         }
+    }
+
+    /// A risky offer not taken: medium, with only its red flags (rubric flag rule 2).
+    fn assert_reads_as_a_risky_offer_only(text: &str) {
+        let a = assess_text(text);
+        assert_eq!(a.level, Level::Medium, "{text}: {:?}", a.flags);
+        assert_eq!(a.flags, ["deceptive_recruitment"], "{text}");
     }
 
     #[test]
@@ -802,9 +807,7 @@ mod tests {
             "นายหน้ามาชวนไปทำงานโรงงานที่มาเลเซีย ไม่ต้องทำพาสปอร์ต หักค่าหัวจากเงินเดือน จะเก็บบัตรประชาชนไว้ ยังไม่มีใครไปค่ะ ควรทำยังไงดี",
             "中介说给我们办手续，要先把身份证收上去，工资从里面扣，不用办护照。现在还没人走，怎么办",
         ] {
-            let a = assess_text(text);
-            assert_eq!(a.level, Level::Medium, "{text}: {:?}", a.flags);
-            assert_eq!(a.flags, ["deceptive_recruitment"], "{text}");
+            assert_reads_as_a_risky_offer_only(text);
         }
     }
 
