@@ -561,10 +561,11 @@ impl Frame {
             // Words of a real person (distress, "my sister", "I saw") outweigh a "movie" or a
             // "news alert" in the same text. Fiction narrates danger in the present tense, so a
             // danger-now cue does not count against it; a counselor's answer does.
-            // Unless the writer says it is no real case at all (a drill, a test, a role-play):
-            // then a "friend" or a "please help" inside the script is the script's (frame-20).
+            // Unless the writer says it is no real case at all (a drill, a role-play): then a
+            // "friend" inside the script is the script's (frame-20). A plea for help is never
+            // outweighed: a frightened person may try the line with "is this real?" first.
             fiction: !answered_yes
-                && (any("not_real")
+                && ((any("not_real") && !any("distress"))
                     || (any("fiction") && !ctx.real_person_cues.iter().any(|c| any(c)))),
             offer: any("offer") && !real && !over,
             third_party: any("third_party"),
@@ -740,17 +741,26 @@ mod tests {
     }
 
     #[test]
-    fn a_drill_that_says_it_is_no_real_case_is_low_even_with_a_friend_and_a_plea_in_its_script() {
-        // Frame-20: the writer's own "not a real case" outweighs the "friend" and the "please
-        // help" of the script it carries (rubric: tests are low).
+    fn a_drill_that_says_it_is_no_real_case_is_low_even_with_a_friend_in_its_script() {
+        // Frame-20: the writer's own "not a real case" outweighs the "friend" of the script it
+        // carries (rubric: tests are low).
         for text in [
-            "[DRILL / TEST - NOT A REAL CASE] trainees type this: 'my friend is locked in a room and beaten, please help'",
-            "【演练测试，非真实事件】学员按剧本发：'我朋友被关在房间里，天天挨打，救救她'",
+            "[DRILL - NOT A REAL CASE] trainees type this: 'my friend is locked in a room and beaten'",
+            "【演练，非真实事件】学员按剧本发：'我朋友被关在房间里，天天挨打'",
         ] {
             let a = assess_text(text);
             assert_eq!(a.level, Level::Low, "{text}: {:?}", a.flags);
             assert!(a.flags.is_empty(), "{text}: {:?}", a.flags);
         }
+    }
+
+    #[test]
+    fn a_plea_for_help_is_never_read_away_as_a_drill() {
+        // Someone frightened may test the line first; "not real" words never outweigh a plea.
+        let a = assess_text(
+            "this is not a real case, just trying the hotline. please help me, they lock me in the room every night",
+        );
+        assert_eq!(a.level, Level::Critical, "{:?}", a.flags);
     }
 
     #[test]
