@@ -97,6 +97,19 @@ fn ratio(n: usize, d: usize) -> f64 {
     if d == 0 { 1.0 } else { n as f64 / d as f64 }
 }
 
+/// Exact agreement, critical recall and critical reports scored medium or low, from a confusion
+/// matrix (rows expected, columns scored, both in `ORDER`): the same figures for the levels
+/// scored and for the rules alone.
+fn headline(confusion: &[[usize; 4]; 4]) -> (f64, f64, usize) {
+    let all: usize = confusion.iter().flatten().sum();
+    let agree: usize = (0..4).map(|i| confusion[i][i]).sum();
+    (
+        ratio(agree, all),
+        ratio(confusion[0][0], confusion[0].iter().sum()),
+        confusion[0][2] + confusion[0][3],
+    )
+}
+
 pub fn evaluate(items: &[Scored<'_>]) -> Evaluation {
     let mut confusion = [[0usize; 4]; 4];
     let mut languages: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -105,18 +118,12 @@ pub fn evaluate(items: &[Scored<'_>]) -> Evaluation {
     let mut flag_counts: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new(); // tp, fp, fn
     let mut misclassified = Vec::new();
     let mut lifts: Option<NetLifts> = None;
-    let mut rules_alone_right = 0;
-    let mut rules_alone_critical = 0;
-    let mut rules_alone_critical_below_high = 0;
+    let mut rules_alone_confusion = [[0usize; 4]; 4];
     for item in items {
         if let Some(before) = item.rules_alone_level {
             let l = lifts.get_or_insert_with(NetLifts::default);
             let e = index(item.expected_level);
-            rules_alone_right += usize::from(before == item.expected_level);
-            if item.expected_level == Level::Critical {
-                rules_alone_critical += usize::from(before == Level::Critical);
-                rules_alone_critical_below_high += usize::from(before < Level::High);
-            }
+            rules_alone_confusion[e][index(before)] += 1;
             if item.level > before {
                 l.lifted[e] += 1;
                 l.from_right += usize::from(before == item.expected_level);
@@ -190,12 +197,15 @@ pub fn evaluate(items: &[Scored<'_>]) -> Evaluation {
             },
         );
     }
-    let agree: usize = (0..4).map(|i| confusion[i][i]).sum();
-    let net_lifts = lifts.map(|l| NetLifts {
-        rules_alone_agreement: ratio(rules_alone_right, items.len()),
-        rules_alone_critical_recall: ratio(rules_alone_critical, confusion[0].iter().sum()),
-        rules_alone_critical_below_high,
-        ..l
+    let (agreement, critical_recall, critical_scored_medium_or_low) = headline(&confusion);
+    let net_lifts = lifts.map(|l| {
+        let (agreement, critical_recall, below_high) = headline(&rules_alone_confusion);
+        NetLifts {
+            rules_alone_agreement: agreement,
+            rules_alone_critical_recall: critical_recall,
+            rules_alone_critical_below_high: below_high,
+            ..l
+        }
     });
     let (tp, fp, fnn) = flag_counts
         .values()
@@ -214,9 +224,9 @@ pub fn evaluate(items: &[Scored<'_>]) -> Evaluation {
         reports: items.len(),
         confusion,
         levels,
-        agreement: ratio(agree, items.len()),
-        critical_recall: ratio(confusion[0][0], confusion[0].iter().sum()),
-        critical_scored_medium_or_low: confusion[0][2] + confusion[0][3],
+        agreement,
+        critical_recall,
+        critical_scored_medium_or_low,
         flag_precision,
         flag_recall,
         flag_f1: if flag_precision + flag_recall == 0.0 {
