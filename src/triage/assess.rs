@@ -265,6 +265,19 @@ pub fn assess_readings(
             frame_notes.push(frame_reason(readings, &["offer"], &rules.texts.offer_frame));
         }
     }
+    // Recruited, then exploited: the recruitment deceived them (frame-21). Not over an offer
+    // not taken (its work's flags are gone) nor fiction (nothing is flagged).
+    if let Some(with) = &ctx.recruited_deceived_with
+        && !frame.fiction
+        && !found.iter().any(|(f, _)| f == "deceptive_recruitment")
+        && found.iter().any(|(f, _)| with.contains(f))
+        && any_reading_has(readings, "recruited")
+    {
+        let mut reason = frame_reason(readings, &["recruited"], "");
+        reason.flag = Some("deceptive_recruitment".to_owned());
+        reason.text = reason_text(rules, "deceptive_recruitment", &rules.texts.text_source);
+        found.push(("deceptive_recruitment".to_owned(), reason));
+    }
     // A question about a safe, legal route (frame-15): a licensed agency, the official fee, a
     // passport the person keeps, named at least as often as warning signs, and no flag but
     // those of an offer. The rubric makes safe-migration questions low, so the offer's flags
@@ -1190,6 +1203,72 @@ mod tests {
             found,
             "{flag} in {text}: {:?}",
             a.flags
+        );
+    }
+
+    #[test]
+    fn a_worker_recruited_by_an_advertisement_then_exploited_was_deceived_by_those_words() {
+        let a = assess_text(
+            "A man on Facebook was recruiting factory workers in Bangkok, so my brother went. \
+             Now the boss keeps his passport and he works 16 hours a day.",
+        );
+        let reason = a
+            .reasons
+            .iter()
+            .find(|r| r.flag.as_deref() == Some("deceptive_recruitment"))
+            .unwrap_or_else(|| panic!("no deceptive_recruitment: {:?}", a.flags));
+        let quotes: Vec<&str> = reason.evidence.iter().map(|e| e.quote.as_str()).collect();
+        assert_eq!(quotes, ["recruiting"]);
+        // The advertisement alone, with nothing that followed, deceived nobody yet.
+        assert_flag(
+            "I saw a job ad for a factory in Bangkok, salary 15,000 baht. Is this company real?",
+            "deceptive_recruitment",
+            false,
+        );
+    }
+
+    #[test]
+    fn a_pay_cut_for_a_missed_target_is_a_rule_in_force_not_a_hypothetical() {
+        assert_flag(
+            "my cousin works at a company in Laos, if he misses his target they cut his pay",
+            "unpaid_wages",
+            true,
+        );
+        assert_flag(
+            "I will go to work in Malaysia next month, what if they do not pay my salary?",
+            "unpaid_wages",
+            false,
+        );
+    }
+
+    #[test]
+    fn quitting_said_in_a_condition_is_no_ordeal_over() {
+        let a = assess_text("my cousin works at a company in Laos, if i quit i lose all my salary");
+        assert!(
+            a.flags.contains(&"forced_labour".to_owned()),
+            "{:?}",
+            a.flags
+        );
+        assert!(a.level >= Level::High, "{:?}", a.reasons);
+        assert!(
+            !a.reasons.iter().any(|r| r.text == rules().texts.past),
+            "{:?}",
+            a.reasons
+        );
+    }
+
+    #[test]
+    fn a_referral_that_names_a_court_sentence_is_about_a_real_person_not_news() {
+        let a = assess_text(
+            "Subject: Referral - Ms K (23)\nWith her consent we refer the case of Ms K, 23. \
+             Three years ago she was forced to carry drugs and was sentenced to 2 years. She is \
+             home now and needs legal aid and a health check.",
+        );
+        assert!(a.level >= Level::Medium, "{:?}", a.reasons);
+        assert!(
+            !a.reasons.iter().any(|r| r.text == rules().texts.fiction),
+            "{:?}",
+            a.reasons
         );
     }
 

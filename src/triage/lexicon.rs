@@ -95,6 +95,10 @@ struct CueLists {
     /// made-up people ("[DRILL / TEST - NOT A REAL CASE]", "人物都是虚构的").
     #[serde(default)]
     not_real: Vec<String>,
+    /// The person was recruited or offered the work that followed: an advertisement, a post, a
+    /// broker's or recruiter's offer ("answered a Facebook ad", "ชวนไปทำงาน", "招工").
+    #[serde(default)]
+    recruited: Vec<String>,
 }
 
 /// A cue phrase's meaning.
@@ -148,11 +152,14 @@ pub enum Cue {
     /// The writer says it is no real case (a drill, a test, a role-play, made-up people):
     /// read as fiction even when the script inside it speaks of a friend or begs for help.
     NotReal,
+    /// The person was recruited or offered the work that followed (an advertisement, a post,
+    /// a broker's offer): with exploitation found, the recruitment deceived them.
+    Recruited,
 }
 
 impl Cue {
     /// Every cue, for finding one by its name.
-    pub const ALL: [Cue; 20] = [
+    pub const ALL: [Cue; 21] = [
         Cue::Negation,
         Cue::NegationAfter,
         Cue::Hypothetical,
@@ -173,6 +180,7 @@ impl Cue {
         Cue::Describing,
         Cue::SafeRoute,
         Cue::NotReal,
+        Cue::Recruited,
     ];
 
     /// The cue a rules file names.
@@ -203,6 +211,7 @@ impl Cue {
             Cue::Describing => "describing",
             Cue::SafeRoute => "safe_route",
             Cue::NotReal => "not_real",
+            Cue::Recruited => "recruited",
         }
     }
 }
@@ -244,6 +253,11 @@ pub struct Signal {
     /// came; I ran, I'm home now") they set nothing.
     #[serde(default)]
     pub only_now: bool,
+    /// The words state a rule in force, so a condition does not make them hypothetical: "if
+    /// he misses his target they cut his pay" is what happens (frame-21). Off: a hypothetical
+    /// cue drops the flag like any other ("what if they don't pay me").
+    #[serde(default)]
+    pub conditional: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -417,6 +431,7 @@ impl Lexicon {
             (Cue::Describing, "describing", &c.describing),
             (Cue::SafeRoute, "safe_route", &c.safe_route),
             (Cue::NotReal, "not_real", &c.not_real),
+            (Cue::Recruited, "recruited", &c.recruited),
         ] {
             for phrase in list {
                 self.push(Kind::Cue(cue), language, phrase)
@@ -671,6 +686,9 @@ impl Lexicon {
         // Flags of signals that describe the present, kept until the cues say whether the
         // account is over.
         let mut now_flags: Vec<(String, usize, usize, bool, usize)> = Vec::new();
+        // Where `conditional` signals set their flags (flag, start, end): a hypothetical cue
+        // does not drop them.
+        let mut rules_in_force: Vec<(String, usize, usize)> = Vec::new();
         for signal in &self.signals {
             let Some(first) = signal.all.first() else {
                 continue;
@@ -707,7 +725,12 @@ impl Lexicon {
                         None if signal.only_now => {
                             now_flags.push((signal.flag.clone(), from, to, unspaced, *l0))
                         }
-                        None => flags.push((signal.flag.clone(), from, to, unspaced, *l0)),
+                        None => {
+                            if signal.conditional {
+                                rules_in_force.push((signal.flag.clone(), from, to));
+                            }
+                            flags.push((signal.flag.clone(), from, to, unspaced, *l0))
+                        }
                     }
                 }
             }
@@ -739,6 +762,8 @@ impl Lexicon {
                 || (*cue == Cue::Distress && described(*start, *language))
                 || (*cue == Cue::ThirdParty && saw_the_news(*end))
                 || denied(*start, *end, *unspaced, *language)
+                // "if i quit i lose all my salary": an ending in a condition has not happened.
+                || (matches!(cue, Cue::Past | Cue::SafeNow) && hypothetical(*start, *language))
             {
                 continue;
             }
@@ -847,7 +872,10 @@ impl Lexicon {
         for ((flag, start, end, _, language), denial) in flags.into_iter().zip(denials) {
             // Some flags hold even in a condition: a threat is conditional by nature ("if you
             // run, we kill your family"), and an age is a fact, not an event.
-            let conditional_ok = exempt.contains(&flag);
+            let conditional_ok = exempt.contains(&flag)
+                || rules_in_force
+                    .iter()
+                    .any(|(f, s, e)| *f == flag && *s == start && *e == end);
             if denial.is_some() || (!conditional_ok && hypothetical(start, language)) {
                 continue;
             }

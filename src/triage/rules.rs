@@ -121,6 +121,12 @@ pub struct ContextRules {
     pub safe_route_drops: Option<Vec<String>>,
     /// Cues that show a real person, so the text is not fiction or news (distress, a relative).
     pub real_person_cues: Vec<String>,
+    /// With one of these flags found (exploitation that followed) and a `recruited` cue (an
+    /// advertisement, a broker's offer), `deceptive_recruitment` is found too, with the cue's
+    /// words as evidence: work that ends in confinement or unpaid was not as promised (rubric:
+    /// "was deceived"). Unset: not inferred (frame-21).
+    #[serde(default)]
+    pub recruited_deceived_with: Option<Vec<String>>,
     /// Where the safety net reads a message as critical and the rules set this level or
     /// higher, the level becomes critical at once instead of one step up (a critical report the
     /// rules read as medium, because no list holds its words, is not left at high). Unset: the
