@@ -1273,6 +1273,30 @@ mod tests {
     }
 
     #[test]
+    fn nobody_coming_looking_and_a_stay_at_the_temple_say_an_ordeal_is_over() {
+        for text in [
+            "Caller: abbot. About 8 years ago a man took him to herd buffalo; he was chained at \
+             night and beaten. He is staying at the temple now, nobody has come looking for him.",
+            "She was locked in the flat above the spa and slapped. She flew home last month. \
+             Safe now, no contact from anyone.",
+        ] {
+            let a = assess_text(text);
+            assert_eq!(a.level, Level::Medium, "{text}: {:?}", a.reasons);
+            // "No contact from anyone" is nobody chasing her, not a person missing.
+            assert!(
+                !a.flags.contains(&"missing_person".to_owned()),
+                "{:?}",
+                a.flags
+            );
+        }
+        assert_flag(
+            "My sister went to work in Malaysia, 2 months with no contact since May.",
+            "missing_person",
+            true,
+        );
+    }
+
+    #[test]
     fn a_passport_the_worker_keeps_is_not_a_passport_seized() {
         assert_flag(
             "Before I go to Japan through a licensed agency: I keep my own passport, what else should I check?",
