@@ -1250,11 +1250,12 @@ mod tests {
             a.flags
         );
         assert!(a.level >= Level::High, "{:?}", a.reasons);
-        assert!(
-            !a.reasons.iter().any(|r| r.text == rules().texts.past),
-            "{:?}",
-            a.reasons
-        );
+        assert_no_reason(&a, &rules().texts.past);
+    }
+
+    /// Asserts that no reason of `a` says `text` (a frame's note).
+    fn assert_no_reason(a: &Assessment, text: &str) {
+        assert!(!a.reasons.iter().any(|r| r.text == text), "{:?}", a.reasons);
     }
 
     #[test]
@@ -1265,10 +1266,16 @@ mod tests {
              home now and needs legal aid and a health check.",
         );
         assert!(a.level >= Level::Medium, "{:?}", a.reasons);
-        assert!(
-            !a.reasons.iter().any(|r| r.text == rules().texts.fiction),
-            "{:?}",
-            a.reasons
+        assert_no_reason(&a, &rules().texts.fiction);
+    }
+
+    #[test]
+    fn a_worker_shut_inside_a_freezer_is_confined_in_burmese() {
+        // "The supervisor has shut him inside the freezer room since noon."
+        assert_flag(
+            "ကြီးကြပ်ရေးမှူးက သူ့ကို နေ့လယ်ကတည်းက ရေခဲခန်းထဲ ပိတ်ထည့်ထားတယ်",
+            "confinement",
+            true,
         );
     }
 
