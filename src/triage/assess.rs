@@ -273,9 +273,12 @@ pub fn assess_readings(
         && found.iter().any(|(f, _)| with.contains(f))
         && any_reading_has(readings, "recruited")
     {
-        let mut reason = frame_reason(readings, &["recruited"], "");
-        reason.flag = Some("deceptive_recruitment".to_owned());
-        reason.text = reason_text(rules, "deceptive_recruitment", &rules.texts.text_source);
+        // The flag's own reason, with the recruitment's words (a frame's evidence) as evidence.
+        let reason = Reason {
+            flag: Some("deceptive_recruitment".to_owned()),
+            text: reason_text(rules, "deceptive_recruitment", &rules.texts.text_source),
+            evidence: frame_reason(readings, &["recruited"], "").evidence,
+        };
         found.push(("deceptive_recruitment".to_owned(), reason));
     }
     // A question about a safe, legal route (frame-15): a licensed agency, the official fee, a

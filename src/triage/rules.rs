@@ -385,11 +385,19 @@ impl TriageRules {
             }
         }
         let c = &self.context;
+        fn optional(list: &Option<Vec<String>>) -> &[String] {
+            list.as_deref().unwrap_or_default()
+        }
         for (key, list) in [
-            ("context.present_flags", &c.present_flags),
-            ("context.offer_only_flags", &c.offer_only_flags),
-            ("context.not_enough_alone", &c.not_enough_alone),
-            ("context.offer_keeps", &c.offer_keeps),
+            ("context.present_flags", c.present_flags.as_slice()),
+            ("context.offer_only_flags", c.offer_only_flags.as_slice()),
+            ("context.not_enough_alone", c.not_enough_alone.as_slice()),
+            ("context.offer_keeps", c.offer_keeps.as_slice()),
+            ("context.safe_route_drops", optional(&c.safe_route_drops)),
+            (
+                "context.recruited_deceived_with",
+                optional(&c.recruited_deceived_with),
+            ),
         ] {
             if let Some(bad) = list.iter().find(|f| !known(f)) {
                 return Err(format!("{key}: unknown flag {bad}"));
@@ -410,6 +418,15 @@ mod tests {
     fn the_shipped_rules_file_is_valid() {
         let rules = TriageRules::load(Path::new("config/triage/shared.yaml")).unwrap();
         assert!(!rules.version.is_empty());
+    }
+
+    #[test]
+    fn a_misspelt_flag_in_an_optional_context_list_is_refused() {
+        // A typo would otherwise switch the inference off without a word.
+        let mut rules = TriageRules::load(Path::new("config/triage/shared.yaml")).unwrap();
+        rules.context.recruited_deceived_with = Some(vec!["confinment".into()]);
+        let error = rules.check().unwrap_err();
+        assert!(error.contains("context.recruited_deceived_with"), "{error}");
     }
 
     #[test]
