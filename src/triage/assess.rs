@@ -187,11 +187,13 @@ pub fn assess_readings(
         suspicion |= reading.suspicion;
         not_a_case |= reading.not_a_case;
         for hit in &reading.hits {
-            // Flag words inside a safe sign are that sign ("I keep my own passport").
+            // Flag words that share words with a safe sign are that sign ("I keep my own
+            // passport"; "keep my own passport and residence card", where the flag's phrase runs
+            // on; "hộ chiếu … em tự giữ", where it starts before).
             if reading
                 .cues
                 .iter()
-                .any(|c| c.flag == "safe_route" && c.start <= hit.start && hit.end <= c.end)
+                .any(|c| c.flag == "safe_route" && c.start < hit.end && hit.start < c.end)
             {
                 continue;
             }
@@ -1278,6 +1280,47 @@ mod tests {
         assert_flag(
             "ကြီးကြပ်ရေးမှူးက သူ့ကို နေ့လယ်ကတည်းက ရေခဲခန်းထဲ ပိတ်ထည့်ထားတယ်",
             "confinement",
+            true,
+        );
+    }
+
+    #[test]
+    fn papers_the_person_still_holds_are_not_seized_in_any_word_order() {
+        for text in [
+            // The flag's phrase runs on past the safe sign.
+            "I am a technical intern in Aichi. I came through a licensed agency, I keep my own \
+             passport and residence card, and I am paid in full. Can I take leave?",
+            "My son has a factory job in Taiwan; he keeps his own passport. How do I check the \
+             agency's licence?",
+            // The flag's phrase starts before the safe sign ("passport and residence card, I
+            // keep them myself").
+            "Ho chieu voi the ngoai kieu em tu giu, luong nhan du hang thang. Em hoi ve nghi phep.",
+            // "The landlord changed the room's lock ... The ID card stays with me, the factory
+            // work is normal" (Khmer), and the same said in Burmese.
+            "ម្ចាស់ផ្ទះប្តូរសោបន្ទប់ ហើយមិនឲ្យយករបស់ខ្ញុំចេញ។ អត្តសញ្ញាណប័ណ្ណនៅជាប់ខ្លួនខ្ញុំ \
+             ការងាររោងចក្រធម្មតា។",
+            "ပိုင်ရှင်က အခန်းသော့ပြောင်းလိုက်တယ်။ မှတ်ပုံတင်က ကိုယ့်ဆီမှာပဲ၊ စက်ရုံအလုပ် ပုံမှန်ပါပဲ။",
+        ] {
+            assert_flag(text, "documents_seized", false);
+        }
+        // Held by someone else, it still is.
+        assert_flag(
+            "I came through a licensed agency but the boss keeps my passport and residence card.",
+            "documents_seized",
+            true,
+        );
+    }
+
+    #[test]
+    fn unpaid_leave_is_time_off_not_an_unpaid_wage() {
+        assert_flag(
+            "Can I ask for two weeks of unpaid leave to go home for my sister's wedding?",
+            "unpaid_wages",
+            false,
+        );
+        assert_flag(
+            "They left me unpaid for three months and keep my passport.",
+            "unpaid_wages",
             true,
         );
     }
