@@ -1303,12 +1303,14 @@ mod tests {
         ] {
             assert_flag(text, "documents_seized", false);
         }
-        // Held by someone else, it still is.
-        assert_flag(
+        // Held by someone else, it still is, beside a safe sign or a paper the person keeps.
+        for text in [
             "I came through a licensed agency but the boss keeps my passport and residence card.",
-            "documents_seized",
-            true,
-        );
+            "I keep my own passport but my ID card was taken by the boss.",
+            "Công ty có giấy phép nhưng giữ hộ chiếu của em, không trả lương.",
+        ] {
+            assert_flag(text, "documents_seized", true);
+        }
     }
 
     #[test]
