@@ -275,11 +275,11 @@ pub fn assess_readings(
         && found.iter().any(|(f, _)| with.contains(f))
         && any_reading_has(readings, "recruited")
     {
-        // The flag's own reason, with the recruitment's words (a frame's evidence) as evidence.
+        // The flag's own reason, with the recruitment's words as evidence.
         let reason = Reason {
             flag: Some("deceptive_recruitment".to_owned()),
             text: reason_text(rules, "deceptive_recruitment", &rules.texts.text_source),
-            evidence: frame_reason(readings, &["recruited"], "").evidence,
+            evidence: cue_evidence(readings, &["recruited"]),
         };
         found.push(("deceptive_recruitment".to_owned(), reason));
     }
@@ -598,7 +598,17 @@ impl Frame {
 
 /// A reason for a frame, with the words that show it (the first few places its cues occur).
 fn frame_reason(readings: &[(MessageId, &MessageReading)], cues: &[&str], text: &str) -> Reason {
-    let evidence: Vec<Evidence> = readings
+    // The words are in the evidence, not the text: stored readings keep offsets only.
+    Reason {
+        flag: None,
+        text: text.to_owned(),
+        evidence: cue_evidence(readings, cues),
+    }
+}
+
+/// The words of the first three of these cues, across the messages.
+fn cue_evidence(readings: &[(MessageId, &MessageReading)], cues: &[&str]) -> Vec<Evidence> {
+    readings
         .iter()
         .flat_map(|(id, r)| {
             r.cues
@@ -612,13 +622,7 @@ fn frame_reason(readings: &[(MessageId, &MessageReading)], cues: &[&str], text: 
                 })
         })
         .take(3)
-        .collect();
-    // The words are in the evidence, not the text: stored readings keep offsets only.
-    Reason {
-        flag: None,
-        text: text.to_owned(),
-        evidence,
-    }
+        .collect()
 }
 
 /// Reasons as stored: offsets only, no quoted words (the API fills `quote` from the decrypted
